@@ -1,0 +1,1 @@
+"""Custom actions of the Northwind Store assistant (rasa_sdk action server)."""

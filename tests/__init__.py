@@ -1,0 +1,1 @@
+"""Tests of the Northwind Store assistant, mirroring the package layout."""

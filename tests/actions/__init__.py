@@ -1,0 +1,1 @@
+"""Tests of the rasa_sdk action server package."""
