@@ -1,0 +1,1 @@
+"""JSON API routers: ``bot`` (shared secret), ``agent`` (session + CSRF), ``events`` (SSE)."""

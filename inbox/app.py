@@ -1,0 +1,109 @@
+"""The FastAPI application: wiring of settings, storage, routers, pages and the
+delivery loop. ``create_app`` is the only entry point (serve, tests, OpenAPI export).
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+from typing import AsyncIterator, Optional
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from inbox import migrate
+from inbox.api import agent as agent_api
+from inbox.api import bot as bot_api
+from inbox.api import events as events_api
+from inbox import pages
+from inbox.broker import Broker
+from inbox.db import make_engine, make_session_factory
+from inbox.delivery import Deliverer
+from inbox.errors import InboxError
+from inbox.hours import BusinessHours
+from inbox.rasa_client import RasaClient
+from inbox.security import LoginRateLimiter, SessionCodec
+from inbox.services import Services
+from inbox.settings import Settings
+
+API_DESCRIPTION = """JSON API of the agent inbox.
+
+* **bot** endpoints need `Authorization: Bearer <HANDOFF_SECRET>` (401 otherwise).
+* **agent** endpoints need the session cookie; state-changing ones also the
+  `X-CSRF-Token` header (403 otherwise). Reads also accept the bot bearer (tools).
+* **events** are server-sent event streams for the agent pages.
+
+The bot <-> inbox contract is described in docs/architecture.md.
+"""
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+
+
+def create_app(settings: Settings, *, migrate_on_start: bool = True,
+               rasa_transport: Optional[httpx.AsyncBaseTransport] = None) -> FastAPI:
+    """Build the app; storage and clients are created here, connections at start-up."""
+    engine = make_engine(settings.database_url)
+    svc = Services(
+        settings=settings,
+        engine=engine,
+        factory=make_session_factory(engine),
+        hours=BusinessHours(settings.business_hours, settings.timezone),
+        codec=SessionCodec(settings.session_secret, settings.session_max_age_seconds),
+        limiter=LoginRateLimiter(settings.login_max_attempts, settings.login_window_seconds),
+        broker=Broker(),
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if migrate_on_start:
+            migrate.upgrade(settings.database_url)
+        svc.rasa = RasaClient(settings.rasa_url, settings.rasa_token,
+                              timeout=settings.rasa_timeout_seconds, transport=rasa_transport)
+        svc.deliverer = Deliverer(svc.factory, svc.rasa, svc.broker, settings.delivery_retry_seconds)
+        loop_task = asyncio.create_task(svc.deliverer.run())
+        svc.deliverer.wake()
+        try:
+            yield
+        finally:
+            svc.broker.close_all()
+            loop_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await loop_task
+            await svc.rasa.aclose()
+            engine.dispose()
+
+    app = FastAPI(title="Agent inbox", version="1.0.0", description=API_DESCRIPTION,
+                  lifespan=lifespan, docs_url="/api/docs", redoc_url=None,
+                  openapi_url="/api/openapi.json")
+    app.state.inbox = svc
+
+    @app.exception_handler(InboxError)
+    async def _domain_error(_request: Request, exc: InboxError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=exc.status_code)
+
+    @app.middleware("http")
+    async def _security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response = await call_next(request)
+        if not request.url.path.startswith("/api/docs"):
+            response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.url.path.startswith("/api/") or request.url.path.startswith("/conversations"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    app.include_router(bot_api.router)
+    app.include_router(agent_api.router)
+    app.include_router(events_api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict:
+        return {"status": "ok"}
+
+    return app

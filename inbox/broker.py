@@ -1,0 +1,72 @@
+"""In-process publish/subscribe for live pages (server-sent events).
+
+One asyncio queue per connected page. Good for one inbox process; several replicas
+would need a shared bus (e.g. Redis pub/sub) behind the same two methods.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import defaultdict
+from typing import Any, Dict, Optional, Set
+
+QUEUE_TOPIC = "queue"
+_CLOSED = object()
+
+
+def handoff_topic(key: str) -> str:
+    return f"handoff:{key}"
+
+
+class Subscription:
+    """An iterator of (event name, JSON text) for one page."""
+
+    def __init__(self, broker: "Broker", topic: str) -> None:
+        self.broker = broker
+        self.topic = topic
+        self.queue: "asyncio.Queue[Any]" = asyncio.Queue(maxsize=1000)
+
+    async def get(self, timeout: float) -> Optional[Any]:
+        """Next event, None on timeout, ``_CLOSED`` sentinel on shutdown."""
+        try:
+            return await asyncio.wait_for(self.queue.get(), timeout)
+        except asyncio.TimeoutError:
+            return None
+
+    def close(self) -> None:
+        self.broker._subs[self.topic].discard(self)
+
+
+class Broker:
+    """Fan-out of events to the subscribers of a topic (call from the event loop)."""
+
+    closed_marker = _CLOSED
+
+    def __init__(self) -> None:
+        self._subs: Dict[str, Set[Subscription]] = defaultdict(set)
+
+    def subscribe(self, topic: str) -> Subscription:
+        sub = Subscription(self, topic)
+        self._subs[topic].add(sub)
+        return sub
+
+    def publish(self, topic: str, event: str, data: Dict[str, Any]) -> None:
+        """Queue ``event`` for every subscriber; a stalled page loses events, not the server."""
+        text = json.dumps(data, default=str)
+        for sub in list(self._subs.get(topic, ())):
+            try:
+                sub.queue.put_nowait((event, text))
+            except asyncio.QueueFull:
+                pass
+
+    def subscriber_count(self, topic: str) -> int:
+        return len(self._subs.get(topic, ()))
+
+    def close_all(self) -> None:
+        """Wake every stream so it ends (server shutdown)."""
+        for subs in self._subs.values():
+            for sub in list(subs):
+                try:
+                    sub.queue.put_nowait(_CLOSED)
+                except asyncio.QueueFull:
+                    pass

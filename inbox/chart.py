@@ -1,0 +1,54 @@
+"""Geometry of the small frustration chart (drawn as inline SVG by the template).
+
+Pure function: numbers in, coordinates out; the template escapes everything it prints.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, List
+
+WIDTH, HEIGHT, PAD_LEFT, PAD_RIGHT, PAD_Y = 320, 110, 34, 12, 14
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    turn: int
+    score: float
+    level: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    points: List[Point]
+    polyline: str
+    gridlines: List[tuple]  # (y, label)
+    x_labels: List[tuple]  # (x, label)
+
+
+def frustration_chart(timeline: Any) -> Chart:
+    """Scale ``[{"turn", "score", "level"}]`` into the chart box; bad entries are skipped."""
+    rows = []
+    for item in timeline if isinstance(timeline, list) else []:
+        try:
+            score = min(1.0, max(0.0, float(item.get("score", 0))))
+            turn = int(item.get("turn", len(rows) + 1))
+        except (AttributeError, TypeError, ValueError):
+            continue
+        level = str(item.get("level") or "calm")
+        rows.append((turn, score, level if level in ("calm", "annoyed", "frustrated") else "calm"))
+    plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
+    plot_h = HEIGHT - 2 * PAD_Y
+    n = len(rows)
+    points = []
+    for i, (turn, score, level) in enumerate(rows):
+        x = PAD_LEFT + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
+        y = PAD_Y + plot_h * (1 - score)
+        points.append(Point(round(x, 1), round(y, 1), turn, score, level))
+    grid = [(round(PAD_Y + plot_h * (1 - v), 1), f"{v:.1f}") for v in (0.0, 0.5, 1.0)]
+    step = max(1, n // 8)
+    x_labels = [(p.x, str(p.turn)) for i, p in enumerate(points) if i % step == 0 or i == n - 1]
+    return Chart(WIDTH, HEIGHT, points, " ".join(f"{p.x},{p.y}" for p in points), grid, x_labels)

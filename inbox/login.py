@@ -1,0 +1,60 @@
+"""Login and logout shared by the page form and the JSON API (one rate limit for both)."""
+from __future__ import annotations
+
+from typing import Optional
+
+from fastapi import HTTPException, Request, Response, status
+from sqlalchemy.orm import Session
+
+from inbox import crud
+from inbox.db import run_in_session
+from inbox.models import Agent
+from inbox.security import PRELOGIN_COOKIE, SESSION_COOKIE, SessionData, new_token, verify_password
+from inbox.services import Services
+
+
+def client_ip(request: Request) -> str:
+    """The peer address (the inbox does not trust X-Forwarded-For: no proxy is configured)."""
+    return request.client.host if request.client else "unknown"
+
+
+async def authenticate(svc: Services, request: Request, username: str, password: str) -> Agent:
+    """Check the password under the rate limit.
+
+    Raises:
+        HTTPException: 429 when too many failures for this username and IP, 401 when wrong.
+    """
+    ip = client_ip(request)
+    wait = svc.limiter.retry_after(username, ip)
+    if wait:
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "too many login attempts; try again later",
+                            headers={"Retry-After": str(wait)})
+
+    def unit(*, session: Session) -> Optional[Agent]:
+        agent = crud.agent_by_username(username, session=session)
+        ok = verify_password(agent.password_hash if agent else None, password)
+        return agent if ok else None
+
+    agent = await run_in_session(svc.factory, unit)
+    if agent is None:
+        svc.limiter.failed(username, ip)
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong username or password")
+    svc.limiter.succeeded(username, ip)
+    return agent
+
+
+def start_session(response: Response, svc: Services, agent: Agent) -> str:
+    """Set a fresh session cookie (new CSRF token: no fixation) and return the token."""
+    csrf = new_token()
+    response.set_cookie(
+        SESSION_COOKIE, svc.codec.dump(SessionData(agent.id, csrf)),
+        max_age=svc.settings.session_max_age_seconds, httponly=True,
+        secure=svc.settings.cookie_secure, samesite="lax", path="/",
+    )
+    response.delete_cookie(PRELOGIN_COOKIE, path="/")
+    return csrf
+
+
+def end_session(response: Response, svc: Services) -> None:
+    response.delete_cookie(SESSION_COOKIE, path="/", secure=svc.settings.cookie_secure,
+                           httponly=True, samesite="lax")

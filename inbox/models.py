@@ -1,0 +1,147 @@
+"""Storage shapes (SQLAlchemy 1.4, 2.0 style). Never returned directly by the API."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.types import TypeDecorator
+
+Base = declarative_base()
+
+PRIORITY_RANK = {"low": 0, "normal": 1, "high": 2, "urgent": 3}
+OPEN_STATUSES = ("waiting", "claimed")
+CLOSED_STATUSES = ("handed_back", "resolved")
+
+
+def utcnow() -> datetime:
+    """Aware UTC now (one place, so tests could pin it)."""
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """Stored as naive UTC on every backend, returned as aware UTC."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: Optional[datetime], dialect: Any) -> Optional[datetime]:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: Optional[datetime], dialect: Any) -> Optional[datetime]:
+        return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+class Agent(Base):
+    """A person who works in the inbox (role ``agent`` or ``admin``)."""
+
+    __tablename__ = "agents"
+    id = Column(Integer, primary_key=True)
+    username = Column(String(80), nullable=False, unique=True)
+    display_name = Column(String(120), nullable=False)
+    password_hash = Column(String(255), nullable=False)
+    role = Column(String(16), nullable=False, default="agent")
+    available = Column(Boolean, nullable=False, default=False)
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+
+class Handoff(Base):
+    """A conversation the bot handed to a person; ``key`` is the bot's idempotency key."""
+
+    __tablename__ = "handoffs"
+    id = Column(Integer, primary_key=True)
+    key = Column(String(64), nullable=False, unique=True)
+    conversation_id = Column(String(255), nullable=False, index=True)
+    channel = Column(String(64), nullable=False)
+    created_at = Column(UTCDateTime, nullable=False)
+    received_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    priority = Column(String(16), nullable=False)
+    priority_rank = Column(Integer, nullable=False)
+    reason = Column(Text, nullable=False, default="")
+    frustration_level = Column(String(16), nullable=False, default="calm")
+    summary = Column(JSON, nullable=False)
+    brief = Column(Text, nullable=False, default="")
+    suggested_opening = Column(Text, nullable=False, default="")
+    customer_name = Column(String(255), nullable=False, default="")
+    customer_email = Column(String(255), nullable=False, default="")
+    order_number = Column(String(64), nullable=False, default="")
+    search_text = Column(Text, nullable=False, default="")
+    status = Column(String(16), nullable=False, default="waiting")
+    claimed_by_id = Column(Integer, ForeignKey("agents.id"), nullable=True)
+    claimed_at = Column(UTCDateTime, nullable=True)
+    closed_at = Column(UTCDateTime, nullable=True)
+    resolution = Column(Text, nullable=True)
+    customer_ended_at = Column(UTCDateTime, nullable=True)
+    contact_preference = Column(String(32), nullable=True)
+    contact_detail = Column(String(255), nullable=True)
+
+    claimed_by = relationship(Agent, lazy="joined")
+
+    __table_args__ = (
+        Index("ix_handoffs_queue", "status", "priority_rank", "created_at"),
+        Index("ix_handoffs_closed", "status", "closed_at"),
+        Index("ix_handoffs_order_number", "order_number"),
+        Index("ix_handoffs_customer_email", "customer_email"),
+    )
+
+
+class Message(Base):
+    """A customer, agent or system line added after the handoff (the transcript before
+    it lives in ``Handoff.summary``). ``message_id`` makes customer messages exactly-once.
+    """
+
+    __tablename__ = "messages"
+    id = Column(Integer, primary_key=True)
+    handoff_id = Column(Integer, ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False)
+    message_id = Column(String(128), nullable=False)
+    sender = Column(String(16), nullable=False)
+    text = Column(Text, nullable=False)
+    sent_at = Column(UTCDateTime, nullable=False)
+    received_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    agent_id = Column(Integer, ForeignKey("agents.id"), nullable=True)
+    agent_name = Column(String(120), nullable=True)
+    delivery_status = Column(String(16), nullable=True)
+
+    __table_args__ = (
+        UniqueConstraint("handoff_id", "message_id", name="uq_messages_handoff_message_id"),
+        Index("ix_messages_handoff_order", "handoff_id", "sent_at", "id"),
+    )
+
+
+class Delivery(Base):
+    """Outbox of calls to Rasa, delivered in ``id`` order per conversation and retried.
+
+    ``kind`` is ``reply``, ``agent_joined`` or ``handback``; ``payload`` holds what the
+    Rasa client needs. A reply's status is mirrored on its message for the agent.
+    """
+
+    __tablename__ = "deliveries"
+    id = Column(Integer, primary_key=True)
+    handoff_id = Column(Integer, ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False)
+    message_pk = Column(Integer, ForeignKey("messages.id", ondelete="CASCADE"), nullable=True)
+    kind = Column(String(16), nullable=False)
+    payload = Column(JSON, nullable=False)
+    status = Column(String(16), nullable=False, default="pending")
+    attempts = Column(Integer, nullable=False, default=0)
+    last_error = Column(Text, nullable=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    delivered_at = Column(UTCDateTime, nullable=True)
+
+    __table_args__ = (Index("ix_deliveries_pending", "status", "handoff_id", "id"),)

@@ -1,0 +1,151 @@
+"""Server-rendered pages for agents (Jinja2, autoescaped). Live parts use the JSON API
+and the SSE streams from static JS; pages never trust customer text.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, Optional
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+
+from inbox import crud, views
+from inbox.auth import optional_agent
+from inbox.chart import frustration_chart
+from inbox.db import run_in_session
+from inbox.login import authenticate, end_session, start_session
+from inbox.models import Agent
+from inbox.security import PRELOGIN_COOKIE, new_token, tokens_match
+from inbox.services import Services, services
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TEMPLATES.env.autoescape = True  # also for any non-.html template name
+router = APIRouter(include_in_schema=False)
+
+
+def _login_redirect() -> RedirectResponse:
+    return RedirectResponse("/login", status_code=303)
+
+
+def _render(request: Request, name: str, context: Dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    return TEMPLATES.TemplateResponse(request, name, context, status_code=status_code)
+
+
+@router.get("/", response_class=HTMLResponse)
+async def home(agent: Optional[Agent] = Depends(optional_agent)) -> Response:
+    return RedirectResponse("/queue" if agent else "/login", status_code=303)
+
+
+@router.get("/login", response_class=HTMLResponse)
+async def login_page(request: Request, svc: Services = Depends(services),
+                     agent: Optional[Agent] = Depends(optional_agent)) -> Response:
+    if agent is not None:
+        return RedirectResponse("/queue", status_code=303)
+    return _login_form(request, svc)
+
+
+def _login_form(request: Request, svc: Services, error: str = "", status_code: int = 200,
+                username: str = "") -> HTMLResponse:
+    token = svc.codec.load_prelogin(request.cookies.get(PRELOGIN_COOKIE)) or new_token()
+    response = _render(request, "login.html", {"csrf": token, "error": error, "username": username},
+                       status_code)
+    response.set_cookie(PRELOGIN_COOKIE, svc.codec.dump_prelogin(token), max_age=3600, httponly=True,
+                        secure=svc.settings.cookie_secure, samesite="lax", path="/")
+    return response
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def login_submit(request: Request, username: str = Form(...), password: str = Form(...),
+                       csrf_token: str = Form(""), svc: Services = Depends(services)) -> Response:
+    expected = svc.codec.load_prelogin(request.cookies.get(PRELOGIN_COOKIE))
+    if not tokens_match(expected, csrf_token):
+        return _login_form(request, svc, "Your login form expired. Please try again.", 403, username)
+    try:
+        agent = await authenticate(svc, request, username, password)
+    except HTTPException as exc:
+        message = ("Too many attempts. Please wait a few minutes." if exc.status_code == 429
+                   else "Wrong username or password.")
+        return _login_form(request, svc, message, exc.status_code, username)
+    response = RedirectResponse("/queue", status_code=303)
+    start_session(response, svc, agent)
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request, csrf_token: str = Form(""), svc: Services = Depends(services),
+                 agent: Optional[Agent] = Depends(optional_agent)) -> Response:
+    if agent is None:
+        return _login_redirect()
+    if not tokens_match(getattr(request.state, "csrf", None), csrf_token):
+        raise HTTPException(403, "missing or invalid CSRF token")
+
+    def unit(*, session: Session) -> None:
+        crud.set_availability(crud.agent_by_id(agent.id, session=session), False, session=session)
+
+    await run_in_session(svc.factory, unit)
+    response = _login_redirect()
+    end_session(response, svc)
+    return response
+
+
+@router.get("/queue", response_class=HTMLResponse)
+async def queue_page(request: Request, svc: Services = Depends(services),
+                     agent: Optional[Agent] = Depends(optional_agent)) -> Response:
+    if agent is None:
+        return _login_redirect()
+
+    def unit(*, session: Session) -> Dict[str, Any]:
+        waiting, claimed, total = crud.queue(session=session)
+        counts = crud.new_customer_message_counts([h.id for h in waiting + claimed], session=session)
+        figures = crud.figures(session=session, hours=svc.hours,
+                               avg_handle_seconds=svc.settings.avg_handle_seconds)
+        return {
+            "waiting": [views.queue_item(h, counts.get(h.id, 0)) for h in waiting],
+            "claimed": [views.queue_item(h, counts.get(h.id, 0)) for h in claimed],
+            "total_waiting": total, "figures": figures,
+        }
+
+    context = await run_in_session(svc.factory, unit)
+    return _render(request, "queue.html", {"me": agent, "csrf": request.state.csrf, **context})
+
+
+@router.get("/conversations/{handoff_key}", response_class=HTMLResponse)
+async def conversation_page(handoff_key: str, request: Request, svc: Services = Depends(services),
+                            agent: Optional[Agent] = Depends(optional_agent)) -> Response:
+    if agent is None:
+        return _login_redirect()
+
+    def unit(*, session: Session) -> Optional[Dict[str, Any]]:
+        handoff = crud.handoff_by_key(handoff_key, session=session)
+        if handoff is None:
+            return None
+        agents = [a.username for a in session.query(Agent).filter(Agent.active.is_(True)).order_by(Agent.username)]
+        return {"conv": views.conversation(handoff, crud.messages(handoff, session=session)),
+                "waiting_seconds": views.waiting_seconds(handoff), "agents": agents}
+
+    context = await run_in_session(svc.factory, unit)
+    if context is None:
+        return _render(request, "not_found.html", {"me": agent, "csrf": request.state.csrf}, 404)
+    summary = context["conv"].summary
+    escalation = summary.get("escalation") if isinstance(summary.get("escalation"), dict) else {}
+    return _render(request, "conversation.html", {
+        "me": agent, "csrf": request.state.csrf, **context,
+        "s": summary, "escalation": escalation,
+        "customer": summary.get("customer") if isinstance(summary.get("customer"), dict) else {},
+        "facts": summary.get("facts") if isinstance(summary.get("facts"), dict) else {},
+        "attempts": [a for a in summary.get("bot_attempts") or [] if isinstance(a, dict)],
+        "transcript": [t for t in summary.get("transcript") or [] if isinstance(t, dict)],
+        "chart": frustration_chart(escalation.get("timeline")),
+    })
+
+
+@router.get("/search", response_class=HTMLResponse)
+async def search_page(request: Request, q: str = "", svc: Services = Depends(services),
+                      agent: Optional[Agent] = Depends(optional_agent)) -> Response:
+    if agent is None:
+        return _login_redirect()
+    q = q[:200]
+    rows = await run_in_session(svc.factory, lambda *, session: crud.search(q, session=session)) if q else []
+    return _render(request, "search.html", {"me": agent, "csrf": request.state.csrf, "q": q, "rows": rows})

@@ -1,0 +1,82 @@
+"""Client for the parts of Rasa's HTTP API the inbox uses (see docs/architecture.md).
+
+RasaError
+ └── raised for any transport error or non-2xx answer; the delivery outbox decides
+     whether to retry.
+
+The transport is injectable (``httpx.MockTransport`` in unit tests); integration tests
+use a fake Rasa HTTP server on localhost.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+from urllib.parse import quote
+
+import httpx
+
+
+class RasaError(RuntimeError):
+    """Rasa did not accept a call."""
+
+
+class RasaClient:
+    """Agent replies, the agent-joined line and the hand-back."""
+
+    def __init__(self, base_url: str, token: str, *, timeout: float = 5.0,
+                 transport: Optional[httpx.AsyncBaseTransport] = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+        self._client = httpx.AsyncClient(
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 2.0)),
+            transport=transport or httpx.AsyncHTTPTransport(retries=1),
+        )
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    def _params(self, **extra: str) -> Dict[str, str]:
+        params = dict(extra)
+        if self.token:
+            params["token"] = self.token
+        return params
+
+    async def _post(self, path: str, body: Any, params: Dict[str, str]) -> None:
+        url = f"{self.base_url}{path}"
+        try:
+            response = await self._client.post(url, json=body, params=params)
+        except httpx.HTTPError as exc:
+            raise RasaError(f"{type(exc).__name__}: {exc}") from exc
+        if not 200 <= response.status_code < 300:
+            raise RasaError(f"Rasa answered {response.status_code}: {response.text[:200]}")
+
+    @staticmethod
+    def _conv(conversation_id: str) -> str:
+        return quote(conversation_id, safe="")
+
+    async def append_events(self, conversation_id: str, events: List[Dict[str, Any]],
+                            *, side_effects: bool = True) -> None:
+        params = self._params(output_channel="latest", execute_side_effects="true") if side_effects \
+            else self._params()
+        await self._post(f"/conversations/{self._conv(conversation_id)}/tracker/events", events, params)
+
+    async def send_agent_message(self, conversation_id: str, text: str, agent_name: str) -> None:
+        """Deliver an agent reply as a bot utterance through the customer's channel."""
+        await self.append_events(conversation_id, [{
+            "event": "bot", "text": text,
+            "metadata": {"agent": {"name": agent_name}, "source": "agent"},
+        }])
+
+    async def send_agent_joined(self, conversation_id: str, text: str, agent_name: str) -> None:
+        await self.append_events(conversation_id, [{
+            "event": "bot", "text": text,
+            "metadata": {"source": "system", "agent": {"name": agent_name}, "kind": "agent_joined"},
+        }])
+
+    async def hand_back(self, conversation_id: str, resolution: str) -> None:
+        """Resume the bot, then trigger ``agent_handback`` with the resolution."""
+        await self.append_events(conversation_id, [{"event": "resume"}], side_effects=False)
+        await self._post(
+            f"/conversations/{self._conv(conversation_id)}/trigger_intent",
+            {"name": "agent_handback", "entities": {"resolution": resolution}},
+            self._params(output_channel="latest"),
+        )

@@ -1,0 +1,204 @@
+"""API shapes (pydantic 1.10), separate for input and output.
+
+Nothing here carries a password hash: agents leave the service only as ``AgentOut``.
+The summary is kept as a loose dict because the bot owns its contents; the inbox
+reads the fields it shows defensively.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Dict, List, Optional
+
+from pydantic import BaseModel, Field, validator
+
+PRIORITIES = ("low", "normal", "high", "urgent")
+LEVELS = ("calm", "annoyed", "frustrated")
+STATUSES = ("waiting", "claimed", "handed_back", "resolved")
+
+
+class HandoffIn(BaseModel):
+    """``POST /api/v1/handoffs`` body (bot)."""
+
+    handoff_key: str = Field(..., min_length=1, max_length=64)
+    conversation_id: str = Field(..., min_length=1, max_length=255)
+    channel: str = Field("unknown", max_length=64)
+    created_at: Optional[datetime] = None
+    priority: str = "normal"
+    reason: str = Field("", max_length=2000)
+    frustration_level: str = "calm"
+    summary: Dict[str, Any] = Field(default_factory=dict)
+    brief: str = Field("", max_length=4000)
+    suggested_opening: str = Field("", max_length=2000)
+
+    @validator("priority")
+    def _priority(cls, value: str) -> str:  # noqa: N805
+        if value not in PRIORITIES:
+            raise ValueError(f"priority must be one of {', '.join(PRIORITIES)}")
+        return value
+
+    @validator("frustration_level")
+    def _level(cls, value: str) -> str:  # noqa: N805
+        return value if value in LEVELS else "calm"
+
+
+class QueueFigures(BaseModel):
+    """What the bot tells the customer while they wait."""
+
+    agents_available: int
+    queue_length: int
+    estimated_wait_seconds: int
+    within_business_hours: bool
+    next_opening: Optional[datetime]
+
+
+class HandoffCreated(BaseModel):
+    """Response to create (``201`` new, ``200`` same key again)."""
+
+    handoff_key: str
+    status: str
+    queue_position: int
+    agents_available: int
+    estimated_wait_seconds: int
+    within_business_hours: bool
+    next_opening: Optional[datetime]
+
+
+class CustomerMessageIn(BaseModel):
+    """A customer message forwarded by the bot while a person owns the chat."""
+
+    message_id: str = Field(..., min_length=1, max_length=128)
+    text: str = Field(..., max_length=10000)
+    sent_at: Optional[datetime] = None
+    sender: str = "customer"
+
+    @validator("sender")
+    def _sender(cls, value: str) -> str:  # noqa: N805
+        if value != "customer":
+            raise ValueError("the bot only forwards customer messages")
+        return value
+
+
+class CustomerEndedIn(BaseModel):
+    sent_at: Optional[datetime] = None
+
+
+class ContactPreferenceIn(BaseModel):
+    """The customer's choice when nobody can take the chat now (optional endpoint)."""
+
+    contact_preference: str = Field(..., regex="^(wait|callback|email)$")
+    contact_detail: Optional[str] = Field(None, max_length=255)
+
+
+class Accepted(BaseModel):
+    status: str
+    duplicate: bool = False
+
+
+class AgentOut(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    role: str
+    available: bool
+
+    class Config:
+        orm_mode = True
+
+
+class MessageOut(BaseModel):
+    id: int
+    message_id: str
+    sender: str
+    text: str
+    sent_at: datetime
+    agent_name: Optional[str]
+    delivery_status: Optional[str]
+
+    class Config:
+        orm_mode = True
+
+
+class QueueItem(BaseModel):
+    """One waiting or claimed handoff in the queue."""
+
+    handoff_key: str
+    conversation_id: str
+    customer_name: str
+    customer_email: str
+    channel: str
+    reason: str
+    priority: str
+    frustration_level: str
+    status: str
+    created_at: datetime
+    waiting_seconds: int
+    claimed_by: Optional[str]
+    new_messages: int = 0
+
+
+class QueueOut(BaseModel):
+    items: List[QueueItem]
+    total_waiting: int
+    figures: QueueFigures
+
+
+class ConversationOut(BaseModel):
+    """A conversation as the agent page and tools see it."""
+
+    handoff_key: str
+    conversation_id: str
+    channel: str
+    status: str
+    priority: str
+    frustration_level: str
+    reason: str
+    brief: str
+    suggested_opening: str
+    summary: Dict[str, Any]
+    created_at: datetime
+    claimed_by: Optional[AgentOut]
+    claimed_at: Optional[datetime]
+    closed_at: Optional[datetime]
+    resolution: Optional[str]
+    customer_ended_at: Optional[datetime]
+    contact_preference: Optional[str]
+    messages: List[MessageOut]
+
+
+class SearchHit(BaseModel):
+    handoff_key: str
+    customer_name: str
+    customer_email: str
+    order_number: str
+    status: str
+    closed_at: Optional[datetime]
+    reason: str
+
+
+class SearchOut(BaseModel):
+    items: List[SearchHit]
+
+
+class ReplyIn(BaseModel):
+    text: str = Field(..., min_length=1, max_length=5000)
+
+
+class HandbackIn(BaseModel):
+    resolution: str = Field("", max_length=2000)
+
+
+class ResolveIn(BaseModel):
+    note: str = Field("", max_length=2000)
+
+
+class AssignIn(BaseModel):
+    username: str
+
+
+class AvailabilityIn(BaseModel):
+    available: bool
+
+
+class LoginIn(BaseModel):
+    username: str
+    password: str

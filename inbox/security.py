@@ -1,0 +1,135 @@
+"""Passwords, signed session cookies, CSRF tokens and the login rate limit.
+
+- Passwords: argon2id (argon2-cffi defaults).
+- Session: an itsdangerous-signed, timestamped cookie holding the agent id and the
+  CSRF token of that session; HttpOnly, SameSite=Lax, Secure when configured.
+- CSRF: every state-changing agent request must send the session's token in the
+  ``X-CSRF-Token`` header (JSON API) or the ``csrf_token`` form field (pages). Before
+  login, a short-lived signed ``inbox_prelogin`` cookie carries the token instead.
+- Login rate limit: a sliding window per (username, client IP), in process.
+"""
+from __future__ import annotations
+
+import hmac
+import secrets
+import threading
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from typing import Deque, Dict, Optional, Tuple
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+SESSION_COOKIE = "inbox_session"
+PRELOGIN_COOKIE = "inbox_prelogin"
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+
+_hasher = PasswordHasher()
+# Verified against when the username is unknown, so timing does not reveal accounts.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def hash_password(password: str) -> str:
+    """Argon2id hash of ``password``."""
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: Optional[str], password: str) -> bool:
+    """True when ``password`` matches; spends the same work when there is no hash."""
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def new_token() -> str:
+    """A random URL-safe token (CSRF, message ids)."""
+    return secrets.token_urlsafe(24)
+
+
+def tokens_match(expected: Optional[str], given: Optional[str]) -> bool:
+    """Constant-time comparison that is False when either side is missing."""
+    if not expected or not given:
+        return False
+    return hmac.compare_digest(expected.encode(), given.encode())
+
+
+@dataclass(frozen=True)
+class SessionData:
+    """What the session cookie carries."""
+
+    agent_id: int
+    csrf: str
+
+
+class SessionCodec:
+    """Signs and reads the session and pre-login cookies."""
+
+    def __init__(self, secret: str, max_age_seconds: int) -> None:
+        self._session = URLSafeTimedSerializer(secret, salt="inbox-session")
+        self._prelogin = URLSafeTimedSerializer(secret, salt="inbox-prelogin")
+        self.max_age = max_age_seconds
+
+    def dump(self, data: SessionData) -> str:
+        return self._session.dumps({"a": data.agent_id, "c": data.csrf})
+
+    def load(self, cookie: Optional[str]) -> Optional[SessionData]:
+        if not cookie:
+            return None
+        try:
+            raw = self._session.loads(cookie, max_age=self.max_age)
+            return SessionData(agent_id=int(raw["a"]), csrf=str(raw["c"]))
+        except (BadSignature, KeyError, TypeError, ValueError):
+            return None
+
+    def dump_prelogin(self, token: str) -> str:
+        return self._prelogin.dumps(token)
+
+    def load_prelogin(self, cookie: Optional[str]) -> Optional[str]:
+        if not cookie:
+            return None
+        try:
+            return str(self._prelogin.loads(cookie, max_age=3600))
+        except BadSignature:
+            return None
+
+
+class LoginRateLimiter:
+    """At most ``max_attempts`` failed logins per (username, ip) within ``window`` seconds."""
+
+    def __init__(self, max_attempts: int, window_seconds: int) -> None:
+        self.max_attempts = max_attempts
+        self.window = window_seconds
+        self._failures: Dict[Tuple[str, str], Deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def _prune(self, key: Tuple[str, str], now: float) -> Deque[float]:
+        stamps = self._failures[key]
+        while stamps and stamps[0] <= now - self.window:
+            stamps.popleft()
+        return stamps
+
+    def retry_after(self, username: str, ip: str) -> int:
+        """Seconds to wait before another attempt, 0 when allowed."""
+        key = (username.lower(), ip)
+        now = time.monotonic()
+        with self._lock:
+            stamps = self._prune(key, now)
+            if len(stamps) < self.max_attempts:
+                return 0
+            return max(1, int(stamps[0] + self.window - now) + 1)
+
+    def failed(self, username: str, ip: str) -> None:
+        with self._lock:
+            self._failures[(username.lower(), ip)].append(time.monotonic())
+
+    def succeeded(self, username: str, ip: str) -> None:
+        with self._lock:
+            self._failures.pop((username.lower(), ip), None)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._failures.clear()

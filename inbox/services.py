@@ -1,0 +1,34 @@
+"""The objects one running inbox shares between requests (held on ``app.state.inbox``)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import sessionmaker
+from starlette.requests import Request
+
+from inbox.broker import Broker
+from inbox.delivery import Deliverer
+from inbox.hours import BusinessHours
+from inbox.rasa_client import RasaClient
+from inbox.security import LoginRateLimiter, SessionCodec
+from inbox.settings import Settings
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: Engine
+    factory: sessionmaker
+    hours: BusinessHours
+    codec: SessionCodec
+    limiter: LoginRateLimiter
+    broker: Broker
+    rasa: Optional[RasaClient] = None
+    deliverer: Optional[Deliverer] = None
+
+
+def services(request: Request) -> Services:
+    """The services of the app handling ``request``."""
+    return request.app.state.inbox
