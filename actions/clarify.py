@@ -1,0 +1,69 @@
+"""The clarification step: "did you mean ...?" instead of a flat "I didn't get that".
+
+Runs when the NLU confidence is below the FallbackClassifier threshold. It
+offers the two likeliest intents as buttons plus "something else"; on a second
+miss in a row it offers a person, because repeating "sorry?" is how bots trap
+people.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import names
+from actions.handoff.summary import GOAL_PHRASES
+
+# Intents never offered as a guess: offering "greet?" helps nobody.
+NOT_OFFERED = {"nlu_fallback", "inform", "affirm", "deny", "greet", "goodbye", "thank", "out_of_scope",
+               "end_handoff", "agent_handback", "bot_challenge"}
+OFFER_THRESHOLD = 0.08
+
+
+def suggestions(intent_ranking: List[Dict[str, Any]], limit: int = 2) -> List[Dict[str, str]]:
+    """Buttons for the likeliest meanings, in plain words."""
+    buttons: List[Dict[str, str]] = []
+    for candidate in intent_ranking:
+        name = candidate.get("name")
+        if name in NOT_OFFERED or name not in GOAL_PHRASES or (candidate.get("confidence") or 0) < OFFER_THRESHOLD:
+            continue
+        buttons.append({"title": GOAL_PHRASES[name][1], "payload": f"/{name}"})
+        if len(buttons) == limit:
+            break
+    return buttons
+
+
+def fallbacks_in_a_row(tracker: Tracker) -> int:
+    """How many of the latest customer messages in a row were not understood."""
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        if (event.get("parse_data") or {}).get("intent", {}).get("name") != names.INTENT_NLU_FALLBACK:
+            break
+        count += 1
+    return count
+
+
+class ActionClarify(Action):
+    """Offers the likeliest meanings, then a person."""
+
+    def name(self) -> Text:
+        return names.ACTION_CLARIFY
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if fallbacks_in_a_row(tracker) >= 2:
+            dispatcher.utter_message(response="utter_clarify_again")
+            return []
+        buttons = suggestions(tracker.latest_message.get("intent_ranking") or [])
+        if not buttons:
+            dispatcher.utter_message(response="utter_default")
+            return []
+        buttons.append({"title": "Something else", "payload": "/deny"})
+        buttons.append({"title": "Talk to a person", "payload": "/request_human"})
+        dispatcher.utter_message(response="utter_clarify", buttons=buttons)
+        return []

@@ -1,0 +1,152 @@
+"""The actions that hand a conversation to a person and take it back.
+
+* ``action_handoff_to_human``: builds the summary, sends it to the inbox through
+  the outbox, tells the customer what happens next and pauses the bot.
+* ``action_handback``: the agent handed back (the inbox resumed the conversation
+  and triggered ``agent_handback``); the bot keeps the facts and carries on.
+* ``action_end_handoff``: the customer ended the chat with the person.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime, timezone
+from typing import Any, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import names
+from actions.frustration import get_detector
+from actions.handoff import delivery
+from actions.handoff.customer_messages import acknowledgement, queue_messages
+from actions.handoff.outbox import KIND_HANDOFF
+from actions.handoff.summary import ConversationInfo, EscalationInfo, build_summary
+
+logger = logging.getLogger(__name__)
+
+
+def escalation_of(tracker: Tracker) -> EscalationInfo:
+    """Why we hand off now: an explicit request wins over the detector's reasons."""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    reasons = list(tracker.get_slot(names.SLOT_FRUSTRATION_REASONS) or [])
+    trigger = tracker.get_slot(names.SLOT_ESCALATION_TRIGGER)
+    explanation = tracker.get_slot(names.SLOT_ESCALATION_REASON) or ""
+    if intent == names.INTENT_REQUEST_HUMAN or tracker.get_slot(names.SLOT_PENDING_CONFIRMATION) == names.PENDING_HANDOFF:
+        trigger = "request"
+        if "asked for a person" not in explanation:
+            asked = f"asked for a person: \"{(tracker.latest_message.get('text') or '')[:80]}\""
+            explanation = f"{explanation}; {asked}" if explanation else asked[0].upper() + asked[1:]
+    if not trigger:
+        trigger = "frustration"
+    if not explanation:
+        explanation = "; ".join(reasons) or "Escalated by the assistant"
+    return EscalationInfo(trigger=trigger, explanation=explanation, reasons=reasons)
+
+
+def bot_failed(tracker: Tracker) -> bool:
+    """The bot let the customer down (misunderstood or could not find things)."""
+    return (tracker.get_slot(names.SLOT_NLU_FALLBACK_COUNT) or 0) >= 2 or (
+        tracker.get_slot(names.SLOT_FAILED_FORM_ATTEMPTS) or 0
+    ) >= 2
+
+
+class ActionHandoffToHuman(Action):
+    """Escalate once: summary to the inbox, honest words to the customer, then silence."""
+
+    def name(self) -> Text:
+        return names.ACTION_HANDOFF_TO_HUMAN
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if tracker.get_slot(names.SLOT_HANDOFF_ACTIVE):
+            dispatcher.utter_message(response="utter_handoff_already")
+            return [ConversationPaused()]
+        escalation = escalation_of(tracker)
+        key = uuid.uuid4().hex
+        channel = tracker.get_latest_input_channel() or "unknown"
+        summary = build_summary(
+            conversation=ConversationInfo(conversation_id=tracker.sender_id, channel=channel),
+            events=list(tracker.events),
+            slots=tracker.current_slot_values(),
+            escalation=escalation,
+        )
+        payload: dict[str, Any] = {
+            "handoff_key": key,
+            "conversation_id": tracker.sender_id,
+            "channel": channel,
+            "created_at": datetime.now(tz=timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
+            "priority": summary["priority"],
+            "reason": summary["escalation"]["explanation"],
+            "frustration_level": summary["escalation"]["level"],
+            "summary": summary,
+            "brief": summary["brief"],
+            "suggested_opening": summary["suggested_opening"],
+        }
+        response = await delivery.send(KIND_HANDOFF, key, payload)
+        level = tracker.get_slot(names.SLOT_FRUSTRATION_LEVEL) or "calm"
+        dispatcher.utter_message(response=acknowledgement(escalation.trigger, bot_failed(tracker), level))
+        dispatcher.utter_message(response="utter_handoff_joining")
+        for utterance in queue_messages(response):
+            dispatcher.utter_message(response=utterance.response, **utterance.values)
+        logger.info("handoff %s for %s (%s, delivered=%s)", key, tracker.sender_id, escalation.trigger, response is not None)
+        return [
+            SlotSet(names.SLOT_HANDOFF_ACTIVE, True),
+            SlotSet(names.SLOT_HANDOFF_KEY, key),
+            SlotSet(names.SLOT_ESCALATE, False),
+            SlotSet(names.SLOT_ESCALATION_TRIGGER, escalation.trigger),
+            SlotSet(names.SLOT_ESCALATION_REASON, escalation.explanation),
+            SlotSet(names.SLOT_PENDING_CONFIRMATION, None),
+            ActiveLoop(None),
+            ConversationPaused(),
+        ]
+
+
+def after_handoff_slots(tracker: Tracker) -> List[EventType]:
+    """Clear the handoff and start the frustration trend afresh; keep every fact."""
+    state = get_detector().reset_state(tracker.get_slot(names.SLOT_FRUSTRATION_STATE), reason="handback")
+    return [
+        SlotSet(names.SLOT_HANDOFF_ACTIVE, False),
+        SlotSet(names.SLOT_HANDOFF_KEY, None),
+        SlotSet(names.SLOT_ESCALATE, False),
+        SlotSet(names.SLOT_ESCALATION_TRIGGER, None),
+        SlotSet(names.SLOT_ESCALATION_REASON, None),
+        SlotSet(names.SLOT_FRUSTRATION_STATE, state),
+        SlotSet(names.SLOT_FRUSTRATION_SCORE, 0.0),
+        SlotSet(names.SLOT_FRUSTRATION_LEVEL, "calm"),
+        SlotSet(names.SLOT_FRUSTRATION_TREND, 0.0),
+        SlotSet(names.SLOT_FRUSTRATION_REASONS, []),
+        SlotSet(names.SLOT_FORM_FAILURE_STREAK, 0),
+        SlotSet(names.SLOT_PENDING_CONFIRMATION, None),
+    ]
+
+
+class ActionHandback(Action):
+    """The agent handed the conversation back, perhaps with a one-line resolution."""
+
+    def name(self) -> Text:
+        return names.ACTION_HANDBACK
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        resolution = (tracker.get_slot(names.SLOT_HANDOFF_RESOLUTION) or "").strip()
+        line = f"Our team noted: {resolution.rstrip('.')}. " if resolution else ""
+        dispatcher.utter_message(response="utter_handback", resolution_line=line)
+        attempts = list(tracker.get_slot(names.SLOT_BOT_ATTEMPTS) or [])
+        attempts.append({"what": "A person from the team handled the conversation", "outcome": resolution or "handed back"})
+        return after_handoff_slots(tracker) + [SlotSet(names.SLOT_BOT_ATTEMPTS, attempts[-20:])]
+
+
+class ActionEndHandoff(Action):
+    """The customer ended the chat with the person (or said they are done)."""
+
+    def name(self) -> Text:
+        return names.ACTION_END_HANDOFF
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if not tracker.get_slot(names.SLOT_HANDOFF_ACTIVE):
+            dispatcher.utter_message(response="utter_you_are_welcome")
+            return []
+        dispatcher.utter_message(response="utter_handoff_ended_by_customer")
+        return after_handoff_slots(tracker)

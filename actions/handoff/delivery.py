@@ -1,0 +1,130 @@
+"""Process-wide delivery to the inbox: the outbox, its worker, and status look-ups.
+
+Actions call :func:`send` to hand something to the inbox. It is written to the
+outbox first, then delivered at once when the inbox answers, otherwise by the
+background worker with backoff; nothing is lost either way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from actions.handoff.inbox_client import InboxClient, InboxError
+from actions.handoff.outbox import KIND_CUSTOMER_ENDED, Delivery, Outbox
+from actions.handoff.rasa_api import RasaApi
+from actions.handoff.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+_outbox: Outbox | None = None
+_client: InboxClient | None = None
+_worker: asyncio.Task | None = None
+_background: set[asyncio.Task] = set()
+
+
+def outbox() -> Outbox:
+    """The process's outbox (created on first use, never at import time)."""
+    global _outbox
+    if _outbox is None:
+        _outbox = Outbox(get_settings().outbox_database_url)
+    return _outbox
+
+
+def client() -> InboxClient:
+    """The process's inbox client."""
+    global _client
+    if _client is None:
+        settings = get_settings()
+        _client = InboxClient(
+            settings.inbox_url,
+            settings.handoff_secret,
+            connect_timeout=settings.connect_timeout,
+            read_timeout=settings.read_timeout,
+        )
+    return _client
+
+
+async def _after_delivery(delivery: Delivery) -> None:
+    """When the customer ended a chat with a person, give the conversation back to the bot.
+
+    Run as its own task: the action that enqueued the item may still hold
+    Rasa's lock on this conversation.
+    """
+    if delivery.kind != KIND_CUSTOMER_ENDED:
+        return
+    conversation_id = delivery.payload.get("conversation_id")
+    if not conversation_id:
+        return
+
+    async def resume() -> None:
+        settings = get_settings()
+        api = RasaApi(settings.rasa_url, settings.rasa_token)
+        try:
+            for attempt in range(5):
+                try:
+                    await api.resume_and_trigger(conversation_id, "end_handoff")
+                    return
+                except Exception as error:  # noqa: BLE001 - logged and retried
+                    logger.warning("resuming %s failed (attempt %s): %r", conversation_id, attempt + 1, error)
+                    await asyncio.sleep(0.5 * 2**attempt)
+        finally:
+            await api.aclose()
+
+    task = asyncio.get_running_loop().create_task(resume())
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+
+
+async def _worker_loop() -> None:
+    interval = get_settings().retry_interval_seconds
+    delay = interval
+    while True:
+        await asyncio.sleep(delay)
+        try:
+            results = await outbox().deliver_pending(client(), _after_delivery)
+        except Exception:  # noqa: BLE001 - the worker must survive a bad moment
+            logger.exception("outbox delivery failed")
+            results = []
+        failed = any(result.error for result in results)
+        # Back off while the inbox is down, up to a minute; reset once it answers.
+        delay = min(delay * 2, 60.0) if failed else interval
+
+
+def ensure_worker() -> None:
+    """Start the background delivery loop once per process (needs a running loop)."""
+    global _worker
+    if _worker is None or _worker.done():
+        _worker = asyncio.get_running_loop().create_task(_worker_loop())
+
+
+async def send(kind: str, handoff_key: str, payload: dict[str, Any]) -> dict[str, Any] | None:
+    """Store ``payload`` in the outbox, then try to deliver it now.
+
+    Returns the inbox's answer when it was delivered now, else None (the worker
+    keeps trying). Up to ``inline_attempts`` tries with a short backoff, so a
+    blip does not make the customer wait or be told the inbox is down.
+    """
+    ensure_worker()
+    settings = get_settings()
+    item_id = await outbox().enqueue(kind, handoff_key, payload)
+    for attempt in range(settings.inline_attempts):
+        try:
+            await outbox().deliver_pending(client(), _after_delivery)
+        except InboxError as error:  # pragma: no cover - deliver_pending records errors itself
+            logger.warning("inline delivery failed: %r", error)
+        response = await outbox().response_of(item_id)
+        if response is not None:
+            return response
+        if attempt + 1 < settings.inline_attempts:
+            await asyncio.sleep(0.2 * 2**attempt)
+    return None
+
+
+async def inbox_status() -> dict[str, Any] | None:
+    """Agents available, queue, business hours; None when the inbox is unreachable."""
+    try:
+        return await client().status()
+    except InboxError:
+        return None

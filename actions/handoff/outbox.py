@@ -1,0 +1,182 @@
+"""A durable, ordered outbox for everything the bot sends to the inbox.
+
+Handoffs and relayed customer messages are written to SQL first and delivered
+afterwards, so an inbox that is down loses nothing: items wait and go out in
+the order they were written once it is back. Items of one handoff are delivered
+strictly in order (a failed item holds back the ones behind it); the inbox's
+idempotency keys make a retry after an unclear failure harmless.
+
+The database is SQLite by default (``var/outbox.db``), or any SQLAlchemy URL in
+``OUTBOX_DATABASE_URL``. Delivery is serialised by a lock within one process;
+run one action-server process per outbox database (each replica its own file).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Awaitable, Callable
+
+from sqlalchemy import Column, DateTime, Integer, String, Text, create_engine, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, declarative_base, sessionmaker
+
+from actions.handoff.inbox_client import InboxClient, InboxRejected, InboxUnavailable
+
+logger = logging.getLogger(__name__)
+
+Base = declarative_base()
+
+KIND_HANDOFF = "handoff"
+KIND_MESSAGE = "message"
+KIND_CUSTOMER_ENDED = "customer_ended"
+
+
+class OutboxItem(Base):  # type: ignore[misc,valid-type]
+    """One request waiting for (or done with) delivery to the inbox."""
+
+    __tablename__ = "outbox_items"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    handoff_key = Column(String(64), nullable=False, index=True)
+    kind = Column(String(32), nullable=False)
+    payload = Column(Text, nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False)
+    attempts = Column(Integer, nullable=False, default=0)
+    last_error = Column(Text, nullable=True)
+    delivered_at = Column(DateTime(timezone=True), nullable=True, index=True)
+    response = Column(Text, nullable=True)
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """The outcome of delivering one item."""
+
+    item_id: int
+    kind: str
+    handoff_key: str
+    payload: dict[str, Any]
+    response: dict[str, Any] | None
+    error: str | None = None
+
+
+AfterDelivery = Callable[[Delivery], Awaitable[None]]
+
+
+class Outbox:
+    """Write-then-deliver queue. Safe to share within one event loop."""
+
+    def __init__(self, database_url: str) -> None:
+        self._database_url = database_url
+        self._engine: Engine | None = None
+        self._sessions: sessionmaker | None = None
+        self._lock = asyncio.Lock()
+
+    def _session_factory(self) -> sessionmaker:
+        if self._sessions is None:
+            connect_args = {"check_same_thread": False} if self._database_url.startswith("sqlite") else {}
+            self._engine = create_engine(self._database_url, future=True, connect_args=connect_args)
+            Base.metadata.create_all(self._engine)
+            self._sessions = sessionmaker(self._engine, future=True, expire_on_commit=False)
+        return self._sessions
+
+    # -- writing ---------------------------------------------------------
+    def _enqueue_sync(self, kind: str, handoff_key: str, payload: dict[str, Any]) -> int:
+        with self._session_factory().begin() as session:
+            item = OutboxItem(
+                handoff_key=handoff_key,
+                kind=kind,
+                payload=json.dumps(payload, ensure_ascii=False),
+                created_at=datetime.now(tz=timezone.utc),
+                attempts=0,
+            )
+            session.add(item)
+            session.flush()
+            return int(item.id)
+
+    async def enqueue(self, kind: str, handoff_key: str, payload: dict[str, Any]) -> int:
+        """Store an item durably and return its id (delivery happens later)."""
+        return await asyncio.to_thread(self._enqueue_sync, kind, handoff_key, payload)
+
+    # -- reading ---------------------------------------------------------
+    def _pending_sync(self, limit: int) -> list[tuple[int, str, str, dict[str, Any]]]:
+        with self._session_factory()() as session:
+            rows = session.execute(
+                select(OutboxItem).where(OutboxItem.delivered_at.is_(None)).order_by(OutboxItem.id).limit(limit)
+            ).scalars()
+            return [(row.id, row.kind, row.handoff_key, json.loads(row.payload)) for row in rows]
+
+    async def pending_count(self) -> int:
+        """How many items still wait for delivery."""
+        return len(await asyncio.to_thread(self._pending_sync, 10_000))
+
+    def _mark_sync(self, item_id: int, response: dict[str, Any] | None, error: str | None) -> None:
+        with self._session_factory().begin() as session:
+            item = session.get(OutboxItem, item_id)
+            if item is None:
+                return
+            item.attempts = (item.attempts or 0) + 1
+            if error is None:
+                item.delivered_at = datetime.now(tz=timezone.utc)
+                item.response = json.dumps(response or {})
+                item.last_error = None
+            else:
+                item.last_error = error[:1000]
+
+    def _response_sync(self, item_id: int) -> dict[str, Any] | None:
+        with self._session_factory()() as session:
+            item = session.get(OutboxItem, item_id)
+            if item is None or item.delivered_at is None:
+                return None
+            return json.loads(item.response or "{}")
+
+    async def response_of(self, item_id: int) -> dict[str, Any] | None:
+        """The inbox's answer to a delivered item, or None while it waits."""
+        return await asyncio.to_thread(self._response_sync, item_id)
+
+    # -- delivering ------------------------------------------------------
+    async def deliver_pending(self, client: InboxClient, after: AfterDelivery | None = None) -> list[Delivery]:
+        """Deliver waiting items in order; an undeliverable item holds back its handoff's later items."""
+        async with self._lock:
+            results: list[Delivery] = []
+            blocked: set[str] = set()
+            for item_id, kind, key, payload in await asyncio.to_thread(self._pending_sync, 500):
+                if key in blocked:
+                    continue
+                try:
+                    response = await _send(client, kind, key, payload)
+                except InboxUnavailable as error:
+                    blocked.add(key)
+                    await asyncio.to_thread(self._mark_sync, item_id, None, str(error))
+                    results.append(Delivery(item_id, kind, key, payload, None, str(error)))
+                    continue
+                except InboxRejected as error:
+                    # Retrying a refused request cannot help: record it, hold the
+                    # handoff's later items (their order matters) and log loudly.
+                    logger.error("inbox refused outbox item %s (%s): %s", item_id, kind, error)
+                    blocked.add(key)
+                    await asyncio.to_thread(self._mark_sync, item_id, None, str(error))
+                    results.append(Delivery(item_id, kind, key, payload, None, str(error)))
+                    continue
+                await asyncio.to_thread(self._mark_sync, item_id, response, None)
+                delivery = Delivery(item_id, kind, key, payload, response)
+                results.append(delivery)
+                if after is not None:
+                    try:
+                        await after(delivery)
+                    except Exception:  # noqa: BLE001 - a hook must not stop delivery
+                        logger.exception("after-delivery hook failed for item %s", item_id)
+            return results
+
+
+async def _send(client: InboxClient, kind: str, key: str, payload: dict[str, Any]) -> dict[str, Any]:
+    if kind == KIND_HANDOFF:
+        return await client.create_handoff(payload)
+    if kind == KIND_MESSAGE:
+        return await client.append_message(key, payload)
+    if kind == KIND_CUSTOMER_ENDED:
+        return await client.customer_ended(key, payload)
+    raise InboxRejected(f"unknown outbox item kind {kind!r}")

@@ -1,0 +1,336 @@
+"""Order look-ups behind the order form: verify first, then status, cancel, return, refund.
+
+The form asks for the order number and a second factor (the order's email or
+delivery postcode) and reveals nothing before both match. Wrong input gets a
+kind, specific answer; after a few failures in a row the form stops and the
+customer is offered (or handed to) a person instead of being looped.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import names
+from actions.backend.base import (
+    CANCELLABLE_STATUSES,
+    BackendUnavailable,
+    NotAllowed,
+    Order,
+    OrderNotFound,
+    OrderStatus,
+)
+from actions.backend.describe import describe_status, format_money
+from actions.backend.factory import get_backend
+from actions.backend.rules import plan_return  # the same rule the backend enforces
+
+_ORDER_NUMBER_IN_TEXT = re.compile(r"(?<![\d])(?:#|ORD-?)?\s*(\d{5,7})(?![\d])", re.IGNORECASE)
+ECHO_LIMIT = 40
+
+
+def max_form_failures() -> int:
+    """Failed inputs in a row before the form stops asking (env ORDER_FORM_MAX_FAILURES)."""
+    return int(os.environ.get("ORDER_FORM_MAX_FAILURES", "3"))
+
+
+def escalate_on_repeated_failure() -> bool:
+    """Hand off at once after repeated failure (default) or only offer a person."""
+    return os.environ.get("HANDOFF_ON_REPEATED_FAILURE", "escalate") != "offer"
+
+
+def find_order_number(text: Any) -> Optional[str]:
+    """The first order number in what the customer typed ("it's #10482" → "10482")."""
+    match = _ORDER_NUMBER_IN_TEXT.search(str(text or ""))
+    return match.group(1) if match else None
+
+
+def echo(value: Any) -> str:
+    """Customer input repeated back safely: bounded, one line."""
+    text = " ".join(str(value or "").split())
+    return text if len(text) <= ECHO_LIMIT else text[: ECHO_LIMIT - 1] + "…"
+
+
+def order_facts(order: Order) -> Dict[str, Any]:
+    """The facts about an order that the summary shows the agent."""
+    facts: Dict[str, Any] = {
+        "items": [f"{item.quantity} × {item.name}" for item in order.items],
+        "order_total": format_money(order.total_pence),
+        "placed_on": order.placed_at.date().isoformat(),
+        "status_code": order.status.value,
+    }
+    if order.shipment is not None:
+        facts["carrier"] = order.shipment.carrier
+        facts["tracking_number"] = order.shipment.tracking_number
+        facts["tracking_url"] = order.shipment.tracking_url
+    if order.refunds:
+        facts["refunds"] = [f"{format_money(r.amount_pence)} {r.status.value}" for r in order.refunds]
+    return facts
+
+
+def add_attempt(tracker: Tracker, what: str, outcome: str) -> SlotSet:
+    """Record what the bot tried, for the handoff summary."""
+    attempts = list(tracker.get_slot(names.SLOT_BOT_ATTEMPTS) or [])
+    attempts.append({"what": what, "outcome": outcome})
+    return SlotSet(names.SLOT_BOT_ATTEMPTS, attempts[-20:])
+
+
+class ValidateOrderForm(FormValidationAction):
+    """Checks the order number and the second factor against the order backend."""
+
+    def name(self) -> Text:
+        return names.VALIDATE_ORDER_FORM
+
+    async def required_slots(
+        self,
+        domain_slots: List[Text],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[Text]:
+        if tracker.get_slot(names.SLOT_FORM_GAVE_UP):
+            return []
+        if tracker.get_slot(names.SLOT_ORDER_VERIFIED) and tracker.get_slot(names.SLOT_ORDER_NUMBER):
+            return []
+        return domain_slots
+
+    def _failure(self, tracker: Tracker, dispatcher: CollectingDispatcher, slot: str) -> Dict[Text, Any]:
+        streak = int(tracker.get_slot(names.SLOT_FORM_FAILURE_STREAK) or 0) + 1
+        total = int(tracker.get_slot(names.SLOT_FAILED_FORM_ATTEMPTS) or 0) + 1
+        result: Dict[Text, Any] = {
+            slot: None,
+            names.SLOT_FORM_FAILURE_STREAK: streak,
+            names.SLOT_FAILED_FORM_ATTEMPTS: total,
+        }
+        if streak >= max_form_failures():
+            dispatcher.utter_message(response="utter_form_give_up")
+            result[names.SLOT_FORM_GAVE_UP] = True
+        return result
+
+    async def validate_order_number(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        number = find_order_number(value)
+        if number is None:
+            failure = self._failure(tracker, dispatcher, names.SLOT_ORDER_NUMBER)
+            if not failure.get(names.SLOT_FORM_GAVE_UP):
+                dispatcher.utter_message(response="utter_invalid_order_number", value=echo(value))
+            return failure
+        try:
+            await get_backend().get_order(number)
+        except OrderNotFound:
+            failure = self._failure(tracker, dispatcher, names.SLOT_ORDER_NUMBER)
+            if not failure.get(names.SLOT_FORM_GAVE_UP):
+                dispatcher.utter_message(response="utter_order_not_found", value=number)
+            return failure
+        except BackendUnavailable:
+            dispatcher.utter_message(response="utter_backend_down")
+            return {names.SLOT_ORDER_NUMBER: number, names.SLOT_FORM_GAVE_UP: True}
+        result: Dict[Text, Any] = {names.SLOT_ORDER_NUMBER: number, names.SLOT_FORM_FAILURE_STREAK: 0}
+        if number != tracker.get_slot(names.SLOT_ORDER_NUMBER) or not tracker.get_slot(names.SLOT_ORDER_VERIFIED):
+            # A different order needs its own verification.
+            result.update({names.SLOT_ORDER_VERIFIED: False, names.SLOT_ORDER_VERIFIER: None})
+        return result
+
+    async def validate_order_verifier(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        number = tracker.get_slot(names.SLOT_ORDER_NUMBER)
+        if not number:
+            return {names.SLOT_ORDER_VERIFIER: None}
+        backend = get_backend()
+        try:
+            verified = await backend.verify_customer(number, str(value or ""))
+            order = await backend.get_order(number) if verified else None
+        except (BackendUnavailable, OrderNotFound):
+            dispatcher.utter_message(response="utter_backend_down")
+            return {names.SLOT_ORDER_VERIFIER: None, names.SLOT_FORM_GAVE_UP: True}
+        if not verified or order is None:
+            failure = self._failure(tracker, dispatcher, names.SLOT_ORDER_VERIFIER)
+            if not failure.get(names.SLOT_FORM_GAVE_UP):
+                dispatcher.utter_message(response="utter_verifier_mismatch")
+            return failure
+        return {
+            names.SLOT_ORDER_VERIFIER: "verified",
+            names.SLOT_ORDER_VERIFIED: True,
+            names.SLOT_FORM_FAILURE_STREAK: 0,
+            names.SLOT_CUSTOMER_NAME: order.customer.name,
+            names.SLOT_CUSTOMER_EMAIL: order.customer.email,
+            names.SLOT_ORDER_STATUS: describe_status(order),
+            names.SLOT_ORDER_FACTS: order_facts(order),
+        }
+
+
+class ActionOrderFollowup(Action):
+    """After the form: act on what the customer came for (the `goal` slot)."""
+
+    def name(self) -> Text:
+        return names.ACTION_ORDER_FOLLOWUP
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if tracker.get_slot(names.SLOT_FORM_GAVE_UP):
+            return self._gave_up(dispatcher, tracker)
+        number = tracker.get_slot(names.SLOT_ORDER_NUMBER)
+        if not (number and tracker.get_slot(names.SLOT_ORDER_VERIFIED)):
+            dispatcher.utter_message(response="utter_anything_else")
+            return []
+        goal = tracker.get_slot(names.SLOT_GOAL) or "order_status"
+        try:
+            order = await get_backend().get_order(number)
+            if goal == "cancel_order":
+                return self._offer_cancel(dispatcher, tracker, order)
+            if goal == "return_item":
+                return self._offer_return(dispatcher, tracker, order)
+            if goal == "refund_status":
+                return await self._refunds(dispatcher, tracker, order)
+        except (BackendUnavailable, OrderNotFound):
+            dispatcher.utter_message(response="utter_backend_down")
+            return [add_attempt(tracker, f"Looked up order {number}", "order system unavailable")]
+        return self._status(dispatcher, tracker, order)
+
+    def _gave_up(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+        events: List[EventType] = [
+            SlotSet(names.SLOT_FORM_GAVE_UP, False),
+            SlotSet(names.SLOT_FORM_FAILURE_STREAK, 0),
+            add_attempt(tracker, "Tried to find and verify the order", "gave up after repeated failures"),
+        ]
+        if escalate_on_repeated_failure():
+            failures = int(tracker.get_slot(names.SLOT_FAILED_FORM_ATTEMPTS) or 0)
+            return events + [
+                SlotSet(names.SLOT_ESCALATION_TRIGGER, "repeated_failure"),
+                SlotSet(names.SLOT_ESCALATION_REASON, f"{failures} failed attempts to find or verify the order"),
+                FollowupAction(names.ACTION_HANDOFF_TO_HUMAN),
+            ]
+        dispatcher.utter_message(response="utter_offer_person")
+        return events + [SlotSet(names.SLOT_PENDING_CONFIRMATION, names.PENDING_HANDOFF)]
+
+    def _status(self, dispatcher: CollectingDispatcher, tracker: Tracker, order: Order) -> List[EventType]:
+        status = describe_status(order)
+        dispatcher.utter_message(
+            response="utter_order_status",
+            customer_name=order.customer.name.split()[0],
+            order_number=order.number,
+            order_status=status,
+        )
+        if order.shipment is not None and order.status != OrderStatus.DELIVERED:
+            dispatcher.utter_message(response="utter_order_tracking", tracking_url=order.shipment.tracking_url)
+        dispatcher.utter_message(response="utter_anything_else")
+        return [
+            SlotSet(names.SLOT_ORDER_STATUS, status),
+            add_attempt(tracker, f"Looked up order {order.number}", f"told the customer it is {status}"),
+        ]
+
+    def _offer_cancel(self, dispatcher: CollectingDispatcher, tracker: Tracker, order: Order) -> List[EventType]:
+        if order.status in CANCELLABLE_STATUSES:
+            dispatcher.utter_message(
+                response="utter_confirm_cancel", order_number=order.number, amount=format_money(order.total_pence)
+            )
+            return [SlotSet(names.SLOT_PENDING_CONFIRMATION, names.PENDING_CANCEL)]
+        status = describe_status(order)
+        if order.status in (OrderStatus.CANCELLED, OrderStatus.RETURNED, OrderStatus.DELIVERED):
+            dispatcher.utter_message(response="utter_cannot_cancel_other", order_number=order.number, order_status=status)
+        else:
+            dispatcher.utter_message(response="utter_cannot_cancel_shipped", order_number=order.number)
+        dispatcher.utter_message(response="utter_anything_else")
+        return [add_attempt(tracker, f"Tried to cancel order {order.number}", f"not possible: it is {status}")]
+
+    def _offer_return(self, dispatcher: CollectingDispatcher, tracker: Tracker, order: Order) -> List[EventType]:
+        try:
+            plan_return(order, None, date.today())
+        except NotAllowed as refusal:
+            why = RETURN_REFUSALS.get(refusal.reason, "it isn't eligible for an online return")
+            dispatcher.utter_message(response="utter_cannot_return", order_number=order.number, why=why)
+            dispatcher.utter_message(response="utter_anything_else")
+            return [add_attempt(tracker, f"Tried to start a return for order {order.number}", f"not possible: {why}")]
+        dispatcher.utter_message(response="utter_confirm_return", order_number=order.number)
+        return [SlotSet(names.SLOT_PENDING_CONFIRMATION, names.PENDING_RETURN)]
+
+    async def _refunds(self, dispatcher: CollectingDispatcher, tracker: Tracker, order: Order) -> List[EventType]:
+        refunds = await get_backend().get_refunds(order.number)
+        if not refunds:
+            dispatcher.utter_message(response="utter_no_refunds", order_number=order.number)
+            outcome = "no refund yet"
+        else:
+            text = "; ".join(
+                f"a refund of {format_money(r.amount_pence)} is {'on its way (processed ' + r.processed_at.date().isoformat() + ')' if r.processed_at else 'pending, usually 3–5 working days'}"
+                for r in refunds
+            )
+            dispatcher.utter_message(response="utter_refund_status", order_number=order.number, refunds=text)
+            outcome = text
+        dispatcher.utter_message(response="utter_anything_else")
+        return [add_attempt(tracker, f"Checked refunds on order {order.number}", outcome)]
+
+
+RETURN_REFUSALS: Dict[str, str] = {
+    "not_delivered": "it hasn't been delivered yet",
+    "return_window_closed": "the 30-day return window has closed",
+    "already_returned": "it has already been returned",
+    "already_cancelled": "it was cancelled",
+    "return_already_started": "a return has already been started",
+}
+
+
+class ActionConfirmPending(Action):
+    """The customer said yes to a cancellation or a return the bot offered."""
+
+    def name(self) -> Text:
+        return names.ACTION_CONFIRM_PENDING
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        pending = tracker.get_slot(names.SLOT_PENDING_CONFIRMATION)
+        number = tracker.get_slot(names.SLOT_ORDER_NUMBER)
+        events: List[EventType] = [SlotSet(names.SLOT_PENDING_CONFIRMATION, None)]
+        backend = get_backend()
+        try:
+            if pending == names.PENDING_CANCEL:
+                order = await backend.cancel_order(number)
+                dispatcher.utter_message(
+                    response="utter_order_cancelled", order_number=number, amount=format_money(order.total_pence)
+                )
+                events += [
+                    SlotSet(names.SLOT_ORDER_STATUS, describe_status(order)),
+                    add_attempt(tracker, f"Cancelled order {number}", "done"),
+                ]
+            elif pending == names.PENDING_RETURN:
+                rma = await backend.start_return(number, None)
+                dispatcher.utter_message(
+                    response="utter_return_started",
+                    rma=rma.rma_number,
+                    label_url=rma.label_url,
+                    amount=format_money(rma.refund_amount_pence),
+                )
+                events.append(add_attempt(tracker, f"Started a return for order {number}", f"return {rma.rma_number} created"))
+        except NotAllowed as refusal:
+            why = RETURN_REFUSALS.get(refusal.reason, refusal.reason.replace("_", " "))
+            dispatcher.utter_message(response="utter_cannot_return", order_number=number, why=why)
+            events.append(add_attempt(tracker, f"Tried to change order {number}", f"refused: {why}"))
+        except (BackendUnavailable, OrderNotFound):
+            dispatcher.utter_message(response="utter_backend_down")
+            events.append(add_attempt(tracker, f"Tried to change order {number}", "order system unavailable"))
+        dispatcher.utter_message(response="utter_anything_else")
+        return events
+
+
+class ActionDeclinePending(Action):
+    """The customer said no to what the bot offered: leave things as they are."""
+
+    def name(self) -> Text:
+        return names.ACTION_DECLINE_PENDING
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        pending = tracker.get_slot(names.SLOT_PENDING_CONFIRMATION)
+        number = tracker.get_slot(names.SLOT_ORDER_NUMBER)
+        if pending == names.PENDING_CANCEL:
+            dispatcher.utter_message(response="utter_cancel_kept", order_number=number)
+        elif pending == names.PENDING_RETURN:
+            dispatcher.utter_message(response="utter_ok")
+        else:
+            dispatcher.utter_message(response="utter_ok")
+        dispatcher.utter_message(response="utter_anything_else")
+        return [SlotSet(names.SLOT_PENDING_CONFIRMATION, None)]

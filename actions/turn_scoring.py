@@ -1,0 +1,150 @@
+"""Runs after every customer message: frustration scoring, fallback counting, relay.
+
+Rasa calls ``action_validate_slot_mappings`` at the end of ``action_extract_slots``
+after every user message, before the next action is predicted — and also while
+a conversation is paused. That makes it the one place that sees every message:
+
+* it scores the turn with the frustration detector and sets the slots that the
+  escalation rule (data/rules/handoff.yml) reads in the same turn;
+* it counts NLU fallbacks (a frustration signal and a summary fact);
+* while a person owns the conversation it relays the message to the inbox
+  (exactly once, keyed by Rasa's message id) and stays silent.
+
+Only SlotSet events returned from here are kept by Rasa; nothing is uttered.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import Any, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import names
+from actions.frustration import TurnInput, get_detector
+from actions.handoff import delivery
+from actions.handoff.outbox import KIND_CUSTOMER_ENDED, KIND_MESSAGE
+from actions.handoff.redaction import redact
+from actions.handoff.transcript import iso_time
+
+logger = logging.getLogger(__name__)
+
+TIMELINE_LIMIT = 50
+END_HANDOFF_CONFIDENCE = 0.9
+NOT_SCORED_INTENTS = {names.INTENT_AGENT_HANDBACK, names.INTENT_SESSION_START}
+
+
+def previous_bot_text(tracker: Tracker) -> Optional[str]:
+    """The bot's (or agent's) last message before the customer's latest one."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_user:
+                return None
+            seen_user = True
+        elif event.get("event") == "bot" and seen_user and event.get("text"):
+            return event["text"]
+    return None
+
+
+def latest_user_event(tracker: Tracker) -> dict[str, Any]:
+    """The latest UserUttered event (for its timestamp and message id)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return event
+    return {}
+
+
+def ends_handoff(tracker: Tracker) -> bool:
+    """The customer clearly ended the chat with the person.
+
+    A button press ("/end_handoff") always counts; typed text only when the NLU
+    is very sure, because a "thanks!" to the agent must not close the chat.
+    """
+    message = tracker.latest_message or {}
+    intent = message.get("intent") or {}
+    if intent.get("name") != names.INTENT_END_HANDOFF:
+        return False
+    return (message.get("text") or "").startswith("/") or (intent.get("confidence") or 0) >= END_HANDOFF_CONFIDENCE
+
+
+class ActionValidateSlotMappings(Action):
+    """Score the turn; relay it to the inbox during a handoff."""
+
+    def name(self) -> Text:
+        return names.ACTION_VALIDATE_SLOT_MAPPINGS
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        message = tracker.latest_message or {}
+        intent = (message.get("intent") or {}).get("name")
+        text = message.get("text") or ""
+        if intent in NOT_SCORED_INTENTS or text.startswith("/session_start"):
+            return []
+        events: List[EventType] = []
+        is_fallback = intent == names.INTENT_NLU_FALLBACK
+        if is_fallback:
+            events.append(SlotSet(names.SLOT_NLU_FALLBACK_COUNT, float(tracker.get_slot(names.SLOT_NLU_FALLBACK_COUNT) or 0) + 1))
+        confidence = (message.get("intent") or {}).get("confidence")
+        if is_fallback and message.get("intent_ranking"):
+            ranking = [item for item in message["intent_ranking"] if item.get("name") != names.INTENT_NLU_FALLBACK]
+            confidence = ranking[0].get("confidence") if ranking else confidence
+        turn = TurnInput(
+            text=text,
+            intent=intent,
+            confidence=confidence,
+            is_fallback=is_fallback,
+            form_failures_total=int(tracker.get_slot(names.SLOT_FAILED_FORM_ATTEMPTS) or 0),
+            previous_bot_text=previous_bot_text(tracker),
+        )
+        result, state = get_detector().score_turn(turn, tracker.get_slot(names.SLOT_FRUSTRATION_STATE))
+        timeline = list(tracker.get_slot(names.SLOT_FRUSTRATION_TIMELINE) or [])
+        timeline.append({
+            "turn": len(timeline) + 1,
+            "score": round(result.score, 3),
+            "level": result.level,
+            "during_handoff": bool(tracker.get_slot(names.SLOT_HANDOFF_ACTIVE)),
+        })
+        events += [
+            SlotSet(names.SLOT_FRUSTRATION_SCORE, round(result.score, 4)),
+            SlotSet(names.SLOT_FRUSTRATION_LEVEL, result.level),
+            SlotSet(names.SLOT_FRUSTRATION_TREND, round(result.trend, 4)),
+            SlotSet(names.SLOT_FRUSTRATION_REASONS, list(result.reasons)),
+            SlotSet(names.SLOT_FRUSTRATION_TIMELINE, timeline[-TIMELINE_LIMIT:]),
+            SlotSet(names.SLOT_FRUSTRATION_STATE, state),
+        ]
+        if tracker.get_slot(names.SLOT_HANDOFF_ACTIVE):
+            await self._relay(tracker, intent, text, result)
+            return events
+        if result.escalate and not tracker.get_slot(names.SLOT_ESCALATE):
+            events += [
+                SlotSet(names.SLOT_ESCALATE, True),
+                SlotSet(names.SLOT_ESCALATION_TRIGGER, result.trigger or "frustration"),
+                SlotSet(names.SLOT_ESCALATION_REASON, result.explanation),
+            ]
+        return events
+
+    async def _relay(self, tracker: Tracker, intent: Optional[str], text: str, result: Any) -> None:
+        """Send the customer's message to the agent; never lose it, never send it twice."""
+        key = tracker.get_slot(names.SLOT_HANDOFF_KEY)
+        if not key:
+            logger.error("handoff active without a key in %s", tracker.sender_id)
+            return
+        event = latest_user_event(tracker)
+        message_id = (tracker.latest_message or {}).get("message_id") or f"{tracker.sender_id}-{event.get('timestamp')}"
+        sent_at = iso_time(event.get("timestamp") or datetime.now(tz=timezone.utc).timestamp())
+        payload = {
+            "message_id": message_id,
+            "text": redact(text),
+            "sent_at": sent_at,
+            "sender": "customer",
+            "frustration": {"score": round(result.score, 3), "level": result.level, "reasons": list(result.reasons)},
+        }
+        await delivery.send(KIND_MESSAGE, key, payload)
+        if ends_handoff(tracker):
+            await delivery.send(
+                KIND_CUSTOMER_ENDED, key, {"sent_at": sent_at, "conversation_id": tracker.sender_id}
+            )
