@@ -1,0 +1,106 @@
+"""One pass over a message: clean it, tokenise it, match word lists, score sentiment.
+
+The signals read the resulting `TextAnalysis`, so every message is tokenised and
+matched exactly once however many signals look at it.
+"""
+
+from __future__ import annotations
+
+import threading
+import zlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, FrozenSet
+
+from actions.frustration.config import FrustrationConfig
+from actions.frustration.lexicon import Lexicon, Matches
+from actions.frustration.text import CleanText, clean_text
+
+if TYPE_CHECKING:  # pragma: no cover
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+_VADER_LOCK = threading.Lock()
+_VADER: "SentimentIntensityAnalyzer | None" = None
+
+
+def get_vader() -> "SentimentIntensityAnalyzer":
+    """The process-wide VADER analyser (reads its lexicon file once, lazily)."""
+    global _VADER
+    if _VADER is None:
+        with _VADER_LOCK:
+            if _VADER is None:
+                from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # noqa: PLC0415
+
+                _VADER = SentimentIntensityAnalyzer()
+    return _VADER
+
+
+@dataclass(frozen=True)
+class TextAnalysis:
+    """Everything the text signals need about one message.
+
+    Attributes:
+        clean: the cleaned, bounded text.
+        matches: word-list and pattern hits.
+        compound: VADER compound sentiment, -1 (negative) .. 1 (positive).
+        fingerprint: hashed content words, to recognise a repeated request.
+        letters: number of alphabetic characters (any script).
+        caps_words: words of 3+ Latin letters written entirely in capitals.
+        words: number of word tokens.
+    """
+
+    clean: CleanText
+    matches: Matches
+    compound: float
+    fingerprint: FrozenSet[int]
+    letters: int
+    caps_words: int
+    words: int
+
+
+def _stem(word: str) -> str:
+    """A crude plural/verb-ending fold so "orders"/"order" and "arrived"/"arrive" compare equal."""
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+class Analyzer:
+    """Turns raw text into a `TextAnalysis` using the config's lexicon."""
+
+    def __init__(self, config: FrustrationConfig) -> None:
+        """Build matchers and load VADER (lazily called by the detector on first use)."""
+        self.config = config
+        self.lexicon = Lexicon(config)
+        self.vader = get_vader()
+
+    def analyse(self, raw: object, max_chars: int | None = None, sentiment: bool = True) -> TextAnalysis:
+        """Analyse one message (bounded to `max_chars`, default from the config)."""
+        clean = clean_text(raw, max_chars or self.config.max_chars)
+        doc = self.lexicon.tokenize(clean.text)
+        matches = self.lexicon.match(doc)
+        content = set()
+        caps_words = 0
+        words = 0
+        for token in doc:
+            if not token.is_alpha:
+                continue
+            words += 1
+            text = token.text
+            if len(text) >= 3 and text.isupper() and text.isascii():
+                caps_words += 1
+            if not token.is_stop and len(text) >= 3:
+                content.add(zlib.crc32(_stem(token.lower_).encode("utf-8")) & 0xFFFFFF)
+        compound = 0.0
+        if sentiment and clean.text:
+            compound = float(self.vader.polarity_scores(clean.text)["compound"])
+        letters = sum(1 for ch in clean.text if ch.isalpha())
+        return TextAnalysis(
+            clean=clean,
+            matches=matches,
+            compound=compound,
+            fingerprint=frozenset(content),
+            letters=letters,
+            caps_words=caps_words,
+            words=words,
+        )

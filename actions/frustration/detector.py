@@ -1,0 +1,238 @@
+"""The detector: score one user turn, follow the trend, decide on a handoff.
+
+The live Rasa action and the replay CLI both call `Detector.score_turn`, so a
+company calibrating on its own logs sees exactly what the assistant will do.
+
+Score = sigmoid(bias + sum(weight_i * signal_i) + memory * carried_evidence), where
+the carried evidence decays every user turn: one mildly negative word lifts the
+score a little and fades; evidence that keeps coming accumulates.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from functools import lru_cache
+from typing import Any, Dict, List, Optional, Tuple
+
+from actions.frustration.analysis import Analyzer, TextAnalysis
+from actions.frustration.config import SIGNAL_NAMES, FrustrationConfig, config_path, load_config
+from actions.frustration.explain import explanation_for, reasons_for
+from actions.frustration.signals import conversation
+from actions.frustration.signals.base import SignalHit
+from actions.frustration.signals.lexical import lexical_signals
+from actions.frustration.signals.sentiment import sentiment_signals
+from actions.frustration.signals.style import style_signals
+from actions.frustration.state import SCORES_KEPT, coerce_state
+from actions.frustration.trend import falling, slope, steady_rise
+from actions.frustration.types import Level, Trigger, TurnInput, TurnResult
+
+BOT_TEXT_CHARS = 300  # the bot's previous message is only checked for failure phrases
+CARRY_LIMITS = (-3.0, 12.0)
+AT_ONCE: Tuple[Tuple[str, Trigger], ...] = (("request_human", "request"), ("abuse", "abuse"), ("churn", "churn"))
+
+
+def _sigmoid(z: float) -> float:
+    z = max(-30.0, min(30.0, z))
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+class Detector:
+    """Scores user turns against one configuration; safe to share across conversations.
+
+    All per-conversation memory lives in the `state` dict the caller stores (a slot),
+    never in the detector.
+    """
+
+    def __init__(self, config: FrustrationConfig) -> None:
+        """Keep the config; spaCy and VADER are loaded on the first scored turn."""
+        self.config = config
+        self._analyzer: Optional[Analyzer] = None
+        self._lock = threading.Lock()
+
+    @property
+    def analyzer(self) -> Analyzer:
+        """The text analyser, built on first use (loads spaCy and VADER once per process)."""
+        if self._analyzer is None:
+            with self._lock:
+                if self._analyzer is None:
+                    self._analyzer = Analyzer(self.config)
+        return self._analyzer
+
+    def warm_up(self) -> None:
+        """Load everything now (e.g. at action-server start) instead of on the first message."""
+        self.score_turn(TurnInput(text="warm up, thanks"), None)
+
+    def signal_hits(self, turn: TurnInput, state: Dict[str, Any]) -> Tuple[Dict[str, SignalHit], Dict[str, Any], TextAnalysis]:
+        """Every signal's hit for `turn` given the previous (coerced) state.
+
+        Returns:
+            The hits by signal name, the updated counters/memory to store, and the text analysis.
+        """
+        config = self.config
+        analysis = self.analyzer.analyse(turn.text)
+        bot = None
+        if turn.previous_bot_text:
+            bot = self.analyzer.analyse(turn.previous_bot_text, max_chars=BOT_TEXT_CHARS, sentiment=False)
+        hits: Dict[str, SignalHit] = {}
+        hits.update(sentiment_signals(analysis))
+        hits.update(lexical_signals(analysis))
+        hits.update(style_signals(analysis, config.angry_emoji))
+        hits["repetition"], is_repeat = conversation.repetition(analysis, turn, state, config)
+        hits["bot_failure"], bot_streak = conversation.bot_failure(bot, state["counters"]["bot_failures"])
+        hits["nlu_trouble"], fallbacks, low_streak = conversation.nlu_trouble(turn, state, config)
+        hits["form_failure"], form_total = conversation.form_failure(turn, state)
+        hits["length"] = conversation.length(state["turns"] + 1, config)
+        updates = {
+            "repeats": state["counters"]["repeats"] + (1 if is_repeat else 0),
+            "bot_failures": bot_streak,
+            "fallbacks": fallbacks,
+            "low_conf_streak": low_streak,
+            "form_failures": form_total,
+        }
+        return hits, updates, analysis
+
+    def score_turn(self, turn: TurnInput, state: Optional[Dict[str, Any]]) -> Tuple[TurnResult, Dict[str, Any]]:
+        """Score one user turn.
+
+        Args:
+            turn: the message and its NLU / form context.
+            state: the state returned for the previous turn (None for a new conversation).
+
+        Returns:
+            The result for this turn and the new state (a fresh dict; `state` is not modified).
+        """
+        config = self.config
+        model = config.model
+        st = coerce_state(state)
+        hits, updates, analysis = self.signal_hits(turn, st)
+        contributions = {name: round(model.weights[name] * hits[name].value, 4) for name in SIGNAL_NAMES}
+        evidence = sum(contributions.values())
+        memory_part = model.memory * st["carry"]
+        score = round(_sigmoid(model.bias + evidence + memory_part), 4)
+        user_turn = st["turns"] + 1
+
+        scores = (st["scores"] + [score])[-SCORES_KEPT:]
+        negs = (st["negs"] + [-analysis.compound])[-SCORES_KEPT:]
+        trend = round(slope(scores[-config.trend_window :]), 4)
+        level = self._level(score)
+
+        counters = dict(st["counters"])
+        counters.update(updates)
+        counters["above"] = counters["above"] + 1 if score >= model.thresholds.escalate else 0
+
+        reasons = reasons_for(hits, contributions)
+        if memory_part >= 0.5:
+            reasons.append("frustration carried over from earlier turns")
+        trend_note = self._trend_note(scores, negs)
+        truncated_note = None
+        if analysis.clean.truncated:
+            truncated_note = (
+                f"long message: analysed the first {config.max_chars} of {analysis.clean.original_length} characters"
+            )
+            reasons.append(truncated_note)
+
+        trigger, trigger_reason = self._trigger(hits, counters, scores, user_turn)
+        escalate = trigger is not None
+        explanation = explanation_for(trigger_reason, counters, trend_note, reasons, truncated_note)
+        result = TurnResult(
+            score=score,
+            level=level,
+            reasons=reasons,
+            trend=trend,
+            escalate=escalate,
+            trigger=trigger,
+            explanation=explanation,
+            signals={k: v for k, v in contributions.items() if v},
+            turn=user_turn,
+        )
+
+        carry = model.decay * st["carry"] + evidence
+        st["carry"] = round(max(CARRY_LIMITS[0], min(CARRY_LIMITS[1], carry)), 4)
+        st["turns"] = user_turn
+        st["scores"] = scores
+        st["negs"] = [round(v, 4) for v in negs]
+        st["counters"] = counters
+        if analysis.fingerprint:
+            st["fingerprints"] = (st["fingerprints"] + [sorted(analysis.fingerprint)[:24]])[-config.fingerprints_max :]
+        if turn.intent:
+            st["intents"] = (st["intents"] + [turn.intent])[-3:]
+        st["timeline"] = (st["timeline"] + [result.timeline_entry()])[-config.timeline_max :]
+        if escalate and st["escalated_turn"] is None:
+            st["escalated_turn"] = user_turn
+        return result, st
+
+    def reset_state(self, state: Optional[Dict[str, Any]], reason: str = "handback") -> Dict[str, Any]:
+        """Start afresh after a person handed the conversation back to the bot.
+
+        Keeps the timeline (for the record), the turn count and the form-failure total
+        (it is conversation-wide, so keeping it stops old failures counting as new);
+        clears the scores, the carried evidence, the trend, the other counters and the
+        remembered requests.
+        """
+        st = coerce_state(state)
+        fresh = coerce_state(None)
+        fresh["turns"] = st["turns"]
+        fresh["timeline"] = st["timeline"]
+        fresh["counters"]["form_failures"] = st["counters"]["form_failures"]
+        fresh["handbacks"] = st["handbacks"] + (1 if reason == "handback" else 0)
+        return fresh
+
+    def _level(self, score: float) -> Level:
+        thresholds = self.config.model.thresholds
+        if score >= thresholds.frustrated:
+            return "frustrated"
+        if score >= thresholds.annoyed:
+            return "annoyed"
+        return "calm"
+
+    def _trend_note(self, scores: List[float], negs: List[float]) -> Optional[str]:
+        window = self.config.trend_window
+        if len(negs) >= 3 and falling([-v for v in negs], window) and negs[-1] > 0.05:
+            return f"sentiment falling over the last {min(window, len(negs))} turns"
+        esc = self.config.escalation
+        if steady_rise(scores, min(window, len(scores)), esc.rise_min_slope) and len(scores) >= 3:
+            return f"frustration rising over the last {min(window, len(scores))} turns"
+        return None
+
+    def _trigger(
+        self, hits: Dict[str, SignalHit], counters: Dict[str, int], scores: List[float], user_turn: int
+    ) -> Tuple[Optional[Trigger], Optional[str]]:
+        """Why to hand off now, if at all: at-once triggers first, then failures, then the score."""
+        config = self.config
+        for signal, trigger in AT_ONCE:
+            if config.escalate_at_once.get(trigger) and hits[signal].value > 0:
+                return trigger, hits[signal].reason
+        esc = config.escalation
+        limit = esc.repeated_failure
+        if limit > 0:
+            for key, label in (
+                ("form_failures", "failed attempts to give the requested details"),
+                ("fallbacks", "times the bot did not understand"),
+                ("repeats", "repeats of the same request"),
+            ):
+                count = counters[key] + (1 if key == "repeats" and counters[key] else 0)
+                if count >= limit:
+                    return "repeated_failure", f"{count} {label}"
+        if user_turn < esc.min_user_turns:
+            return None, None
+        threshold = config.model.thresholds.escalate
+        if counters["above"] >= esc.sustain_turns:
+            return "frustration", f"frustrated for {counters['above']} turns in a row"
+        if scores[-1] >= config.model.thresholds.annoyed and steady_rise(scores, esc.rise_window, esc.rise_min_slope):
+            return "frustration", f"frustration rising over the last {esc.rise_window} turns"
+        del threshold
+        return None, None
+
+
+@lru_cache(maxsize=4)
+def _detector_for(path: str) -> Detector:
+    return Detector(load_config(path))
+
+
+def get_detector(path: Optional[str] = None) -> Detector:
+    """The process-wide detector for `path` (default: `$FRUSTRATION_CONFIG` or the packaged config).
+
+    Reading the config and loading spaCy both happen on first use, never at import.
+    """
+    return _detector_for(str(path or config_path()))

@@ -1,0 +1,287 @@
+"""Fit the signal weights and thresholds on labelled conversations, reproducibly.
+
+`python -m actions.frustration fit PATH [--dry-run]`:
+
+1. replays every conversation through the detector's own signals (so the fit sees
+   exactly what the live assistant computes);
+2. splits conversations by id (stable hash + seed) into train (80%) and validation;
+3. fits a logistic combination on train: L2-penalised towards the hand-set weights
+   in the config (a signal that never fires in the data keeps its prior weight),
+   with sign constraints (frustration signals can only raise the score,
+   positive sentiment can only lower it), and the carried-evidence memory;
+4. picks level and escalation thresholds on train;
+5. prints train and validation figures and, unless --dry-run, rewrites the
+   `model:` block of the config file.
+
+The labelled data is read, never copied.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from actions.frustration.config import SIGNAL_NAMES, FrustrationConfig, ModelConfig, Thresholds, config_path, load_config
+from actions.frustration.detector import Detector
+from actions.frustration.metrics import best_f1, prf, roc_auc
+from actions.frustration.replay import FALLBACK_INTENTS, ReplayInputError, parse_conversation
+from actions.frustration.state import coerce_state
+from actions.frustration.types import TurnInput
+
+NEGATIVE_ONLY = frozenset({"positive_sentiment"})
+PRIOR_STRENGTH = 5.0  # L2 pull towards the hand-set weights, per 1,000 training turns
+VALIDATION_SHARE = 0.2
+
+
+@dataclass
+class Dialogue:
+    """Signal values of every user turn of one labelled conversation."""
+
+    id: str
+    features: List[List[float]]  # per user turn, in SIGNAL_NAMES order
+    labels: List[int]
+    escalate: Optional[bool]
+
+
+def extract(detector: Detector, path: str) -> List[Dialogue]:
+    """Signal values per user turn, computed with the detector's state machinery."""
+    dialogues: List[Dialogue] = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                conversation = parse_conversation(line)
+            except ReplayInputError as error:
+                sys.stderr.write(f"line {number}: {error}\n")
+                continue
+            state = coerce_state(None)
+            previous_bot: Optional[str] = None
+            rows: List[List[float]] = []
+            labels: List[int] = []
+            for turn in conversation["turns"]:
+                if turn["speaker"] == "bot":
+                    previous_bot = turn.get("text") or ""
+                    continue
+                intent = turn.get("intent")
+                turn_input = TurnInput(
+                    text=turn.get("text") or "",
+                    intent=intent,
+                    confidence=turn.get("confidence"),
+                    is_fallback=bool(turn.get("is_fallback")) or intent in FALLBACK_INTENTS,
+                    form_failures_total=int(turn.get("form_failures_total") or 0),
+                    previous_bot_text=previous_bot,
+                )
+                previous_bot = None
+                # score_turn keeps the state exactly as live; the signal values do not depend on weights.
+                hits, _, _ = detector.signal_hits(turn_input, state)
+                _, state = detector.score_turn(turn_input, state)
+                rows.append([hits[name].value for name in SIGNAL_NAMES])
+                labels.append(int(turn.get("label") or 0))
+            escalate = conversation.get("escalate")
+            dialogues.append(
+                Dialogue(str(conversation.get("id", number)), rows, labels, escalate if isinstance(escalate, bool) else None)
+            )
+    return dialogues
+
+
+def split(dialogues: Sequence[Dialogue], seed: int) -> Tuple[List[Dialogue], List[Dialogue]]:
+    """Train / validation split by dialogue id (stable across runs and machines)."""
+    train: List[Dialogue] = []
+    valid: List[Dialogue] = []
+    for dialogue in dialogues:
+        bucket = zlib.crc32(f"{seed}:{dialogue.id}".encode()) % 1000
+        (valid if bucket < VALIDATION_SHARE * 1000 else train).append(dialogue)
+    return train, valid
+
+
+def _scores(dialogues: Sequence[Dialogue], weights: Sequence[float], bias: float, memory: float, decay: float):
+    """Per-dialogue score lists and the carried evidence before each turn."""
+    import numpy as np  # noqa: PLC0415
+
+    w = np.asarray(weights)
+    all_scores: List[List[float]] = []
+    carries: List[List[float]] = []
+    for dialogue in dialogues:
+        carry = 0.0
+        scores: List[float] = []
+        before: List[float] = []
+        for row in dialogue.features:
+            evidence = float(np.dot(w, row))
+            before.append(carry)
+            z = bias + evidence + memory * carry
+            scores.append(1.0 / (1.0 + np.exp(-max(-30.0, min(30.0, z)))))
+            carry = max(-3.0, min(12.0, decay * carry + evidence))
+        all_scores.append(scores)
+        carries.append(before)
+    return all_scores, carries
+
+
+def fit_weights(train: Sequence[Dialogue], prior: ModelConfig, decay: float) -> Tuple[List[float], float, float]:
+    """Weights, bias and memory by penalised, sign-constrained logistic regression.
+
+    The memory term depends on the weights (it carries past evidence), so the fit
+    alternates: compute the carried evidence with the current weights, refit, three times.
+    Classes are balanced so that 0.5 means "as likely frustrated as not" whatever the base rate.
+    """
+    import numpy as np  # noqa: PLC0415
+    from scipy.optimize import minimize  # noqa: PLC0415
+
+    X = np.array([row for d in train for row in d.features], dtype=float)
+    y = np.array([label for d in train for label in d.labels], dtype=float)
+    positives = max(1.0, y.sum())
+    sample_weight = np.where(y == 1, len(y) / (2 * positives), len(y) / (2 * max(1.0, len(y) - positives)))
+    prior_w = np.array([prior.weights[name] for name in SIGNAL_NAMES] + [prior.memory])
+    bounds = [(None, 0.0) if name in NEGATIVE_ONLY else (0.0, None) for name in SIGNAL_NAMES] + [(0.0, 1.0)]
+    bounds.append((None, None))  # bias
+    lam = PRIOR_STRENGTH * len(y) / 1000.0
+    weights = list(prior_w[:-1])
+    memory = prior.memory
+    bias = prior.bias
+    for _ in range(3):
+        _, carries = _scores(train, weights, bias, memory, decay)
+        C = np.array([c for d in carries for c in d], dtype=float)
+        A = np.column_stack([X, C, np.ones(len(y))])
+
+        def loss(params: "np.ndarray") -> Tuple[float, "np.ndarray"]:
+            z = A @ params
+            p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+            eps = 1e-9
+            nll = -np.sum(sample_weight * (y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps)))
+            diff = params[:-1] - prior_w
+            grad = A.T @ (sample_weight * (p - y))
+            grad[:-1] += 2 * lam * diff
+            return float(nll + lam * np.sum(diff**2)), grad
+
+        start = np.concatenate([np.array(weights + [memory]), [bias]])
+        solution = minimize(loss, start, jac=True, method="L-BFGS-B", bounds=bounds)
+        weights = [float(v) for v in solution.x[: len(SIGNAL_NAMES)]]
+        memory = float(solution.x[len(SIGNAL_NAMES)])
+        bias = float(solution.x[-1])
+    return weights, bias, memory
+
+
+def _escalations(
+    scores: Sequence[Sequence[float]], threshold: float, sustain: int, min_turns: int
+) -> List[Optional[int]]:
+    """Turn at which the score rule would escalate (sustained score only; the
+    at-once triggers are not in these data)."""
+    out: List[Optional[int]] = []
+    for dialogue in scores:
+        above = 0
+        hit = None
+        for index, score in enumerate(dialogue):
+            above = above + 1 if score >= threshold else 0
+            if index + 1 >= min_turns and above >= sustain:
+                hit = index
+                break
+        out.append(hit)
+    return out
+
+
+def choose_escalation(
+    dialogues: Sequence[Dialogue], scores: Sequence[Sequence[float]], sustain: int, min_turns: int
+) -> float:
+    """The escalation threshold with the best conversation-level F1 on train."""
+    labels = [int(bool(d.escalate)) for d in dialogues]
+    best_t, best = 0.5, -1.0
+    for step in range(40, 100):
+        threshold = step / 100.0
+        decided = [e is not None for e in _escalations(scores, threshold, sustain, min_turns)]
+        _, _, f1 = prf(labels, decided)
+        if f1 > best:
+            best, best_t = f1, threshold
+    return best_t
+
+
+def evaluate(dialogues: Sequence[Dialogue], scores: Sequence[Sequence[float]], config: FrustrationConfig, threshold: float) -> Dict[str, Any]:
+    """Turn ROC-AUC / best F1, conversation ROC-AUC, escalation precision / recall."""
+    labels = [label for d in dialogues for label in d.labels]
+    flat = [s for d in scores for s in d]
+    top, _ = best_f1(labels, flat)
+    conv_labels = [int(bool(d.escalate)) for d in dialogues]
+    conv_scores = [max(s, default=0.0) for s in scores]
+    escalations = _escalations(scores, threshold, config.escalation.sustain_turns, config.escalation.min_user_turns)
+    precision, recall, f1 = prf(conv_labels, [e is not None for e in escalations])
+    return {
+        "turn_roc_auc": round(roc_auc(labels, flat) or 0.0, 3),
+        "turn_best_f1": round(top, 3),
+        "conversation_roc_auc": round(roc_auc(conv_labels, conv_scores) or 0.0, 3),
+        "escalation_precision": round(precision, 3),
+        "escalation_recall": round(recall, 3),
+        "escalation_rate": round(sum(e is not None for e in escalations) / max(1, len(escalations)), 3),
+    }
+
+
+def write_model_block(path: Path, model: ModelConfig) -> None:
+    """Replace the `model:` block of the YAML file, keeping every other line and comment."""
+    text = path.read_text(encoding="utf-8")
+    lines = ["model:"]
+    lines.append(f"  bias: {model.bias:.3f}")
+    lines.append(f"  memory: {model.memory:.3f}        # how much of the previous turns' evidence carries into this turn")
+    lines.append(f"  decay: {model.decay:.2f}         # exponential decay of the carried evidence per user turn")
+    lines.append("  weights:")
+    for name in SIGNAL_NAMES:
+        lines.append(f"    {name}: {model.weights[name]:.3f}")
+    lines.append("  thresholds:")
+    lines.append(f"    annoyed: {model.thresholds.annoyed:.2f}")
+    lines.append(f"    frustrated: {model.thresholds.frustrated:.2f}")
+    lines.append(f"    escalate: {model.thresholds.escalate:.2f}")
+    block = "\n".join(lines) + "\n"
+    pattern = re.compile(r"^model:\n(?:[ \t]+.*\n|\n)*", re.MULTILINE)
+    if not pattern.search(text):
+        raise ValueError(f"{path}: no top-level 'model:' block to replace")
+    path.write_text(pattern.sub(block + "\n", text, count=1), encoding="utf-8")
+
+
+def fit_command(path: str, config: Optional[str] = None, write: bool = True, seed: int = 13) -> int:
+    """Run the whole fit and print a JSON report to stdout."""
+    target = Path(config) if config else config_path()
+    base = load_config(target)
+    detector = Detector(base)
+    dialogues = extract(detector, path)
+    train, valid = split(dialogues, seed)
+    best: Optional[Tuple[float, List[float], float, float]] = None
+    best_auc = -1.0
+    for decay in (0.4, 0.6, 0.8):
+        weights, bias, memory = fit_weights(train, base.model, decay)
+        scores, _ = _scores(train, weights, bias, memory, decay)
+        auc = roc_auc([l for d in train for l in d.labels], [s for d in scores for s in d]) or 0.0
+        if auc > best_auc:
+            best_auc, best = auc, (decay, weights, bias, memory)
+    assert best is not None
+    decay, weights, bias, memory = best
+    train_scores, _ = _scores(train, weights, bias, memory, decay)
+    escalate = choose_escalation(train, train_scores, base.escalation.sustain_turns, base.escalation.min_user_turns)
+    labels = [l for d in train for l in d.labels]
+    _, frustrated = best_f1(labels, [s for d in train_scores for s in d])
+    frustrated = round(min(0.95, max(0.3, frustrated or 0.6)), 2)
+    annoyed = round(max(0.2, frustrated - 0.2), 2)
+    model = ModelConfig(
+        bias=round(bias, 3),
+        memory=round(memory, 3),
+        decay=decay,
+        weights={name: round(w, 3) for name, w in zip(SIGNAL_NAMES, weights)},
+        thresholds=Thresholds(annoyed=annoyed, frustrated=frustrated, escalate=round(escalate, 2)),
+    )
+    fitted = FrustrationConfig(**{**base.__dict__, "model": model})
+    valid_scores, _ = _scores(valid, weights, bias, memory, decay)
+    report = {
+        "data": str(path),
+        "seed": seed,
+        "dialogues": {"train": len(train), "validation": len(valid)},
+        "model": {"bias": model.bias, "memory": model.memory, "decay": model.decay, "weights": model.weights,
+                  "thresholds": model.thresholds.__dict__},
+        "train": evaluate(train, train_scores, fitted, model.thresholds.escalate),
+        "validation": evaluate(valid, valid_scores, fitted, model.thresholds.escalate),
+    }
+    print(json.dumps(report, indent=2))
+    if write:
+        write_model_block(target, model)
+        print(f"wrote the model block of {target}", file=sys.stderr)
+    return 0

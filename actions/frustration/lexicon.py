@@ -1,0 +1,103 @@
+"""spaCy tokenisation and rule matching for the configured word lists and patterns.
+
+Why spaCy: its tokenizer splits "you're", "can't", emoticons and punctuation runs
+consistently, and `PhraseMatcher` / `Matcher` match hundreds of phrases in one
+pass over the tokens. Only `spacy.blank(...)` is used (no model download), and it
+is created lazily on first use, never at import time, because rasa_sdk imports
+every module of `actions/` when the action server starts.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Dict, List, Tuple
+
+from actions.frustration.config import LEXICON_CATEGORIES, FrustrationConfig
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+_NLP_LOCK = threading.Lock()
+_NLP: "Language | None" = None
+NLP_LOAD_COUNT = 0  # how many times the pipeline was built in this process (tests check it is 1)
+
+
+def get_nlp() -> "Language":
+    """The process-wide blank English spaCy pipeline (tokenizer only), built once."""
+    global _NLP, NLP_LOAD_COUNT
+    if _NLP is None:
+        with _NLP_LOCK:
+            if _NLP is None:
+                import spacy  # noqa: PLC0415  (lazy on purpose: heavy import)
+
+                _NLP = spacy.blank("en")
+                NLP_LOAD_COUNT += 1
+    return _NLP
+
+
+@dataclass
+class Matches:
+    """Phrase and pattern hits of one text, grouped by word-list category.
+
+    Attributes:
+        hits: category -> the matched spans' text, in order of appearance.
+    """
+
+    hits: Dict[str, List[str]] = field(default_factory=dict)
+
+    def count(self, category: str) -> int:
+        """How many times the category matched."""
+        return len(self.hits.get(category, ()))
+
+    def first(self, category: str) -> str | None:
+        """The first matched text of the category, if any."""
+        found = self.hits.get(category)
+        return found[0] if found else None
+
+
+class Lexicon:
+    """Matches a config's word lists and token patterns against text."""
+
+    def __init__(self, config: FrustrationConfig) -> None:
+        """Build the matchers (this loads spaCy on first construction in the process)."""
+        from spacy.matcher import Matcher, PhraseMatcher  # noqa: PLC0415
+
+        self.nlp = get_nlp()
+        self._phrase = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self._pattern = Matcher(self.nlp.vocab)
+        self._labels: Dict[int, str] = {}
+        for category in LEXICON_CATEGORIES:
+            phrases = sorted({p.strip() for p in config.phrases(category) if p.strip()})
+            if phrases:
+                self._phrase.add(category, [self.nlp.make_doc(p) for p in phrases])
+                self._labels[self.nlp.vocab.strings[category]] = category
+        for category, patterns in config.patterns.items():
+            if category not in LEXICON_CATEGORIES:
+                continue
+            if patterns:
+                self._pattern.add(category, patterns)
+                self._labels[self.nlp.vocab.strings[category]] = category
+
+    def tokenize(self, text: str) -> "Doc":
+        """Tokenise with the shared pipeline's tokenizer only."""
+        return self.nlp.make_doc(text)
+
+    def match(self, doc: "Doc") -> Matches:
+        """Longest non-overlapping hits per category (a phrase inside a longer one counts once)."""
+        spans: List[Tuple[int, int, str]] = []
+        for match_id, start, end in list(self._phrase(doc)) + list(self._pattern(doc)):
+            spans.append((start, end, self._labels[match_id]))
+        result = Matches()
+        taken: Dict[str, List[Tuple[int, int]]] = {}
+        # Longest first so "you're useless" wins over "useless" in the same category.
+        for start, end, category in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
+            ranges = taken.setdefault(category, [])
+            if any(start < e and s < end for s, e in ranges):
+                continue
+            ranges.append((start, end))
+            result.hits.setdefault(category, []).append((start, doc[start:end].text))  # type: ignore[arg-type]
+        for category, found in result.hits.items():
+            result.hits[category] = [text for _, text in sorted(found)]  # type: ignore[misc]
+        return result

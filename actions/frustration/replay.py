@@ -1,0 +1,200 @@
+"""Replay conversations (JSON Lines) through the live scoring API.
+
+Input, one conversation per line::
+
+    {"id": "c1", "escalate": true,
+     "turns": [{"speaker": "bot", "text": "Hi!"},
+               {"speaker": "user", "text": "where is my order", "label": 0,
+                "intent": "order_status", "confidence": 0.93}]}
+
+Output, one line per conversation, in input order::
+
+    {"id": "c1", "turns": [{"index": 1, "score": 0.08, "level": "calm", "reasons": []}], "escalate_at": null}
+
+Bad lines are reported on stderr with their line number and skipped.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, TextIO, Tuple
+
+from actions.frustration.detector import Detector
+from actions.frustration.metrics import BinaryReport, report
+from actions.frustration.types import TurnInput, TurnResult
+
+# (text) -> (intent, confidence); used when a trained Rasa model is given.
+NluParser = Callable[[str], Tuple[Optional[str], Optional[float]]]
+FALLBACK_INTENTS = frozenset({"nlu_fallback"})
+
+
+class ReplayInputError(ValueError):
+    """A conversation line is not in the replay format."""
+
+
+@dataclass
+class ReplayedConversation:
+    """One conversation after replay, with its labels kept for metrics."""
+
+    id: str
+    turns: List[Dict[str, Any]]
+    escalate_at: Optional[int]
+    labels: List[Optional[int]] = field(default_factory=list)
+    escalate_label: Optional[bool] = None
+
+    def output(self) -> Dict[str, Any]:
+        """The JSON object written to stdout."""
+        return {"id": self.id, "turns": self.turns, "escalate_at": self.escalate_at}
+
+
+def _label(value: Any) -> Optional[int]:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return int(value)
+    raise ReplayInputError(f"label must be 0 or 1, got {value!r}")
+
+
+def parse_conversation(line: str) -> Dict[str, Any]:
+    """Parse and validate one JSON line.
+
+    Raises:
+        ReplayInputError: invalid JSON or not the replay shape.
+    """
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise ReplayInputError(f"invalid JSON: {error.msg} (column {error.colno})") from None
+    if not isinstance(data, dict):
+        raise ReplayInputError("expected a JSON object")
+    turns = data.get("turns")
+    if not isinstance(turns, list):
+        raise ReplayInputError("missing 'turns' list")
+    for position, turn in enumerate(turns):
+        if not isinstance(turn, dict):
+            raise ReplayInputError(f"turn {position} is not an object")
+        if turn.get("speaker") not in ("user", "bot"):
+            raise ReplayInputError(f"turn {position}: speaker must be 'user' or 'bot'")
+        if not isinstance(turn.get("text", ""), str):
+            raise ReplayInputError(f"turn {position}: text must be a string")
+        _label(turn.get("label"))
+    return data
+
+
+def replay_conversation(
+    detector: Detector, conversation: Dict[str, Any], nlu: Optional[NluParser] = None
+) -> ReplayedConversation:
+    """Score every user turn of one conversation exactly as the live action would."""
+    state: Optional[Dict[str, Any]] = None
+    previous_bot: Optional[str] = None
+    form_failures = 0
+    out: List[Dict[str, Any]] = []
+    labels: List[Optional[int]] = []
+    escalate_at: Optional[int] = None
+    for index, turn in enumerate(conversation["turns"]):
+        text = turn.get("text") or ""
+        if turn["speaker"] == "bot":
+            previous_bot = text
+            continue
+        intent = turn.get("intent")
+        confidence = turn.get("confidence")
+        if nlu is not None and intent is None:
+            intent, confidence = nlu(text)
+        if isinstance(turn.get("form_failures_total"), int):
+            form_failures = turn["form_failures_total"]
+        result: TurnResult
+        result, state = detector.score_turn(
+            TurnInput(
+                text=text,
+                intent=intent if isinstance(intent, str) else None,
+                confidence=float(confidence) if isinstance(confidence, (int, float)) else None,
+                is_fallback=bool(turn.get("is_fallback")) or intent in FALLBACK_INTENTS,
+                form_failures_total=form_failures,
+                previous_bot_text=previous_bot,
+            ),
+            state,
+        )
+        previous_bot = None
+        out.append({"index": index, "score": result.score, "level": result.level, "reasons": result.reasons})
+        labels.append(_label(turn.get("label")))
+        if result.escalate and escalate_at is None:
+            escalate_at = index
+    escalate = conversation.get("escalate")
+    return ReplayedConversation(
+        id=str(conversation.get("id", "")),
+        turns=out,
+        escalate_at=escalate_at,
+        labels=labels,
+        escalate_label=bool(escalate) if isinstance(escalate, bool) else None,
+    )
+
+
+def replay_lines(
+    detector: Detector, lines: Iterable[str], errors: TextIO, nlu: Optional[NluParser] = None
+) -> Iterator[ReplayedConversation]:
+    """Replay a stream of JSON lines; report bad ones on `errors` and go on."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            conversation = parse_conversation(line)
+        except ReplayInputError as error:
+            errors.write(f"line {number}: {error}\n")
+            continue
+        yield replay_conversation(detector, conversation, nlu)
+
+
+@dataclass
+class ReplayMetrics:
+    """Turn-level and conversation-level figures of a replay."""
+
+    turns: Optional[BinaryReport]
+    conversations: Optional[BinaryReport]
+
+
+def compute_metrics(replayed: List[ReplayedConversation]) -> ReplayMetrics:
+    """Turn figures (score vs label, decision = level != calm) and conversation figures
+    (highest turn score vs "escalate", decision = escalate_at is set)."""
+    labels: List[int] = []
+    scores: List[float] = []
+    decided: List[bool] = []
+    for conv in replayed:
+        for turn, label in zip(conv.turns, conv.labels):
+            if label is None:
+                continue
+            labels.append(label)
+            scores.append(turn["score"])
+            decided.append(turn["level"] != "calm")
+    conv_labels: List[int] = []
+    conv_scores: List[float] = []
+    conv_decided: List[bool] = []
+    for conv in replayed:
+        if conv.escalate_label is None:
+            continue
+        conv_labels.append(int(conv.escalate_label))
+        conv_scores.append(max((t["score"] for t in conv.turns), default=0.0))
+        conv_decided.append(conv.escalate_at is not None)
+    return ReplayMetrics(
+        turns=report(labels, scores, decided) if labels else None,
+        conversations=report(conv_labels, conv_scores, conv_decided) if conv_labels else None,
+    )
+
+
+def load_nlu(model_path: str) -> NluParser:
+    """A parser backed by a trained Rasa model (the only place this package imports `rasa`)."""
+    import asyncio  # noqa: PLC0415
+
+    from rasa.core.agent import Agent  # noqa: PLC0415  (lazy: TensorFlow is heavy)
+
+    agent = Agent.load(model_path)
+    loop = asyncio.new_event_loop()
+
+    def parse(text: str) -> Tuple[Optional[str], Optional[float]]:
+        message = loop.run_until_complete(agent.parse_message(text))
+        intent = message.get("intent") or {}
+        return intent.get("name"), intent.get("confidence")
+
+    return parse

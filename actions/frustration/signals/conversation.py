@@ -1,0 +1,116 @@
+"""Signals that need the conversation so far: repetition, bot failures, NLU trouble,
+failed form inputs and length.
+
+Each function is pure: it reads the previous state and returns the hit together
+with the counter values the detector should store.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, FrozenSet, Iterable, Optional, Tuple
+
+from actions.frustration.analysis import TextAnalysis
+from actions.frustration.config import FrustrationConfig
+from actions.frustration.signals.base import SILENT, SignalHit, quote, saturating
+from actions.frustration.types import TurnInput
+
+REPHRASE_FLOOR = 0.3  # Jaccard similarity below which two requests are unrelated
+
+
+def _jaccard(a: FrozenSet[int], b: Iterable[int]) -> float:
+    other = set(b)
+    if not a or not other:
+        return 0.0
+    union = len(a | other)
+    similarity = len(a & other) / union
+    return similarity * (0.7 if union == 1 else 1.0)  # a one-word request is weak evidence
+
+
+def repetition(
+    analysis: TextAnalysis, turn: TurnInput, state: Dict[str, Any], config: FrustrationConfig
+) -> Tuple[SignalHit, bool]:
+    """The customer repeats or rephrases an earlier request (same words or same intent).
+
+    Returns:
+        The hit and whether this turn counts as a repeat (for the repeat counter).
+    """
+    best = max((_jaccard(analysis.fingerprint, p) for p in state["fingerprints"]), default=0.0)
+    intent = turn.intent
+    if intent and intent not in config.ignore_repeat_intents and intent in state["intents"][-2:]:
+        repeats = state["counters"]["repeats"] + 1
+        return SignalHit(1.0, f"asked for '{intent}' again ({repeats + 1} times)"), True
+    if best >= config.repeat_similarity:
+        repeats = state["counters"]["repeats"] + 1
+        return SignalHit(1.0, f"repeated the same request ({repeats + 1} times)"), True
+    if best > REPHRASE_FLOOR:
+        value = 0.5 * (best - REPHRASE_FLOOR) / max(1e-6, config.repeat_similarity - REPHRASE_FLOOR)
+        reason = "rephrased an earlier request" if value >= 0.25 else None
+        return SignalHit(value, reason), False
+    return SILENT, False
+
+
+def bot_failure(bot: Optional[TextAnalysis], streak: int) -> Tuple[SignalHit, int]:
+    """The bot's previous message admitted failure ("sorry, I couldn't find ...").
+
+    Returns:
+        The hit and the new streak of consecutive failing bot turns.
+    """
+    if bot is None:
+        return SILENT, 0
+    count = bot.matches.count("bot_failure")
+    if count == 0:
+        return SILENT, 0
+    streak += 1
+    first = bot.matches.first("bot_failure") or ""
+    reason = f"bot could not help ({quote(first)})"
+    if streak >= 2:
+        reason = f"bot could not help {streak} times in a row"
+    return SignalHit(min(1.0, saturating(count) + 0.2 * (streak - 1)), reason), streak
+
+
+def nlu_trouble(turn: TurnInput, state: Dict[str, Any], config: FrustrationConfig) -> Tuple[SignalHit, int, int]:
+    """NLU fallbacks and streaks of low-confidence turns.
+
+    Returns:
+        The hit, the new fallback total and the new low-confidence streak.
+    """
+    fallbacks = state["counters"]["fallbacks"]
+    streak = state["counters"]["low_conf_streak"]
+    low = turn.confidence is not None and turn.confidence < config.low_confidence
+    if turn.is_fallback:
+        fallbacks += 1
+        streak += 1
+        return SignalHit(min(1.0, 0.6 + 0.2 * (streak - 1)), f"the bot did not understand ({fallbacks} fallbacks)"), fallbacks, streak
+    if low:
+        streak += 1
+        value = min(1.0, 0.3 + 0.2 * (streak - 1))
+        reason = f"low NLU confidence {streak} turns in a row" if streak >= 2 else None
+        return SignalHit(value, reason), fallbacks, streak
+    return SILENT, fallbacks, 0
+
+
+def form_failure(turn: TurnInput, state: Dict[str, Any]) -> Tuple[SignalHit, int]:
+    """New rejected form inputs since the previous turn.
+
+    Returns:
+        The hit and the total to remember (never decreasing).
+    """
+    seen = state["counters"]["form_failures"]
+    try:
+        total = max(0, int(turn.form_failures_total or 0))
+    except (TypeError, ValueError):
+        total = seen
+    new = total - seen
+    if new <= 0:
+        return SILENT, max(seen, total)
+    value = min(1.0, 0.5 * new + 0.15 * (total - 1) + 0.1)
+    return SignalHit(value, f"{total} failed attempts to give the requested details"), total
+
+
+def length(user_turns: int, config: FrustrationConfig) -> SignalHit:
+    """A long conversation that is still going (ramp from `length.start` over `length.span` turns)."""
+    ramp = (user_turns - config.length_start) / config.length_span
+    if ramp <= 0:
+        return SILENT
+    value = min(1.0, ramp)
+    return SignalHit(value, f"long conversation ({user_turns} messages)" if value >= 0.5 else None)

@@ -1,0 +1,33 @@
+"""Word-list signals: what the customer says, matched by spaCy rules from the config."""
+
+from __future__ import annotations
+
+from typing import Dict
+
+from actions.frustration.analysis import TextAnalysis
+from actions.frustration.signals.base import SILENT, SignalHit, quote, saturating
+
+# signal name -> (word list, how the reason starts)
+LEXICAL_SIGNALS: Dict[str, tuple[str, str]] = {
+    "abuse": ("abuse", "abusive language"),
+    "profanity": ("profanity", "profanity or contempt"),
+    "bot_complaint": ("bot_complaint", "complained about the bot"),
+    "correction": ("correction", "corrected or rejected the bot's answer"),
+    "negation": ("negation", "disagreed or said no"),
+    "churn": ("churn", "threatened to leave"),
+    "time_pressure": ("time_pressure", "time pressure"),
+    "request_human": ("request_human", "asked for a person"),
+}
+
+
+def lexical_signals(analysis: TextAnalysis) -> Dict[str, SignalHit]:
+    """One `SignalHit` per word-list signal, quoting the first matched words."""
+    out: Dict[str, SignalHit] = {}
+    for name, (category, label) in LEXICAL_SIGNALS.items():
+        count = analysis.matches.count(category)
+        if count == 0:
+            out[name] = SILENT
+            continue
+        first = analysis.matches.first(category) or ""
+        out[name] = SignalHit(saturating(count), f"{label} ({quote(first)})")
+    return out

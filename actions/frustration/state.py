@@ -1,0 +1,82 @@
+"""The per-conversation state the detector keeps between turns (stored in a Rasa slot).
+
+It must stay small and JSON-serialisable: the last few scores, hashed
+fingerprints of recent requests (no customer text), counters and a bounded
+timeline. `coerce_state` accepts whatever a slot hands back (None, an old
+version, a hand-edited dict) and returns a complete, fresh copy, so the
+detector never mutates its caller's object.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Dict, List
+
+STATE_VERSION = 1
+SCORES_KEPT = 12  # recent scores kept for the trend (the window is configurable, <= this)
+
+COUNTERS = ("fallbacks", "low_conf_streak", "form_failures", "repeats", "bot_failures", "above")
+
+
+def new_state() -> Dict[str, Any]:
+    """An empty conversation state."""
+    return {
+        "v": STATE_VERSION,
+        "turns": 0,
+        "scores": [],
+        "negs": [],
+        "carry": 0.0,
+        "fingerprints": [],
+        "intents": [],
+        "counters": {name: 0 for name in COUNTERS},
+        "timeline": [],
+        "escalated_turn": None,
+        "handbacks": 0,
+    }
+
+
+def _floats(values: Any, keep: int) -> List[float]:
+    if not isinstance(values, list):
+        return []
+    out: List[float] = []
+    for value in values[-keep:]:
+        try:
+            out.append(float(value))
+        except (TypeError, ValueError):
+            continue
+    return out
+
+
+def coerce_state(state: Any) -> Dict[str, Any]:
+    """A complete deep copy of `state`, with defaults for anything missing or malformed."""
+    fresh = new_state()
+    if not isinstance(state, dict) or state.get("v") != STATE_VERSION:
+        return fresh
+    state = copy.deepcopy(state)
+    try:
+        fresh["turns"] = max(0, int(state.get("turns", 0)))
+        fresh["carry"] = float(state.get("carry", 0.0))
+        fresh["handbacks"] = max(0, int(state.get("handbacks", 0)))
+    except (TypeError, ValueError):
+        return new_state()
+    fresh["scores"] = _floats(state.get("scores"), SCORES_KEPT)
+    fresh["negs"] = _floats(state.get("negs"), SCORES_KEPT)
+    prints = state.get("fingerprints")
+    if isinstance(prints, list):
+        fresh["fingerprints"] = [[int(x) for x in p] for p in prints if isinstance(p, list)]
+    intents = state.get("intents")
+    if isinstance(intents, list):
+        fresh["intents"] = [str(i) for i in intents if i][-3:]
+    counters = state.get("counters")
+    if isinstance(counters, dict):
+        for name in COUNTERS:
+            try:
+                fresh["counters"][name] = max(0, int(counters.get(name, 0)))
+            except (TypeError, ValueError):
+                pass
+    timeline = state.get("timeline")
+    if isinstance(timeline, list):
+        fresh["timeline"] = [t for t in timeline if isinstance(t, dict)]
+    escalated = state.get("escalated_turn")
+    fresh["escalated_turn"] = escalated if isinstance(escalated, int) else None
+    return fresh

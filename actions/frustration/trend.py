@@ -1,0 +1,39 @@
+"""Trend of the scores across the conversation: follow the direction, not single words."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+
+def slope(values: Sequence[float]) -> float:
+    """Least-squares slope per step of `values` (0 for fewer than two points)."""
+    n = len(values)
+    if n < 2:
+        return 0.0
+    mean_x = (n - 1) / 2.0
+    mean_y = sum(values) / n
+    num = sum((i - mean_x) * (v - mean_y) for i, v in enumerate(values))
+    den = sum((i - mean_x) ** 2 for i in range(n))
+    return num / den
+
+
+def steady_rise(values: Sequence[float], window: int, min_slope: float) -> bool:
+    """The last `window` values rise by at least `min_slope` per step, without a real drop.
+
+    One spike followed by calm is not a rise; each step may dip by at most half of
+    `min_slope` so a small wobble does not hide a real trend.
+    """
+    recent = list(values[-window:])
+    if len(recent) < window:
+        return False
+    if slope(recent) < min_slope:
+        return False
+    return all(b >= a - min_slope / 2 for a, b in zip(recent, recent[1:]))
+
+
+def falling(values: Sequence[float], window: int, min_step: float = 0.05) -> bool:
+    """`values` (e.g. sentiment) fell over the last `window` points (at least 3)."""
+    recent = list(values[-window:])
+    if len(recent) < 3:
+        return False
+    return recent[-1] < recent[0] - min_step and all(b <= a + min_step for a, b in zip(recent, recent[1:]))

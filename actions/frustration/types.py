@@ -1,0 +1,67 @@
+"""The detector's public data shapes: what the action passes in, what it gets back."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Dict, List, Literal, Optional
+
+Level = Literal["calm", "annoyed", "frustrated"]
+Trigger = Literal["request", "abuse", "churn", "frustration", "repeated_failure"]
+
+
+@dataclass(frozen=True)
+class TurnInput:
+    """One user message and what the NLU and forms said about it.
+
+    Attributes:
+        text: the user's message as received.
+        intent: NLU intent name, if known.
+        confidence: NLU confidence of that intent (0..1), if known.
+        is_fallback: the NLU fell back (nlu_fallback / action_default_fallback).
+        form_failures_total: rejected form inputs in the whole conversation so far;
+            the detector compares it with its state to find new failures.
+        previous_bot_text: what the bot said just before this message.
+    """
+
+    text: str
+    intent: Optional[str] = None
+    confidence: Optional[float] = None
+    is_fallback: bool = False
+    form_failures_total: int = 0
+    previous_bot_text: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    """The detector's verdict on one user turn.
+
+    Attributes:
+        score: 0..1, higher = more frustrated (smoothed over the conversation).
+        level: calm / annoyed / frustrated, from the configured thresholds.
+        reasons: human-readable reasons for this turn, strongest first.
+        trend: slope of the recent scores per user turn (>0 rising).
+        escalate: hand off to a person now.
+        trigger: why it escalates (None when it does not).
+        explanation: one short line for the agent, e.g.
+            "3 rejected form inputs; score rising over the last 4 turns; asked 'is there a real person'".
+        signals: per-signal contribution to the score, in logit units (0 = silent).
+        turn: 1-based number of this user turn in the conversation.
+    """
+
+    score: float
+    level: Level
+    reasons: List[str]
+    trend: float
+    escalate: bool
+    trigger: Optional[Trigger]
+    explanation: str
+    signals: Dict[str, float] = field(default_factory=dict)
+    turn: int = 0
+
+    def timeline_entry(self) -> Dict[str, Any]:
+        """The `frustration_timeline` slot entry for this turn."""
+        return {"turn": self.turn, "score": self.score, "level": self.level}
+
+    def to_dict(self) -> Dict[str, Any]:
+        """A JSON-serialisable copy (for logs and the replay output)."""
+        return asdict(self)
