@@ -104,8 +104,9 @@ class NotAllowed(BackendError):
     """
 
     def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(f"{reason}: {detail}" if detail else reason)
-        self.reason = str(reason.value if isinstance(reason, enum.Enum) else reason)
+        code = str(reason.value if isinstance(reason, enum.Enum) else reason)
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.reason = code
         self.detail = detail
 
 

@@ -84,7 +84,12 @@ class HttpOrderBackend:
         return f"HttpOrderBackend({self.base_url!r})"
 
     def _get_client(self) -> httpx.AsyncClient:
-        """One pooled client per event loop (a client must not cross loops)."""
+        """One pooled client per event loop (a client must not cross loops).
+
+        The action server has one loop, so this is one client; a client left
+        behind by a finished loop (tests) is dropped, as it cannot be closed
+        from another loop.
+        """
         loop = asyncio.get_running_loop()
         if self._client is None or self._client_loop is not loop:
             self._client = httpx.AsyncClient(

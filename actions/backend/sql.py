@@ -26,6 +26,7 @@ from sqlalchemy.pool import StaticPool
 from actions.backend import rules
 from actions.backend.base import (
     Address,
+    BackendUnavailable,
     Customer,
     Order,
     OrderItem,
@@ -35,7 +36,6 @@ from actions.backend.base import (
     RefundStatus,
     ReturnAuthorization,
     Shipment,
-    BackendUnavailable,
     normalize_order_number,
 )
 from actions.backend.describe import local_date

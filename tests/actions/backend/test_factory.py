@@ -6,7 +6,7 @@ from typing import Iterator
 
 import pytest
 
-from actions.backend.base import ConfigError
+from actions.backend.base import ConfigError, OrderBackend
 from actions.backend.factory import (
     PROJECT_ROOT,
     build_backend,
@@ -39,7 +39,7 @@ def test_http_settings() -> None:
     )
     backend = build_backend(settings)
 
-    assert isinstance(backend, HttpOrderBackend)
+    assert isinstance(backend, HttpOrderBackend) and isinstance(backend, OrderBackend)
     assert backend.base_url == "https://orders.example.test/v1"
     assert "t0k" not in repr(settings)
 
@@ -68,7 +68,8 @@ def test_get_backend_reads_the_environment_once(
     first = get_backend()
     monkeypatch.setenv("ORDER_BACKEND", "http")  # ignored: settings are read once
 
-    assert isinstance(first, SqlOrderBackend) and get_backend() is first
+    assert isinstance(first, SqlOrderBackend) and isinstance(first, OrderBackend)
+    assert get_backend() is first
     assert first.database_url.endswith("orders.db")
     assert not (tmp_path / "orders.db").exists()  # nothing connects before the first call
 
