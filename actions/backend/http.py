@@ -176,6 +176,8 @@ class HttpOrderBackend:
         self, order_number: str, sku: Optional[str] = None
     ) -> ReturnAuthorization:
         number = normalize_order_number(order_number)
+        if sku is not None and not isinstance(sku, str):
+            raise TypeError(f"sku must be a string or None, not {type(sku).__name__}")
         payload = await self._request("POST", f"/orders/{number}/returns", number, {"sku": sku})
         return _parse(wire.return_from_json, payload)
 

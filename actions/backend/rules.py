@@ -71,7 +71,10 @@ def plan_return(order: Order, sku: Optional[str], today: date) -> Tuple[Optional
 
     Raises:
         NotAllowed: not delivered, outside the window, unknown SKU or already started.
+        TypeError: `sku` is neither a string nor None (a bug in the caller).
     """
+    if sku is not None and not isinstance(sku, str):
+        raise TypeError(f"sku must be a string or None, not {type(sku).__name__}")
     if order.status is OrderStatus.RETURNED:
         raise NotAllowed(NotAllowedReason.ALREADY_RETURNED, f"order {order.number}")
     if order.status is OrderStatus.CANCELLED:

@@ -26,6 +26,7 @@ from actions.backend.base import (
     OrderStatus,
 )
 from actions.backend.http import HttpOrderBackend
+from actions.backend.sql import SqlOrderBackend
 from actions.backend.wire import order_to_json
 from tests.actions.backend.conftest import API_TOKEN
 
@@ -227,3 +228,28 @@ async def test_constructor_rejects_missing_settings() -> None:
     with pytest.raises(ValueError, match="base_url"):
         HttpOrderBackend("", "s3cret")
     assert "s3cret" not in repr(HttpOrderBackend(BASE_URL, "s3cret"))
+
+
+async def test_store_behind_the_api_down_is_unavailable(order_api: tuple, tmp_path) -> None:
+    base_url, app = order_api
+    working_store = app.state.backend
+    app.state.backend = SqlOrderBackend(f"sqlite:///{tmp_path}/missing/orders.db")
+    sleep = Recorder()
+    client = HttpOrderBackend(base_url, API_TOKEN, sleep=sleep)
+    try:
+        with pytest.raises(BackendUnavailable, match="503"):
+            await client.get_order("10482")
+        assert sleep.delays == [0.25, 0.5]  # the GET was retried
+    finally:
+        app.state.backend = working_store
+        await client.aclose()
+
+
+@pytest.mark.parametrize("body", [b'{"factor": 5}', b"not json", b"[]"])
+async def test_stub_api_rejects_a_malformed_verify_body(order_api: tuple, body: bytes) -> None:
+    base_url, _ = order_api
+    async with httpx.AsyncClient(base_url=base_url, headers={"Authorization": f"Bearer {API_TOKEN}"}) as client:
+        response = await client.post("/orders/10482/verify", content=body)
+
+    assert response.status_code == 422
+    assert response.json()["error"] == "invalid_request"

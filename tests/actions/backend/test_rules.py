@@ -133,10 +133,16 @@ def test_return_needs_a_delivered_order(status: OrderStatus, reason: str) -> Non
     assert refusal.value.reason == reason
 
 
-def test_return_of_an_item_not_on_the_order() -> None:
+@pytest.mark.parametrize("sku", ["HOM-001", "", "  "])
+def test_return_of_an_item_not_on_the_order(sku: str) -> None:
     with pytest.raises(NotAllowed) as refusal:
-        plan_return(DELIVERED, "HOM-001", DELIVERY_DAY)
+        plan_return(DELIVERED, sku, DELIVERY_DAY)
     assert refusal.value.reason == "item_not_on_order"
+
+
+def test_return_with_a_sku_of_the_wrong_type_is_a_clear_error() -> None:
+    with pytest.raises(TypeError, match="sku must be a string"):
+        plan_return(DELIVERED, 42, DELIVERY_DAY)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("raw, number", [("10482", "10482"), ("#10482", "10482"), ("ord-1048200", "1048200")])
