@@ -35,6 +35,19 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 
 from actions.backend.base import OrderStatus, RefundStatus
+from actions.backend.seed_data import (
+    CARRIER_WEIGHTS,
+    CARRIERS,
+    CATALOGUE,
+    CITIES,
+    CUSTOMERS,
+    DELAY_EVENTS,
+    HUBS,
+    INWARD_LETTERS,
+    PRODUCTS,
+    STREETS,
+    TRACKING_URLS,
+)
 from actions.backend.sql import DEFAULT_LABEL_BASE_URL, create_order_engine
 from actions.backend.sql_models import (
     Base,
@@ -53,136 +66,6 @@ FREE_DELIVERY_FROM_PENCE = 5000
 DELIVERY_FEE_PENCE = 395
 
 DEMO_ORDER_NUMBERS = (10482, 10501, 10502, 10377, 10290, 10215, 10160)
-
-# (sku, name, unit price in pence)
-CATALOGUE: Tuple[Tuple[str, str, int], ...] = (
-    ("CLO-001", "Merino wool jumper", 6500),
-    ("CLO-002", "Organic cotton T-shirt", 1800),
-    ("CLO-003", "Slim-fit chinos", 4500),
-    ("CLO-004", "Waxed cotton jacket", 14900),
-    ("CLO-005", "Linen shirt", 3900),
-    ("CLO-006", "Fleece-lined leggings", 2800),
-    ("CLO-007", "Cashmere scarf", 5500),
-    ("CLO-008", "Quilted gilet", 5900),
-    ("CLO-009", "Breton striped top", 3200),
-    ("CLO-010", "Wool beanie", 1600),
-    ("CLO-011", "Denim jacket", 6900),
-    ("SHO-001", "Trail running shoes", 8900),
-    ("SHO-002", "Leather Chelsea boots", 11900),
-    ("SHO-003", "Canvas trainers", 4200),
-    ("SHO-004", "Waterproof walking boots", 12900),
-    ("SHO-005", "Suede loafers", 7900),
-    ("SHO-006", "Wool-lined slippers", 3500),
-    ("SHO-007", "Running socks (3 pairs)", 1200),
-    ("OUT-001", "Waterproof hiking jacket", 12000),
-    ("OUT-002", "Two-person backpacking tent", 18900),
-    ("OUT-003", "Three-season sleeping bag", 8900),
-    ("OUT-004", "30 L daypack", 5400),
-    ("OUT-005", "Insulated water bottle", 1800),
-    ("OUT-006", "Trekking poles (pair)", 4900),
-    ("OUT-007", "Rechargeable head torch", 2400),
-    ("OUT-008", "Compact camping stove", 3900),
-    ("OUT-009", "Merino base layer", 4400),
-    ("OUT-010", "Packable down jacket", 9900),
-    ("HOM-001", "Linen duvet cover (double)", 7500),
-    ("HOM-002", "Egyptian cotton towel set", 4800),
-    ("HOM-003", "Stoneware dinner set (12 pieces)", 8900),
-    ("HOM-004", "Cast-iron casserole dish", 6900),
-    ("HOM-005", "Scented soy candle", 1500),
-    ("HOM-006", "Wool throw", 6200),
-    ("HOM-007", "Bamboo bath mat", 2200),
-    ("HOM-008", "Stoneware mug set", 2600),
-    ("HOM-009", "Feather cushion", 2400),
-    ("HOM-010", "Brass table lamp", 5600),
-    ("HOM-011", "Linen napkins (set of 4)", 1900),
-    ("HOM-012", "Oak chopping board", 3400),
-)
-PRODUCTS = {sku: (name, price) for sku, name, price in CATALOGUE}
-
-# name, email domain, (line1, city, postcode) — the first seven own the demo orders
-CUSTOMERS: Tuple[Tuple[str, str, Optional[Tuple[str, str, str]]], ...] = (
-    ("Dana Whitfield", "example.com", ("Flat 3, 12 Buckingham Gate", "London", "SW1A 1AA")),
-    ("Siobhán Gallagher", "example.com", ("27 Malone Road", "Belfast", "BT9 6AA")),
-    ("Ciarán Doyle", "example.co.uk", ("4 Cathedral Road", "Cardiff", "CF10 3AT")),
-    ("Zoë Harper", "example.com", ("81 Wilmslow Road", "Manchester", "M20 2RN")),
-    ("Tomás Ferreira", "example.org", ("9 Royal York Crescent", "Bristol", "BS8 1TH")),
-    ("Aisha Khan", "example.com", ("52 Headingley Lane", "Leeds", "LS6 2AB")),
-    ("Gareth Price", "example.co.uk", ("16 Mumbles Road", "Swansea", "SA1 4PQ")),
-    ("Niamh O'Connor", "example.com", None),
-    ("Rhys Llewellyn", "example.co.uk", None),
-    ("Priya Raman", "example.com", None),
-    ("Oluwaseun Adeyemi", "example.org", None),
-    ("Chloé Martin", "example.com", None),
-    ("Łukasz Nowak", "example.com", None),
-    ("Eilidh MacLeod", "example.co.uk", None),
-    ("Mohammed Hussain", "example.com", None),
-    ("Bethan Morgan", "example.com", None),
-    ("Seán Murphy", "example.org", None),
-    ("Amara Okafor", "example.com", None),
-    ("Hannah Bright", "example.co.uk", None),
-    ("Callum Fraser", "example.com", None),
-    ("Renée Dubois", "example.com", None),
-    ("Oliver Bennett", "example.co.uk", None),
-    ("Freya Sinclair", "example.com", None),
-    ("Joaquín Ruiz", "example.org", None),
-    ("Imogen Hart", "example.com", None),
-    ("Kwame Mensah", "example.com", None),
-    ("Aoife Byrne", "example.co.uk", None),
-    ("Harvey Collins", "example.com", None),
-    ("Mei Chen", "example.com", None),
-    ("Ffion Evans", "example.co.uk", None),
-    ("Rajesh Patel", "example.com", None),
-    ("Lily-Rose Turner", "example.com", None),
-    ("Dafydd Hughes", "example.org", None),
-    ("Ayşe Yılmaz", "example.com", None),
-    ("George Whitaker", "example.co.uk", None),
-    ("Saoirse Kelly", "example.com", None),
-    ("Ethan Clarke", "example.com", None),
-    ("Nadia Rahman", "example.co.uk", None),
-    ("Isla Robertson", "example.com", None),
-    ("Björn Lindqvist", "example.org", None),
-)
-
-# city -> outward codes; inward codes are generated
-CITIES = (
-    ("London", ("N1", "E8", "SE15", "SW11", "W4", "NW3")),
-    ("Manchester", ("M1", "M14", "M21")),
-    ("Birmingham", ("B13", "B17", "B29")),
-    ("Leeds", ("LS1", "LS7", "LS17")),
-    ("Glasgow", ("G12", "G41")),
-    ("Edinburgh", ("EH3", "EH9", "EH10")),
-    ("Cardiff", ("CF5", "CF11", "CF23")),
-    ("Bristol", ("BS3", "BS6", "BS7")),
-    ("Belfast", ("BT7", "BT15")),
-    ("Norwich", ("NR2", "NR4")),
-    ("York", ("YO10", "YO31")),
-    ("Brighton", ("BN1", "BN2")),
-)
-STREETS = (
-    "High Street", "Station Road", "Church Lane", "Victoria Road", "Mill Lane",
-    "Park Avenue", "Queen's Road", "The Crescent", "Albert Street", "Greenway Close",
-    "Orchard Way", "Windsor Terrace", "Kingsway", "Meadow View", "Castle Street",
-)
-INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
-
-CARRIERS = ("DPD", "Royal Mail", "Evri")
-CARRIER_WEIGHTS = (5, 3, 3)
-TRACKING_URLS = {
-    "DPD": "https://track.dpd.co.uk/parcels/{}",
-    "Royal Mail": "https://www.royalmail.com/track-your-item#/tracking-results/{}",
-    "Evri": "https://www.evri.com/track/parcel/{}",
-}
-HUBS = {
-    "DPD": ("Hinckley", "Birmingham", "Leeds", "Bristol"),
-    "Royal Mail": ("Warrington Mail Centre", "Princess Royal Distribution Centre", "Glasgow Mail Centre"),
-    "Evri": ("Rugby", "Barnsley", "Crick"),
-}
-DELAY_EVENTS = (
-    "Delayed: parcel missed its planned trailer",
-    "Delayed: severe weather in the area",
-    "Delayed: address could not be found, awaiting instructions",
-    "Delayed: parcel held at depot",
-)
 
 # status -> (relative weight, youngest age in days, oldest age in days)
 STATUS_PLAN: Dict[OrderStatus, Tuple[int, int, int]] = {
@@ -408,7 +291,8 @@ def _demo_orders(b: _Builder) -> None:
     b.order(10502, ciaran, addr[ciaran.id], OrderStatus.PROCESSING, at(1, 16), [("HOM-006", 1)])
 
     zoe = c["Zoë Harper"]
-    row = b.order(10377, zoe, addr[zoe.id], OrderStatus.DELIVERED, at(14, 9), [("OUT-001", 1), ("OUT-005", 1)])
+    lines = [("OUT-001", 1), ("OUT-005", 1)]
+    row = b.order(10377, zoe, addr[zoe.id], OrderStatus.DELIVERED, at(14, 9), lines)
     b.ship(row, "Royal Mail", at(13, 15), (now - timedelta(days=10)).date(), "Delivered, left in porch",
            at(10, 13), at(10, 13))
 
@@ -425,7 +309,8 @@ def _demo_orders(b: _Builder) -> None:
     b.refund(row, row.total_pence, "Order cancelled", at(20, 9), at(17, 15))
 
     gareth = c["Gareth Price"]
-    row = b.order(10160, gareth, addr[gareth.id], OrderStatus.DELIVERED, at(44, 8), [("SHO-004", 1), ("OUT-006", 1)])
+    lines = [("SHO-004", 1), ("OUT-006", 1)]
+    row = b.order(10160, gareth, addr[gareth.id], OrderStatus.DELIVERED, at(44, 8), lines)
     b.ship(row, "DPD", at(43, 12), (now - timedelta(days=41)).date(), "Delivered, handed to customer",
            at(40, 11), at(40, 11))
 
@@ -490,16 +375,25 @@ def _parse_day(text: str) -> date:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     from actions.backend.factory import load_settings
 
-    parser = argparse.ArgumentParser(prog="python -m actions.backend.seed", description=__doc__.split("\n")[0])
-    parser.add_argument("--database-url", help="SQLAlchemy URL (default: ORDER_DATABASE_URL or var/orders.db)")
-    parser.add_argument("--today", type=_parse_day, default=date.today(), help="YYYY-MM-DD the data is relative to")
+    parser = argparse.ArgumentParser(
+        prog="python -m actions.backend.seed", description="(Re)build the demo order database."
+    )
+    parser.add_argument(
+        "--database-url", help="SQLAlchemy URL (default: ORDER_DATABASE_URL or var/orders.db)"
+    )
+    parser.add_argument(
+        "--today", type=_parse_day, default=date.today(), help="YYYY-MM-DD the data is relative to"
+    )
     args = parser.parse_args(argv)
-    database_url = args.database_url or load_settings({**os.environ, "ORDER_BACKEND": "sql"}).database_url
+    database_url = args.database_url
+    if not database_url:
+        database_url = load_settings({**os.environ, "ORDER_BACKEND": "sql"}).database_url
     counts = seed_database(database_url, args.today)
     safe_url = make_url(database_url).render_as_string(hide_password=True)
-    print(f"seeded {safe_url} for {args.today.isoformat()}: "
-          + ", ".join(f"{n} {t}" for t, n in counts.items()))
-    print("demo orders: " + ", ".join(str(n) for n in DEMO_ORDER_NUMBERS) + " (see actions/backend/seed.py)")
+    summary = ", ".join(f"{count} {table}" for table, count in counts.items())
+    print(f"seeded {safe_url} for {args.today.isoformat()}: {summary}")
+    numbers = ", ".join(str(n) for n in DEMO_ORDER_NUMBERS)
+    print(f"demo orders: {numbers} (see docs/order-api.md)")
     return 0
 
 

@@ -112,7 +112,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from actions.backend.factory import load_settings
     from actions.backend.sql import SqlOrderBackend
 
-    parser = argparse.ArgumentParser(prog="python -m actions.backend.stub_api", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m actions.backend.stub_api", description="Serve the demo orders as the order API."
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8070)
     parser.add_argument("--database-url", help="default: ORDER_DATABASE_URL or var/orders.db")
@@ -120,9 +122,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     token = os.environ.get("ORDER_API_TOKEN", "").strip()
     if not token:
         parser.error("set ORDER_API_TOKEN: the token clients must send as 'Authorization: Bearer <token>'")
-    database_url = args.database_url or load_settings({**os.environ, "ORDER_BACKEND": "sql"}).database_url
-    # ws="none": uvicorn's websocket support needs a newer websockets than rasa allows
-    uvicorn.run(create_app(SqlOrderBackend(database_url), token), host=args.host, port=args.port, ws="none")
+    database_url = args.database_url
+    if not database_url:
+        database_url = load_settings({**os.environ, "ORDER_BACKEND": "sql"}).database_url
+    app = create_app(SqlOrderBackend(database_url), token)
+    # ws="none": uvicorn's websocket support needs a newer `websockets` than rasa 3.6 allows
+    uvicorn.run(app, host=args.host, port=args.port, ws="none")
     return 0
 
 
