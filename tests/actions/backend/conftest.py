@@ -119,7 +119,7 @@ def order_api(seeded_sqlite_template: Path) -> Iterator[Tuple[str, object]]:
     sock.close()
 
 
-@pytest.fixture(params=["sqlite", "postgresql", "http"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres), "http"])
 def backend_kind(request: pytest.FixtureRequest) -> str:
     return request.param
 
