@@ -9,7 +9,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from inbox import schemas
 from inbox.errors import Conflict, Forbidden, NotFound
@@ -188,16 +188,19 @@ def figures(
     )
 
 
-def queue(*, session: Session, limit: int = 200) -> Tuple[List[Handoff], List[Handoff], int]:
+def queue(*, session: Session, limit: int = 100) -> Tuple[List[Handoff], List[Handoff], int]:
     """(waiting by priority then waiting time, claimed open ones, total waiting)."""
+    light = (defer(Handoff.summary), defer(Handoff.search_text), defer(Handoff.brief))
     waiting = session.execute(
         select(Handoff)
+        .options(*light)
         .where(Handoff.status == "waiting")
         .order_by(Handoff.priority_rank.desc(), Handoff.created_at, Handoff.id)
         .limit(limit)
     ).unique().scalars().all()
     claimed = session.execute(
         select(Handoff)
+        .options(*light)
         .where(Handoff.status == "claimed")
         .order_by(Handoff.claimed_at.desc(), Handoff.id)
         .limit(limit)
@@ -398,7 +401,7 @@ def resolve(handoff: Handoff, agent: Agent, note: str, *, session: Session) -> O
 def search(q: str, *, session: Session, closed_only: bool = True, limit: int = 50) -> List[Handoff]:
     """Conversations whose customer, order number or text contains ``q``."""
     needle = q.strip().lower()
-    stmt = select(Handoff)
+    stmt = select(Handoff).options(defer(Handoff.summary), defer(Handoff.search_text))
     if closed_only:
         stmt = stmt.where(Handoff.status.in_(CLOSED_STATUSES))
     if needle:

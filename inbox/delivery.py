@@ -39,7 +39,7 @@ def _pending(handoff_id: int, *, session: Session) -> tuple:
             .order_by(Delivery.id)
         ).scalars()
     ]
-    return handoff.key, handoff.conversation_id, jobs
+    return handoff.key, handoff.conversation_id, handoff.channel, jobs
 
 
 def _record(job: Job, error: Optional[str], *, session: Session) -> Optional[str]:
@@ -76,11 +76,11 @@ class Deliverer:
         self._locks: Dict[int, asyncio.Lock] = {}
         self._wake = asyncio.Event()
 
-    async def _call(self, conversation_id: str, job: Job) -> None:
+    async def _call(self, conversation_id: str, channel: str, job: Job) -> None:
         if job.kind == "reply":
-            await self.rasa.send_agent_message(conversation_id, job.payload["text"], job.payload["agent"])
+            await self.rasa.send_agent_message(conversation_id, job.payload["text"], job.payload["agent"], channel)
         elif job.kind == "agent_joined":
-            await self.rasa.send_agent_joined(conversation_id, job.payload["text"], job.payload["agent"])
+            await self.rasa.send_agent_joined(conversation_id, job.payload["text"], job.payload["agent"], channel)
         elif job.kind == "handback":
             await self.rasa.hand_back(conversation_id, job.payload.get("resolution", ""))
         else:
@@ -90,11 +90,11 @@ class Deliverer:
         """Deliver what is pending for one conversation; True when nothing is left."""
         lock = self._locks.setdefault(handoff_id, asyncio.Lock())
         async with lock:
-            key, conversation_id, jobs = await run_in_session(self.factory, _pending, handoff_id)
+            key, conversation_id, channel, jobs = await run_in_session(self.factory, _pending, handoff_id)
             for job in jobs:
                 error: Optional[str] = None
                 try:
-                    await self._call(conversation_id, job)
+                    await self._call(conversation_id, channel, job)
                 except RasaError as exc:
                     error = str(exc)
                     log.warning("delivery %s to %s failed: %s", job.kind, conversation_id, error)

@@ -59,17 +59,28 @@ class RasaClient:
             else self._params()
         await self._post(f"/conversations/{self._conv(conversation_id)}/tracker/events", events, params)
 
-    async def send_agent_message(self, conversation_id: str, text: str, agent_name: str) -> None:
+    @staticmethod
+    def _marker(channel: str, kind: str, agent_name: str) -> Dict[str, Any]:
+        """The socket.io handoff marker (docs/architecture.md); other channels get plain text."""
+        if channel != "socketio":
+            return {}
+        return {"data": {"custom": {"data": {"handoff": {"kind": kind, "agent": agent_name}}}}}
+
+    async def send_agent_message(self, conversation_id: str, text: str, agent_name: str,
+                                 channel: str = "") -> None:
         """Deliver an agent reply as a bot utterance through the customer's channel."""
         await self.append_events(conversation_id, [{
             "event": "bot", "text": text,
             "metadata": {"agent": {"name": agent_name}, "source": "agent"},
+            **self._marker(channel, "agent_message", agent_name),
         }])
 
-    async def send_agent_joined(self, conversation_id: str, text: str, agent_name: str) -> None:
+    async def send_agent_joined(self, conversation_id: str, text: str, agent_name: str,
+                                channel: str = "") -> None:
         await self.append_events(conversation_id, [{
             "event": "bot", "text": text,
             "metadata": {"source": "system", "agent": {"name": agent_name}, "kind": "agent_joined"},
+            **self._marker(channel, "agent_joined", agent_name),
         }])
 
     async def hand_back(self, conversation_id: str, resolution: str) -> None:

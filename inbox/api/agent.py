@@ -28,7 +28,7 @@ def _publish_messages(svc: Services, key: str, messages: list) -> None:
 
 
 @router.get("/queue", response_model=schemas.QueueOut)
-async def read_queue(limit: int = Query(200, ge=1, le=1000), svc: Services = Depends(services),
+async def read_queue(limit: int = Query(100, ge=1, le=1000), svc: Services = Depends(services),
                      _who: Union[Agent, str] = Depends(require_reader)) -> schemas.QueueOut:
     """Waiting handoffs by priority then waiting time, then those being handled."""
 

@@ -34,6 +34,9 @@
       (i) => el("td", {class: "since", dataset: {created: i.created_at}}, duration(i.waiting_seconds)), "Nobody is waiting.");
     fill(document.getElementById("claimed"), claimed, (i) => el("td", {}, i.claimed_by || ""), "No conversation in progress.");
     document.getElementById("waiting-count").textContent = data.total_waiting;
+    const more = document.getElementById("more");
+    more.textContent = `Showing the first ${waiting.length} of ${data.total_waiting} by priority.`;
+    more.classList.toggle("hidden", data.total_waiting <= waiting.length);
     document.getElementById("fig-waiting").textContent = data.total_waiting;
     document.getElementById("fig-agents").textContent = data.figures.agents_available;
     document.getElementById("fig-wait").textContent = duration(data.figures.estimated_wait_seconds);

@@ -107,9 +107,22 @@ def test_claim_and_reply_reach_rasa_in_the_contract_shape(inbox):
     joined, sent = inbox.rasa.wait_for(2)[:2]
     assert joined["path"] == sent["path"] == f"/conversations/{conv}/tracker/events"
     assert sent["query"] == {"output_channel": "latest", "execute_side_effects": "true", "token": "rasa-test-token"}
-    assert joined["json"][0]["metadata"] == {"source": "system", "agent": {"name": "Sam"}, "kind": "agent_joined"}
+    assert joined["json"] == [{"event": "bot", "text": "Sam has joined the chat.",
+                               "metadata": {"source": "system", "agent": {"name": "Sam"}, "kind": "agent_joined"},
+                               "data": {"custom": {"data": {"handoff": {"kind": "agent_joined", "agent": "Sam"}}}}}]
     assert sent["json"] == [{"event": "bot", "text": "Hi Dana, I'm on it.",
-                             "metadata": {"agent": {"name": "Sam"}, "source": "agent"}}]
+                             "metadata": {"agent": {"name": "Sam"}, "source": "agent"},
+                             "data": {"custom": {"data": {"handoff": {"kind": "agent_message", "agent": "Sam"}}}}}]
+
+
+def test_other_channels_get_plain_text_without_the_socketio_marker(inbox):
+    body = create_handoff(inbox.bot(), channel="telegram")
+    sam = inbox.agent("sam")
+    sam.post(f"/api/v1/handoffs/{body['handoff_key']}/claim").raise_for_status()
+    sam.post(f"/api/v1/handoffs/{body['handoff_key']}/replies", json={"text": "Hello"}).raise_for_status()
+    joined, sent = inbox.rasa.wait_for(2)[:2]
+    assert "data" not in joined["json"][0] and "data" not in sent["json"][0]
+    assert sent["json"] == [{"event": "bot", "text": "Hello", "metadata": {"agent": {"name": "Sam"}, "source": "agent"}}]
 
 
 def test_hand_back_resumes_the_bot_and_triggers_the_intent(inbox):
@@ -137,9 +150,8 @@ def test_reply_is_kept_while_rasa_is_down_and_delivered_later(inbox):
     inbox.rasa.down = False
     calls = inbox.rasa.wait_for(4)
     # the reply goes out before the hand-back even though both were queued while Rasa was down
-    assert [c["json"] for c in calls[1:3]] == [
-        [{"event": "bot", "text": "are you there?", "metadata": {"agent": {"name": "Sam"}, "source": "agent"}}],
-        [{"event": "resume"}]]
+    assert calls[1]["json"][0]["text"] == "are you there?"
+    assert calls[2]["json"] == [{"event": "resume"}]
     messages = sam.get(f"/api/v1/handoffs/{key}").json()["messages"]
     assert [m["delivery_status"] for m in messages if m["sender"] == "agent"] == ["delivered"]
 

@@ -1,0 +1,244 @@
+"""Benchmark of the inbox (not a test): API latency with a realistic amount of data and
+the time from a handoff's creation to its row on a connected agent's queue page.
+
+    .venv/bin/python scripts/bench_inbox.py                       # SQLite in a temp dir
+    .venv/bin/python scripts/bench_inbox.py --database-url postgresql://postgres@127.0.0.1:5432/inbox_bench
+    .venv/bin/python scripts/bench_inbox.py --output docs/benchmarks-inbox.md
+
+Seeds 1,000 open and 50,000 closed conversations (3 messages each), starts
+``python -m inbox serve`` in a subprocess on a free port, measures with httpx and a
+headless Debian chromium (Playwright), and prints a Markdown report.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable, Dict, List
+
+import httpx
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from inbox import migrate  # noqa: E402
+from inbox.models import Agent, Handoff, Message  # noqa: E402
+from inbox.security import hash_password  # noqa: E402
+
+NAMES = ["Dana Whitfield", "Sam Okafor", "Lea Martin", "Ravi Patel", "Mia Chen", "Tom Walsh", "Ana Costa"]
+PRIORITIES = [("low", 0), ("normal", 1), ("high", 2), ("urgent", 3)]
+PASSWORD = "benchmark-password-1"
+
+
+def summary(name: str, order: str, n: int) -> Dict:
+    return {
+        "version": 1, "customer": {"name": name, "email": f"c{n}@example.com", "verified": n % 3 != 0},
+        "goal": f"Find out why order {order} has not arrived",
+        "facts": {"order_number": order, "order_status": "in transit since 3 June", "items": ["Trail running shoes"]},
+        "bot_attempts": [{"what": f"Looked up order {order}", "outcome": "ok"}],
+        "escalation": {"trigger": "frustration", "reasons": ["3 failed attempts"], "explanation": "sentiment falling",
+                       "timeline": [{"turn": t, "score": round(t / 6, 2), "level": "annoyed"} for t in range(1, 6)]},
+        "priority": "normal", "suggested_opening": f"Hi {name.split()[0]}, I can see order {order}.",
+        "transcript": [{"speaker": "customer", "text": f"where is order {order}", "at": "2026-11-25T09:58:00Z"},
+                       {"speaker": "bot", "text": "Let me check that for you.", "at": "2026-11-25T09:58:01Z"}],
+    }
+
+
+def seed(url: str, open_count: int, closed_count: int) -> List[str]:
+    """Insert agents, handoffs and messages in bulk; return the open keys."""
+    migrate.upgrade(url)
+    engine = create_engine(url, future=True)
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    rng = random.Random(7)
+    open_keys: List[str] = []
+    with engine.begin() as conn:
+        conn.execute(Agent.__table__.insert(), [
+            {"username": "bench", "display_name": "Bench", "password_hash": hash_password(PASSWORD), "role": "admin",
+             "available": True, "active": True, "created_at": now}])
+        agent_id = conn.execute(text("SELECT id FROM agents WHERE username = 'bench'")).scalar_one()
+    total = open_count + closed_count
+    batch = 2000
+    next_id = 1
+    for start in range(0, total, batch):
+        handoffs, messages = [], []
+        for n in range(start, min(total, start + batch)):
+            is_open = n < open_count
+            key = str(uuid.uuid4())
+            name = rng.choice(NAMES)
+            order = str(10000 + n)
+            created = now - timedelta(minutes=rng.randint(1, 600) if is_open else rng.randint(600, 600_000))
+            prio, rank = rng.choice(PRIORITIES)
+            status = "waiting" if is_open and n % 4 else ("claimed" if is_open else rng.choice(["resolved", "handed_back"]))
+            handoffs.append({
+                "id": next_id, "key": key, "conversation_id": f"web-{key[:12]}", "channel": "socketio",
+                "created_at": created, "received_at": created, "priority": prio, "priority_rank": rank,
+                "reason": "3 failed attempts to find the order; asked for a person", "frustration_level": "annoyed",
+                "summary": summary(name, order, n), "brief": f"{name} wants to know where order {order} is.",
+                "suggested_opening": f"Hi, I can see order {order}.", "customer_name": name,
+                "customer_email": f"c{n}@example.com", "order_number": order,
+                "search_text": f"{name}\nc{n}@example.com\n{order}\nwhere is order {order}".lower(),
+                "status": status, "claimed_by_id": agent_id if status != "waiting" else None,
+                "claimed_at": created + timedelta(minutes=3) if status != "waiting" else None,
+                "closed_at": created + timedelta(minutes=20) if not is_open else None,
+                "resolution": "sorted" if not is_open else None,
+            })
+            for m in range(3):
+                messages.append({"handoff_id": next_id, "message_id": f"m{m}", "sender": "customer" if m != 1 else "agent",
+                                 "text": f"message {m} about order {order}", "sent_at": created + timedelta(minutes=m),
+                                 "received_at": created + timedelta(minutes=m),
+                                 "agent_id": agent_id if m == 1 else None, "agent_name": "Bench" if m == 1 else None,
+                                 "delivery_status": "delivered" if m == 1 else None})
+            if is_open:
+                open_keys.append(key)
+            next_id += 1
+        with engine.begin() as conn:
+            conn.execute(Handoff.__table__.insert(), handoffs)
+            conn.execute(Message.__table__.insert(), messages)
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+    engine.dispose()
+    return open_keys
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def percentiles(samples: List[float]) -> Dict[str, float]:
+    ordered = sorted(samples)
+    q = statistics.quantiles(ordered, n=100, method="inclusive")
+    return {"n": len(ordered), "p50": statistics.median(ordered), "p95": q[94], "max": ordered[-1]}
+
+
+def timed(n: int, call: Callable[[int], httpx.Response]) -> Dict[str, float]:
+    samples = []
+    for i in range(n):
+        start = time.perf_counter()
+        response = call(i)
+        samples.append((time.perf_counter() - start) * 1000)
+        response.raise_for_status()
+    return percentiles(samples)
+
+
+def page_latency(base: str, bot: httpx.Client, rounds: int) -> Dict[str, float]:
+    """Creation (POST sent) -> row in the DOM of a logged-in queue page, wall clock."""
+    from playwright.sync_api import sync_playwright
+
+    samples = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run"])
+        page = browser.new_page()
+        page.goto(f"{base}/login")
+        page.fill("#username", "bench")
+        page.fill("#password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_selector("#live.on", timeout=30_000)
+        page.evaluate("""() => { window.__seen = {};
+            new MutationObserver(() => { for (const tr of document.querySelectorAll('#waiting tr[data-key]'))
+                if (!(tr.dataset.key in window.__seen)) window.__seen[tr.dataset.key] = Date.now(); })
+              .observe(document.getElementById('waiting'), {childList: true, subtree: true}); }""")
+        for _ in range(rounds):
+            key = str(uuid.uuid4())
+            body = {"handoff_key": key, "conversation_id": f"bench-{key[:8]}", "channel": "socketio",
+                    "priority": "urgent", "reason": "benchmark", "frustration_level": "frustrated",
+                    "created_at": datetime.now(timezone.utc).isoformat(), "summary": summary("Bench Customer", "1", 1)}
+            sent = time.time() * 1000
+            bot.post("/api/v1/handoffs", json=body).raise_for_status()
+            page.wait_for_function("(key) => window.__seen[key] !== undefined", arg=key, timeout=30_000)
+            samples.append(page.evaluate(f"window.__seen[{key!r}]") - sent)
+            time.sleep(0.2)
+        browser.close()
+    return percentiles(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url")
+    parser.add_argument("--open", type=int, default=1000)
+    parser.add_argument("--closed", type=int, default=50_000)
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--page-rounds", type=int, default=30)
+    parser.add_argument("--output", help="also write the Markdown report here")
+    args = parser.parse_args()
+
+    tmp = tempfile.mkdtemp(prefix="inbox-bench-")
+    url = args.database_url or f"sqlite:///{tmp}/inbox.db"
+    t0 = time.perf_counter()
+    open_keys = seed(url, args.open, args.closed)
+    seed_seconds = time.perf_counter() - t0
+
+    port = free_port()
+    secret = secrets.token_urlsafe(16)
+    env = {**os.environ, "HANDOFF_SECRET": secret, "INBOX_SESSION_SECRET": secrets.token_urlsafe(32),
+           "INBOX_DATABASE_URL": url, "INBOX_BUSINESS_HOURS": "24/7", "RASA_URL": "http://127.0.0.1:9"}
+    server = subprocess.Popen([sys.executable, "-m", "inbox", "serve", "--port", str(port)], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        bot = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {secret}"}, timeout=30)
+        for _ in range(200):
+            try:
+                if bot.get("/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        rng = random.Random(3)
+        closed_orders = [str(10000 + n) for n in range(args.open, args.open + args.closed)]
+        results = {
+            "GET /api/v1/queue (default limit: 100 waiting + 100 claimed)": timed(args.requests, lambda i: bot.get("/api/v1/queue")),
+            "GET /api/v1/queue?limit=50": timed(args.requests, lambda i: bot.get("/api/v1/queue", params={"limit": 50})),
+            "GET /api/v1/handoffs/{key} (open)": timed(
+                args.requests, lambda i: bot.get(f"/api/v1/handoffs/{rng.choice(open_keys)}")),
+            "GET /api/v1/status": timed(args.requests, lambda i: bot.get("/api/v1/status")),
+            "POST /api/v1/handoffs (new)": timed(args.requests // 3, lambda i: bot.post("/api/v1/handoffs", json={
+                "handoff_key": str(uuid.uuid4()), "conversation_id": f"b-{i}", "summary": summary("X Y", "5", i)})),
+            "GET /api/v1/search?q=<order number> (closed)": timed(
+                args.requests // 3, lambda i: bot.get("/api/v1/search", params={"q": rng.choice(closed_orders)})),
+            "GET /api/v1/search?q=<text> (LIKE scan)": timed(
+                args.requests // 10, lambda i: bot.get("/api/v1/search", params={"q": f"where is order {rng.choice(closed_orders)}"})),
+        }
+        page = page_latency(base, bot, args.page_rounds)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+    backend = url.split(":", 1)[0]
+    lines = [
+        f"## Inbox — {backend}", "",
+        f"{args.open:,} open and {args.closed:,} closed conversations (3 messages each), seeded in {seed_seconds:.0f} s; "
+        f"one `python -m inbox serve` process (uvicorn, 1 worker), client on the same machine, sequential requests. "
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores shared with other work, Python {platform.python_version()}.", "",
+        "| request | n | p50 ms | p95 ms | max ms |", "|---|---|---|---|---|",
+    ]
+    for name, r in results.items():
+        lines.append(f"| `{name}` | {r['n']} | {r['p50']:.1f} | {r['p95']:.1f} | {r['max']:.1f} |")
+    lines += ["", "| live update | n | p50 ms | p95 ms | max ms |", "|---|---|---|---|---|",
+              f"| handoff created (POST sent) → row in a connected agent's queue page (SSE + re-read of the queue, "
+              f"headless chromium) | {page['n']} | {page['p50']:.1f} | {page['p95']:.1f} | {page['max']:.1f} |", ""]
+    report = "\n".join(lines)
+    print(report)
+    if args.output:
+        out = Path(args.output)
+        existing = out.read_text(encoding="utf-8") if out.exists() else "# Inbox benchmarks\n\n"
+        out.write_text(existing.rstrip() + "\n\n" + report + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
