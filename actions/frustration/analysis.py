@@ -74,8 +74,13 @@ class Analyzer:
         self.lexicon = Lexicon(config)
         self.vader = get_vader()
 
-    def analyse(self, raw: object, max_chars: int | None = None, sentiment: bool = True) -> TextAnalysis:
-        """Analyse one message (bounded to `max_chars`, default from the config)."""
+    def analyse_bot(self, raw: object, max_chars: int) -> Matches:
+        """Match the bot-side word lists (failure phrases) in a bot message."""
+        clean = clean_text(raw, max_chars)
+        return self.lexicon.match(self.lexicon.tokenize(clean.text), bot=True)
+
+    def analyse(self, raw: object, max_chars: int | None = None) -> TextAnalysis:
+        """Analyse one customer message (bounded to `max_chars`, default from the config)."""
         clean = clean_text(raw, max_chars or self.config.max_chars)
         doc = self.lexicon.tokenize(clean.text)
         matches = self.lexicon.match(doc)
@@ -92,9 +97,9 @@ class Analyzer:
             if not token.is_stop and len(text) >= 3:
                 content.add(zlib.crc32(_stem(token.lower_).encode("utf-8")) & 0xFFFFFF)
         compound = 0.0
-        if sentiment and clean.text:
+        if clean.text:
             compound = float(self.vader.polarity_scores(clean.text)["compound"])
-        letters = sum(1 for ch in clean.text if ch.isalpha())
+        letters = sum(map(str.isalpha, clean.text))
         return TextAnalysis(
             clean=clean,
             matches=matches,

@@ -73,7 +73,7 @@ class Detector:
         analysis = self.analyzer.analyse(turn.text)
         bot = None
         if turn.previous_bot_text:
-            bot = self.analyzer.analyse(turn.previous_bot_text, max_chars=BOT_TEXT_CHARS, sentiment=False)
+            bot = self.analyzer.analyse_bot(turn.previous_bot_text, BOT_TEXT_CHARS)
         hits: Dict[str, SignalHit] = {}
         hits.update(sentiment_signals(analysis))
         hits.update(lexical_signals(analysis))
@@ -216,12 +216,10 @@ class Detector:
                     return "repeated_failure", f"{count} {label}"
         if user_turn < esc.min_user_turns:
             return None, None
-        threshold = config.model.thresholds.escalate
         if counters["above"] >= esc.sustain_turns:
             return "frustration", f"frustrated for {counters['above']} turns in a row"
         if scores[-1] >= config.model.thresholds.annoyed and steady_rise(scores, esc.rise_window, esc.rise_min_slope):
             return "frustration", f"frustration rising over the last {esc.rise_window} turns"
-        del threshold
         return None, None
 
 

@@ -40,6 +40,8 @@ def explanation_for(
     if trigger_reason:
         parts.append(trigger_reason)
     for reason in reasons:
+        if reason == truncated_note:
+            continue
         if len(parts) >= MAX_EXPLANATION_PARTS:
             break
         if reason not in parts and not any(reason.split(" (")[0] in p for p in parts):

@@ -185,12 +185,18 @@ def _escalations(
 
 
 def choose_escalation(
-    dialogues: Sequence[Dialogue], scores: Sequence[Sequence[float]], sustain: int, min_turns: int
+    dialogues: Sequence[Dialogue],
+    scores: Sequence[Sequence[float]],
+    sustain: int,
+    min_turns: int,
+    low: float,
+    high: float,
 ) -> float:
-    """The escalation threshold with the best conversation-level F1 on train."""
+    """The escalation threshold in [low, high] (the annoyed..frustrated band, so that
+    "frustrated for a few turns" always escalates) with the best conversation F1 on train."""
     labels = [int(bool(d.escalate)) for d in dialogues]
-    best_t, best = 0.5, -1.0
-    for step in range(40, 100):
+    best_t, best = high, -1.0
+    for step in range(int(round(low * 100)), int(round(high * 100)) + 1):
         threshold = step / 100.0
         decided = [e is not None for e in _escalations(scores, threshold, sustain, min_turns)]
         _, _, f1 = prf(labels, decided)
@@ -218,6 +224,26 @@ def evaluate(dialogues: Sequence[Dialogue], scores: Sequence[Sequence[float]], c
     }
 
 
+def prior_model(path: Path, fallback: ModelConfig) -> ModelConfig:
+    """The hand-set `priors:` block (weights, memory), so that re-running the fit
+    starts from the same place and gives the same result."""
+    import yaml  # noqa: PLC0415
+
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    priors = raw.get("priors") or {}
+    weights = {**fallback.weights, **{k: float(v) for k, v in (priors.get("weights") or {}).items()}}
+    unknown = sorted(set(weights) - set(SIGNAL_NAMES))
+    if unknown:
+        raise ValueError(f"priors.weights: unknown signals {unknown}")
+    return ModelConfig(
+        bias=fallback.bias,
+        memory=float(priors.get("memory", fallback.memory)),
+        decay=fallback.decay,
+        weights=weights,
+        thresholds=fallback.thresholds,
+    )
+
+
 def write_model_block(path: Path, model: ModelConfig) -> None:
     """Replace the `model:` block of the YAML file, keeping every other line and comment."""
     text = path.read_text(encoding="utf-8")
@@ -243,13 +269,14 @@ def fit_command(path: str, config: Optional[str] = None, write: bool = True, see
     """Run the whole fit and print a JSON report to stdout."""
     target = Path(config) if config else config_path()
     base = load_config(target)
+    prior = prior_model(target, base.model)
     detector = Detector(base)
     dialogues = extract(detector, path)
     train, valid = split(dialogues, seed)
     best: Optional[Tuple[float, List[float], float, float]] = None
     best_auc = -1.0
     for decay in (0.4, 0.6, 0.8):
-        weights, bias, memory = fit_weights(train, base.model, decay)
+        weights, bias, memory = fit_weights(train, prior, decay)
         scores, _ = _scores(train, weights, bias, memory, decay)
         auc = roc_auc([l for d in train for l in d.labels], [s for d in scores for s in d]) or 0.0
         if auc > best_auc:
@@ -257,11 +284,13 @@ def fit_command(path: str, config: Optional[str] = None, write: bool = True, see
     assert best is not None
     decay, weights, bias, memory = best
     train_scores, _ = _scores(train, weights, bias, memory, decay)
-    escalate = choose_escalation(train, train_scores, base.escalation.sustain_turns, base.escalation.min_user_turns)
     labels = [l for d in train for l in d.labels]
     _, frustrated = best_f1(labels, [s for d in train_scores for s in d])
     frustrated = round(min(0.95, max(0.3, frustrated or 0.6)), 2)
     annoyed = round(max(0.2, frustrated - 0.2), 2)
+    escalate = choose_escalation(
+        train, train_scores, base.escalation.sustain_turns, base.escalation.min_user_turns, annoyed, frustrated
+    )
     model = ModelConfig(
         bias=round(bias, 3),
         memory=round(memory, 3),

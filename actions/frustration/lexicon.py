@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
 _NLP_LOCK = threading.Lock()
 _NLP: "Language | None" = None
 NLP_LOAD_COUNT = 0  # how many times the pipeline was built in this process (tests check it is 1)
+BOT_CATEGORIES = frozenset({"bot_failure"})  # word lists matched in the bot's messages, not the customer's
 
 
 def get_nlp() -> "Language":
@@ -66,12 +67,15 @@ class Lexicon:
 
         self.nlp = get_nlp()
         self._phrase = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self._bot_phrase = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self._pattern = Matcher(self.nlp.vocab)
         self._labels: Dict[int, str] = {}
         for category in LEXICON_CATEGORIES:
             phrases = sorted({p.strip() for p in config.phrases(category) if p.strip()})
             if phrases:
-                self._phrase.add(category, [self.nlp.make_doc(p) for p in phrases])
+                # Bot-failure phrases are looked for in the bot's messages only.
+                matcher = self._bot_phrase if category in BOT_CATEGORIES else self._phrase
+                matcher.add(category, [self.nlp.make_doc(p) for p in phrases])
                 self._labels[self.nlp.vocab.strings[category]] = category
         for category, patterns in config.patterns.items():
             if category not in LEXICON_CATEGORIES:
@@ -84,11 +88,15 @@ class Lexicon:
         """Tokenise with the shared pipeline's tokenizer only."""
         return self.nlp.make_doc(text)
 
-    def match(self, doc: "Doc") -> Matches:
-        """Longest non-overlapping hits per category (a phrase inside a longer one counts once)."""
-        spans: List[Tuple[int, int, str]] = []
-        for match_id, start, end in list(self._phrase(doc)) + list(self._pattern(doc)):
-            spans.append((start, end, self._labels[match_id]))
+    def match(self, doc: "Doc", bot: bool = False) -> Matches:
+        """Longest non-overlapping hits per category (a phrase inside a longer one counts once).
+
+        Args:
+            doc: the tokenised message.
+            bot: the message is the bot's, so only the bot-side word lists apply.
+        """
+        found = list(self._bot_phrase(doc)) if bot else list(self._phrase(doc)) + list(self._pattern(doc))
+        spans: List[Tuple[int, int, str]] = [(start, end, self._labels[match_id]) for match_id, start, end in found]
         result = Matches()
         taken: Dict[str, List[Tuple[int, int]]] = {}
         # Longest first so "you're useless" wins over "useless" in the same category.

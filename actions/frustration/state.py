@@ -9,7 +9,6 @@ detector never mutates its caller's object.
 
 from __future__ import annotations
 
-import copy
 from typing import Any, Dict, List
 
 STATE_VERSION = 1
@@ -48,11 +47,10 @@ def _floats(values: Any, keep: int) -> List[float]:
 
 
 def coerce_state(state: Any) -> Dict[str, Any]:
-    """A complete deep copy of `state`, with defaults for anything missing or malformed."""
+    """A complete copy of `state` (never shares lists with it), with defaults for anything missing or malformed."""
     fresh = new_state()
     if not isinstance(state, dict) or state.get("v") != STATE_VERSION:
         return fresh
-    state = copy.deepcopy(state)
     try:
         fresh["turns"] = max(0, int(state.get("turns", 0)))
         fresh["carry"] = float(state.get("carry", 0.0))
@@ -63,7 +61,10 @@ def coerce_state(state: Any) -> Dict[str, Any]:
     fresh["negs"] = _floats(state.get("negs"), SCORES_KEPT)
     prints = state.get("fingerprints")
     if isinstance(prints, list):
-        fresh["fingerprints"] = [[int(x) for x in p] for p in prints if isinstance(p, list)]
+        try:
+            fresh["fingerprints"] = [[int(x) for x in p] for p in prints if isinstance(p, list)]
+        except (TypeError, ValueError):
+            fresh["fingerprints"] = []
     intents = state.get("intents")
     if isinstance(intents, list):
         fresh["intents"] = [str(i) for i in intents if i][-3:]
@@ -76,7 +77,7 @@ def coerce_state(state: Any) -> Dict[str, Any]:
                 pass
     timeline = state.get("timeline")
     if isinstance(timeline, list):
-        fresh["timeline"] = [t for t in timeline if isinstance(t, dict)]
+        fresh["timeline"] = [dict(t) for t in timeline if isinstance(t, dict)]
     escalated = state.get("escalated_turn")
     fresh["escalated_turn"] = escalated if isinstance(escalated, int) else None
     return fresh

@@ -11,6 +11,7 @@ from typing import Any, Dict, FrozenSet, Iterable, Optional, Tuple
 
 from actions.frustration.analysis import TextAnalysis
 from actions.frustration.config import FrustrationConfig
+from actions.frustration.lexicon import Matches
 from actions.frustration.signals.base import SILENT, SignalHit, quote, saturating
 from actions.frustration.types import TurnInput
 
@@ -49,7 +50,7 @@ def repetition(
     return SILENT, False
 
 
-def bot_failure(bot: Optional[TextAnalysis], streak: int) -> Tuple[SignalHit, int]:
+def bot_failure(bot: Optional[Matches], streak: int) -> Tuple[SignalHit, int]:
     """The bot's previous message admitted failure ("sorry, I couldn't find ...").
 
     Returns:
@@ -57,11 +58,11 @@ def bot_failure(bot: Optional[TextAnalysis], streak: int) -> Tuple[SignalHit, in
     """
     if bot is None:
         return SILENT, 0
-    count = bot.matches.count("bot_failure")
+    count = bot.count("bot_failure")
     if count == 0:
         return SILENT, 0
     streak += 1
-    first = bot.matches.first("bot_failure") or ""
+    first = bot.first("bot_failure") or ""
     reason = f"bot could not help ({quote(first)})"
     if streak >= 2:
         reason = f"bot could not help {streak} times in a row"

@@ -20,11 +20,20 @@ LEXICAL_SIGNALS: Dict[str, tuple[str, str]] = {
 }
 
 
+NEGATED_POSITIVE = 0.3  # VADER compound above which a negation is part of praise ("not bad")
+
+
 def lexical_signals(analysis: TextAnalysis) -> Dict[str, SignalHit]:
-    """One `SignalHit` per word-list signal, quoting the first matched words."""
+    """One `SignalHit` per word-list signal, quoting the first matched words.
+
+    A negation inside a clearly positive message ("not bad", "no, thank you, that's
+    perfect") is not disagreement, so `negation` stays silent there.
+    """
     out: Dict[str, SignalHit] = {}
     for name, (category, label) in LEXICAL_SIGNALS.items():
         count = analysis.matches.count(category)
+        if name == "negation" and analysis.compound >= NEGATED_POSITIVE:
+            count = 0
         if count == 0:
             out[name] = SILENT
             continue
