@@ -50,8 +50,9 @@ async def optional_agent(request: Request, svc: Services = Depends(services)) ->
     if data is None:
         return None
     agent = await run_in_session(svc.factory, crud.agent_by_id, data.agent_id)
-    if agent is not None:
-        request.state.csrf = data.csrf
+    if agent is None or agent.session_epoch != data.epoch:
+        return None
+    request.state.csrf = data.csrf
     return agent
 
 

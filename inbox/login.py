@@ -47,7 +47,7 @@ def start_session(response: Response, svc: Services, agent: Agent) -> str:
     """Set a fresh session cookie (new CSRF token: no fixation) and return the token."""
     csrf = new_token()
     response.set_cookie(
-        SESSION_COOKIE, svc.codec.dump(SessionData(agent.id, csrf)),
+        SESSION_COOKIE, svc.codec.dump(SessionData(agent.id, csrf, agent.session_epoch)),
         max_age=svc.settings.session_max_age_seconds, httponly=True,
         secure=svc.settings.cookie_secure, samesite="lax", path="/",
     )
@@ -55,6 +55,15 @@ def start_session(response: Response, svc: Services, agent: Agent) -> str:
     return csrf
 
 
-def end_session(response: Response, svc: Services) -> None:
+async def end_session(response: Response, svc: Services, agent: Agent) -> None:
+    """Log out: mark the agent away, revoke all its session cookies, drop the cookie."""
+
+    def unit(*, session: Session) -> None:
+        me = crud.agent_by_id(agent.id, session=session)
+        if me is not None:
+            me.available = False
+            me.session_epoch += 1
+
+    await run_in_session(svc.factory, unit)
     response.delete_cookie(SESSION_COOKIE, path="/", secure=svc.settings.cookie_secure,
                            httponly=True, samesite="lax")

@@ -60,6 +60,8 @@ class Agent(Base):
     available = Column(Boolean, nullable=False, default=False)
     active = Column(Boolean, nullable=False, default=True)
     created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    # Bumped at logout: every session cookie signed with an older epoch stops working.
+    session_epoch = Column(Integer, nullable=False, default=0, server_default="0")
 
 
 class Handoff(Base):

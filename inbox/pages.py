@@ -9,10 +9,12 @@ from typing import Any, Dict, Optional
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inbox import crud, views
 from inbox.auth import optional_agent
+from inbox.broker import QUEUE_TOPIC
 from inbox.chart import frustration_chart
 from inbox.db import run_in_session
 from inbox.login import authenticate, end_session, start_session
@@ -80,13 +82,9 @@ async def logout(request: Request, csrf_token: str = Form(""), svc: Services = D
         return _login_redirect()
     if not tokens_match(getattr(request.state, "csrf", None), csrf_token):
         raise HTTPException(403, "missing or invalid CSRF token")
-
-    def unit(*, session: Session) -> None:
-        crud.set_availability(crud.agent_by_id(agent.id, session=session), False, session=session)
-
-    await run_in_session(svc.factory, unit)
     response = _login_redirect()
-    end_session(response, svc)
+    await end_session(response, svc, agent)
+    svc.broker.publish(QUEUE_TOPIC, "queue", {"reason": "availability", "handoff_key": None})
     return response
 
 
@@ -121,7 +119,8 @@ async def conversation_page(handoff_key: str, request: Request, svc: Services = 
         handoff = crud.handoff_by_key(handoff_key, session=session)
         if handoff is None:
             return None
-        agents = [a.username for a in session.query(Agent).filter(Agent.active.is_(True)).order_by(Agent.username)]
+        agents = list(session.execute(
+            select(Agent.username).where(Agent.active.is_(True)).order_by(Agent.username)).scalars())
         return {"conv": views.conversation(handoff, crud.messages(handoff, session=session)),
                 "waiting_seconds": views.waiting_seconds(handoff), "agents": agents}
 

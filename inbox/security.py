@@ -1,8 +1,9 @@
 """Passwords, signed session cookies, CSRF tokens and the login rate limit.
 
 - Passwords: argon2id (argon2-cffi defaults).
-- Session: an itsdangerous-signed, timestamped cookie holding the agent id and the
-  CSRF token of that session; HttpOnly, SameSite=Lax, Secure when configured.
+- Session: an itsdangerous-signed, timestamped cookie holding the agent id, the
+  CSRF token of that session and the agent's session epoch (bumped at logout, which
+  revokes every earlier cookie); HttpOnly, SameSite=Lax, Secure when configured.
 - CSRF: every state-changing agent request must send the session's token in the
   ``X-CSRF-Token`` header (JSON API) or the ``csrf_token`` form field (pages). Before
   login, a short-lived signed ``inbox_prelogin`` cookie carries the token instead.
@@ -63,6 +64,7 @@ class SessionData:
 
     agent_id: int
     csrf: str
+    epoch: int = 0
 
 
 class SessionCodec:
@@ -74,14 +76,14 @@ class SessionCodec:
         self.max_age = max_age_seconds
 
     def dump(self, data: SessionData) -> str:
-        return self._session.dumps({"a": data.agent_id, "c": data.csrf})
+        return self._session.dumps({"a": data.agent_id, "c": data.csrf, "e": data.epoch})
 
     def load(self, cookie: Optional[str]) -> Optional[SessionData]:
         if not cookie:
             return None
         try:
             raw = self._session.loads(cookie, max_age=self.max_age)
-            return SessionData(agent_id=int(raw["a"]), csrf=str(raw["c"]))
+            return SessionData(agent_id=int(raw["a"]), csrf=str(raw["c"]), epoch=int(raw.get("e", 0)))
         except (BadSignature, KeyError, TypeError, ValueError):
             return None
 

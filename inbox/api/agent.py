@@ -11,7 +11,7 @@ from inbox.auth import require_agent, require_agent_csrf, require_reader
 from inbox.broker import QUEUE_TOPIC, handoff_topic
 from inbox.db import run_in_session
 from inbox.login import authenticate, end_session, start_session
-from inbox.models import Agent, Handoff
+from inbox.models import Agent, Handoff, Message
 from inbox.services import Services, services
 
 router = APIRouter(prefix="/api/v1", tags=["agent"])
@@ -136,7 +136,6 @@ async def reply(handoff_key: str, body: schemas.ReplyIn, svc: Services = Depends
     await _deliver(svc, handoff)
 
     def reread(*, session: Session) -> schemas.MessageOut:
-        from inbox.models import Message
         return views.message_out(session.get(Message, message.id))
 
     return await run_in_session(svc.factory, reread)
@@ -199,12 +198,7 @@ async def api_login(body: schemas.LoginIn, request: Request, response: Response,
 @router.post("/auth/logout", tags=["auth"])
 async def api_logout(response: Response, svc: Services = Depends(services),
                      agent: Agent = Depends(require_agent_csrf)) -> dict:
-    """End the session and mark the agent away."""
-
-    def unit(*, session: Session) -> None:
-        crud.set_availability(crud.agent_by_id(agent.id, session=session), False, session=session)
-
-    await run_in_session(svc.factory, unit)
-    end_session(response, svc)
+    """End the session (every cookie of this agent) and mark the agent away."""
+    await end_session(response, svc, agent)
     svc.broker.publish(QUEUE_TOPIC, "queue", {"reason": "availability", "handoff_key": None})
     return {"status": "logged out"}

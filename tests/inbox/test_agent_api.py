@@ -184,6 +184,11 @@ def test_availability_and_logout(inbox):
     sam = inbox.agent("sam")
     assert sam.post("/api/v1/me/availability", json={"available": True}).json()["available"] is True
     assert inbox.bot().get("/api/v1/status").json()["agents_available"] == 1
+    stolen = httpx.Client(base_url=inbox.url, cookies={"inbox_session": sam.cookies["inbox_session"]})
+    other_device = inbox.agent("sam")
+    assert stolen.get("/api/v1/me").status_code == 200
     assert sam.post("/api/v1/auth/logout").status_code == 200
     assert inbox.bot().get("/api/v1/status").json()["agents_available"] == 0
     assert sam.get("/api/v1/me").status_code == 401
+    assert stolen.get("/api/v1/me").status_code == 401  # the cookie itself is revoked
+    assert other_device.get("/api/v1/me").status_code == 401

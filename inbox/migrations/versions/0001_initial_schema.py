@@ -1,8 +1,7 @@
 """Initial schema: agents, handoffs, messages (exactly-once by message_id), deliveries outbox.
 
-Revises: 
-
-
+Revision ID: 0001
+Revises: (none)
 """
 from typing import Sequence, Union
 
