@@ -6,6 +6,7 @@ matched exactly once however many signals look at it.
 
 from __future__ import annotations
 
+import re
 import threading
 import zlib
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 _VADER_LOCK = threading.Lock()
+_CAPS_WORD = re.compile(r"\b[A-Z]{3,}\b")
 _VADER: "SentimentIntensityAnalyzer | None" = None
 
 
@@ -77,29 +79,26 @@ class Analyzer:
     def analyse_bot(self, raw: object, max_chars: int) -> Matches:
         """Match the bot-side word lists (failure phrases) in a bot message."""
         clean = clean_text(raw, max_chars)
-        return self.lexicon.match(self.lexicon.tokenize(clean.text), bot=True)
+        return self.lexicon.match(self.lexicon.tokenize(clean.text.lower()), bot=True)
 
     def analyse(self, raw: object, max_chars: int | None = None) -> TextAnalysis:
         """Analyse one customer message (bounded to `max_chars`, default from the config)."""
         clean = clean_text(raw, max_chars or self.config.max_chars)
-        doc = self.lexicon.tokenize(clean.text)
-        matches = self.lexicon.match(doc)
+        doc = self.lexicon.tokenize(clean.text.lower())
+        matches = self.lexicon.match(doc, original=clean.text)
         content = set()
-        caps_words = 0
         words = 0
         for token in doc:
             if not token.is_alpha:
                 continue
             words += 1
-            text = token.text
-            if len(text) >= 3 and text.isupper() and text.isascii():
-                caps_words += 1
-            if not token.is_stop and len(text) >= 3:
+            if not token.is_stop and len(token.text) >= 3:
                 content.add(zlib.crc32(_stem(token.lower_).encode("utf-8")) & 0xFFFFFF)
         compound = 0.0
         if clean.text:
             compound = float(self.vader.polarity_scores(clean.text)["compound"])
         letters = sum(map(str.isalpha, clean.text))
+        caps_words = len(_CAPS_WORD.findall(clean.text))
         return TextAnalysis(
             clean=clean,
             matches=matches,

@@ -88,12 +88,13 @@ class Lexicon:
         """Tokenise with the shared pipeline's tokenizer only."""
         return self.nlp.make_doc(text)
 
-    def match(self, doc: "Doc", bot: bool = False) -> Matches:
+    def match(self, doc: "Doc", bot: bool = False, original: str | None = None) -> Matches:
         """Longest non-overlapping hits per category (a phrase inside a longer one counts once).
 
         Args:
-            doc: the tokenised message.
+            doc: the tokenised message (lower-cased: spaCy's contraction rules are case-sensitive).
             bot: the message is the bot's, so only the bot-side word lists apply.
+            original: the text before lower-casing, to quote the customer's own spelling.
         """
         found = list(self._bot_phrase(doc)) if bot else list(self._phrase(doc)) + list(self._pattern(doc))
         spans: List[Tuple[int, int, str]] = [(start, end, self._labels[match_id]) for match_id, start, end in found]
@@ -105,7 +106,11 @@ class Lexicon:
             if any(start < e and s < end for s, e in ranges):
                 continue
             ranges.append((start, end))
-            result.hits.setdefault(category, []).append((start, doc[start:end].text))  # type: ignore[arg-type]
+            span = doc[start:end]
+            text = span.text
+            if original is not None and len(original) == len(doc.text):
+                text = original[span.start_char : span.end_char]
+            result.hits.setdefault(category, []).append((start, text))  # type: ignore[arg-type]
         for category, found in result.hits.items():
             result.hits[category] = [text for _, text in sorted(found)]  # type: ignore[misc]
         return result

@@ -1,0 +1,154 @@
+"""The detector end to end: trend, escalation rules, explanations, state, bad input."""
+
+import json
+
+import pytest
+
+from actions.frustration import TurnInput, get_detector
+from tests.actions.frustration.helpers import run_conversation
+
+CALM_WITH_ONE_MILD_WORD = [
+    "Hi, I'd like to check my order status",
+    "It's order 12345",
+    "Hmm, that's a bit annoying, but ok",
+    "Thanks, when will it arrive?",
+    "Great, thank you!",
+]
+STEADY_RISE = [
+    "Hi, where is my order 12345?",
+    "It still hasn't arrived, it's been a week",
+    "This is really frustrating, nobody tells me anything",
+    "I'm getting really annoyed now, this is unacceptable",
+    "Seriously?? This is the worst service ever",
+]
+
+
+def test_get_detector_is_cached_per_process():
+    assert get_detector() is get_detector()
+
+
+def test_a_mild_negative_word_does_not_escalate_a_calm_conversation(detector):
+    results, _ = run_conversation(detector, CALM_WITH_ONE_MILD_WORD)
+    assert not any(r.escalate for r in results)
+    assert results[-1].level == "calm"
+
+
+def test_a_steady_rise_escalates_on_frustration(detector):
+    results, state = run_conversation(detector, STEADY_RISE)
+    escalated = [r for r in results if r.escalate]
+    assert escalated and escalated[0].trigger == "frustration"
+    assert results[0].escalate is False
+    assert results[3].score > results[0].score and results[3].trend > 0
+    assert state["escalated_turn"] == escalated[0].turn
+
+
+@pytest.mark.parametrize(
+    "text, trigger",
+    [
+        ("can I talk to a real person please", "request"),
+        ("you stupid idiot", "abuse"),
+        ("that's it, I'll cancel my account", "churn"),
+    ],
+)
+def test_request_abuse_and_churn_escalate_at_once(detector, make_detector, text, trigger):
+    result, _ = detector.score_turn(TurnInput(text=text), None)
+    assert result.escalate and result.trigger == trigger
+    assert result.explanation
+    switched_off = make_detector({"escalate_at_once": {trigger: False}})
+    result, _ = switched_off.score_turn(TurnInput(text=text), None)
+    assert result.trigger != trigger
+
+
+def test_repeated_form_failures_escalate(detector):
+    state = None
+    results = []
+    for total in (1, 2, 3):
+        result, state = detector.score_turn(TurnInput(text="12345", form_failures_total=total), state)
+        results.append(result)
+    assert results[-1].escalate and results[-1].trigger == "repeated_failure"
+    assert "3 failed attempts" in results[-1].explanation
+    assert not results[0].escalate
+
+
+def test_repeated_failure_can_be_switched_off(make_detector):
+    det = make_detector({"escalation": {"repeated_failure": 0}, "model": {"thresholds": {"escalate": 1.0, "frustrated": 1.0}}})
+    state = None
+    for total in (1, 2, 3, 4):
+        result, state = det.score_turn(TurnInput(text="12345", form_failures_total=total), state)
+    assert result.trigger != "repeated_failure"
+
+
+def test_explanation_reads_like_the_issue_example(detector):
+    state = None
+    for total, text in ((1, "12345"), (2, "it is 12345"), (3, "I told you, 12345. is there a real person?")):
+        result, state = detector.score_turn(TurnInput(text=text, form_failures_total=total), state)
+    assert result.trigger == "request"
+    assert "3 failed attempts" in result.explanation and "is there a real person" in result.explanation
+
+
+def test_result_fields_and_signals(detector):
+    result, _ = detector.score_turn(TurnInput(text="WHY is this STILL not fixed?!?! 😡"), None)
+    assert 0.0 <= result.score <= 1.0
+    assert result.level in ("calm", "annoyed", "frustrated")
+    assert {"shouting", "punctuation", "angry_emoji", "time_pressure"} <= set(result.signals)
+    assert result.timeline_entry() == {"turn": 1, "score": result.score, "level": result.level}
+    assert json.loads(json.dumps(result.to_dict()))["score"] == result.score
+
+
+def test_levels_follow_the_thresholds(make_detector):
+    det = make_detector({"model": {"thresholds": {"annoyed": 0.0, "frustrated": 0.0}}})
+    result, _ = det.score_turn(TurnInput(text="hello"), None)
+    assert result.level == "frustrated"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "😡", "🙂🙂", "Где мой заказ? Уже две недели!", "我的订单在哪里", "\x00\x07\x1b[31m", "مرحبا", "a" * 20_000],
+)
+def test_bad_input_gets_a_score_and_no_crash(detector, text):
+    result, state = detector.score_turn(TurnInput(text=text), None)
+    assert 0.0 <= result.score <= 1.0
+    assert json.dumps(state)
+
+
+def test_long_message_says_it_was_cut(detector):
+    result, _ = detector.score_turn(TurnInput(text="where is my order " * 2000), None)
+    assert any("analysed the first" in r for r in result.reasons)
+    assert "analysed the first" in result.explanation
+
+
+def test_state_is_json_bounded_and_not_mutated(detector):
+    _, state = run_conversation(detector, ["where is my order?"] * 3)
+    before = json.dumps(state, sort_keys=True)
+    _, after = detector.score_turn(TurnInput(text="still nothing"), state)
+    assert json.dumps(state, sort_keys=True) == before
+    for _ in range(80):
+        _, after = detector.score_turn(TurnInput(text="x " * 400), after)
+    assert len(after["timeline"]) == detector.config.timeline_max
+    assert len(json.dumps(after)) < 20_000
+
+
+def test_garbage_state_is_replaced(detector):
+    result, state = detector.score_turn(TurnInput(text="hi"), {"v": 1, "turns": "x", "scores": "nope"})
+    assert result.turn == 1 and state["turns"] == 1
+
+
+def test_reset_after_handback_keeps_the_record_and_clears_the_trend(detector):
+    _, state = run_conversation(detector, STEADY_RISE)
+    state_fail = dict(state, counters=dict(state["counters"], form_failures=2))
+    fresh = detector.reset_state(state_fail, reason="handback")
+    assert fresh["timeline"] == state["timeline"] and fresh["turns"] == state["turns"]
+    assert fresh["scores"] == [] and fresh["carry"] == 0 and fresh["counters"]["repeats"] == 0
+    assert fresh["counters"]["form_failures"] == 2 and fresh["handbacks"] == 1
+    result, after = detector.score_turn(TurnInput(text="ok thanks, that's sorted", form_failures_total=2), fresh)
+    assert not result.escalate and result.turn == len(STEADY_RISE) + 1
+    assert len(after["timeline"]) == len(STEADY_RISE) + 1
+
+
+def test_angry_customer_who_calms_down_goes_back_to_calm(detector):
+    results, _ = run_conversation(
+        detector,
+        ["this is ridiculous, my parcel is lost!!", "ok, that makes sense", "great, thank you so much", "perfect, thanks"],
+    )
+    assert results[0].level != "calm"
+    assert results[-1].level == "calm" and results[-1].trend < 0
