@@ -29,7 +29,7 @@ def _serve(args: argparse.Namespace) -> None:
     migrate.upgrade(settings.database_url)
     app = create_app(settings, migrate_on_start=False)
     uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port,
-                log_level="info", timeout_graceful_shutdown=3, proxy_headers=False,
+                log_level=args.log_level, timeout_graceful_shutdown=3, proxy_headers=False,
                 ws="none")  # SSE only; rasa pins a websockets too old for uvicorn's ws
 
 
@@ -77,6 +77,7 @@ def main(argv: Optional[List[str]] = None) -> None:
     serve = sub.add_parser("serve", help="migrate, then serve pages and API")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     serve.set_defaults(func=_serve)
     sub.add_parser("migrate", help="upgrade the database to head").set_defaults(func=_migrate)
     for name, role in (("create-admin", "admin"), ("create-agent", "agent")):

@@ -8,10 +8,19 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import defaultdict
+from datetime import datetime
 from typing import Any, Dict, Optional, Set
+
+from inbox.schemas import iso_utc
 
 QUEUE_TOPIC = "queue"
 _CLOSED = object()
+
+
+def _encode(value: Any) -> str:
+    if isinstance(value, datetime):
+        return iso_utc(value)
+    return str(value)
 
 
 def handoff_topic(key: str) -> str:
@@ -52,7 +61,7 @@ class Broker:
 
     def publish(self, topic: str, event: str, data: Dict[str, Any]) -> None:
         """Queue ``event`` for every subscriber; a stalled page loses events, not the server."""
-        text = json.dumps(data, default=str)
+        text = json.dumps(data, default=_encode)
         for sub in list(self._subs.get(topic, ())):
             try:
                 sub.queue.put_nowait((event, text))

@@ -6,10 +6,25 @@ reads the fields it shows defensively.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional
 
-from pydantic import BaseModel, Field, validator
+from pydantic import BaseModel as _PydanticModel
+from pydantic import Field, validator
+
+
+def iso_utc(value: datetime) -> str:
+    """ISO-8601 in UTC with a ``Z``, as the contract writes times."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+class BaseModel(_PydanticModel):
+    """Every API shape writes times as ``…Z``."""
+
+    class Config:
+        json_encoders = {datetime: iso_utc}
 
 PRIORITIES = ("low", "normal", "high", "urgent")
 LEVELS = ("calm", "annoyed", "frustrated")
@@ -103,6 +118,7 @@ class AgentOut(BaseModel):
 
     class Config:
         orm_mode = True
+        json_encoders = {datetime: iso_utc}
 
 
 class MessageOut(BaseModel):
@@ -116,6 +132,7 @@ class MessageOut(BaseModel):
 
     class Config:
         orm_mode = True
+        json_encoders = {datetime: iso_utc}
 
 
 class QueueItem(BaseModel):

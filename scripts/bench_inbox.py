@@ -191,8 +191,10 @@ def main() -> None:
     secret = secrets.token_urlsafe(16)
     env = {**os.environ, "HANDOFF_SECRET": secret, "INBOX_SESSION_SECRET": secrets.token_urlsafe(32),
            "INBOX_DATABASE_URL": url, "INBOX_BUSINESS_HOURS": "24/7", "RASA_URL": "http://127.0.0.1:9"}
-    server = subprocess.Popen([sys.executable, "-m", "inbox", "serve", "--port", str(port)], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = open(Path(tmp) / "serve.log", "w", encoding="utf-8")
+    server = subprocess.Popen([sys.executable, "-m", "inbox", "serve", "--port", str(port), "--log-level", "warning"],
+                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    print(f"server log: {log.name}", file=sys.stderr)
     base = f"http://127.0.0.1:{port}"
     try:
         bot = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {secret}"}, timeout=30)
@@ -222,6 +224,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+        log.close()
 
     backend = url.split(":", 1)[0]
     lines = [
