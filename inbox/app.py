@@ -62,7 +62,8 @@ def create_app(settings: Settings, *, migrate_on_start: bool = True,
             migrate.upgrade(settings.database_url)
         svc.rasa = RasaClient(settings.rasa_url, settings.rasa_token,
                               timeout=settings.rasa_timeout_seconds, transport=rasa_transport)
-        svc.deliverer = Deliverer(svc.factory, svc.rasa, svc.broker, settings.delivery_retry_seconds)
+        svc.deliverer = Deliverer(svc.factory, svc.rasa, svc.broker, settings.delivery_retry_seconds,
+                                  settings.delivery_max_attempts)
         loop_task = asyncio.create_task(svc.deliverer.run())
         svc.deliverer.wake()
         try:

@@ -3,6 +3,7 @@
 """
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
@@ -399,20 +400,25 @@ def resolve(handoff: Handoff, agent: Agent, note: str, *, session: Session) -> O
 
 
 def search(q: str, *, session: Session, closed_only: bool = True, limit: int = 50) -> List[Handoff]:
-    """Conversations whose customer, order number or text contains ``q``."""
+    """Conversations whose customer, order number or text contains ``q``.
+
+    An exact order number or email hits an index first; only when that finds
+    nothing does the ``LIKE '%q%'`` scan over the search text run.
+    """
     needle = q.strip().lower()
     stmt = select(Handoff).options(defer(Handoff.summary), defer(Handoff.search_text))
     if closed_only:
         stmt = stmt.where(Handoff.status.in_(CLOSED_STATUSES))
-    if needle:
-        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{escaped}%"
-        stmt = stmt.where(
-            or_(
-                Handoff.order_number == q.strip().lstrip("#"),
-                Handoff.customer_email == needle,
-                Handoff.search_text.like(pattern, escape="\\"),
-            )
-        )
     stmt = stmt.order_by(Handoff.closed_at.desc(), Handoff.id.desc()).limit(limit)
-    return list(session.execute(stmt).unique().scalars())
+    if not needle:
+        return list(session.execute(stmt).unique().scalars())
+    order = re.sub(r"^(#|ord-)", "", needle)
+    exact = list(session.execute(
+        stmt.where(or_(Handoff.order_number == order, Handoff.customer_email == needle))
+    ).unique().scalars())
+    if exact:
+        return exact
+    escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return list(session.execute(
+        stmt.where(Handoff.search_text.like(f"%{escaped}%", escape="\\"))
+    ).unique().scalars())

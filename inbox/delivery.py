@@ -2,7 +2,9 @@
 
 Calls for one conversation go out in the order they were queued and stop at the
 first failure, so a hand-back never overtakes a reply. A failed call stays
-``pending`` (the agent sees it on the message) and a background loop retries it.
+``pending`` (the agent sees ``retrying`` on the message) and a background loop retries
+it, up to ``INBOX_DELIVERY_MAX_ATTEMPTS`` times; then it is ``failed`` and the
+calls queued after it go out.
 """
 from __future__ import annotations
 
@@ -42,7 +44,8 @@ def _pending(handoff_id: int, *, session: Session) -> tuple:
     return handoff.key, handoff.conversation_id, handoff.channel, jobs
 
 
-def _record(job: Job, error: Optional[str], *, session: Session) -> Optional[str]:
+def _record(job: Job, error: Optional[str], max_attempts: int, *, session: Session) -> tuple:
+    """Store the outcome; returns (delivery status, message status or None)."""
     delivery = session.get(Delivery, job.id)
     delivery.attempts += 1
     if error is None:
@@ -51,11 +54,13 @@ def _record(job: Job, error: Optional[str], *, session: Session) -> Optional[str
         delivery.last_error = None
     else:
         delivery.last_error = error[:1000]
+        if delivery.attempts >= max_attempts:
+            delivery.status = "failed"  # stop retrying; later calls may go out
     if job.message_pk is None:
-        return None
+        return delivery.status, None
     message = session.get(Message, job.message_pk)
-    message.delivery_status = "delivered" if error is None else "retrying"
-    return message.delivery_status
+    message.delivery_status = {"delivered": "delivered", "failed": "failed"}.get(delivery.status, "retrying")
+    return delivery.status, message.delivery_status
 
 
 def _handoffs_with_pending(*, session: Session) -> List[int]:
@@ -68,11 +73,12 @@ class Deliverer:
     """Sends pending deliveries; one lock per conversation keeps them ordered."""
 
     def __init__(self, factory: sessionmaker, rasa: RasaClient, broker: Broker,
-                 retry_seconds: float) -> None:
+                 retry_seconds: float, max_attempts: int = 100) -> None:
         self.factory = factory
         self.rasa = rasa
         self.broker = broker
         self.retry_seconds = retry_seconds
+        self.max_attempts = max_attempts
         self._locks: Dict[int, asyncio.Lock] = {}
         self._wake = asyncio.Event()
 
@@ -98,11 +104,12 @@ class Deliverer:
                 except RasaError as exc:
                     error = str(exc)
                     log.warning("delivery %s to %s failed: %s", job.kind, conversation_id, error)
-                status = await run_in_session(self.factory, _record, job, error)
-                if status is not None:
+                status, message_status = await run_in_session(
+                    self.factory, _record, job, error, self.max_attempts)
+                if message_status is not None:
                     self.broker.publish(handoff_topic(key), "message_status",
-                                        {"message_pk": job.message_pk, "delivery_status": status})
-                if error is not None:
+                                        {"message_pk": job.message_pk, "delivery_status": message_status})
+                if status == "pending":
                     return False
             return True
 

@@ -42,6 +42,7 @@ class Settings:
     login_max_attempts: int = 5
     login_window_seconds: int = 300
     delivery_retry_seconds: float = 10.0
+    delivery_max_attempts: int = 100
     rasa_timeout_seconds: float = 5.0
     host: str = "127.0.0.1"
     port: int = 5080
@@ -76,6 +77,7 @@ class Settings:
                 login_max_attempts=int(env.get("INBOX_LOGIN_MAX_ATTEMPTS") or 5),
                 login_window_seconds=int(env.get("INBOX_LOGIN_WINDOW_SECONDS") or 300),
                 delivery_retry_seconds=float(env.get("INBOX_DELIVERY_RETRY_SECONDS") or 10),
+                delivery_max_attempts=int(env.get("INBOX_DELIVERY_MAX_ATTEMPTS") or 100),
                 host=env.get("INBOX_HOST") or "127.0.0.1",
                 port=int(env.get("INBOX_PORT") or 5080),
             )
