@@ -48,6 +48,7 @@ LEXICON_CATEGORIES: Tuple[str, ...] = (
     "time_pressure",
     "request_human",
     "sarcasm",
+    "reassurance",
     "resolution",
 )
 

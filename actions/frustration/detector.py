@@ -23,7 +23,7 @@ from actions.frustration.signals.base import SignalHit
 from actions.frustration.signals.lexical import lexical_signals
 from actions.frustration.signals.sentiment import sentiment_signals
 from actions.frustration.signals.style import style_signals
-from actions.frustration.state import SCORES_KEPT, coerce_state
+from actions.frustration.state import BOT_PRINTS_KEPT, SCORES_KEPT, coerce_state
 from actions.frustration.trend import falling, slope, steady_rise
 from actions.frustration.types import Level, Trigger, TurnInput, TurnResult
 
@@ -72,14 +72,18 @@ class Detector:
         config = self.config
         analysis = self.analyzer.analyse(turn.text)
         bot = None
+        bot_print = None
         if turn.previous_bot_text:
             bot = self.analyzer.analyse_bot(turn.previous_bot_text, BOT_TEXT_CHARS)
+            bot_print = conversation.bot_fingerprint(turn.previous_bot_text[:BOT_TEXT_CHARS])
         hits: Dict[str, SignalHit] = {}
         hits.update(sentiment_signals(analysis))
         hits.update(lexical_signals(analysis))
         hits.update(style_signals(analysis, config.angry_emoji))
         hits["repetition"], is_repeat = conversation.repetition(analysis, turn, state, config)
-        hits["bot_failure"], bot_streak = conversation.bot_failure(bot, state["counters"]["bot_failures"])
+        hits["bot_failure"], bot_streak = conversation.bot_failure(
+            bot, state["counters"]["bot_failures"], repeated=bot_print is not None and bot_print in state["bot_prints"]
+        )
         hits["nlu_trouble"], fallbacks, low_streak = conversation.nlu_trouble(turn, state, config)
         hits["form_failure"], form_total = conversation.form_failure(turn, state)
         hits["length"] = conversation.length(state["turns"] + 1, config)
@@ -89,6 +93,7 @@ class Detector:
             "fallbacks": fallbacks,
             "low_conf_streak": low_streak,
             "form_failures": form_total,
+            "bot_print": bot_print,
         }
         return hits, updates, analysis
 
@@ -117,9 +122,10 @@ class Detector:
         trend = round(slope(scores[-config.trend_window :]), 4)
         level = self._level(score)
 
+        bot_print = updates.pop("bot_print")
         counters = dict(st["counters"])
         counters.update(updates)
-        counters["above"] = counters["above"] + 1 if score >= model.thresholds.escalate else 0
+        counters["elevated"] = counters["elevated"] + 1 if score >= model.thresholds.annoyed else 0
 
         reasons = reasons_for(hits, contributions)
         if memory_part >= 0.5:
@@ -155,6 +161,8 @@ class Detector:
         st["counters"] = counters
         if analysis.fingerprint:
             st["fingerprints"] = (st["fingerprints"] + [sorted(analysis.fingerprint)[:24]])[-config.fingerprints_max :]
+        if bot_print is not None:
+            st["bot_prints"] = (st["bot_prints"] + [bot_print])[-BOT_PRINTS_KEPT:]
         if turn.intent:
             st["intents"] = (st["intents"] + [turn.intent])[-3:]
         st["timeline"] = (st["timeline"] + [result.timeline_entry()])[-config.timeline_max :]
@@ -216,9 +224,10 @@ class Detector:
                     return "repeated_failure", f"{count} {label}"
         if user_turn < esc.min_user_turns:
             return None, None
-        if counters["above"] >= esc.sustain_turns:
-            return "frustration", f"frustrated for {counters['above']} turns in a row"
-        if scores[-1] >= config.model.thresholds.annoyed and steady_rise(scores, esc.rise_window, esc.rise_min_slope):
+        thresholds = config.model.thresholds
+        if counters["elevated"] >= esc.sustain_turns and scores[-1] >= thresholds.escalate:
+            return "frustration", f"annoyed or worse for {counters['elevated']} turns in a row"
+        if scores[-1] >= thresholds.frustrated and steady_rise(scores, esc.rise_window, esc.rise_min_slope):
             return "frustration", f"frustration rising over the last {esc.rise_window} turns"
         return None, None
 

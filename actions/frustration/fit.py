@@ -167,17 +167,18 @@ def fit_weights(train: Sequence[Dialogue], prior: ModelConfig, decay: float) -> 
 
 
 def _escalations(
-    scores: Sequence[Sequence[float]], threshold: float, sustain: int, min_turns: int
+    scores: Sequence[Sequence[float]], threshold: float, sustain: int, min_turns: int, annoyed: float
 ) -> List[Optional[int]]:
-    """Turn at which the score rule would escalate (sustained score only; the
-    at-once triggers are not in these data)."""
+    """Turn at which the sustained-score rule would escalate: `sustain` turns in a row
+    at annoyed or above, the last at `threshold` or above (the at-once triggers and
+    the steady-rise rule are left out: they hardly fire in these data)."""
     out: List[Optional[int]] = []
     for dialogue in scores:
-        above = 0
+        elevated = 0
         hit = None
         for index, score in enumerate(dialogue):
-            above = above + 1 if score >= threshold else 0
-            if index + 1 >= min_turns and above >= sustain:
+            elevated = elevated + 1 if score >= annoyed else 0
+            if index + 1 >= min_turns and elevated >= sustain and score >= threshold:
                 hit = index
                 break
         out.append(hit)
@@ -193,15 +194,17 @@ def choose_escalation(
     high: float,
 ) -> float:
     """The escalation threshold in [low, high] (the annoyed..frustrated band, so that
-    "frustrated for a few turns" always escalates) with the best conversation F1 on train."""
+    "frustrated for a few turns" always escalates) with the best conversation-level
+    F0.5 on train: precision counts double, because every handoff costs an agent's time."""
     labels = [int(bool(d.escalate)) for d in dialogues]
     best_t, best = high, -1.0
     for step in range(int(round(low * 100)), int(round(high * 100)) + 1):
         threshold = step / 100.0
-        decided = [e is not None for e in _escalations(scores, threshold, sustain, min_turns)]
-        _, _, f1 = prf(labels, decided)
-        if f1 > best:
-            best, best_t = f1, threshold
+        decided = [e is not None for e in _escalations(scores, threshold, sustain, min_turns, low)]
+        precision, recall, _ = prf(labels, decided)
+        f_half = 1.25 * precision * recall / (0.25 * precision + recall) if precision + recall else 0.0
+        if f_half > best:
+            best, best_t = f_half, threshold
     return best_t
 
 
@@ -212,7 +215,9 @@ def evaluate(dialogues: Sequence[Dialogue], scores: Sequence[Sequence[float]], c
     top, _ = best_f1(labels, flat)
     conv_labels = [int(bool(d.escalate)) for d in dialogues]
     conv_scores = [max(s, default=0.0) for s in scores]
-    escalations = _escalations(scores, threshold, config.escalation.sustain_turns, config.escalation.min_user_turns)
+    escalations = _escalations(
+        scores, threshold, config.escalation.sustain_turns, config.escalation.min_user_turns, config.model.thresholds.annoyed
+    )
     precision, recall, f1 = prf(conv_labels, [e is not None for e in escalations])
     return {
         "turn_roc_auc": round(roc_auc(labels, flat) or 0.0, 3),

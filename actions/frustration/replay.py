@@ -11,6 +11,8 @@ Output, one line per conversation, in input order::
 
     {"id": "c1", "turns": [{"index": 1, "score": 0.08, "level": "calm", "reasons": []}], "escalate_at": null}
 
+When the conversation escalates, "trigger" and "explanation" say why.
+
 Bad lines are reported on stderr with their line number and skipped.
 """
 
@@ -40,12 +42,18 @@ class ReplayedConversation:
     id: str
     turns: List[Dict[str, Any]]
     escalate_at: Optional[int]
+    trigger: Optional[str] = None
+    explanation: Optional[str] = None
     labels: List[Optional[int]] = field(default_factory=list)
     escalate_label: Optional[bool] = None
 
     def output(self) -> Dict[str, Any]:
         """The JSON object written to stdout."""
-        return {"id": self.id, "turns": self.turns, "escalate_at": self.escalate_at}
+        out: Dict[str, Any] = {"id": self.id, "turns": self.turns, "escalate_at": self.escalate_at}
+        if self.escalate_at is not None:
+            out["trigger"] = self.trigger
+            out["explanation"] = self.explanation
+        return out
 
 
 def _label(value: Any) -> Optional[int]:
@@ -94,6 +102,8 @@ def replay_conversation(
     out: List[Dict[str, Any]] = []
     labels: List[Optional[int]] = []
     escalate_at: Optional[int] = None
+    trigger: Optional[str] = None
+    explanation: Optional[str] = None
     for index, turn in enumerate(conversation["turns"]):
         text = turn.get("text") or ""
         if turn["speaker"] == "bot":
@@ -121,12 +131,14 @@ def replay_conversation(
         out.append({"index": index, "score": result.score, "level": result.level, "reasons": result.reasons})
         labels.append(_label(turn.get("label")))
         if result.escalate and escalate_at is None:
-            escalate_at = index
+            escalate_at, trigger, explanation = index, result.trigger, result.explanation
     escalate = conversation.get("escalate")
     return ReplayedConversation(
         id=str(conversation.get("id", "")),
         turns=out,
         escalate_at=escalate_at,
+        trigger=trigger,
+        explanation=explanation,
         labels=labels,
         escalate_label=bool(escalate) if isinstance(escalate, bool) else None,
     )

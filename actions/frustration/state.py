@@ -12,9 +12,10 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 STATE_VERSION = 1
+BOT_PRINTS_KEPT = 3  # hashes of the bot's recent messages, to notice it repeating itself
 SCORES_KEPT = 12  # recent scores kept for the trend (the window is configurable, <= this)
 
-COUNTERS = ("fallbacks", "low_conf_streak", "form_failures", "repeats", "bot_failures", "above")
+COUNTERS = ("fallbacks", "low_conf_streak", "form_failures", "repeats", "bot_failures", "elevated")
 
 
 def new_state() -> Dict[str, Any]:
@@ -27,6 +28,7 @@ def new_state() -> Dict[str, Any]:
         "carry": 0.0,
         "fingerprints": [],
         "intents": [],
+        "bot_prints": [],
         "counters": {name: 0 for name in COUNTERS},
         "timeline": [],
         "escalated_turn": None,
@@ -65,6 +67,9 @@ def coerce_state(state: Any) -> Dict[str, Any]:
             fresh["fingerprints"] = [[int(x) for x in p] for p in prints if isinstance(p, list)]
         except (TypeError, ValueError):
             fresh["fingerprints"] = []
+    bot_prints = state.get("bot_prints")
+    if isinstance(bot_prints, list):
+        fresh["bot_prints"] = [p for p in bot_prints if isinstance(p, int)][-BOT_PRINTS_KEPT:]
     intents = state.get("intents")
     if isinstance(intents, list):
         fresh["intents"] = [str(i) for i in intents if i][-3:]

@@ -20,15 +20,15 @@ def slope(values: Sequence[float]) -> float:
 def steady_rise(values: Sequence[float], window: int, min_slope: float) -> bool:
     """The last `window` values rise by at least `min_slope` per step, without a real drop.
 
-    One spike followed by calm is not a rise; each step may dip by at most twice
-    `min_slope` so a wobble does not hide a real trend.
+    One spike followed by calm is not a rise: every step must go up, or dip by at
+    most half of `min_slope`.
     """
     recent = list(values[-window:])
     if len(recent) < window:
         return False
     if slope(recent) < min_slope:
         return False
-    return all(b >= a - 2 * min_slope for a, b in zip(recent, recent[1:]))
+    return all(b >= a - min_slope / 2 for a, b in zip(recent, recent[1:]))
 
 
 def falling(values: Sequence[float], window: int, min_step: float = 0.05) -> bool:

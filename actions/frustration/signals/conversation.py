@@ -7,6 +7,7 @@ with the counter values the detector should store.
 
 from __future__ import annotations
 
+import zlib
 from typing import Any, Dict, FrozenSet, Iterable, Optional, Tuple
 
 from actions.frustration.analysis import TextAnalysis
@@ -50,8 +51,15 @@ def repetition(
     return SILENT, False
 
 
-def bot_failure(bot: Optional[Matches], streak: int) -> Tuple[SignalHit, int]:
-    """The bot's previous message admitted failure ("sorry, I couldn't find ...").
+def bot_fingerprint(text: str) -> int:
+    """A hash of a bot message with case, spacing and punctuation folded."""
+    folded = "".join(ch for ch in text.lower() if ch.isalnum())
+    return zlib.crc32(folded.encode("utf-8"))
+
+
+def bot_failure(bot: Optional[Matches], streak: int, repeated: bool = False) -> Tuple[SignalHit, int]:
+    """The bot's previous message admitted failure ("sorry, I couldn't find ...") or
+    repeated an answer it had already given (a canned reply that did not help).
 
     Returns:
         The hit and the new streak of consecutive failing bot turns.
@@ -59,6 +67,9 @@ def bot_failure(bot: Optional[Matches], streak: int) -> Tuple[SignalHit, int]:
     if bot is None:
         return SILENT, 0
     count = bot.count("bot_failure")
+    if repeated:
+        streak += 1
+        return SignalHit(1.0, "the bot gave the same answer again"), streak
     if count == 0:
         return SILENT, 0
     streak += 1

@@ -10,7 +10,7 @@ from actions.frustration.signals.base import SILENT, SignalHit, quote, saturatin
 # signal name -> (word list, how the reason starts)
 LEXICAL_SIGNALS: Dict[str, tuple[str, str]] = {
     "abuse": ("abuse", "abusive language"),
-    "profanity": ("profanity", "profanity or contempt"),
+    "profanity": ("profanity", "strong language"),
     "bot_complaint": ("bot_complaint", "complained about the bot"),
     "correction": ("correction", "corrected or rejected the bot's answer"),
     "negation": ("negation", "disagreed or said no"),
@@ -27,13 +27,15 @@ def lexical_signals(analysis: TextAnalysis) -> Dict[str, SignalHit]:
     """One `SignalHit` per word-list signal, quoting the first matched words.
 
     A negation inside a clearly positive message ("not bad", "no, thank you, that's
-    perfect") is not disagreement, so `negation` stays silent there.
+    perfect") or a reassurance ("no rush") is not disagreement, so it does not count.
     """
     out: Dict[str, SignalHit] = {}
     for name, (category, label) in LEXICAL_SIGNALS.items():
         count = analysis.matches.count(category)
-        if name == "negation" and analysis.compound >= NEGATED_POSITIVE:
-            count = 0
+        if name == "negation":
+            if analysis.compound >= NEGATED_POSITIVE:
+                count = 0
+            count = max(0, count - analysis.matches.count("reassurance"))
         if count == 0:
             out[name] = SILENT
             continue

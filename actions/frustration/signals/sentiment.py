@@ -29,6 +29,8 @@ def sentiment_signals(analysis: TextAnalysis) -> Dict[str, SignalHit]:
             "negative_sentiment": SignalHit(negative, f"sarcastic praise ({quote(sarcasm)})"),
             "positive_sentiment": SILENT,
         }
+    if compound < 0 and analysis.matches.count("reassurance"):
+        compound = 0.0  # VADER reads "no rush" / "no big deal" as negative
     if compound < 0:
         value = -compound
         return {

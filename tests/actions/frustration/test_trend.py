@@ -17,6 +17,7 @@ def test_steady_rise_needs_the_whole_window():
 
 def test_a_spike_then_calm_is_not_a_rise():
     assert not steady_rise([0.2, 0.9, 0.3, 0.35], window=4, min_slope=0.08)
+    assert not steady_rise([0.2, 0.4, 0.3, 0.5], window=4, min_slope=0.08)
 
 
 def test_falling_sentiment():

@@ -12,7 +12,8 @@ def hit(detector, text, name):
 @pytest.mark.parametrize(
     "name, text, quoted",
     [
-        ("abuse", "you stupid idiot", "stupid"),
+        ("abuse", "you stupid idiot", "you stupid"),
+        ("profanity", "what a stupid website", "stupid"),
         ("profanity", "this is ridiculous", "ridiculous"),
         ("bot_complaint", "you're useless", "you're useless"),
         ("bot_complaint", "that's not what I asked", "that's not what I asked"),
@@ -65,3 +66,9 @@ def test_other_languages_use_their_word_lists(detector, name, text):
 def test_a_language_can_be_switched_off(make_detector):
     english_only = make_detector({"languages": ["en"]})
     assert lexical_signals(english_only.analyzer.analyse("ich werde mein konto kündigen"))["churn"].value == 0
+
+
+@pytest.mark.parametrize("text", ["Have you seen Crazy, Stupid, Love?", "I liked The Mist", "a one star hotel", "Call Me by Your Name"])
+def test_titles_and_ratings_are_not_abuse_churn_or_requests(detector, text):
+    hits = lexical_signals(detector.analyzer.analyse(text))
+    assert hits["abuse"].value == 0 and hits["churn"].value == 0 and hits["request_human"].value == 0
