@@ -69,3 +69,4 @@ PENDING_RETURN: Final = "start_return"
 PENDING_HANDOFF: Final = "handoff"
 
 SLOT_FORM_FAILURE_STREAK: Final = "form_failure_streak"
+SLOT_SCORED_MESSAGE_ID: Final = "scored_message_id"

@@ -11,6 +11,8 @@ a conversation is paused. That makes it the one place that sees every message:
   (exactly once, keyed by Rasa's message id) and stays silent.
 
 Only SlotSet events returned from here are kept by Rasa; nothing is uttered.
+Rasa may run it twice for one message (again when a form starts), so it keeps
+the id of the message it scored and does the work once.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ logger = logging.getLogger(__name__)
 
 TIMELINE_LIMIT = 50
 END_HANDOFF_CONFIDENCE = 0.9
+# The inbox accepts up to 10,000 characters a message; longer ones go in parts.
+RELAY_PART_CHARS = 5000
 NOT_SCORED_INTENTS = {names.INTENT_AGENT_HANDBACK, names.INTENT_SESSION_START}
 
 
@@ -57,6 +61,13 @@ def latest_user_event(tracker: Tracker) -> dict[str, Any]:
         if event.get("event") == "user":
             return event
     return {}
+
+
+def split_message(text: str, limit: int = RELAY_PART_CHARS) -> List[str]:
+    """Cut a long message into parts the inbox accepts, so nothing is dropped."""
+    if len(text) <= limit:
+        return [text]
+    return [text[start : start + limit] for start in range(0, len(text), limit)]
 
 
 def ends_handoff(tracker: Tracker) -> bool:
@@ -84,7 +95,12 @@ class ActionValidateSlotMappings(Action):
         text = message.get("text") or ""
         if intent in NOT_SCORED_INTENTS or text.startswith("/session_start"):
             return []
-        events: List[EventType] = []
+        # Rasa runs this action again for the same message when a form starts;
+        # score (and relay) each message once.
+        message_id = message.get("message_id") or str(latest_user_event(tracker).get("timestamp"))
+        if message_id == tracker.get_slot(names.SLOT_SCORED_MESSAGE_ID):
+            return []
+        events: List[EventType] = [SlotSet(names.SLOT_SCORED_MESSAGE_ID, message_id)]
         is_fallback = intent == names.INTENT_NLU_FALLBACK
         if is_fallback:
             events.append(SlotSet(names.SLOT_NLU_FALLBACK_COUNT, float(tracker.get_slot(names.SLOT_NLU_FALLBACK_COUNT) or 0) + 1))
@@ -136,14 +152,16 @@ class ActionValidateSlotMappings(Action):
         event = latest_user_event(tracker)
         message_id = (tracker.latest_message or {}).get("message_id") or f"{tracker.sender_id}-{event.get('timestamp')}"
         sent_at = iso_time(event.get("timestamp") or datetime.now(tz=timezone.utc).timestamp())
-        payload = {
-            "message_id": message_id,
-            "text": redact(text),
-            "sent_at": sent_at,
-            "sender": "customer",
-            "frustration": {"score": round(result.score, 3), "level": result.level, "reasons": list(result.reasons)},
-        }
-        await delivery.send(KIND_MESSAGE, key, payload)
+        frustration = {"score": round(result.score, 3), "level": result.level, "reasons": list(result.reasons)}
+        for index, part in enumerate(split_message(redact(text))):
+            payload = {
+                "message_id": message_id if index == 0 else f"{message_id}-part{index + 1}",
+                "text": part,
+                "sent_at": sent_at,
+                "sender": "customer",
+                "frustration": frustration,
+            }
+            await delivery.send(KIND_MESSAGE, key, payload)
         if ends_handoff(tracker):
             await delivery.send(
                 KIND_CUSTOMER_ENDED, key, {"sent_at": sent_at, "conversation_id": tracker.sender_id}

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from typing import Any, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, ConversationPaused, EventType, SlotSet
+from rasa_sdk.events import ActionExecuted, ActiveLoop, ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -63,7 +63,7 @@ class ActionHandoffToHuman(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         if tracker.get_slot(names.SLOT_HANDOFF_ACTIVE):
             dispatcher.utter_message(response="utter_handoff_already")
-            return [ConversationPaused()]
+            return [ActionExecuted(names.ACTION_LISTEN), ConversationPaused()]
         escalation = escalation_of(tracker)
         key = uuid.uuid4().hex
         channel = tracker.get_latest_input_channel() or "unknown"
@@ -100,6 +100,9 @@ class ActionHandoffToHuman(Action):
             SlotSet(names.SLOT_ESCALATION_REASON, escalation.explanation),
             SlotSet(names.SLOT_PENDING_CONFIRMATION, None),
             ActiveLoop(None),
+            # Rasa stops predicting at the pause, before its usual action_listen;
+            # without it the hand-back's trigger_intent would not match any rule.
+            ActionExecuted(names.ACTION_LISTEN),
             ConversationPaused(),
         ]
 

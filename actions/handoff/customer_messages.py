@@ -31,7 +31,7 @@ def acknowledgement(trigger: str, bot_failed: bool, level: str = "calm") -> str:
         return "utter_handoff_ack_neutral"
     if trigger == "repeated_failure" or bot_failed:
         return "utter_handoff_ack_bot_failed"
-    if trigger in ("frustration", "churn") or level in ("annoyed", "frustrated"):
+    if trigger in ("frustration", "churn") or level == "frustrated":
         return "utter_handoff_ack_frustration"
     return "utter_handoff_ack_request"
 

@@ -48,6 +48,7 @@ class OutboxItem(Base):  # type: ignore[misc,valid-type]
     attempts = Column(Integer, nullable=False, default=0)
     last_error = Column(Text, nullable=True)
     delivered_at = Column(DateTime(timezone=True), nullable=True, index=True)
+    rejected_at = Column(DateTime(timezone=True), nullable=True)
     response = Column(Text, nullable=True)
 
 
@@ -105,7 +106,10 @@ class Outbox:
     def _pending_sync(self, limit: int) -> list[tuple[int, str, str, dict[str, Any]]]:
         with self._session_factory()() as session:
             rows = session.execute(
-                select(OutboxItem).where(OutboxItem.delivered_at.is_(None)).order_by(OutboxItem.id).limit(limit)
+                select(OutboxItem)
+                .where(OutboxItem.delivered_at.is_(None), OutboxItem.rejected_at.is_(None))
+                .order_by(OutboxItem.id)
+                .limit(limit)
             ).scalars()
             return [(row.id, row.kind, row.handoff_key, json.loads(row.payload)) for row in rows]
 
@@ -113,7 +117,9 @@ class Outbox:
         """How many items still wait for delivery."""
         return len(await asyncio.to_thread(self._pending_sync, 10_000))
 
-    def _mark_sync(self, item_id: int, response: dict[str, Any] | None, error: str | None) -> None:
+    def _mark_sync(
+        self, item_id: int, response: dict[str, Any] | None, error: str | None, rejected: bool = False
+    ) -> None:
         with self._session_factory().begin() as session:
             item = session.get(OutboxItem, item_id)
             if item is None:
@@ -125,6 +131,8 @@ class Outbox:
                 item.last_error = None
             else:
                 item.last_error = error[:1000]
+                if rejected:
+                    item.rejected_at = datetime.now(tz=timezone.utc)
 
     def _response_sync(self, item_id: int) -> dict[str, Any] | None:
         with self._session_factory()() as session:
@@ -154,11 +162,11 @@ class Outbox:
                     results.append(Delivery(item_id, kind, key, payload, None, str(error)))
                     continue
                 except InboxRejected as error:
-                    # Retrying a refused request cannot help: record it, hold the
-                    # handoff's later items (their order matters) and log loudly.
+                    # Retrying a refused request cannot help and must not hold back
+                    # the rest of the conversation: keep the row (rejected, with the
+                    # error) for an operator to inspect, log loudly, and move on.
                     logger.error("inbox refused outbox item %s (%s): %s", item_id, kind, error)
-                    blocked.add(key)
-                    await asyncio.to_thread(self._mark_sync, item_id, None, str(error))
+                    await asyncio.to_thread(self._mark_sync, item_id, None, str(error), True)
                     results.append(Delivery(item_id, kind, key, payload, None, str(error)))
                     continue
                 await asyncio.to_thread(self._mark_sync, item_id, response, None)

@@ -64,4 +64,4 @@ class ActionRestart(Action):
             names.SLOT_ORDER_NUMBER, names.SLOT_ORDER_VERIFIED, names.SLOT_CUSTOMER_NAME,
             names.SLOT_CUSTOMER_EMAIL, names.SLOT_ORDER_STATUS, names.SLOT_ORDER_FACTS,
         )
-        return [Restarted(), *carried_slots(tracker, keep), ConversationPaused()]
+        return [Restarted(), *carried_slots(tracker, keep), ActionExecuted(names.ACTION_LISTEN), ConversationPaused()]

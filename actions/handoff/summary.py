@@ -67,7 +67,9 @@ def goal_from(events: Iterable[Mapping[str, Any]], slots: Mapping[str, Any]) -> 
     """The customer's goal in plain words: the latest intent that names a need.
 
     Intents are read newest first so that a customer who moved from "track my
-    order" to "I want to cancel it" is described by what they want now.
+    order" to "I want to cancel it" is described by what they want now. A
+    complaint is how they feel about that need, not a new need, so it is added
+    to the task it came with rather than replacing it.
     """
     order = slots.get(names.SLOT_ORDER_NUMBER)
     intents = [
@@ -75,11 +77,18 @@ def goal_from(events: Iterable[Mapping[str, Any]], slots: Mapping[str, Any]) -> 
         for event in events
         if event.get("event") == "user"
     ]
+
+    def phrase(intent: str) -> str:
+        with_order, without_order = GOAL_PHRASES[intent]
+        return with_order.format(order=order) if order else without_order
+
+    complained = False
     for intent in reversed(intents):
-        if intent in GOAL_PHRASES:
-            with_order, without_order = GOAL_PHRASES[intent]
-            return with_order.format(order=order) if order else without_order
-    return "Not stated yet: read the transcript"
+        if intent == "complaint":
+            complained = True
+        elif intent in GOAL_PHRASES:
+            return phrase(intent) + (" (and has complained about it)" if complained else "")
+    return phrase("complaint") if complained else "Not stated yet: read the transcript"
 
 
 def facts_from(slots: Mapping[str, Any]) -> dict[str, Any]:
