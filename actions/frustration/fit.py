@@ -192,15 +192,20 @@ def choose_escalation(
     min_turns: int,
     low: float,
     high: float,
+    max_rate: float = 1.0,
 ) -> float:
     """The escalation threshold in [low, high] (the annoyed..frustrated band, so that
-    "frustrated for a few turns" always escalates) with the best conversation-level
-    F0.5 on train: precision counts double, because every handoff costs an agent's time."""
+    being frustrated for a few turns always escalates) with the best conversation-level
+    F0.5 on train: precision counts double, because every handoff costs an agent's time.
+    Thresholds that would hand off more than `max_rate` of the conversations (the
+    handoff budget) are not considered; if none fits, the highest threshold is used."""
     labels = [int(bool(d.escalate)) for d in dialogues]
     best_t, best = high, -1.0
     for step in range(int(round(low * 100)), int(round(high * 100)) + 1):
         threshold = step / 100.0
         decided = [e is not None for e in _escalations(scores, threshold, sustain, min_turns, low)]
+        if sum(decided) > max_rate * len(decided):
+            continue
         precision, recall, _ = prf(labels, decided)
         f_half = 1.25 * precision * recall / (0.25 * precision + recall) if precision + recall else 0.0
         if f_half > best:
@@ -249,6 +254,15 @@ def prior_model(path: Path, fallback: ModelConfig) -> ModelConfig:
     )
 
 
+def fit_budget(path: Path) -> float:
+    """`escalation.fit_max_rate` from the config file: the largest share of conversations
+    the fitted escalation threshold may hand off on the training data (default 0.15)."""
+    import yaml  # noqa: PLC0415
+
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return float((raw.get("escalation") or {}).get("fit_max_rate", 0.15))
+
+
 def write_model_block(path: Path, model: ModelConfig) -> None:
     """Replace the `model:` block of the YAML file, keeping every other line and comment."""
     text = path.read_text(encoding="utf-8")
@@ -294,7 +308,13 @@ def fit_command(path: str, config: Optional[str] = None, write: bool = True, see
     frustrated = round(min(0.95, max(0.3, frustrated or 0.6)), 2)
     annoyed = round(max(0.2, frustrated - 0.2), 2)
     escalate = choose_escalation(
-        train, train_scores, base.escalation.sustain_turns, base.escalation.min_user_turns, annoyed, frustrated
+        train,
+        train_scores,
+        base.escalation.sustain_turns,
+        base.escalation.min_user_turns,
+        annoyed,
+        frustrated,
+        max_rate=fit_budget(target),
     )
     model = ModelConfig(
         bias=round(bias, 3),
