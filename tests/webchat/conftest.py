@@ -1,0 +1,76 @@
+"""Fixtures for the web chat tests: a browser, a screenshot folder and, until the
+repository's credentials.yml uses the fixed socket.io channel, a stack that does.
+
+Why the stack override: Rasa 3.6's built-in ``socketio`` channel never joins the
+session room with python-socketio 5 (see webchat/rasa_channel.py), so a widget
+against it hears nothing. Once credentials.yml names
+``webchat.rasa_channel.SocketIOInput``, this module stops defining ``stack`` and
+the shared fixture in tests/conftest.py is used as it is.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from tests.stack import MODEL, VENV_BIN, Stack
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXED_CHANNEL = "webchat.rasa_channel.SocketIOInput"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+def credentials_with_fixed_channel(text: str) -> str:
+    """credentials.yml with its ``socketio:`` section moved to the fixed channel class."""
+    return re.sub(r"^socketio:", f"{FIXED_CHANNEL}:", text, count=1, flags=re.MULTILINE)
+
+
+class FixedChannelStack(Stack):
+    """The shared test stack, with Rasa reading a credentials file that uses the fixed channel."""
+
+    def start_rasa(self) -> None:
+        credentials = self.workdir / "credentials.yml"
+        credentials.write_text(credentials_with_fixed_channel((ROOT / "credentials.yml").read_text()))
+        self._spawn("rasa", [str(VENV_BIN / "rasa"), "run", "--enable-api", "--auth-token", self.rasa_token,
+                             "--cors", "*", "--port", str(self.rasa_port), "--model", str(MODEL),
+                             "--endpoints", "endpoints.yml", "--credentials", str(credentials)])
+
+
+if FIXED_CHANNEL not in (ROOT / "credentials.yml").read_text():
+
+    @pytest.fixture(scope="session")
+    def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+        """Like tests/conftest.py ``stack``, with Rasa on the fixed socket.io channel."""
+        running = FixedChannelStack(workdir=tmp_path_factory.mktemp("webchat-stack"))
+        try:
+            running.start()
+            yield running
+        finally:
+            running.stop_all()
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    """test-output/webchat/ (git-ignored): screenshots to look at after a run."""
+    folder = ROOT / "test-output" / "webchat"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's chromium through Playwright (no browser download)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

@@ -1,0 +1,307 @@
+/*
+ * widget.js — wires store, connection and view together; entry point.
+ *
+ * Embedding (one tag, attributes optional):
+ *   <script src="https://chat.example/widget.js" data-rasa-url="https://bot.example" defer></script>
+ *   data-rasa-url     Rasa's origin (default: /config.json of the widget's server)
+ *   data-socket-path  socket.io path (default /socket.io)
+ *   data-title        panel title
+ *   data-storage-key  localStorage key (default "northwind-chat")
+ *
+ * Handoff markers (docs/architecture.md, "Handoff markers on the website chat"):
+ * a bot message's text arrives first, then — on the same socket, right after —
+ * a custom payload {handoff: {kind, agent}} describing it:
+ *   agent_joined   the text is "<name> has joined…": shown as the notice
+ *                  "<name> from our team has joined"; the header names them
+ *   agent_message  the text is the agent's reply: labelled with their name
+ *   bot_back       the text is the bot's return line: preceded by the notice
+ *                  "You're back with the assistant"
+ *   queued         the bot is bringing in a person: the header says so
+ * Without markers everything still shows, as from the assistant.
+ */
+
+// Rasa emits a bot event's text parts (split at blank lines) and then its marker
+// back to back, so a marker describes the last text received and any parts that
+// came in the same burst (each within BURST_MS of the next).
+const BURST_MS = 150;
+const TYPING_TIMEOUT_MS = 20000;  // hide the typing dots even if the bot stays silent
+const ANNOUNCE_DELAY_MS = 250;    // wait for a marker before reading a bot message out
+
+const script = document.currentScript || document.querySelector("script[src*='widget.js']");
+
+class NorthwindChat {
+  constructor(config) {
+    this.config = config;
+    this.store = new ChatStore(config.storageKey);
+    this.run = [];               // [{id, at}] bot texts since the last marker or customer message
+    this.typingTimer = null;
+    this.announceQueue = [];
+    this.announceTimer = null;
+
+    const host = el("div");
+    host.id = "northwind-chat";
+    document.body.appendChild(host);
+    this.view = new ChatView(host, {
+      title: config.title,
+      stylesheetUrl: config.baseUrl + "static/widget.css",
+      onOpen: () => this.open(true),
+      onClose: () => this.close(),
+      onSend: (text) => this.sendText(text, text),
+      onQuickReply: (messageId, reply) => this.sendText(reply.title, reply.payload || reply.title),
+    });
+    this.connection = new Connection({
+      url: config.rasaUrl,
+      path: config.socketPath,
+      store: this.store,
+      onStatus: (status) => this.view.setStatus(status),
+      onBotMessage: (payload) => this.receive(payload),
+      onSending: (id) => this.setMessageStatus(id, "sending"),
+      onDelivered: (id) => this.delivered(id),
+    });
+    this.restore();
+  }
+
+  /** Show what the customer saw before the reload, and reconnect if a conversation is going on. */
+  restore() {
+    const state = this.store.state;
+    // Anything not acknowledged is still in the outbox: show it as waiting until it goes out.
+    const pending = new Set(state.outbox.map((item) => item.id));
+    state.history.forEach((m) => { if (m.role === "user") m.status = pending.has(m.id) ? "queued" : "sent"; });
+    this.view.renderAll(state.history);
+    this.view.setMode(state.mode, state.agentName);
+    this.view.setUnread(state.unread || 0);
+    if (state.open) this.view.open(false);
+    if (this.store.hasConversation()) this.connection.start();
+  }
+
+  // ---- open / close -------------------------------------------------------
+
+  open(focus) {
+    if (!this.store.state.history.length) {
+      this.store.addMessage({
+        role: "bot", local: true,
+        text: "Hi! I'm the Northwind assistant. I can help with orders, deliveries, returns and more. " +
+          "You can ask for a person from our team at any time.",
+      });
+      this.view.renderAll(this.store.state.history);
+    }
+    this.store.set({ open: true, unread: 0 });
+    this.view.setUnread(0);
+    this.view.open(focus);
+    if (!this.connection.started) this.connection.start();
+  }
+
+  close() {
+    this.store.set({ open: false });
+    this.view.close();
+  }
+
+  // ---- customer → Rasa ------------------------------------------------------
+
+  /** Show `shown` in the chat and send `message` (a quick reply sends its payload). */
+  sendText(shown, message) {
+    const last = this.store.lastMessage();
+    if (last && last.quickReplies && !last.answered) {
+      this.store.updateMessage(last.id, { answered: true });
+      this.view.update(last, false);
+    }
+    const status = this.connection.ready ? "sending" : "queued";
+    const entry = this.store.addMessage({ role: "user", text: shown, status: status });
+    this.view.append(entry);
+    this.run = [];
+    this.connection.send(entry.id, message);
+    // Only the bot answers at once; a person types at their own pace.
+    if (this.store.state.mode === MODE.BOT && this.connection.ready) this.setTyping(true);
+  }
+
+  setMessageStatus(id, status) {
+    const message = this.store.findMessage(id);
+    if (!message || message.status === status) return;
+    this.store.updateMessage(id, { status: status });
+    this.view.update(message, message === this.store.lastMessage());
+    if (status === "sending" && this.store.state.mode === MODE.BOT) this.setTyping(true);
+  }
+
+  delivered(id) {
+    this.setMessageStatus(id, "sent");
+    // Rasa acknowledges after it has sent all its replies to this message.
+    if (this.connection.inflight.size === 0) this.setTyping(false);
+  }
+
+  setTyping(visible) {
+    clearTimeout(this.typingTimer);
+    this.view.showTyping(visible);
+    if (visible) this.typingTimer = setTimeout(() => this.view.showTyping(false), TYPING_TIMEOUT_MS);
+  }
+
+  // ---- Rasa → customer ------------------------------------------------------
+
+  /** One bot_uttered payload: text (maybe with quick replies), an image, or a marker. */
+  receive(payload) {
+    if (!payload || typeof payload !== "object") return;
+    if (payload.handoff && typeof payload.handoff === "object") {
+      this.applyMarker(payload.handoff);
+      return;
+    }
+    const fields = { role: "bot" };
+    if (typeof payload.text === "string" && payload.text.trim()) fields.text = payload.text;
+    const replies = Array.isArray(payload.quick_replies) ? payload.quick_replies : payload.buttons;
+    if (Array.isArray(replies)) {
+      fields.quickReplies = replies
+        .filter((r) => r && typeof r.title === "string")
+        .map((r) => ({ title: r.title, payload: typeof r.payload === "string" ? r.payload : r.title }));
+    }
+    const attachment = payload.attachment;
+    if (attachment && attachment.type === "image" && attachment.payload && attachment.payload.src) {
+      fields.image = String(attachment.payload.src);
+    }
+    if (!fields.text && !fields.image) return; // an unknown custom payload: nothing to show
+
+    this.setTyping(false);
+    const previous = this.store.lastMessage();
+    const message = this.store.addMessage(fields);
+    if (previous) this.view.update(previous, false); // drop stale quick replies
+    this.view.append(message);
+    this.run.push({ id: message.id, at: Date.now() });
+    this.countUnread();
+    this.queueAnnouncement(message.id);
+  }
+
+  /** The ids of the texts a marker describes: the last one and the parts of its burst. */
+  markedTexts() {
+    const run = this.run;
+    this.run = [];
+    if (!run.length) return [];
+    let first = run.length - 1;
+    while (first > 0 && run[first].at - run[first - 1].at <= BURST_MS) first -= 1;
+    return run.slice(first).map((entry) => entry.id);
+  }
+
+  /** Apply a handoff marker to the text(s) that arrived just before it. */
+  applyMarker(marker) {
+    const run = this.markedTexts();
+    const agent = typeof marker.agent === "string" && marker.agent.trim() ? marker.agent.trim() : null;
+
+    if (marker.kind === "agent_joined") {
+      this.setTyping(false);
+      // The plain "<name> has joined the chat." line (one part) becomes the notice.
+      if (run.length) this.removeMessage(run[run.length - 1]);
+      this.addNotice((agent || "A person") + " from our team has joined");
+      this.store.set({ mode: MODE.AGENT, agentName: agent });
+    } else if (marker.kind === "agent_message") {
+      this.setTyping(false);
+      run.forEach((id) => this.relabel(id, { role: "agent", agentName: agent }));
+      this.store.set({ mode: MODE.AGENT, agentName: agent || this.store.state.agentName });
+    } else if (marker.kind === "bot_back") {
+      this.addNotice("You're back with the assistant", run[0]);
+      this.store.set({ mode: MODE.BOT, agentName: null });
+    } else if (marker.kind === "queued") {
+      this.setTyping(false);
+      this.store.set({ mode: MODE.QUEUED, agentName: null });
+    } else {
+      return;
+    }
+    this.view.setMode(this.store.state.mode, this.store.state.agentName);
+  }
+
+  relabel(id, changes) {
+    const message = this.store.updateMessage(id, changes);
+    if (message) this.view.update(message, message === this.store.lastMessage());
+  }
+
+  removeMessage(id) {
+    this.store.set({ history: this.store.state.history.filter((m) => m.id !== id) });
+    this.view.remove(id);
+    this.announceQueue = this.announceQueue.filter((queued) => queued !== id);
+  }
+
+  /** A centred notice line; placed before message `beforeId` when given. */
+  addNotice(text, beforeId) {
+    const notice = { id: newMessageId(), at: Date.now(), role: "notice", text: text };
+    const history = this.store.state.history;
+    const index = beforeId ? history.findIndex((m) => m.id === beforeId) : -1;
+    if (index >= 0) {
+      history.splice(index, 0, notice);
+      this.store.save();
+      this.view.renderAll(history);
+    } else {
+      this.store.addMessage(notice);
+      this.view.append(notice);
+    }
+    this.countUnread();
+    this.queueAnnouncement(notice.id);
+  }
+
+  countUnread() {
+    if (this.view.isOpen()) return;
+    const unread = (this.store.state.unread || 0) + 1;
+    this.store.set({ unread: unread });
+    this.view.setUnread(unread);
+  }
+
+  // ---- screen readers ---------------------------------------------------------
+
+  /** Read a message out a moment later, so a marker that follows it can relabel it first. */
+  queueAnnouncement(id) {
+    this.announceQueue.push(id);
+    clearTimeout(this.announceTimer);
+    this.announceTimer = setTimeout(() => this.flushAnnouncements(), ANNOUNCE_DELAY_MS);
+  }
+
+  flushAnnouncements() {
+    // Keep the notices' and messages' order as shown.
+    const order = new Map(this.store.state.history.map((m, i) => [m.id, i]));
+    this.announceQueue
+      .filter((id) => order.has(id))
+      .sort((a, b) => order.get(a) - order.get(b))
+      .forEach((id) => {
+        const m = this.store.findMessage(id);
+        const who = ChatView.senderLabel(m);
+        this.view.announce(who ? who + " says: " + (m.text || "an image") : m.text);
+      });
+    this.announceQueue = [];
+  }
+}
+
+// ---- start-up -----------------------------------------------------------------
+
+/** Read the script tag's data- attributes; fall back to the server's /config.json. */
+function readConfig() {
+  const data = (script && script.dataset) || {};
+  const baseUrl = script && script.src ? new URL(".", script.src).href : new URL("/", window.location.href).href;
+  const config = {
+    baseUrl: baseUrl,
+    rasaUrl: data.rasaUrl || null,
+    socketPath: data.socketPath || "/socket.io",
+    title: data.title || "Northwind help",
+    storageKey: data.storageKey || "northwind-chat",
+  };
+  if (config.rasaUrl) return Promise.resolve(config);
+  return fetch(baseUrl + "config.json", { credentials: "omit" })
+    .then((response) => response.json())
+    .then((server) => Object.assign(config, {
+      rasaUrl: server.rasaUrl,
+      socketPath: data.socketPath || server.socketPath || config.socketPath,
+      title: data.title || server.title || config.title,
+    }));
+}
+
+function boot() {
+  if (window.NorthwindChat) return; // the tag was included twice
+  window.NorthwindChat = { pending: true };
+  readConfig().then((config) => {
+    const chat = new NorthwindChat(config);
+    // A tiny public API for the host page, e.g. an "Ask about this product" button.
+    window.NorthwindChat = {
+      open: function (draft) { chat.open(true); if (draft) chat.view.setDraft(draft); },
+      close: function () { chat.close(); },
+    };
+    document.dispatchEvent(new CustomEvent("northwind-chat:ready"));
+  }).catch((err) => {
+    window.NorthwindChat = null;
+    if (window.console) console.error("Northwind chat could not start:", err);
+  });
+}
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
+else boot();

@@ -1,0 +1,70 @@
+"""Settings of the web chat server, from the environment (see docs/architecture.md)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Mapping, Optional
+from urllib.parse import urlsplit
+
+DEFAULT_RASA_URL = "http://127.0.0.1:5005"
+
+
+class SettingsError(ValueError):
+    """A setting has a value the server cannot use."""
+
+
+def _origin(url: str, name: str) -> str:
+    """``scheme://host[:port]`` of an http(s) URL; the widget and the CSP need exactly that."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SettingsError(f"{name} must be an http(s) URL such as {DEFAULT_RASA_URL}, got {url!r}")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise SettingsError(f"{name} must be an origin without a path, got {url!r}")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the server listens and where browsers find Rasa.
+
+    ``rasa_url`` is the address *browsers* use for Rasa's socket.io endpoint, which
+    may differ from the address the inbox uses (``RASA_URL``) behind a proxy; set
+    ``WEBCHAT_RASA_URL`` then.
+    """
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    rasa_url: str = DEFAULT_RASA_URL
+    socket_path: str = "/socket.io"
+    title: str = "Northwind help"
+
+    @property
+    def rasa_ws_url(self) -> str:
+        """The websocket origin of ``rasa_url`` (CSP ``connect-src`` lists both)."""
+        return "ws" + self.rasa_url[len("http"):]
+
+    @classmethod
+    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
+        env = os.environ if env is None else env
+        raw_port = env.get("WEBCHAT_PORT", "8080")
+        try:
+            port = int(raw_port)
+        except ValueError as exc:
+            raise SettingsError(f"WEBCHAT_PORT must be a number, got {raw_port!r}") from exc
+        rasa = env.get("WEBCHAT_RASA_URL") or env.get("RASA_URL") or DEFAULT_RASA_URL
+        path = env.get("WEBCHAT_SOCKET_PATH", "/socket.io")
+        if not path.startswith("/"):
+            raise SettingsError(f"WEBCHAT_SOCKET_PATH must start with '/', got {path!r}")
+        return cls(
+            host=env.get("WEBCHAT_HOST", "127.0.0.1"),
+            port=port,
+            rasa_url=_origin(rasa, "WEBCHAT_RASA_URL"),
+            socket_path=path,
+            title=env.get("WEBCHAT_TITLE", "Northwind help"),
+        )
+
+    def replace(self, **changes: object) -> "Settings":
+        """A copy with some fields changed (command-line options win over the environment)."""
+        values = {**self.__dict__, **changes}
+        values["rasa_url"] = _origin(str(values["rasa_url"]), "--rasa-url")
+        return Settings(**values)  # type: ignore[arg-type]
