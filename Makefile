@@ -1,0 +1,26 @@
+# The two commands a newcomer needs are `make run` and `make test`.
+.PHONY: help run test train seed lock bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z]+:.*## ' Makefile | sed 's/:.*## /\t/'
+
+run:  ## set up everything and run the whole system (Ctrl-C stops it)
+	bash scripts/run
+
+test:  ## run every test (validation, NLU, stories, pytest incl. end-to-end and browser)
+	bash scripts/test
+
+train:  ## train the model if the data changed
+	bash scripts/bootstrap.sh && bash scripts/train.sh
+
+seed:  ## rebuild the demo order database
+	bash scripts/bootstrap.sh && . scripts/env.sh && .venv/bin/python -m actions.backend.seed
+
+bench:  ## run the benchmarks and rewrite docs/benchmarks.md
+	bash scripts/bench
+
+lock:  ## re-pin requirements.lock from the current virtual environment
+	.venv/bin/pip freeze --exclude-editable > requirements.lock
+
+clean:  ## remove runtime data, results and the trained model
+	rm -rf var results test-output models/*.tar.gz models/.northwind.fingerprint
