@@ -23,6 +23,7 @@ from inbox.db import make_engine, make_session_factory
 from inbox.delivery import Deliverer
 from inbox.errors import InboxError
 from inbox.hours import BusinessHours
+from inbox.queue_cache import QueueCache
 from inbox.rasa_client import RasaClient
 from inbox.security import LoginRateLimiter, SessionCodec
 from inbox.services import Services
@@ -54,6 +55,7 @@ def create_app(settings: Settings, *, migrate_on_start: bool = True,
         codec=SessionCodec(settings.session_secret, settings.session_max_age_seconds),
         limiter=LoginRateLimiter(settings.login_max_attempts, settings.login_window_seconds),
         broker=Broker(),
+        queue_cache=QueueCache(settings.queue_cache_seconds),
     )
 
     @contextlib.asynccontextmanager

@@ -53,6 +53,11 @@ class Broker:
 
     def __init__(self) -> None:
         self._subs: Dict[str, Set[Subscription]] = defaultdict(set)
+        self._versions: Dict[str, int] = defaultdict(int)
+
+    def version(self, topic: str) -> int:
+        """Number of events published on ``topic`` so far (cache keys)."""
+        return self._versions[topic]
 
     def subscribe(self, topic: str) -> Subscription:
         sub = Subscription(self, topic)
@@ -61,6 +66,7 @@ class Broker:
 
     def publish(self, topic: str, event: str, data: Dict[str, Any]) -> None:
         """Queue ``event`` for every subscriber; a stalled page loses events, not the server."""
+        self._versions[topic] += 1
         text = json.dumps(data, default=_encode)
         for sub in list(self._subs.get(topic, ())):
             try:

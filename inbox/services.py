@@ -11,6 +11,7 @@ from starlette.requests import Request
 from inbox.broker import Broker
 from inbox.delivery import Deliverer
 from inbox.hours import BusinessHours
+from inbox.queue_cache import QueueCache
 from inbox.rasa_client import RasaClient
 from inbox.security import LoginRateLimiter, SessionCodec
 from inbox.settings import Settings
@@ -25,6 +26,7 @@ class Services:
     codec: SessionCodec
     limiter: LoginRateLimiter
     broker: Broker
+    queue_cache: QueueCache
     rasa: Optional[RasaClient] = None
     deliverer: Optional[Deliverer] = None
 

@@ -43,6 +43,7 @@ class Settings:
     login_window_seconds: int = 300
     delivery_retry_seconds: float = 10.0
     delivery_max_attempts: int = 100
+    queue_cache_seconds: float = 2.0
     rasa_timeout_seconds: float = 5.0
     host: str = "127.0.0.1"
     port: int = 5080
@@ -78,6 +79,7 @@ class Settings:
                 login_window_seconds=int(env.get("INBOX_LOGIN_WINDOW_SECONDS") or 300),
                 delivery_retry_seconds=float(env.get("INBOX_DELIVERY_RETRY_SECONDS") or 10),
                 delivery_max_attempts=int(env.get("INBOX_DELIVERY_MAX_ATTEMPTS") or 100),
+                queue_cache_seconds=float(env.get("INBOX_QUEUE_CACHE_SECONDS") or 2),
                 host=env.get("INBOX_HOST") or "127.0.0.1",
                 port=int(env.get("INBOX_PORT") or 5080),
             )

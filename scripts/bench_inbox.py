@@ -107,6 +107,8 @@ def seed(url: str, open_count: int, closed_count: int) -> List[str]:
             conn.execute(Handoff.__table__.insert(), handoffs)
             conn.execute(Message.__table__.insert(), messages)
     if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:  # ids were given explicitly: move the sequence past them
+            conn.execute(text("SELECT setval(pg_get_serial_sequence('handoffs', 'id'), (SELECT max(id) FROM handoffs))"))
         with engine.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
     engine.dispose()
@@ -127,7 +129,10 @@ def percentiles(samples: List[float]) -> Dict[str, float]:
 
 def timed(n: int, call: Callable[[int], httpx.Response]) -> Dict[str, float]:
     samples = []
+    before = getattr(call, "before", None)
     for i in range(n):
+        if before is not None:
+            before(i)
         start = time.perf_counter()
         response = call(i)
         samples.append((time.perf_counter() - start) * 1000)
@@ -206,9 +211,21 @@ def main() -> None:
                 time.sleep(0.1)
         rng = random.Random(3)
         closed_orders = [str(10000 + n) for n in range(args.open, args.open + args.closed)]
+        def after_change(params: Dict[str, int]) -> Callable[[int], httpx.Response]:
+            """Change the queue (untimed) so the next read cannot come from the shared cache."""
+            def call(i: int) -> httpx.Response:
+                return bot.get("/api/v1/queue", params=params)
+
+            call.before = lambda i: bot.post(  # type: ignore[attr-defined]
+                f"/api/v1/handoffs/{rng.choice(open_keys)}/contact-preference",
+                json={"contact_preference": "wait"}).raise_for_status()
+            return call
+
         results = {
-            "GET /api/v1/queue (default limit: 100 waiting + 100 claimed)": timed(args.requests, lambda i: bot.get("/api/v1/queue")),
-            "GET /api/v1/queue?limit=50": timed(args.requests, lambda i: bot.get("/api/v1/queue", params={"limit": 50})),
+            "GET /api/v1/queue right after a change (100 waiting + 100 claimed)": timed(
+                args.requests, after_change({})),
+            "GET /api/v1/queue?limit=50 right after a change": timed(args.requests, after_change({"limit": 50})),
+            "GET /api/v1/queue, unchanged queue (shared answer)": timed(args.requests, lambda i: bot.get("/api/v1/queue")),
             "GET /api/v1/handoffs/{key} (open)": timed(
                 args.requests, lambda i: bot.get(f"/api/v1/handoffs/{rng.choice(open_keys)}")),
             "GET /api/v1/status": timed(args.requests, lambda i: bot.get("/api/v1/status")),

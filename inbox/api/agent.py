@@ -29,18 +29,23 @@ def _publish_messages(svc: Services, key: str, messages: list) -> None:
 
 @router.get("/queue", response_model=schemas.QueueOut)
 async def read_queue(limit: int = Query(100, ge=1, le=1000), svc: Services = Depends(services),
-                     _who: Union[Agent, str] = Depends(require_reader)) -> schemas.QueueOut:
-    """Waiting handoffs by priority then waiting time, then those being handled."""
+                     _who: Union[Agent, str] = Depends(require_reader)) -> Response:
+    """Waiting handoffs by priority then waiting time, then those being handled.
 
-    def unit(*, session: Session) -> schemas.QueueOut:
+    Shared between callers until the queue changes (see ``inbox.queue_cache``).
+    """
+
+    def unit(*, session: Session) -> bytes:
         waiting, claimed, total = crud.queue(session=session, limit=limit)
         counts = crud.new_customer_message_counts([h.id for h in waiting + claimed], session=session)
         figures = crud.figures(session=session, hours=svc.hours,
                                avg_handle_seconds=svc.settings.avg_handle_seconds)
         items = [views.queue_item(h, counts.get(h.id, 0)) for h in waiting + claimed]
-        return schemas.QueueOut(items=items, total_waiting=total, figures=figures)
+        return schemas.QueueOut(items=items, total_waiting=total, figures=figures).json().encode()
 
-    return await run_in_session(svc.factory, unit)
+    body = await svc.queue_cache.get(svc.broker.version(QUEUE_TOPIC), limit,
+                                     lambda: run_in_session(svc.factory, unit))
+    return Response(body, media_type="application/json")
 
 
 @router.get("/handoffs/{handoff_key}", response_model=schemas.ConversationOut)

@@ -153,6 +153,7 @@ class RunningInbox:
             for username, name, role in (("sam", "Sam", "agent"), ("kim", "Kim", "agent"), ("ada", "Ada", "admin")):
                 session.add(Agent(username=username, display_name=name, password_hash=_HASH, role=role, available=False))
         self.svc.limiter.reset()
+        self.svc.queue_cache.clear()
         self.rasa.reset()
 
     def bot(self) -> httpx.Client:

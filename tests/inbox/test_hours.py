@@ -47,3 +47,19 @@ def test_wait_is_position_times_handle_time_over_available_agents():
     assert estimate_wait(3, 0, 120) == 360
     assert estimate_wait(3, 2, 120) == 180
     assert estimate_wait(0, 2, 120) == 0
+
+
+def test_figures_outside_business_hours_name_the_next_opening(tmp_path):
+    from inbox import crud
+    from inbox.db import make_engine, make_session_factory
+    from inbox.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    upgrade(url)
+    factory = make_session_factory(make_engine(url))
+    with factory.begin() as session:
+        figures = crud.figures(session=session, hours=BusinessHours(HOURS), avg_handle_seconds=120,
+                               now=utc("2026-11-29T12:00"))  # Sunday noon
+    assert figures.within_business_hours is False
+    assert figures.next_opening == utc("2026-11-30T08:00")
+    assert (figures.queue_length, figures.agents_available, figures.estimated_wait_seconds) == (0, 0, 120)
