@@ -1,4 +1,4 @@
-"""Command line: `python -m actions.frustration replay FILE` and `... fit PATH`."""
+"""Command line: `python -m actions.frustration replay FILE`, `... fit PATH`, `... evaluate FILE`."""
 
 from __future__ import annotations
 
@@ -63,6 +63,14 @@ def run_fit(args: argparse.Namespace) -> int:
     return fit_command(args.path, config=args.config, write=not args.dry_run, seed=args.seed)
 
 
+def run_evaluate(args: argparse.Namespace) -> int:
+    """Print detector vs VADER figures for a labelled file."""
+    from actions.frustration.evaluate import evaluate_file  # noqa: PLC0415
+
+    print(evaluate_file(args.file, seed=args.seed))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (separate so tests can inspect it)."""
     parser = argparse.ArgumentParser(prog="python -m actions.frustration", description=__doc__)
@@ -79,6 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--dry-run", action="store_true", help="report only, do not write the config")
     fit.add_argument("--seed", type=int, default=13, help="seed of the train/validation split by dialogue id")
     fit.set_defaults(handler=run_fit)
+    evaluate = sub.add_parser("evaluate", help="detector vs a plain VADER baseline on a labelled file (Markdown table)")
+    evaluate.add_argument("file", metavar="FILE")
+    evaluate.add_argument("--seed", type=int, default=13, help="seed of the train/validation split (as in fit)")
+    evaluate.set_defaults(handler=run_evaluate)
     return parser
 
 

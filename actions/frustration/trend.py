@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
+WOBBLE = 0.02  # a step down this small still counts as part of a rise
+
 
 def slope(values: Sequence[float]) -> float:
     """Least-squares slope per step of `values` (0 for fewer than two points)."""
@@ -20,15 +22,15 @@ def slope(values: Sequence[float]) -> float:
 def steady_rise(values: Sequence[float], window: int, min_slope: float) -> bool:
     """The last `window` values rise by at least `min_slope` per step, without a real drop.
 
-    One spike followed by calm is not a rise: every step must go up, or dip by at
-    most half of `min_slope`.
+    One spike followed by calm is not a rise: every step must go up (a wobble of
+    up to `WOBBLE` is tolerated).
     """
     recent = list(values[-window:])
     if len(recent) < window:
         return False
     if slope(recent) < min_slope:
         return False
-    return all(b >= a - min_slope / 2 for a, b in zip(recent, recent[1:]))
+    return all(b >= a - WOBBLE for a, b in zip(recent, recent[1:]))
 
 
 def falling(values: Sequence[float], window: int, min_step: float = 0.05) -> bool:

@@ -90,3 +90,11 @@ def test_cli_reads_stdin_and_prints_metrics(monkeypatch, capsys):
 def test_cli_missing_file_is_a_clear_error(capsys, tmp_path):
     assert cli.main(["replay", str(tmp_path / "nope.jsonl")]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_evaluate_prints_detector_and_vader_rows(tmp_path, capsys):
+    path = tmp_path / "d.jsonl"
+    path.write_text(json.dumps(CONVERSATION) + "\n" + json.dumps(dict(CONVERSATION, id="c2", escalate=False)) + "\n")
+    assert cli.main(["evaluate", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "| all (2) | detector |" in out and "| all (2) | VADER |" in out and "turn ROC-AUC" in out
