@@ -10,7 +10,7 @@ import re
 import threading
 import zlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, FrozenSet
+from typing import TYPE_CHECKING, Dict, FrozenSet, Tuple
 
 from actions.frustration.config import FrustrationConfig
 from actions.frustration.lexicon import Lexicon, Matches
@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 _VADER_LOCK = threading.Lock()
+BOT_CACHE_SIZE = 512  # distinct bot messages remembered (oldest dropped first)
 _CAPS_WORD = re.compile(r"\b[A-Z]{3,}\b")
 _VADER: "SentimentIntensityAnalyzer | None" = None
 
@@ -75,11 +76,23 @@ class Analyzer:
         self.config = config
         self.lexicon = Lexicon(config)
         self.vader = get_vader()
+        self._bot_cache: Dict[Tuple[str, int], Matches] = {}
 
     def analyse_bot(self, raw: object, max_chars: int) -> Matches:
-        """Match the bot-side word lists (failure phrases) in a bot message."""
-        clean = clean_text(raw, max_chars)
-        return self.lexicon.match(self.lexicon.tokenize(clean.text.lower()), bot=True)
+        """Match the bot-side word lists (failure phrases) in a bot message.
+
+        Bots repeat a small set of canned replies, so results are cached by text.
+        """
+        text = raw if isinstance(raw, str) else ""
+        key = (text[:max_chars], max_chars)
+        cached = self._bot_cache.get(key)
+        if cached is None:
+            clean = clean_text(text, max_chars)
+            cached = self.lexicon.match(self.lexicon.tokenize(clean.text.lower()), bot=True)
+            if len(self._bot_cache) >= BOT_CACHE_SIZE:
+                self._bot_cache.pop(next(iter(self._bot_cache)))
+            self._bot_cache[key] = cached
+        return cached
 
     def analyse(self, raw: object, max_chars: int | None = None) -> TextAnalysis:
         """Analyse one customer message (bounded to `max_chars`, default from the config)."""
