@@ -115,8 +115,10 @@ def form_failure(turn: TurnInput, state: Dict[str, Any]) -> Tuple[SignalHit, int
     new = total - seen
     if new <= 0:
         return SILENT, max(seen, total)
-    value = min(1.0, 0.5 * new + 0.15 * (total - 1) + 0.1)
-    return SignalHit(value, f"{total} failed attempts to give the requested details"), total
+    # One typo is normal; each further failure weighs more (1st 0.3, 2nd 0.6, 3rd 0.9).
+    value = min(1.0, 0.3 * total + 0.2 * (new - 1))
+    plural = "attempt" if total == 1 else "attempts"
+    return SignalHit(value, f"{total} failed {plural} to give the requested details"), total
 
 
 def length(user_turns: int, config: FrustrationConfig) -> SignalHit:
