@@ -21,8 +21,10 @@
  */
 
 // Rasa emits a bot event's text parts (split at blank lines) and then its marker
-// back to back, so a marker describes the last text received and any parts that
-// came in the same burst (each within BURST_MS of the next).
+// back to back, so a marker describes the last text received and, while the bot
+// is paused for a person (nothing else speaks then), the other parts of the same
+// burst (each within BURST_MS of the next). While the bot is active only the last
+// text is relabelled: a bot reply just before an agent line must stay the bot's.
 const BURST_MS = 150;
 const TYPING_TIMEOUT_MS = 20000;  // hide the typing dots even if the bot stays silent
 const ANNOUNCE_DELAY_MS = 250;    // wait for a marker before reading a bot message out
@@ -167,19 +169,21 @@ class NorthwindChat {
     this.queueAnnouncement(message.id);
   }
 
-  /** The ids of the texts a marker describes: the last one and the parts of its burst. */
-  markedTexts() {
+  /** The ids of the texts a marker describes: the last one, and its burst when `burst`. */
+  markedTexts(burst) {
     const run = this.run;
     this.run = [];
     if (!run.length) return [];
     let first = run.length - 1;
-    while (first > 0 && run[first].at - run[first - 1].at <= BURST_MS) first -= 1;
+    while (burst && first > 0 && run[first].at - run[first - 1].at <= BURST_MS) first -= 1;
     return run.slice(first).map((entry) => entry.id);
   }
 
   /** Apply a handoff marker to the text(s) that arrived just before it. */
   applyMarker(marker) {
-    const run = this.markedTexts();
+    // The bot_back line is the bot's own (its parts form the burst); agent lines are
+    // split into parts only while the bot is paused.
+    const run = this.markedTexts(marker.kind === "bot_back" || this.store.state.mode !== MODE.BOT);
     const agent = typeof marker.agent === "string" && marker.agent.trim() ? marker.agent.trim() : null;
 
     if (marker.kind === "agent_joined") {
