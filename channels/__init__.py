@@ -1,0 +1,1 @@
+"""Input channels of the Rasa server (imported by Rasa via credentials.yml)."""
