@@ -12,7 +12,7 @@ from typing import Any, Callable, TypeVar
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine.url import make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 T = TypeVar("T")
@@ -54,7 +54,3 @@ async def run_in_session(factory: sessionmaker, fn: Callable[..., T], *args: Any
 
     return await run_in_threadpool(unit)
 
-
-def session_unit(factory: sessionmaker) -> Session:
-    """A transaction context for synchronous callers (CLI, tests)."""
-    return factory.begin()

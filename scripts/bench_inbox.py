@@ -244,11 +244,13 @@ def main() -> None:
         log.close()
 
     backend = url.split(":", 1)[0]
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     lines = [
         f"## Inbox — {backend}", "",
         f"{args.open:,} open and {args.closed:,} closed conversations (3 messages each), seeded in {seed_seconds:.0f} s; "
         f"one `python -m inbox serve` process (uvicorn, 1 worker), client on the same machine, sequential requests. "
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores shared with other work, Python {platform.python_version()}.", "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores shared with other work (load average at the end: {load}), "
+        f"Python {platform.python_version()}.", "",
         "| request | n | p50 ms | p95 ms | max ms |", "|---|---|---|---|---|",
     ]
     for name, r in results.items():

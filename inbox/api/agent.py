@@ -1,7 +1,7 @@
 """Agent endpoints: reads for agents and tools, actions with session + CSRF."""
 from __future__ import annotations
 
-from typing import Optional, Union
+from typing import Union
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from sqlalchemy.orm import Session
