@@ -27,14 +27,15 @@ def lexical_signals(analysis: TextAnalysis) -> Dict[str, SignalHit]:
     """One `SignalHit` per word-list signal, quoting the first matched words.
 
     A negation inside a clearly positive message ("not bad", "no, thank you, that's
-    perfect") or a reassurance ("no rush") is not disagreement, so it does not count.
+    perfect") or a reassurance ("no rush", "no, that's all") is not disagreement, so
+    it does not count as a negation or a correction.
     """
     out: Dict[str, SignalHit] = {}
     for name, (category, label) in LEXICAL_SIGNALS.items():
         count = analysis.matches.count(category)
-        if name == "negation":
-            if analysis.compound >= NEGATED_POSITIVE:
-                count = 0
+        if name == "negation" and analysis.compound >= NEGATED_POSITIVE:
+            count = 0
+        if name in ("negation", "correction"):
             count = max(0, count - analysis.matches.count("reassurance"))
         if count == 0:
             out[name] = SILENT
