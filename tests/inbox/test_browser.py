@@ -134,3 +134,5 @@ def test_markup_in_customer_text_stays_text_in_the_browser(page, web_inbox):
     assert page.locator("main b, main script").count() == 0
     assert page.evaluate("document.querySelectorAll('b').length") == 0
     assert page.dialogs == []
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "escaped-markup.png"), full_page=True)
