@@ -133,10 +133,11 @@ class Stack:
         self._spawn("actions", [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(self.action_port),
                                 "--actions", "actions"])
 
-    def start_rasa(self) -> None:
-        self._spawn("rasa", [str(VENV_BIN / "rasa"), "run", "--enable-api", "--auth-token", self.rasa_token,
-                             "--cors", "*", "--port", str(self.rasa_port), "--model", str(MODEL),
-                             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"])
+    def start_rasa(self, name: str = "rasa", port: Optional[int] = None, endpoints: str = "endpoints.yml") -> None:
+        """Start a Rasa server (a second replica gets its own name and port)."""
+        self._spawn(name, [str(VENV_BIN / "rasa"), "run", "--enable-api", "--auth-token", self.rasa_token,
+                           "--cors", "*", "--port", str(port or self.rasa_port), "--model", str(MODEL),
+                           "--endpoints", endpoints, "--credentials", "credentials.yml"])
 
     def start_inbox(self) -> None:
         self._spawn("inbox", [sys.executable, "-m", "inbox", "serve", "--port", str(self.inbox_port)])
@@ -176,12 +177,13 @@ class Stack:
             time.sleep(0.5)
         raise RuntimeError(f"{name} did not answer {url} within {timeout} s:\n{self.log(name)}")
 
-    def wait_for_rasa(self) -> None:
-        self.wait_until_up("rasa", f"{self.rasa_url}/status?token={self.rasa_token}")
+    def wait_for_rasa(self, name: str = "rasa", url: Optional[str] = None) -> None:
+        url = url or self.rasa_url
+        self.wait_until_up(name, f"{url}/status?token={self.rasa_token}")
         # /status answers before the model is loaded; wait for the loaded model.
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline:
-            status = httpx.get(f"{self.rasa_url}/status", params={"token": self.rasa_token}, timeout=5).json()
+            status = httpx.get(f"{url}/status", params={"token": self.rasa_token}, timeout=5).json()
             if status.get("model_file"):
                 return
             time.sleep(0.5)
@@ -204,10 +206,12 @@ class Stack:
         return self
 
     # -- conversation helpers ----------------------------------------------------
-    def say(self, sender: str, text: str, timeout: float = 30) -> List[dict]:
+    def say(self, sender: str, text: str, timeout: float = 30, rasa_url: Optional[str] = None) -> List[dict]:
         """One customer message over the REST channel; the bot's replies."""
         response = httpx.post(
-            f"{self.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=timeout
+            f"{rasa_url or self.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text},
+            timeout=timeout,
         )
         response.raise_for_status()
         return response.json()
