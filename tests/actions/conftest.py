@@ -250,7 +250,7 @@ class FakeInbox:
                        "within_business_hours": True, "next_opening": None}
 
     def transport(self) -> httpx.MockTransport:
-        return httpx.MockTransport(self.handle)
+        return httpx.MockTransport(lambda request: self.handle(request))  # `handle` may be swapped
 
     def bodies(self, path_suffix: str) -> List[Dict[str, Any]]:
         return [json.loads(r.content) for r in self.requests if r.url.path.endswith(path_suffix) and r.method == "POST"]

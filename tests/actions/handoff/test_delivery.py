@@ -1,0 +1,127 @@
+"""Process-wide delivery: write to the outbox, deliver now if possible, else the worker does."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+from typing import List
+
+import httpx
+import pytest
+
+from actions.handoff import delivery
+from actions.handoff.outbox import KIND_CUSTOMER_ENDED, KIND_HANDOFF, KIND_MESSAGE
+from actions.handoff.rasa_api import RasaApi
+from actions.handoff.settings import ConfigError, get_settings
+from tests.actions.conftest import SECRET, FakeInbox
+
+HANDOFF = {"handoff_key": "k1", "conversation_id": "web-1", "channel": "socketio", "priority": "high"}
+
+
+async def test_send_delivers_now_and_returns_the_answer(inbox: FakeInbox) -> None:
+    answer = await delivery.send(KIND_HANDOFF, "k1", HANDOFF)
+    assert answer == {"handoff_key": "k1", "status": "waiting", **inbox.status}
+    assert inbox.handoffs["k1"]["conversation_id"] == "web-1"
+    assert await delivery.outbox().pending_count() == 0
+    assert delivery._worker is not None and not delivery._worker.done()  # started once, in the background
+
+
+async def test_a_blip_is_retried_inline(inbox: FakeInbox) -> None:
+    calls = {"n": 0}
+    original = inbox.handle
+
+    def flaky(request: httpx.Request) -> httpx.Response:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise httpx.ConnectError("blip", request=request)
+        return original(request)
+
+    inbox.handle = flaky  # type: ignore[method-assign]
+    answer = await delivery.send(KIND_HANDOFF, "k1", HANDOFF)
+    assert answer is not None and answer["queue_position"] == 2
+    assert calls["n"] == 2 and len(inbox.handoffs) == 1
+
+
+async def test_when_the_inbox_is_down_the_item_waits_for_the_worker(inbox: FakeInbox, monkeypatch) -> None:
+    monkeypatch.setenv("OUTBOX_RETRY_SECONDS", "0.05")
+    get_settings.cache_clear()
+    quick = dataclasses.replace(get_settings(), inline_attempts=1)  # no inline backoff in this test
+    monkeypatch.setattr(delivery, "get_settings", lambda: quick)
+    inbox.down = True
+    assert await delivery.send(KIND_HANDOFF, "k1", HANDOFF) is None
+    assert await delivery.send(KIND_MESSAGE, "k1", {"message_id": "m1", "text": "still there?"}) is None
+    assert await delivery.outbox().pending_count() == 2
+    inbox.down = False
+    for _ in range(100):  # the worker delivers without another send
+        if await delivery.outbox().pending_count() == 0:
+            break
+        await asyncio.sleep(0.05)
+    assert await delivery.outbox().pending_count() == 0
+    assert [m["message_id"] for m in inbox.messages["k1"]] == ["m1"]
+    assert len(inbox.handoffs) == 1
+
+
+async def test_inbox_status(inbox: FakeInbox) -> None:
+    status = await delivery.inbox_status()
+    assert status is not None and status["within_business_hours"] is True
+    inbox.down = True
+    assert await delivery.inbox_status() is None
+
+
+async def test_customer_ended_gives_the_conversation_back_to_the_bot(inbox: FakeInbox, monkeypatch) -> None:
+    monkeypatch.setenv("RASA_TOKEN", "rasa-token")
+    get_settings.cache_clear()
+    calls: List[httpx.Request] = []
+    failures = {"left": 1}
+
+    def rasa(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        if failures["left"]:
+            failures["left"] -= 1
+            return httpx.Response(503)
+        return httpx.Response(200, json={})
+
+    monkeypatch.setattr(delivery, "RasaApi", lambda url, token: RasaApi(url, token, transport=httpx.MockTransport(rasa)))
+    await delivery.send(KIND_HANDOFF, "k1", HANDOFF)
+    await delivery.send(KIND_CUSTOMER_ENDED, "k1", {"sent_at": "2026-11-26T10:00:00Z", "conversation_id": "web-1"})
+    await asyncio.wait_for(asyncio.gather(*list(delivery._background)), timeout=5)
+    assert inbox.ended == ["k1"]
+    assert [r.url.path for r in calls] == ["/conversations/web-1/tracker/events"] * 2 + ["/conversations/web-1/trigger_intent"]
+    assert json.loads(calls[0].content) == [{"event": "resume"}]
+    assert calls[-1].url.params["token"] == "rasa-token" and calls[-1].url.params["output_channel"] == "latest"
+    assert json.loads(calls[-1].content) == {"name": "end_handoff", "entities": {}}
+
+
+async def test_a_message_delivery_does_not_resume_anything(inbox: FakeInbox) -> None:
+    await delivery.send(KIND_HANDOFF, "k1", HANDOFF)
+    await delivery.send(KIND_MESSAGE, "k1", {"message_id": "m1", "text": "hi", "conversation_id": "web-1"})
+    assert not delivery._background
+
+
+# -- settings ------------------------------------------------------------------------
+def test_the_secret_is_required(monkeypatch) -> None:
+    get_settings.cache_clear()
+    monkeypatch.delenv("HANDOFF_SECRET", raising=False)
+    with pytest.raises(ConfigError, match="HANDOFF_SECRET"):
+        get_settings()
+    monkeypatch.setenv("HANDOFF_SECRET", "too-short")
+    get_settings.cache_clear()
+    with pytest.raises(ConfigError):
+        get_settings()
+    get_settings.cache_clear()
+
+
+def test_settings_from_the_environment(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("HANDOFF_SECRET", SECRET)
+    monkeypatch.setenv("INBOX_URL", "http://inbox.example:5080/")
+    monkeypatch.setenv("OUTBOX_DATABASE_URL", f"sqlite:///{tmp_path}/o.db")
+    monkeypatch.setenv("RASA_URL", "http://rasa.example:5005/")
+    monkeypatch.delenv("RASA_TOKEN", raising=False)
+    get_settings.cache_clear()
+    settings = get_settings()
+    get_settings.cache_clear()
+    assert settings.inbox_url == "http://inbox.example:5080"
+    assert settings.rasa_url == "http://rasa.example:5005"
+    assert settings.rasa_token is None
+    assert settings.outbox_database_url.endswith("/o.db")
