@@ -102,6 +102,7 @@ class FrustrationConfig:
     repeat_similarity: float
     low_confidence: float
     ignore_repeat_intents: Tuple[str, ...]
+    request_intents: Tuple[str, ...]
     length_start: int
     length_span: int
     model: ModelConfig
@@ -192,6 +193,7 @@ def parse_config(raw: Mapping[str, Any], source: str = "<dict>") -> FrustrationC
         repeat_similarity=_probability(raw.get("repeat_similarity", 0.6), "repeat_similarity"),
         low_confidence=_probability(raw.get("low_confidence", 0.5), "low_confidence"),
         ignore_repeat_intents=tuple(raw.get("ignore_repeat_intents") or ()),
+        request_intents=tuple(raw.get("request_intents") or ()),
         length_start=int(length.get("start", 4)),
         length_span=max(1, int(length.get("span", 8))),
         model=model,

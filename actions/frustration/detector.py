@@ -79,6 +79,8 @@ class Detector:
         hits: Dict[str, SignalHit] = {}
         hits.update(sentiment_signals(analysis))
         hits.update(lexical_signals(analysis))
+        if turn.intent and turn.intent in config.request_intents and hits["request_human"].value == 0:
+            hits["request_human"] = SignalHit(1.0, f"asked for a person (intent '{turn.intent}')")
         hits.update(style_signals(analysis, config.angry_emoji))
         hits["repetition"], is_repeat = conversation.repetition(analysis, turn, state, config)
         hits["bot_failure"], bot_streak = conversation.bot_failure(

@@ -92,7 +92,7 @@ def nlu_trouble(turn: TurnInput, state: Dict[str, Any], config: FrustrationConfi
     if turn.is_fallback:
         fallbacks += 1
         streak += 1
-        return SignalHit(min(1.0, 0.6 + 0.2 * (streak - 1)), f"the bot did not understand ({fallbacks} fallbacks)"), fallbacks, streak
+        return SignalHit(min(1.0, 0.6 + 0.2 * (streak - 1)), f"the bot did not understand ({fallbacks} fallback{'s' if fallbacks != 1 else ''})"), fallbacks, streak
     if low:
         streak += 1
         value = min(1.0, 0.3 + 0.2 * (streak - 1))

@@ -152,3 +152,9 @@ def test_angry_customer_who_calms_down_goes_back_to_calm(detector):
     )
     assert results[0].level != "calm"
     assert results[-1].level == "calm" and results[-1].trend < 0
+
+
+def test_request_human_intent_escalates_even_without_a_known_phrase(detector):
+    result, _ = detector.score_turn(TurnInput(text="get me somebody who can actually help", intent="request_human"), None)
+    assert result.escalate and result.trigger == "request"
+    assert "intent 'request_human'" in result.explanation

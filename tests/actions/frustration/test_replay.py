@@ -98,3 +98,20 @@ def test_evaluate_prints_detector_and_vader_rows(tmp_path, capsys):
     assert cli.main(["evaluate", str(path)]) == 0
     out = capsys.readouterr().out
     assert "| all (2) | detector |" in out and "| all (2) | VADER |" in out and "turn ROC-AUC" in out
+
+
+def test_cli_model_option_feeds_intents_from_the_nlu(monkeypatch, tmp_path, capsys):
+    calls = []
+
+    def fake_load_nlu(path):
+        calls.append(path)
+        return lambda text: ("nlu_fallback", 0.1)
+
+    monkeypatch.setattr("actions.frustration.replay.load_nlu", fake_load_nlu)
+    conversation = {"id": "m", "turns": [{"speaker": "user", "text": "blorp"}, {"speaker": "user", "text": "blorp again"}]}
+    path = tmp_path / "m.jsonl"
+    path.write_text(json.dumps(conversation) + "\n")
+    assert cli.main(["replay", str(path), "--model", "models/x.tar.gz"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert calls == ["models/x.tar.gz"]
+    assert any("did not understand" in r for r in out["turns"][1]["reasons"])
