@@ -64,10 +64,12 @@ def page(browser: Browser, webchat: WebchatServer, fake: FakeRasa) -> Iterator[P
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.set_default_timeout(20_000)
+    expect.set_options(timeout=15_000)  # room for a slow machine; each wait ends as soon as it holds
     errors: list = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(webchat.url + "/")
     yield page
+    expect.set_options(timeout=5_000)
     context.close()
     assert errors == []
 

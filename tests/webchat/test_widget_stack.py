@@ -33,10 +33,12 @@ def page(browser: Browser, stack: Stack) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 860})
     page = context.new_page()
     page.set_default_timeout(SLOW)
+    expect.set_options(timeout=SLOW)  # the first answers of a fresh Rasa can take a while
     errors: list = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(stack.webchat_url + "/")
     yield page
+    expect.set_options(timeout=5_000)  # Playwright's default, for the other modules
     context.close()
     assert errors == [], f"JavaScript errors on the page: {errors}"
 
