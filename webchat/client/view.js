@@ -249,15 +249,27 @@ class ChatView {
     const item = this.renderItem(message, isLast);
     this.items.set(message.id, item);
     old.replaceWith(item);
-    // The sender label of the next message may now be (un)needed.
-    const next = item.nextElementSibling;
-    if (next) next.classList.toggle("nwc-same-sender", next.getAttribute("data-sender") === item.getAttribute("data-sender"));
+    this.refreshSenderLabels(item.nextElementSibling);
   }
 
   remove(id) {
     const item = this.items.get(id);
-    if (item) item.remove();
     this.items.delete(id);
+    if (!item) return;
+    const next = item.nextElementSibling;
+    item.remove();
+    this.refreshSenderLabels(next);
+  }
+
+  /** After a change in the middle: fix the label of `next` and what append() compares with. */
+  refreshSenderLabels(next) {
+    if (next) {
+      const previous = next.previousElementSibling;
+      const same = !!previous && previous.getAttribute("data-sender") === next.getAttribute("data-sender");
+      next.classList.toggle("nwc-same-sender", same && next.getAttribute("data-sender") !== "notice");
+    }
+    const last = this.list.lastElementChild;
+    this.lastSender = last ? last.getAttribute("data-sender") : null;
   }
 
   renderItem(message, isLast) {
