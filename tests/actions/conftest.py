@@ -13,7 +13,6 @@ import asyncio
 import json
 import re
 import shutil
-import time
 import uuid
 from datetime import date
 from pathlib import Path
@@ -329,6 +328,3 @@ async def inbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     delivery._background.clear()
     get_settings.cache_clear()
 
-
-def now() -> float:
-    return time.time()

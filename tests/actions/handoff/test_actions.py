@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Dict, List
 
-import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import delivery

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Callable, List
+from typing import Callable
 
 import httpx
 import pytest
