@@ -194,7 +194,7 @@ def start_inbox(database_url: str, rasa: FakeRasa, **overrides: Any) -> Iterator
         thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="session", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def inbox_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
                  fake_rasa: FakeRasa) -> Iterator[RunningInbox]:
     """The inbox on SQLite (temporary file) and on PostgreSQL (throwaway database)."""

@@ -1,6 +1,7 @@
 """Alembic migrations build exactly the schema the models describe, from an empty database."""
 from __future__ import annotations
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -28,5 +29,6 @@ def test_sqlite_migrates_up_from_empty_and_down(tmp_path):
     _check_up_and_down(f"sqlite:///{tmp_path / 'm.db'}")
 
 
+@pytest.mark.postgres
 def test_postgresql_migrates_up_from_empty_and_down(pg_database):
     _check_up_and_down(pg_database)
