@@ -164,6 +164,7 @@ def test_nothing_typed_during_an_outage_is_lost(page: Page, fake: FakeRasa, scre
         page.screenshot(path=str(screenshots / "12-offline-queued.png"))
         page.reload()                       # even a reload keeps what waits to be sent
         expect(page.locator(".nwc-msg-status")).to_have_count(2)
+        expect(page.locator(".nwc-msg-status").last).to_be_in_viewport()
         assert [item["message"] for item in state(page)["outbox"]] == ["first while offline", "second while offline"]
     finally:
         fake.start()

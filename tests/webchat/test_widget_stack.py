@@ -107,6 +107,7 @@ def test_handoff_round_trip_in_the_widget(page: Page, stack: Stack, agent: Agent
     expect(page.get_by_role("dialog", name="Northwind help")).to_be_visible()  # it was open: stays open
     expect(messages(page)).to_have_count(len(before))
     assert transcript(page) == before
+    expect(messages(page).last).to_be_in_viewport()     # scrolled to the latest message
     assert state(page)["sessionId"] == session_id
     page.screenshot(path=str(screenshots / "05-after-reload.png"))
 

@@ -42,7 +42,8 @@ class ChatView {
     // The stylesheet is a file (a <link>), so pages with a strict CSP need no 'unsafe-inline'.
     const link = attrs(el("link"), { rel: "stylesheet", href: o.stylesheetUrl });
     this.host.style.display = "none";  // no unstyled flash; shown once the stylesheet is in
-    const reveal = () => { this.host.style.display = ""; };
+    // Shown once styled; then the restored conversation can scroll to its latest message.
+    const reveal = () => { this.host.style.display = ""; this.scrollToEnd(); };
     link.addEventListener("load", reveal);
     link.addEventListener("error", reveal);
     this.root.appendChild(link);
