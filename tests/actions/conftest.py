@@ -13,6 +13,7 @@ import asyncio
 import json
 import re
 import shutil
+import tempfile
 import uuid
 from datetime import date
 from pathlib import Path
@@ -206,22 +207,41 @@ def domain() -> Dict[str, Any]:
     return DOMAIN
 
 
+def _memory_dir() -> Path:
+    """A fresh folder in RAM when there is one: SQLite's fsyncs dominate these tests otherwise."""
+    shm = Path("/dev/shm")
+    return Path(tempfile.mkdtemp(prefix="actions-tests-", dir=shm if shm.is_dir() else None))
+
+
 @pytest.fixture(scope="session")
-def orders_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def db_root() -> Iterator[Path]:
+    root = _memory_dir()
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def db_dir(db_root: Path) -> Path:
+    """A per-test folder for SQLite files (outbox, order database copies)."""
+    return Path(tempfile.mkdtemp(dir=db_root))
+
+
+@pytest.fixture(scope="session")
+def orders_template(db_root: Path) -> Path:
     """The demo order database, seeded once per session."""
     from actions.backend.seed import seed_database
 
-    path = tmp_path_factory.mktemp("orders") / "template.db"
+    path = db_root / "orders-template.db"
     seed_database(f"sqlite:///{path}", TODAY)
     return path
 
 
 @pytest.fixture
-def orders_db(orders_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def orders_db(orders_template: Path, db_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A fresh copy of the seeded database behind `get_backend()` (tests may change orders)."""
     from actions.backend.factory import get_backend
 
-    target = tmp_path / "orders.db"
+    target = db_dir / "orders.db"
     shutil.copyfile(orders_template, target)
     url = f"sqlite:///{target}"
     monkeypatch.setenv("ORDER_BACKEND", "sql")
@@ -300,7 +320,7 @@ class FakeInbox:
 
 
 @pytest_asyncio.fixture
-async def inbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+async def inbox(db_dir: Path, monkeypatch: pytest.MonkeyPatch):
     """A FakeInbox behind the process-wide delivery singletons, on a fresh outbox file."""
     from actions.handoff import delivery
     from actions.handoff.inbox_client import InboxClient
@@ -308,7 +328,7 @@ async def inbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
     monkeypatch.setenv("HANDOFF_SECRET", SECRET)
     monkeypatch.setenv("INBOX_URL", INBOX_URL)
-    monkeypatch.setenv("OUTBOX_DATABASE_URL", f"sqlite:///{tmp_path / 'outbox.db'}")
+    monkeypatch.setenv("OUTBOX_DATABASE_URL", f"sqlite:///{db_dir / 'outbox.db'}")
     monkeypatch.setenv("OUTBOX_RETRY_SECONDS", "3600")  # the worker stays out of the way
     monkeypatch.setenv("RASA_URL", "http://rasa.test")
     get_settings.cache_clear()

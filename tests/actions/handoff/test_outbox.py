@@ -22,8 +22,8 @@ from tests.actions.conftest import INBOX_URL, SECRET, FakeInbox
 
 
 @pytest.fixture
-def url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'outbox.db'}"
+def url(db_dir: Path) -> str:
+    return f"sqlite:///{db_dir / 'outbox.db'}"
 
 
 @pytest.fixture
