@@ -139,6 +139,7 @@ def test_customer_and_agent_markup_is_shown_as_text(page: Page, stack: Stack, sc
     expect(agent_text).to_have_text(f"Agent says {XSS}")
     expect(page.locator(".nwc-msg-agent .nwc-sender").last).to_have_text("<i>Sam</i> · Northwind team")
     expect(page.locator(".nwc-msg-user .nwc-text").last).to_have_text(XSS)
+    expect(agent_text).to_be_in_viewport()
 
     chat_markup = page.evaluate(
         "document.getElementById('northwind-chat').shadowRoot.querySelector('.nwc-messages').innerHTML")

@@ -251,6 +251,7 @@ class ChatView {
     this.items.set(message.id, item);
     old.replaceWith(item);
     this.refreshSenderLabels(item.nextElementSibling);
+    if (!item.nextElementSibling) this.scrollToEnd();  // a new label may have made it taller
   }
 
   remove(id) {
