@@ -78,6 +78,12 @@ def session_of(page: Page) -> str:
     return state(page)["sessionId"]
 
 
+def test_store_page_button_opens_the_chat_with_a_drafted_question(page: Page) -> None:
+    page.get_by_role("button", name="Ask about this").first.click()
+    expect(message_box(page)).to_be_focused()
+    expect(message_box(page)).to_have_value("Is the Trail running shoes in stock?")
+
+
 def test_keyboard_opens_and_escape_closes_returning_focus(page: Page) -> None:
     launcher = page.get_by_role("button", name="Open chat")
     launcher.focus()

@@ -75,8 +75,8 @@ class ChatView {
     this.list = attrs(el("ol", "nwc-messages"), { "aria-label": "Conversation", tabindex: "0" });
     this.panel.appendChild(this.list);
 
+    // Decorative: the reply itself is announced, a "typing" line would only add noise.
     this.typing = attrs(el("div", "nwc-typing"), { "aria-hidden": "true" });
-    this.typing.appendChild(el("span", "nwc-sr", "The assistant is typing"));
     for (let i = 0; i < 3; i += 1) this.typing.appendChild(el("span", "nwc-dot"));
     this.typing.hidden = true;
     this.panel.appendChild(this.typing);
