@@ -67,6 +67,8 @@ def page(browser: Browser, webchat: WebchatServer, fake: FakeRasa) -> Iterator[P
     expect.set_options(timeout=15_000)  # room for a slow machine; each wait ends as soon as it holds
     errors: list = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # The demo page's strict CSP must not block anything the widget does.
+    page.on("console", lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None)
     page.goto(webchat.url + "/")
     yield page
     expect.set_options(timeout=5_000)
