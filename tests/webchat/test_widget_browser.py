@@ -285,3 +285,24 @@ def test_one_tag_on_another_sites_page_uses_the_servers_config(browser: Browser,
         expect(page.locator(".nwc-msg-bot .nwc-text").last).to_have_text("You said: hello from another site")
         assert page.evaluate("typeof window.io") == "undefined"     # the socket.io client stays private
     context.close()
+
+
+def test_a_message_cut_off_before_its_acknowledgement_is_sent_again(page: Page, fake: FakeRasa) -> None:
+    open_chat(page)
+    say(page, "hello")
+    expect(page.locator(".nwc-msg-bot .nwc-text").last).to_have_text("You said: hello")
+    fake.hold()                      # Rasa got the message but has not acknowledged it yet…
+    say(page, "are you there?")
+    wait_for(lambda: fake.messages()[-1] == "are you there?", message="message at the server")
+    fake.stop()                      # …when the connection breaks
+    try:
+        expect(page.locator(".nwc-msg-status")).to_have_text(
+            ["Not sent yet — will be sent when the connection is back"])
+        expect(page.locator(".nwc-typing")).to_be_hidden()
+    finally:
+        fake.release()
+        fake.start()
+    # At-least-once: it goes out again and is answered this time.
+    expect(page.locator(".nwc-msg-bot .nwc-text").last).to_have_text("You said: are you there?", timeout=30_000)
+    assert fake.messages()[-2:] == ["are you there?", "are you there?"]
+    expect(page.locator(".nwc-msg-status")).to_have_count(0)

@@ -55,7 +55,7 @@ class NorthwindChat {
       url: config.rasaUrl,
       path: config.socketPath,
       store: this.store,
-      onStatus: (status) => this.view.setStatus(status),
+      onStatus: (status) => this.statusChanged(status),
       onBotMessage: (payload) => this.receive(payload),
       onSending: (id) => this.setMessageStatus(id, "sending"),
       onDelivered: (id) => this.delivered(id),
@@ -114,6 +114,14 @@ class NorthwindChat {
     this.connection.send(entry.id, message);
     // Only the bot answers at once; a person types at their own pace.
     if (this.store.state.mode === MODE.BOT && this.connection.ready) this.setTyping(true);
+  }
+
+  statusChanged(status) {
+    this.view.setStatus(status);
+    if (status !== STATUS.OFFLINE) return;
+    // Messages whose acknowledgement was cut off go out again after reconnecting: say so.
+    this.setTyping(false);
+    this.store.state.outbox.forEach((item) => this.setMessageStatus(item.id, "queued"));
   }
 
   setMessageStatus(id, status) {
