@@ -16,12 +16,37 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import names
-from actions.handoff.summary import GOAL_PHRASES
 
 # Intents never offered as a guess: offering "greet?" helps nobody.
 NOT_OFFERED = {"nlu_fallback", "inform", "affirm", "deny", "greet", "goodbye", "thank", "out_of_scope",
                "end_handoff", "agent_handback", "bot_challenge"}
 OFFER_THRESHOLD = 0.08
+# What a button says to the customer, in their own voice.
+CUSTOMER_PHRASES: Dict[str, str] = {
+    "order_status": "Track my order",
+    "cancel_order": "Cancel an order",
+    "change_order": "Change an order",
+    "change_address": "Change my delivery address",
+    "delivery_options": "Delivery options and times",
+    "shipping_costs": "Shipping costs",
+    "return_item": "Return an item",
+    "return_policy": "The return policy",
+    "refund_status": "Where is my refund?",
+    "refund_policy": "The refund policy",
+    "payment_methods": "Ways to pay",
+    "payment_failed": "My payment failed",
+    "get_invoice": "Get an invoice",
+    "create_account": "Create an account",
+    "edit_account": "Change my account details",
+    "delete_account": "Delete my account",
+    "recover_password": "Reset my password",
+    "product_availability": "Is something in stock?",
+    "opening_hours": "Opening hours",
+    "contact_details": "Contact details",
+    "newsletter": "The newsletter",
+    "leave_review": "Leave a review",
+    "complaint": "Make a complaint",
+}
 
 
 def suggestions(intent_ranking: List[Dict[str, Any]], limit: int = 2) -> List[Dict[str, str]]:
@@ -29,9 +54,9 @@ def suggestions(intent_ranking: List[Dict[str, Any]], limit: int = 2) -> List[Di
     buttons: List[Dict[str, str]] = []
     for candidate in intent_ranking:
         name = candidate.get("name")
-        if name in NOT_OFFERED or name not in GOAL_PHRASES or (candidate.get("confidence") or 0) < OFFER_THRESHOLD:
+        if name in NOT_OFFERED or name not in CUSTOMER_PHRASES or (candidate.get("confidence") or 0) < OFFER_THRESHOLD:
             continue
-        buttons.append({"title": GOAL_PHRASES[name][1], "payload": f"/{name}"})
+        buttons.append({"title": CUSTOMER_PHRASES[name], "payload": f"/{name}"})
         if len(buttons) == limit:
             break
     return buttons

@@ -70,3 +70,5 @@ PENDING_HANDOFF: Final = "handoff"
 
 SLOT_FORM_FAILURE_STREAK: Final = "form_failure_streak"
 SLOT_SCORED_MESSAGE_ID: Final = "scored_message_id"
+SLOT_VERIFIED_ORDER_NUMBER: Final = "verified_order_number"
+SLOT_ORDER_SYSTEM_DOWN: Final = "order_system_down"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -27,7 +27,8 @@ from actions.backend.base import (
     OrderNotFound,
     OrderStatus,
 )
-from actions.backend.describe import describe_status, format_money
+from actions.backend.describe import describe_status as describe_status_on
+from actions.backend.describe import format_money, local_date
 from actions.backend.factory import get_backend
 from actions.backend.rules import plan_return  # the same rule the backend enforces
 
@@ -43,6 +44,25 @@ def max_form_failures() -> int:
 def escalate_on_repeated_failure() -> bool:
     """Hand off at once after repeated failure (default) or only offer a person."""
     return os.environ.get("HANDOFF_ON_REPEATED_FAILURE", "escalate") != "offer"
+
+
+def today() -> date:
+    """Today in the store's time zone: "expected 19 November" becomes "was expected" after it."""
+    return local_date(datetime.now(tz=timezone.utc))
+
+
+def describe_status(order: Order) -> str:
+    """The order's status in words, as of today."""
+    return describe_status_on(order, today=today())
+
+
+def is_verified_for(tracker: Tracker, number: Optional[str]) -> bool:
+    """The customer proved they own *this* order (not just some earlier one)."""
+    return bool(
+        number
+        and tracker.get_slot(names.SLOT_ORDER_VERIFIED)
+        and tracker.get_slot(names.SLOT_VERIFIED_ORDER_NUMBER) == number
+    )
 
 
 def find_order_number(text: Any) -> Optional[str]:
@@ -96,7 +116,7 @@ class ValidateOrderForm(FormValidationAction):
     ) -> List[Text]:
         if tracker.get_slot(names.SLOT_FORM_GAVE_UP):
             return []
-        if tracker.get_slot(names.SLOT_ORDER_VERIFIED) and tracker.get_slot(names.SLOT_ORDER_NUMBER):
+        if is_verified_for(tracker, tracker.get_slot(names.SLOT_ORDER_NUMBER)):
             return []
         return domain_slots
 
@@ -130,13 +150,18 @@ class ValidateOrderForm(FormValidationAction):
                 dispatcher.utter_message(response="utter_order_not_found", value=number)
             return failure
         except BackendUnavailable:
-            dispatcher.utter_message(response="utter_backend_down")
-            return {names.SLOT_ORDER_NUMBER: number, names.SLOT_FORM_GAVE_UP: True}
+            return self._backend_down(dispatcher, {names.SLOT_ORDER_NUMBER: number})
         result: Dict[Text, Any] = {names.SLOT_ORDER_NUMBER: number, names.SLOT_FORM_FAILURE_STREAK: 0}
-        if number != tracker.get_slot(names.SLOT_ORDER_NUMBER) or not tracker.get_slot(names.SLOT_ORDER_VERIFIED):
+        if not is_verified_for(tracker, number):
             # A different order needs its own verification.
             result.update({names.SLOT_ORDER_VERIFIED: False, names.SLOT_ORDER_VERIFIER: None})
         return result
+
+    @staticmethod
+    def _backend_down(dispatcher: CollectingDispatcher, result: Dict[Text, Any]) -> Dict[Text, Any]:
+        """Stop the form: the order system, not the customer, failed."""
+        dispatcher.utter_message(response="utter_backend_down")
+        return {**result, names.SLOT_FORM_GAVE_UP: True, names.SLOT_ORDER_SYSTEM_DOWN: True}
 
     async def validate_order_verifier(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -149,8 +174,7 @@ class ValidateOrderForm(FormValidationAction):
             verified = await backend.verify_customer(number, str(value or ""))
             order = await backend.get_order(number) if verified else None
         except (BackendUnavailable, OrderNotFound):
-            dispatcher.utter_message(response="utter_backend_down")
-            return {names.SLOT_ORDER_VERIFIER: None, names.SLOT_FORM_GAVE_UP: True}
+            return self._backend_down(dispatcher, {names.SLOT_ORDER_VERIFIER: None})
         if not verified or order is None:
             failure = self._failure(tracker, dispatcher, names.SLOT_ORDER_VERIFIER)
             if not failure.get(names.SLOT_FORM_GAVE_UP):
@@ -159,6 +183,7 @@ class ValidateOrderForm(FormValidationAction):
         return {
             names.SLOT_ORDER_VERIFIER: "verified",
             names.SLOT_ORDER_VERIFIED: True,
+            names.SLOT_VERIFIED_ORDER_NUMBER: number,
             names.SLOT_FORM_FAILURE_STREAK: 0,
             names.SLOT_CUSTOMER_NAME: order.customer.name,
             names.SLOT_CUSTOMER_EMAIL: order.customer.email,
@@ -195,11 +220,16 @@ class ActionOrderFollowup(Action):
         return self._status(dispatcher, tracker, order)
 
     def _gave_up(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-        events: List[EventType] = [
-            SlotSet(names.SLOT_FORM_GAVE_UP, False),
-            SlotSet(names.SLOT_FORM_FAILURE_STREAK, 0),
-            add_attempt(tracker, "Tried to find and verify the order", "gave up after repeated failures"),
-        ]
+        events: List[EventType] = [SlotSet(names.SLOT_FORM_GAVE_UP, False), SlotSet(names.SLOT_FORM_FAILURE_STREAK, 0)]
+        if tracker.get_slot(names.SLOT_ORDER_SYSTEM_DOWN):
+            # Not the customer's failure: say so (done) and offer a person.
+            dispatcher.utter_message(response="utter_offer_person")
+            return events + [
+                SlotSet(names.SLOT_ORDER_SYSTEM_DOWN, False),
+                add_attempt(tracker, "Tried to look up the order", "the order system was unavailable"),
+                SlotSet(names.SLOT_PENDING_CONFIRMATION, names.PENDING_HANDOFF),
+            ]
+        events.append(add_attempt(tracker, "Tried to find and verify the order", "gave up after repeated failures"))
         if escalate_on_repeated_failure():
             failures = int(tracker.get_slot(names.SLOT_FAILED_FORM_ATTEMPTS) or 0)
             return events + [
@@ -267,6 +297,12 @@ class ActionOrderFollowup(Action):
         return [add_attempt(tracker, f"Checked refunds on order {order.number}", outcome)]
 
 
+# Completes "Order 10482 can't be cancelled: it is ...".
+CANCEL_REFUSALS: Dict[str, str] = {
+    "already_cancelled": "already cancelled",
+    "already_delivered": "already delivered",
+    "already_returned": "already returned",
+}
 RETURN_REFUSALS: Dict[str, str] = {
     "not_delivered": "it hasn't been delivered yet",
     "return_window_closed": "the 30-day return window has closed",
@@ -307,8 +343,15 @@ class ActionConfirmPending(Action):
                 )
                 events.append(add_attempt(tracker, f"Started a return for order {number}", f"return {rma.rma_number} created"))
         except NotAllowed as refusal:
-            why = RETURN_REFUSALS.get(refusal.reason, refusal.reason.replace("_", " "))
-            dispatcher.utter_message(response="utter_cannot_return", order_number=number, why=why)
+            why = RETURN_REFUSALS.get(refusal.reason, str(refusal.reason).replace("_", " "))
+            if pending == names.PENDING_CANCEL:
+                if refusal.reason == "already_shipped":
+                    dispatcher.utter_message(response="utter_cannot_cancel_shipped", order_number=number)
+                else:
+                    state = CANCEL_REFUSALS.get(refusal.reason, str(refusal.reason).replace("_", " "))
+                    dispatcher.utter_message(response="utter_cannot_cancel_other", order_number=number, order_status=state)
+            else:
+                dispatcher.utter_message(response="utter_cannot_return", order_number=number, why=why)
             events.append(add_attempt(tracker, f"Tried to change order {number}", f"refused: {why}"))
         except (BackendUnavailable, OrderNotFound):
             dispatcher.utter_message(response="utter_backend_down")

@@ -63,6 +63,12 @@ def latest_user_event(tracker: Tracker) -> dict[str, Any]:
     return {}
 
 
+def is_external(message: dict[str, Any]) -> bool:
+    """An intent triggered through Rasa's API (hand-back, end of handoff), not typed by the customer."""
+    metadata = message.get("metadata") or {}
+    return bool(metadata.get("is_external")) or (message.get("text") or "").startswith("EXTERNAL: ")
+
+
 def split_message(text: str, limit: int = RELAY_PART_CHARS) -> List[str]:
     """Cut a long message into parts the inbox accepts, so nothing is dropped."""
     if len(text) <= limit:
@@ -93,7 +99,7 @@ class ActionValidateSlotMappings(Action):
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name")
         text = message.get("text") or ""
-        if intent in NOT_SCORED_INTENTS or text.startswith("/session_start"):
+        if intent in NOT_SCORED_INTENTS or text.startswith("/session_start") or is_external(message):
             return []
         # Rasa runs this action again for the same message when a form starts;
         # score (and relay) each message once.
@@ -153,7 +159,8 @@ class ActionValidateSlotMappings(Action):
         message_id = (tracker.latest_message or {}).get("message_id") or f"{tracker.sender_id}-{event.get('timestamp')}"
         sent_at = iso_time(event.get("timestamp") or datetime.now(tz=timezone.utc).timestamp())
         frustration = {"score": round(result.score, 3), "level": result.level, "reasons": list(result.reasons)}
-        for index, part in enumerate(split_message(redact(text))):
+        shown = f"(clicked: {intent.replace('_', ' ')})" if text.startswith("/") and intent else text
+        for index, part in enumerate(split_message(redact(shown))):
             payload = {
                 "message_id": message_id if index == 0 else f"{message_id}-part{index + 1}",
                 "text": part,

@@ -9,8 +9,10 @@ long it should take — or, when nobody is there, what happens instead.
 from __future__ import annotations
 
 from dataclasses import dataclass
+import os
 from datetime import datetime
 from typing import Any, Mapping, Optional
+from zoneinfo import ZoneInfo
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,9 @@ def next_opening_text(next_opening: Optional[str]) -> str:
         moment = datetime.fromisoformat(next_opening.replace("Z", "+00:00"))
     except ValueError:
         return "as soon as the team is back"
+    if moment.tzinfo is not None:
+        # The contract speaks UTC; customers hear the store's local time.
+        moment = moment.astimezone(ZoneInfo(os.environ.get("INBOX_TIMEZONE") or "Europe/London"))
     return f"when we open on {moment.strftime('%A')} at {moment.strftime('%H:%M')}"
 
 

@@ -65,6 +65,9 @@ class InboxClient:
             raise InboxUnavailable(f"inbox answered {response.status_code}")
         if response.status_code >= 400:
             raise InboxRejected(f"inbox refused the request: {response.status_code} {response.text[:200]}")
+        if not response.is_success:
+            # A redirect (not followed) or an informational answer stored nothing.
+            raise InboxUnavailable(f"inbox answered {response.status_code}, not a success")
         try:
             body = response.json()
         except ValueError:

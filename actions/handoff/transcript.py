@@ -53,6 +53,8 @@ def build_transcript(events: Iterable[dict[str, Any]]) -> list[TranscriptLine]:
         kind = event.get("event")
         if kind == "user":
             text = event.get("text") or ""
+            if text.startswith("EXTERNAL: ") or (event.get("metadata") or {}).get("is_external"):
+                continue  # an intent the inbox triggered (hand-back), not the customer's words
             if text.startswith("/"):
                 intent = (event.get("parse_data") or {}).get("intent", {}).get("name") or text[1:]
                 if intent in ("agent_handback", "session_start"):

@@ -75,8 +75,6 @@ async def test_second_fallback_in_a_row_offers_a_person(dispatcher: CollectingDi
     assert "/request_human" in payloads
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: button titles reuse the agent-facing goal phrases, so the customer "
-                   "reads 'Find out where their order is' / 'Know where their refund is'")
 def test_button_titles_speak_to_the_customer() -> None:
     titles = [b["title"] for b in suggestions([{"name": n, "confidence": 0.5} for n in
                                                 ("order_status", "refund_status", "edit_account", "delete_account")], 4)]

@@ -181,9 +181,6 @@ async def test_another_orders_verifier_does_not_match(dispatcher: CollectingDisp
     assert responses(dispatcher) == ["utter_verifier_mismatch"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: order_verified is not tied to the order it was verified for; "
-                   "a new order number (entity, global mapping) after verifying another order ends the form "
-                   "without asking for that order's email/postcode")
 async def test_a_different_order_needs_its_own_verification(dispatcher: CollectingDispatcher) -> None:
     # Siobhán verified order 10501; then she asks "where is order 10482?": the entity
     # mapping sets order_number = 10482 and the form is activated again.
@@ -245,8 +242,6 @@ async def test_bot_attempts_are_appended(dispatcher: CollectingDispatcher) -> No
     assert attempts[0] == earlier[0] and len(attempts) == 2
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: describe_status is called without today, so a stuck order whose "
-                   "estimate has passed is told as 'expected 19 November' instead of 'was expected …'")
 async def test_a_passed_estimate_reads_was_expected(dispatcher: CollectingDispatcher) -> None:
     await followup(dispatcher, verified("10482", "order_status"))
     assert ", was expected " in message_for(dispatcher, "utter_order_status")["order_status"]
@@ -361,8 +356,6 @@ async def test_confirming_a_cancel_cancels_in_the_database(dispatcher: Collectin
     assert (await get_backend().get_order("10501")).status is OrderStatus.CANCELLED
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a refused cancellation is answered with utter_cannot_return "
-                   "(\"can't be returned online: …\") instead of a cancellation response")
 async def test_a_refused_cancel_is_worded_as_a_cancel(dispatcher: CollectingDispatcher) -> None:
     await ActionConfirmPending().run(dispatcher, pending("10482", names.PENDING_CANCEL), DOMAIN)
     assert "utter_cannot_return" not in responses(dispatcher)
@@ -437,8 +430,6 @@ async def test_backend_down_when_confirming(dispatcher: CollectingDispatcher, ba
     assert responses(dispatcher) == ["utter_backend_down", "utter_anything_else"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: an order-system outage sets form_gave_up like repeated customer failures, "
-                   "so the handoff says trigger repeated_failure, '0 failed attempts to find or verify the order'")
 async def test_an_outage_is_not_reported_as_customer_failures(dispatcher: CollectingDispatcher, backend_down) -> None:
     form_slots = await validate(dispatcher, form_tracker("order_number", "10482"))
     tracker = make_tracker([user("10482", "inform")], {**form_slots, "failed_form_attempts": 0.0})

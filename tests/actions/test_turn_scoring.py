@@ -199,9 +199,6 @@ async def test_an_active_handoff_without_a_key_sends_nothing(inbox: FakeInbox) -
     assert inbox.requests == []
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: Rasa runs action_validate_slot_mappings for trigger_intent too; the "
-                   "outbox worker's end_handoff trigger ('EXTERNAL: end_handoff') is relayed to the agent as a "
-                   "customer message (and scored)")
 async def test_an_externally_triggered_intent_is_not_relayed(open_handoff: FakeInbox) -> None:
     await ActionValidateSlotMappings().run(CollectingDispatcher(), handoff_tracker(external("end_handoff")), DOMAIN)
     assert open_handoff.messages[KEY] == []

@@ -51,8 +51,6 @@ def test_queue_position_and_wait() -> None:
     assert "number 2 in the queue" in render({"response": utterance.response, **utterance.values})
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: utter_handoff_queue says 'it should take about {wait_text}' and "
-                   "wait_text already starts with 'about' -> 'it should take about about 4 minutes'")
 @pytest.mark.parametrize("seconds", [240, 3600])
 def test_the_queue_message_reads_naturally(seconds: int) -> None:
     [utterance] = queue_messages({**OPEN, "estimated_wait_seconds": seconds})
@@ -85,8 +83,6 @@ def test_inbox_unreachable() -> None:
     assert queue_messages(None) == [Utterance("utter_handoff_inbox_down", {})]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: next_opening (UTC per the contract) is printed in UTC, so in British "
-                   "summer time a 08:00 UK opening is told as 07:00")
 def test_the_next_opening_is_told_in_uk_time() -> None:
     # Monday 1 June 2026, 08:00 in London = 07:00Z
     assert next_opening_text("2026-06-01T07:00:00Z") == "when we open on Monday at 08:00"

@@ -117,16 +117,12 @@ def test_redact_deep_on_nested_data() -> None:
     assert data["lines"][0]["text"] == "card 4111 1111 1111 1111"  # the input is not changed
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the card rule masks any 13-19 digit run that passes Luhn, e.g. the "
-                   "DPD tracking number 15501048200042 (also inside the tracking URL) of demo order 10482")
 def test_a_tracking_number_is_not_a_card_number() -> None:
     assert redact("tracking 15501048200042") == "tracking 15501048200042"
     url = "https://track.dpd.co.uk/parcels/15501048200042"
     assert redact(url) == url
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the password/PIN rule masks whatever word follows 'password'/'pin', "
-                   "so ordinary sentences read as if the customer had typed a password")
 @pytest.mark.parametrize("text", [
     "I forgot my password and cannot log in",
     "my password doesn't work",
@@ -136,8 +132,6 @@ def test_talking_about_a_password_is_kept(text: str) -> None:
     assert redact(text) == text
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: every full date with a 19xx/20xx year is masked as '[date of birth]', "
-                   "including this year's delivery dates the agent needs")
 def test_a_recent_delivery_date_is_not_a_date_of_birth() -> None:
     text = "it was due on 19/11/2026 and still hasn't come, ordered 15 November 2026"
     assert redact(text) == text
