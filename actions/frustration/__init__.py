@@ -10,6 +10,6 @@ scored turn (rasa_sdk imports every module of `actions/` at start-up).
 """
 
 from actions.frustration.detector import Detector, get_detector
-from actions.frustration.types import TurnInput, TurnResult
+from actions.frustration.schema import TurnInput, TurnResult
 
 __all__ = ["Detector", "TurnInput", "TurnResult", "get_detector"]

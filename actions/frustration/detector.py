@@ -25,7 +25,7 @@ from actions.frustration.signals.sentiment import sentiment_signals
 from actions.frustration.signals.style import style_signals
 from actions.frustration.state import BOT_PRINTS_KEPT, SCORES_KEPT, coerce_state
 from actions.frustration.trend import falling, slope, steady_rise
-from actions.frustration.types import Level, Trigger, TurnInput, TurnResult
+from actions.frustration.schema import Level, Trigger, TurnInput, TurnResult
 
 BOT_TEXT_CHARS = 300  # the bot's previous message is only checked for failure phrases
 CARRY_LIMITS = (-3.0, 12.0)

@@ -31,7 +31,7 @@ from actions.frustration.detector import Detector
 from actions.frustration.metrics import best_f1, prf, roc_auc
 from actions.frustration.replay import FALLBACK_INTENTS, ReplayInputError, parse_conversation
 from actions.frustration.state import coerce_state
-from actions.frustration.types import TurnInput
+from actions.frustration.schema import TurnInput
 
 NEGATIVE_ONLY = frozenset({"positive_sentiment"})
 PRIOR_STRENGTH = 5.0  # L2 pull towards the hand-set weights, per 1,000 training turns

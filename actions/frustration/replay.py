@@ -24,7 +24,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Text
 
 from actions.frustration.detector import Detector
 from actions.frustration.metrics import BinaryReport, report
-from actions.frustration.types import TurnInput, TurnResult
+from actions.frustration.schema import TurnInput, TurnResult
 
 # (text) -> (intent, confidence); used when a trained Rasa model is given.
 NluParser = Callable[[str], Tuple[Optional[str], Optional[float]]]

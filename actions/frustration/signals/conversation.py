@@ -14,7 +14,7 @@ from actions.frustration.analysis import TextAnalysis
 from actions.frustration.config import FrustrationConfig
 from actions.frustration.lexicon import Matches
 from actions.frustration.signals.base import SILENT, SignalHit, quote, saturating
-from actions.frustration.types import TurnInput
+from actions.frustration.schema import TurnInput
 
 REPHRASE_FLOOR = 0.3  # Jaccard similarity below which two requests are unrelated
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Tuple
 
 from actions.frustration.detector import Detector
-from actions.frustration.types import TurnInput, TurnResult
+from actions.frustration.schema import TurnInput, TurnResult
 
 
 def run_conversation(detector: Detector, texts: List[str]) -> Tuple[List[TurnResult], Dict[str, Any]]:

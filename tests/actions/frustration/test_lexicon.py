@@ -6,7 +6,7 @@ from pathlib import Path
 
 from actions.frustration import lexicon
 from actions.frustration.detector import Detector
-from actions.frustration.types import TurnInput
+from actions.frustration.schema import TurnInput
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -2,7 +2,7 @@
 
 from actions.frustration.signals import conversation
 from actions.frustration.state import new_state
-from actions.frustration.types import TurnInput
+from actions.frustration.schema import TurnInput
 
 
 def state_after(detector, *texts):
