@@ -1,17 +1,24 @@
-"""Fixtures for the web chat tests: a browser, a screenshot folder and, until the
-repository's credentials.yml uses the fixed socket.io channel, a stack that does.
+"""Fixtures for the web chat tests: a browser, a screenshot folder and the stack.
 
-Why the stack override: Rasa 3.6's built-in ``socketio`` channel never joins the
-session room with python-socketio 5 (see webchat/rasa_channel.py), so a widget
-against it hears nothing. Once credentials.yml names
-``webchat.rasa_channel.SocketIOInput``, this module stops defining ``stack`` and
-the shared fixture in tests/conftest.py is used as it is.
+Which stack the e2e tests here use:
+- ``WEBCHAT_TEST_STACK=running``: the one ``bash scripts/run`` already runs
+  (ports from the environment as in scripts/env.sh, secrets from var/.env.local);
+  nothing is started or stopped.
+- otherwise, until the repository's credentials.yml uses the fixed socket.io
+  channel: a fresh stack like tests/conftest.py's whose Rasa does. Rasa 3.6's
+  built-in ``socketio`` channel never joins the session room with
+  python-socketio 5 (see webchat/rasa_channel.py), so a widget against it hears
+  nothing.
+- once credentials.yml names ``webchat.rasa_channel.SocketIOInput``: the shared
+  fixture in tests/conftest.py as it is.
 """
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -40,7 +47,31 @@ class FixedChannelStack(Stack):
                              "--endpoints", "endpoints.yml", "--credentials", str(credentials)])
 
 
-if FIXED_CHANNEL not in (ROOT / "credentials.yml").read_text():
+def running_stack(workdir: Path) -> Stack:
+    """Handles to the stack scripts/run started (not started or stopped here)."""
+    secrets = {}
+    env_file = ROOT / "var" / ".env.local"
+    for line in env_file.read_text().splitlines():
+        name, _, value = line.partition("=")
+        secrets[name.strip()] = value.strip()
+    port = lambda name, default: int(os.environ.get(name, default))  # noqa: E731
+    return Stack(
+        workdir=workdir, rasa_port=port("RASA_PORT", 5005), action_port=port("ACTION_PORT", 5055),
+        inbox_port=port("INBOX_PORT", 5080), webchat_port=port("WEBCHAT_PORT", 8080),
+        callback_port=int(urlsplit(os.environ.get("CALLBACK_URL", "http://127.0.0.1:5034/bot")).port or 80),
+        rasa_token=secrets["RASA_TOKEN"], handoff_secret=secrets["HANDOFF_SECRET"],
+        admin_user="admin", admin_password=secrets["INBOX_ADMIN_PASSWORD"],
+    )
+
+
+if os.environ.get("WEBCHAT_TEST_STACK") == "running":
+
+    @pytest.fixture(scope="session")
+    def stack(tmp_path_factory: pytest.TempPathFactory) -> Stack:
+        """The already running stack (WEBCHAT_TEST_STACK=running)."""
+        return running_stack(tmp_path_factory.mktemp("running-stack"))
+
+elif FIXED_CHANNEL not in (ROOT / "credentials.yml").read_text():
 
     @pytest.fixture(scope="session")
     def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
