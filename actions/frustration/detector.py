@@ -73,13 +73,13 @@ class Detector:
         analysis = self.analyzer.analyse(turn.text)
         bot = None
         bot_print = None
-        if turn.previous_bot_text:
+        if isinstance(turn.previous_bot_text, str) and turn.previous_bot_text:
             bot = self.analyzer.analyse_bot(turn.previous_bot_text, BOT_TEXT_CHARS)
             bot_print = conversation.bot_fingerprint(turn.previous_bot_text[:BOT_TEXT_CHARS])
         hits: Dict[str, SignalHit] = {}
         hits.update(sentiment_signals(analysis))
         hits.update(lexical_signals(analysis))
-        if turn.intent and turn.intent in config.request_intents and hits["request_human"].value == 0:
+        if isinstance(turn.intent, str) and turn.intent in config.request_intents and hits["request_human"].value == 0:
             hits["request_human"] = SignalHit(1.0, f"asked for a person (intent '{turn.intent}')")
         hits.update(style_signals(analysis, config.angry_emoji))
         hits["repetition"], is_repeat = conversation.repetition(analysis, turn, state, config)
@@ -165,7 +165,7 @@ class Detector:
             st["fingerprints"] = (st["fingerprints"] + [sorted(analysis.fingerprint)[:24]])[-config.fingerprints_max :]
         if bot_print is not None:
             st["bot_prints"] = (st["bot_prints"] + [bot_print])[-BOT_PRINTS_KEPT:]
-        if turn.intent:
+        if isinstance(turn.intent, str) and turn.intent:
             st["intents"] = (st["intents"] + [turn.intent])[-3:]
         st["timeline"] = (st["timeline"] + [result.timeline_entry()])[-config.timeline_max :]
         if escalate and st["escalated_turn"] is None:

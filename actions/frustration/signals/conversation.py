@@ -37,7 +37,7 @@ def repetition(
         The hit and whether this turn counts as a repeat (for the repeat counter).
     """
     best = max((_jaccard(analysis.fingerprint, p) for p in state["fingerprints"]), default=0.0)
-    intent = turn.intent
+    intent = turn.intent if isinstance(turn.intent, str) else None
     if intent and intent not in config.ignore_repeat_intents and intent in state["intents"][-2:]:
         repeats = state["counters"]["repeats"] + 1
         return SignalHit(1.0, f"asked for '{intent}' again ({repeats + 1} times)"), True
@@ -88,7 +88,8 @@ def nlu_trouble(turn: TurnInput, state: Dict[str, Any], config: FrustrationConfi
     """
     fallbacks = state["counters"]["fallbacks"]
     streak = state["counters"]["low_conf_streak"]
-    low = turn.confidence is not None and turn.confidence < config.low_confidence
+    confidence = turn.confidence
+    low = isinstance(confidence, (int, float)) and not isinstance(confidence, bool) and confidence < config.low_confidence
     if turn.is_fallback:
         fallbacks += 1
         streak += 1

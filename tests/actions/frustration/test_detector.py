@@ -158,3 +158,9 @@ def test_request_human_intent_escalates_even_without_a_known_phrase(detector):
     result, _ = detector.score_turn(TurnInput(text="get me somebody who can actually help", intent="request_human"), None)
     assert result.escalate and result.trigger == "request"
     assert "intent 'request_human'" in result.explanation
+
+
+def test_odd_types_from_a_channel_do_not_crash(detector):
+    odd = TurnInput(text=None, intent=42, confidence="high", form_failures_total="x", previous_bot_text=123)  # type: ignore[arg-type]
+    result, state = detector.score_turn(odd, None)
+    assert 0.0 <= result.score <= 1.0 and json.dumps(state)
