@@ -153,6 +153,7 @@ class Detector:
             explanation=explanation,
             signals={k: v for k, v in contributions.items() if v},
             turn=user_turn,
+            counters={k: counters[k] for k in ("fallbacks", "form_failures", "repeats", "bot_failures")},
         )
 
         carry = model.decay * st["carry"] + evidence

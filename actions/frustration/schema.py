@@ -46,6 +46,8 @@ class TurnResult:
             "3 rejected form inputs; score rising over the last 4 turns; asked 'is there a real person'".
         signals: per-signal contribution to the score, in logit units (0 = silent).
         turn: 1-based number of this user turn in the conversation.
+        counters: conversation counters after this turn: `fallbacks` (for the
+            `nlu_fallback_count` slot), `form_failures`, `repeats`, `bot_failures`.
     """
 
     score: float
@@ -57,6 +59,7 @@ class TurnResult:
     explanation: str
     signals: Dict[str, float] = field(default_factory=dict)
     turn: int = 0
+    counters: Dict[str, int] = field(default_factory=dict)
 
     def timeline_entry(self) -> Dict[str, Any]:
         """The `frustration_timeline` slot entry for this turn."""

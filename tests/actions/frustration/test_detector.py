@@ -164,3 +164,10 @@ def test_odd_types_from_a_channel_do_not_crash(detector):
     odd = TurnInput(text=None, intent=42, confidence="high", form_failures_total="x", previous_bot_text=123)  # type: ignore[arg-type]
     result, state = detector.score_turn(odd, None)
     assert 0.0 <= result.score <= 1.0 and json.dumps(state)
+
+
+def test_result_reports_the_conversation_counters(detector):
+    state = None
+    for _ in range(2):
+        result, state = detector.score_turn(TurnInput(text="blorp", is_fallback=True, form_failures_total=1), state)
+    assert result.counters["fallbacks"] == 2 and result.counters["form_failures"] == 1
