@@ -189,23 +189,30 @@ def figures(
     )
 
 
-def queue(*, session: Session, limit: int = 100) -> Tuple[List[Handoff], List[Handoff], int]:
-    """(waiting by priority then waiting time, claimed open ones, total waiting)."""
-    light = (defer(Handoff.summary), defer(Handoff.search_text), defer(Handoff.brief))
+QUEUE_COLUMNS = (
+    Handoff.id, Handoff.key, Handoff.conversation_id, Handoff.customer_name, Handoff.customer_email,
+    Handoff.channel, Handoff.reason, Handoff.priority, Handoff.frustration_level, Handoff.status,
+    Handoff.created_at, Handoff.claimed_at, Handoff.closed_at, Agent.display_name.label("claimed_by_name"),
+)
+
+
+def queue(*, session: Session, limit: int = 100) -> Tuple[List[Any], List[Any], int]:
+    """(waiting by priority then waiting time, claimed open ones, total waiting).
+
+    Plain rows of the queue columns, not ORM objects: pages re-read the queue after
+    every event, so this is the hottest read of the service.
+    """
+    base = select(*QUEUE_COLUMNS).outerjoin(Agent, Agent.id == Handoff.claimed_by_id)
     waiting = session.execute(
-        select(Handoff)
-        .options(*light)
-        .where(Handoff.status == "waiting")
+        base.where(Handoff.status == "waiting")
         .order_by(Handoff.priority_rank.desc(), Handoff.created_at, Handoff.id)
         .limit(limit)
-    ).unique().scalars().all()
+    ).all()
     claimed = session.execute(
-        select(Handoff)
-        .options(*light)
-        .where(Handoff.status == "claimed")
+        base.where(Handoff.status == "claimed")
         .order_by(Handoff.claimed_at.desc(), Handoff.id)
         .limit(limit)
-    ).unique().scalars().all()
+    ).all()
     return list(waiting), list(claimed), waiting_count(session=session)
 
 

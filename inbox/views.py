@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Optional
 
 from inbox import schemas
 from inbox.models import Agent, Handoff, Message, utcnow
 
 
-def waiting_seconds(handoff: Handoff, now: Optional[datetime] = None) -> int:
+def waiting_seconds(handoff: Any, now: Optional[datetime] = None) -> int:
+    """Seconds from the escalation until claimed (or closed, or now)."""
     end = handoff.claimed_at or handoff.closed_at or now or utcnow()
     return max(0, int((end - handoff.created_at).total_seconds()))
 
@@ -17,20 +18,21 @@ def agent_out(agent: Optional[Agent]) -> Optional[schemas.AgentOut]:
     return None if agent is None else schemas.AgentOut.from_orm(agent)
 
 
-def queue_item(handoff: Handoff, new_messages: int = 0, now: Optional[datetime] = None) -> schemas.QueueItem:
-    return schemas.QueueItem(
-        handoff_key=handoff.key,
-        conversation_id=handoff.conversation_id,
-        customer_name=handoff.customer_name,
-        customer_email=handoff.customer_email,
-        channel=handoff.channel,
-        reason=handoff.reason,
-        priority=handoff.priority,
-        frustration_level=handoff.frustration_level,
-        status=handoff.status,
-        created_at=handoff.created_at,
-        waiting_seconds=waiting_seconds(handoff, now),
-        claimed_by=handoff.claimed_by.display_name if handoff.claimed_by else None,
+def queue_item(row: Any, new_messages: int = 0, now: Optional[datetime] = None) -> schemas.QueueItem:
+    """A row of ``crud.queue`` as an API item (built without re-validation: it is ours)."""
+    return schemas.QueueItem.construct(
+        handoff_key=row.key,
+        conversation_id=row.conversation_id,
+        customer_name=row.customer_name,
+        customer_email=row.customer_email,
+        channel=row.channel,
+        reason=row.reason,
+        priority=row.priority,
+        frustration_level=row.frustration_level,
+        status=row.status,
+        created_at=row.created_at,
+        waiting_seconds=waiting_seconds(row, now),
+        claimed_by=row.claimed_by_name,
         new_messages=new_messages,
     )
 

@@ -41,7 +41,7 @@ async def read_queue(limit: int = Query(100, ge=1, le=1000), svc: Services = Dep
         figures = crud.figures(session=session, hours=svc.hours,
                                avg_handle_seconds=svc.settings.avg_handle_seconds)
         items = [views.queue_item(h, counts.get(h.id, 0)) for h in waiting + claimed]
-        return schemas.QueueOut(items=items, total_waiting=total, figures=figures).json().encode()
+        return schemas.QueueOut.construct(items=items, total_waiting=total, figures=figures).json().encode()
 
     body = await svc.queue_cache.get(svc.broker.version(QUEUE_TOPIC), limit,
                                      lambda: run_in_session(svc.factory, unit))
