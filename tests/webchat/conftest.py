@@ -4,47 +4,24 @@ Which stack the e2e tests here use:
 - ``WEBCHAT_TEST_STACK=running``: the one ``bash scripts/run`` already runs
   (ports from the environment as in scripts/env.sh, secrets from var/.env.local);
   nothing is started or stopped.
-- otherwise, until the repository's credentials.yml uses the fixed socket.io
-  channel: a fresh stack like tests/conftest.py's whose Rasa does. Rasa 3.6's
-  built-in ``socketio`` channel never joins the session room with
-  python-socketio 5 (see webchat/rasa_channel.py), so a widget against it hears
-  nothing.
-- once credentials.yml names ``webchat.rasa_channel.SocketIOInput``: the shared
-  fixture in tests/conftest.py as it is.
+- otherwise: the shared fresh stack of tests/conftest.py (its Rasa uses the
+  fixed socket.io channel named in credentials.yml, webchat/rasa_channel.py).
 """
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.stack import MODEL, VENV_BIN, Stack
+from tests.stack import Stack
 
 ROOT = Path(__file__).resolve().parents[2]
-FIXED_CHANNEL = "webchat.rasa_channel.SocketIOInput"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
-
-
-def credentials_with_fixed_channel(text: str) -> str:
-    """credentials.yml with its ``socketio:`` section moved to the fixed channel class."""
-    return re.sub(r"^socketio:", f"{FIXED_CHANNEL}:", text, count=1, flags=re.MULTILINE)
-
-
-class FixedChannelStack(Stack):
-    """The shared test stack, with Rasa reading a credentials file that uses the fixed channel."""
-
-    def start_rasa(self) -> None:
-        credentials = self.workdir / "credentials.yml"
-        credentials.write_text(credentials_with_fixed_channel((ROOT / "credentials.yml").read_text()))
-        self._spawn("rasa", [str(VENV_BIN / "rasa"), "run", "--enable-api", "--auth-token", self.rasa_token,
-                             "--cors", "*", "--port", str(self.rasa_port), "--model", str(MODEL),
-                             "--endpoints", "endpoints.yml", "--credentials", str(credentials)])
 
 
 def running_stack(workdir: Path) -> Stack:
@@ -71,17 +48,6 @@ if os.environ.get("WEBCHAT_TEST_STACK") == "running":
         """The already running stack (WEBCHAT_TEST_STACK=running)."""
         return running_stack(tmp_path_factory.mktemp("running-stack"))
 
-elif FIXED_CHANNEL not in (ROOT / "credentials.yml").read_text():
-
-    @pytest.fixture(scope="session")
-    def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-        """Like tests/conftest.py ``stack``, with Rasa on the fixed socket.io channel."""
-        running = FixedChannelStack(workdir=tmp_path_factory.mktemp("webchat-stack"))
-        try:
-            running.start()
-            yield running
-        finally:
-            running.stop_all()
 
 
 @pytest.fixture(scope="session")
@@ -96,7 +62,7 @@ def screenshots() -> Path:
 def browser() -> Iterator[object]:
     """Debian's chromium through Playwright (no browser download)."""
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+        pytest.fail(f"{CHROMIUM} is not installed: apt-get install chromium (.ci/run does)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

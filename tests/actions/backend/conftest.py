@@ -71,7 +71,7 @@ def postgres_url() -> Iterator[str]:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
     except OperationalError as error:
         admin.dispose()
-        pytest.skip(f"no PostgreSQL at {POSTGRES_SERVER_URL}: {error.__class__.__name__}")
+        pytest.fail(f"no PostgreSQL at {POSTGRES_SERVER_URL} ({error.__class__.__name__}); .ci/run starts it")
     url = POSTGRES_SERVER_URL + name
     try:
         seed_database(url, TODAY)
