@@ -79,7 +79,7 @@ def create_app(settings: Settings, *, migrate_on_start: bool = True,
             engine.dispose()
 
     app = FastAPI(title="Agent inbox", version="1.0.0", description=API_DESCRIPTION,
-                  lifespan=lifespan, docs_url="/api/docs", redoc_url=None,
+                  lifespan=lifespan, docs_url=None, redoc_url=None,  # Swagger UI would need a CDN
                   openapi_url="/api/openapi.json")
     app.state.inbox = svc
 
@@ -90,8 +90,7 @@ def create_app(settings: Settings, *, migrate_on_start: bool = True,
     @app.middleware("http")
     async def _security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
         response = await call_next(request)
-        if not request.url.path.startswith("/api/docs"):
-            response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
