@@ -89,7 +89,7 @@ class ActionHandoffToHuman(Action):
         level = tracker.get_slot(names.SLOT_FRUSTRATION_LEVEL) or "calm"
         dispatcher.utter_message(response=acknowledgement(escalation.trigger, bot_failed(tracker), level))
         dispatcher.utter_message(response="utter_handoff_joining")
-        for utterance in queue_messages(response):
+        for utterance in queue_messages(response, email_known=bool(tracker.get_slot(names.SLOT_CUSTOMER_EMAIL))):
             dispatcher.utter_message(response=utterance.response, **utterance.values)
         logger.info("handoff %s for %s (%s, delivered=%s)", key, tracker.sender_id, escalation.trigger, response is not None)
         return [

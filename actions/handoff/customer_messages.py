@@ -63,14 +63,20 @@ def next_opening_text(next_opening: Optional[str]) -> str:
     return f"when we open on {moment.strftime('%A')} at {moment.strftime('%H:%M')}"
 
 
-def queue_messages(status: Optional[Mapping[str, Any]]) -> list[Utterance]:
-    """What to say about the wait, from the inbox's answer (None: inbox unreachable)."""
+def queue_messages(status: Optional[Mapping[str, Any]], email_known: bool = True) -> list[Utterance]:
+    """What to say about the wait, from the inbox's answer (None: inbox unreachable).
+
+    When nobody can answer soon and we have no email for the customer, ask for
+    one: the reply by email is what the inbox offers instead of waiting.
+    """
+    ask_email = [] if email_known else [Utterance("utter_ask_email_for_reply", {})]
     if status is None:
         return [Utterance("utter_handoff_inbox_down", {})]
     if status.get("within_business_hours") is False:
-        return [Utterance("utter_handoff_after_hours", {"next_opening_text": next_opening_text(status.get("next_opening"))})]
+        opening = next_opening_text(status.get("next_opening"))
+        return [Utterance("utter_handoff_after_hours", {"next_opening_text": opening}), *ask_email]
     if not status.get("agents_available"):
-        return [Utterance("utter_handoff_no_agents", {})]
+        return [Utterance("utter_handoff_no_agents", {}), *ask_email]
     position = status.get("queue_position")
     if position:
         return [Utterance("utter_handoff_queue", {

@@ -86,3 +86,11 @@ def test_inbox_unreachable() -> None:
 def test_the_next_opening_is_told_in_uk_time() -> None:
     # Monday 1 June 2026, 08:00 in London = 07:00Z
     assert next_opening_text("2026-06-01T07:00:00Z") == "when we open on Monday at 08:00"
+
+
+def test_without_an_email_the_customer_is_asked_for_one_when_nobody_is_free() -> None:
+    busy = {**OPEN, "agents_available": 0}
+    assert queue_messages(busy, email_known=False) == [
+        Utterance("utter_handoff_no_agents", {}), Utterance("utter_ask_email_for_reply", {})]
+    assert queue_messages(busy, email_known=True) == [Utterance("utter_handoff_no_agents", {})]
+    assert queue_messages(OPEN, email_known=False)[0].response == "utter_handoff_queue"
