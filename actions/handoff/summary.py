@@ -142,18 +142,29 @@ def first_name(full_name: str | None) -> str | None:
     return full_name.split()[0]
 
 
-def suggested_opening(slots: Mapping[str, Any], goal: str, trigger: str) -> str:
-    """A warm first line for the agent, written from the facts."""
+def suggested_opening(slots: Mapping[str, Any], trigger: str) -> str:
+    """A warm first line for the agent, written from the facts.
+
+    It shows the customer they will not have to repeat themselves. The inbox
+    already announces who joined, so the line carries no name of the agent.
+    """
     name = first_name(slots.get(names.SLOT_CUSTOMER_NAME))
-    hello = f"Hi {name}, " if name else "Hi, "
+    hello = f"Hi {name}, thanks for waiting. " if name else "Hi, thanks for waiting. "
     order = slots.get(names.SLOT_ORDER_NUMBER)
     status = slots.get(names.SLOT_ORDER_STATUS)
     sorry = "I'm sorry for the trouble. " if trigger in ("frustration", "repeated_failure", "churn") else ""
-    if order and status and slots.get(names.SLOT_ORDER_VERIFIED):
-        return f"{hello}I'm {{agent_name}} from the Northwind team. I can see order {order} is {status}. {sorry}Let me sort this out for you."
+    if order and status and is_verified(slots):
+        return f"{hello}I can see order {order} is {status}. {sorry}Let me sort this out for you."
     if order:
-        return f"{hello}I'm {{agent_name}} from the Northwind team. {sorry}I can see you've asked about order {order}; I'll take it from here."
-    return f"{hello}I'm {{agent_name}} from the Northwind team. {sorry}I've read your conversation so far and I'm here to help: {goal[0].lower() + goal[1:]}."
+        return f"{hello}{sorry}I can see you've asked about order {order}; I'll take it from here."
+    return f"{hello}{sorry}I've read our conversation so far, so you won't need to repeat anything. How can I help?"
+
+
+def is_verified(slots: Mapping[str, Any]) -> bool:
+    """The customer proved they own the order under discussion."""
+    verified_for = slots.get(names.SLOT_VERIFIED_ORDER_NUMBER)
+    order = slots.get(names.SLOT_ORDER_NUMBER)
+    return bool(slots.get(names.SLOT_ORDER_VERIFIED)) and (verified_for is None or verified_for == order)
 
 
 def brief_from(summary: Mapping[str, Any]) -> str:
@@ -220,7 +231,7 @@ def build_summary(
             "timeline": list(slots.get(names.SLOT_FRUSTRATION_TIMELINE) or []),
         },
         "priority": priority,
-        "suggested_opening": suggested_opening(slots, goal, escalation.trigger),
+        "suggested_opening": suggested_opening(slots, escalation.trigger),
         "transcript": build_transcript(events),
     }
     summary = redact_deep(summary)

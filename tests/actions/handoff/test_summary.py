@@ -107,7 +107,7 @@ def test_goal_facts_attempts_and_opening() -> None:
     assert {"what": "Asked for the order number / verification", "outcome": "failed 1 time"} in attempts
     opening = summary["suggested_opening"]
     assert opening.startswith("Hi Dana, ")
-    assert "order 10482" in opening and "{agent_name}" in opening
+    assert "order 10482" in opening and "{" not in opening
 
 
 def test_transcript_in_order() -> None:
@@ -143,7 +143,8 @@ def test_an_unknown_customer() -> None:
     assert summary["customer"] == {"name": None, "email": None, "verified": False}
     assert summary["facts"] == {} and summary["bot_attempts"] == []
     assert summary["goal"] == "Not stated yet: read the transcript"
-    assert summary["suggested_opening"].startswith("Hi, I'm {agent_name}")
+    assert summary["suggested_opening"].startswith("Hi, thanks for waiting.")
+    assert "won't need to repeat" in summary["suggested_opening"]
     assert "Unknown customer (not verified" in summary["brief"] and "Known: nothing collected yet." in summary["brief"]
 
 
