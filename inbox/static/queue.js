@@ -11,9 +11,11 @@
 
   function row(item, lastColumn) {
     return el("tr", {dataset: {key: item.handoff_key}},
-      el("td", {}, el("strong", {}, item.customer_name || "Unknown customer"), el("br"), el("small", {}, item.customer_email)),
+      el("td", {}, el("strong", {}, item.customer_name || "Unknown customer"),
+        item.new_messages ? el("span", {class: "badge msgs", title: "Customer messages since the handoff"}, `${item.new_messages} new`) : null,
+        el("br"), el("small", {}, item.customer_email)),
       el("td", {}, item.channel),
-      el("td", {class: "reason"}, item.reason),
+      el("td", {class: "reason", title: item.reason}, item.reason),
       el("td", {}, badge("prio", item.priority)),
       el("td", {}, badge("level", item.frustration_level)),
       lastColumn(item),

@@ -83,6 +83,8 @@ def test_agent_takes_a_handoff_from_queue_to_hand_back(page, web_inbox):
     assert page.evaluate("window.__sameDocument") is True  # no reload happened
     assert page.locator("#waiting tr").first.get_attribute("data-key") == key  # high before normal
     assert "Dana Whitfield" in row.inner_text() and "frustrated" in row.inner_text().lower()
+    bot.post(f"/api/v1/handoffs/{key}/messages", json={"message_id": "w1", "text": "hello??"}).raise_for_status()
+    expect(row.locator(".badge.msgs")).to_have_text("1 new")
     page.get_by_role("button", name="Away").click()
     page.get_by_role("button", name="Available").wait_for()
     expect(page.locator("#fig-agents")).to_have_text("1")  # re-read after the live event
