@@ -24,6 +24,7 @@ from inbox.delivery import Deliverer
 from inbox.errors import InboxError
 from inbox.hours import BusinessHours
 from inbox.queue_cache import QueueCache
+from inbox.redis_broker import RedisBroker
 from inbox.rasa_client import RasaClient
 from inbox.security import LoginRateLimiter, SessionCodec
 from inbox.services import Services
@@ -54,7 +55,7 @@ def create_app(settings: Settings, *, migrate_on_start: bool = True,
         hours=BusinessHours(settings.business_hours, settings.timezone),
         codec=SessionCodec(settings.session_secret, settings.session_max_age_seconds),
         limiter=LoginRateLimiter(settings.login_max_attempts, settings.login_window_seconds),
-        broker=Broker(),
+        broker=RedisBroker(settings.redis_url, settings.redis_channel) if settings.redis_url else Broker(),
         queue_cache=QueueCache(settings.queue_cache_seconds),
     )
 
@@ -62,6 +63,7 @@ def create_app(settings: Settings, *, migrate_on_start: bool = True,
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if migrate_on_start:
             migrate.upgrade(settings.database_url)
+        await svc.broker.start()
         svc.rasa = RasaClient(settings.rasa_url, settings.rasa_token,
                               timeout=settings.rasa_timeout_seconds, transport=rasa_transport)
         svc.deliverer = Deliverer(svc.factory, svc.rasa, svc.broker, settings.delivery_retry_seconds,
@@ -71,7 +73,7 @@ def create_app(settings: Settings, *, migrate_on_start: bool = True,
         try:
             yield
         finally:
-            svc.broker.close_all()
+            await svc.broker.stop()
             loop_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await loop_task

@@ -1,7 +1,7 @@
 """In-process publish/subscribe for live pages (server-sent events).
 
-One asyncio queue per connected page. Good for one inbox process; several replicas
-would need a shared bus (e.g. Redis pub/sub) behind the same two methods.
+One asyncio queue per connected page. Good for one inbox process; with several
+replicas, ``inbox.redis_broker.RedisBroker`` carries the same events over Redis.
 """
 from __future__ import annotations
 
@@ -66,13 +66,22 @@ class Broker:
 
     def publish(self, topic: str, event: str, data: Dict[str, Any]) -> None:
         """Queue ``event`` for every subscriber; a stalled page loses events, not the server."""
+        self.deliver_local(topic, event, json.dumps(data, default=_encode))
+
+    def deliver_local(self, topic: str, event: str, text: str) -> None:
+        """Fan an encoded event out to this process's subscribers."""
         self._versions[topic] += 1
-        text = json.dumps(data, default=_encode)
         for sub in list(self._subs.get(topic, ())):
             try:
                 sub.queue.put_nowait((event, text))
             except asyncio.QueueFull:
                 pass
+
+    async def start(self) -> None:
+        """Nothing to connect for the in-process bus."""
+
+    async def stop(self) -> None:
+        self.close_all()
 
     def subscriber_count(self, topic: str) -> int:
         return len(self._subs.get(topic, ()))

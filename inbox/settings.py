@@ -44,6 +44,8 @@ class Settings:
     delivery_retry_seconds: float = 10.0
     delivery_max_attempts: int = 100
     queue_cache_seconds: float = 2.0
+    redis_url: str = ""
+    redis_channel: str = "inbox:events"
     rasa_timeout_seconds: float = 5.0
     host: str = "127.0.0.1"
     port: int = 5080
@@ -80,6 +82,8 @@ class Settings:
                 delivery_retry_seconds=float(env.get("INBOX_DELIVERY_RETRY_SECONDS") or 10),
                 delivery_max_attempts=int(env.get("INBOX_DELIVERY_MAX_ATTEMPTS") or 100),
                 queue_cache_seconds=float(env.get("INBOX_QUEUE_CACHE_SECONDS") or 2),
+                redis_url=env.get("INBOX_REDIS_URL", ""),
+                redis_channel=env.get("INBOX_REDIS_CHANNEL") or "inbox:events",
                 host=env.get("INBOX_HOST") or "127.0.0.1",
                 port=int(env.get("INBOX_PORT") or 5080),
             )

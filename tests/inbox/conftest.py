@@ -170,12 +170,14 @@ class RunningInbox:
 
 
 def start_inbox(database_url: str, rasa: FakeRasa, **overrides: Any) -> Iterator[RunningInbox]:
-    settings = Settings(
+    values: Dict[str, Any] = dict(
         handoff_secret=secrets.token_urlsafe(16), session_secret=secrets.token_urlsafe(32),
         database_url=database_url, rasa_url=rasa.url, rasa_token="rasa-test-token",
         business_hours="24/7", avg_handle_seconds=120, delivery_retry_seconds=0.3,
-        rasa_timeout_seconds=2.0, **overrides,
+        rasa_timeout_seconds=2.0,
     )
+    values.update(overrides)
+    settings = Settings(**values)
     app = create_app(settings)
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
