@@ -116,7 +116,7 @@ def _pg_reachable() -> bool:
 def pg_database() -> Iterator[str]:
     """A throwaway PostgreSQL database for the session, dropped afterwards."""
     if not _pg_reachable():
-        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432")
+        pytest.fail("PostgreSQL is not reachable on 127.0.0.1:5432 (.ci/run starts it)")
     name = f"inbox_test_{uuid.uuid4().hex[:10]}"
     admin = create_engine(PG_ADMIN_URL, future=True, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

@@ -22,7 +22,10 @@ def _redis_reachable() -> bool:
         return False
 
 
-pytestmark = pytest.mark.skipif(not _redis_reachable(), reason="Redis is not reachable on 127.0.0.1:6379")
+@pytest.fixture(scope="module", autouse=True)
+def _redis_running() -> None:
+    if not _redis_reachable():
+        pytest.fail("Redis is not reachable on 127.0.0.1:6379 (.ci/run starts it)")
 
 
 @pytest.fixture(scope="module")
