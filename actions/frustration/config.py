@@ -105,6 +105,7 @@ class FrustrationConfig:
     request_intents: Tuple[str, ...]
     length_start: int
     length_span: int
+    disagreement_from_turn: int
     model: ModelConfig
     lexicon: Dict[str, Dict[str, List[str]]]
     patterns: Dict[str, List[List[Dict[str, Any]]]]
@@ -196,6 +197,7 @@ def parse_config(raw: Mapping[str, Any], source: str = "<dict>") -> FrustrationC
         request_intents=tuple(raw.get("request_intents") or ()),
         length_start=int(length.get("start", 4)),
         length_span=max(1, int(length.get("span", 8))),
+        disagreement_from_turn=max(1, int(raw.get("disagreement_from_turn", 2))),
         model=model,
         lexicon=lexicon,
         patterns={str(k): list(v or []) for k, v in (raw.get("patterns") or {}).items()},

@@ -19,7 +19,7 @@ from actions.frustration.analysis import Analyzer, TextAnalysis
 from actions.frustration.config import SIGNAL_NAMES, FrustrationConfig, config_path, load_config
 from actions.frustration.explain import explanation_for, reasons_for
 from actions.frustration.signals import conversation
-from actions.frustration.signals.base import SignalHit
+from actions.frustration.signals.base import SILENT, SignalHit
 from actions.frustration.signals.lexical import lexical_signals
 from actions.frustration.signals.sentiment import sentiment_signals
 from actions.frustration.signals.style import style_signals
@@ -79,6 +79,9 @@ class Detector:
         hits: Dict[str, SignalHit] = {}
         hits.update(sentiment_signals(analysis))
         hits.update(lexical_signals(analysis))
+        if state["turns"] + 1 < config.disagreement_from_turn:
+            # Nothing from the bot to reject yet: "my parcel hasn't arrived" describes the problem.
+            hits["correction"] = hits["negation"] = SILENT
         if isinstance(turn.intent, str) and turn.intent in config.request_intents and hits["request_human"].value == 0:
             hits["request_human"] = SignalHit(1.0, f"asked for a person (intent '{turn.intent}')")
         hits.update(style_signals(analysis, config.angry_emoji))

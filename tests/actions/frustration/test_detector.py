@@ -171,3 +171,14 @@ def test_result_reports_the_conversation_counters(detector):
     for _ in range(2):
         result, state = detector.score_turn(TurnInput(text="blorp", is_fallback=True, form_failures_total=1), state)
     assert result.counters["fallbacks"] == 2 and result.counters["form_failures"] == 1
+
+
+def test_a_problem_described_in_the_first_message_is_not_disagreement(detector, make_detector):
+    first, state = detector.score_turn(TurnInput(text="My parcel hasn't arrived, it's not here yet"), None)
+    assert "negation" not in first.signals and "correction" not in first.signals
+    assert first.level == "calm"
+    later, _ = detector.score_turn(TurnInput(text="No, that's not what I asked", previous_bot_text="It was shipped."), state)
+    assert later.signals.get("negation", 0) > 0 and later.signals.get("correction", 0) > 0
+    from_start = make_detector({"disagreement_from_turn": 1})
+    counted, _ = from_start.score_turn(TurnInput(text="My parcel hasn't arrived, it's not here yet"), None)
+    assert counted.signals.get("negation", 0) > 0
