@@ -197,3 +197,18 @@ def test_inbox_down_during_escalation_loses_nothing(stack: Stack, agent: AgentCl
         assert queue_keys.count(key) == 1
     finally:
         fresh_agent.close()
+
+
+def test_the_customer_can_end_the_chat_with_a_person(stack: Stack, agent: AgentClient) -> None:
+    sender = f"e2e-{uuid.uuid4().hex[:8]}"
+    assert HANDOFF_WORDS in texts(stack.say(sender, "can I talk to a human"))
+    key = handoff_key_of(stack, sender)
+    wait_for(lambda: _get_or_none(agent, key), message="handoff")
+
+    assert stack.say(sender, "/end_handoff") == []  # the widget's "end chat" button
+    wait_for(lambda: stack.tracker(sender)["slots"]["handoff_active"] is False, message="handoff ended by the customer")
+    tracker = stack.tracker(sender)
+    assert tracker["paused"] is False
+    assert any("Thanks for chatting with our team" in (e.get("text") or "") for e in tracker["events"] if e["event"] == "bot")
+    wait_for(lambda: agent.conversation(key).get("customer_ended_at"), message="inbox told the customer left")
+    assert "Standard delivery" in texts(stack.say(sender, "how much is shipping?"))
