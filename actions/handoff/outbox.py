@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Awaitable, Callable
 
-from sqlalchemy import Column, DateTime, Integer, String, Text, create_engine, select
+from sqlalchemy import Column, DateTime, Integer, String, Text, create_engine, inspect, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
 
@@ -52,6 +52,20 @@ class OutboxItem(Base):  # type: ignore[misc,valid-type]
     response = Column(Text, nullable=True)
 
 
+def add_missing_columns(engine: Engine) -> None:
+    """Bring an outbox made by an older release up to date.
+
+    The outbox is one table whose later columns are all nullable, so adding
+    them in place is the whole migration; items already waiting keep waiting.
+    """
+    present = {column["name"] for column in inspect(engine).get_columns(OutboxItem.__tablename__)}
+    with engine.begin() as connection:
+        for column in OutboxItem.__table__.columns:
+            if column.name not in present and column.nullable:
+                kind = column.type.compile(dialect=engine.dialect)
+                connection.execute(text(f"ALTER TABLE {OutboxItem.__tablename__} ADD COLUMN {column.name} {kind}"))
+
+
 @dataclass(frozen=True)
 class Delivery:
     """The outcome of delivering one item."""
@@ -81,6 +95,7 @@ class Outbox:
             connect_args = {"check_same_thread": False} if self._database_url.startswith("sqlite") else {}
             self._engine = create_engine(self._database_url, future=True, connect_args=connect_args)
             Base.metadata.create_all(self._engine)
+            add_missing_columns(self._engine)
             self._sessions = sessionmaker(self._engine, future=True, expire_on_commit=False)
         return self._sessions
 
