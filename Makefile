@@ -20,7 +20,7 @@ bench:  ## run the benchmarks and rewrite docs/benchmarks.md
 	bash scripts/bench
 
 lock:  ## re-pin requirements.lock from the current virtual environment
-	.venv/bin/pip freeze --exclude-editable > requirements.lock
+	.venv/bin/pip freeze --all --exclude pip --exclude-editable > requirements.lock
 
 clean:  ## remove runtime data, results and the trained model
 	rm -rf var results test-output models/*.tar.gz models/.northwind.fingerprint

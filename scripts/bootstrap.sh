@@ -41,7 +41,7 @@ fi
 echo "==> Creating the virtual environment in $VENV with $PY ($("$PY" --version 2>&1))"
 [ -d "$VENV" ] && [ ! -x "$VENV/bin/python" ] && rm -rf "$VENV"
 [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade "pip<25" wheel
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade "pip<25"
 echo "==> Installing the pinned dependencies (requirements.lock); the first time takes a few minutes"
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -r "$LOCK"
 "$VENV/bin/python" -m pip check >/dev/null || { "$VENV/bin/python" -m pip check; exit 1; }
