@@ -63,6 +63,15 @@ def latest_user_event(tracker: Tracker) -> dict[str, Any]:
     return {}
 
 
+def changed_slots(tracker: Tracker, values: dict[str, Any]) -> List[EventType]:
+    """SlotSet events for the values that differ from the tracker's.
+
+    Rasa stores and re-reads every event of a session on each message, so a
+    slot that did not change (a calm level, no reasons) is not set again.
+    """
+    return [SlotSet(name, value) for name, value in values.items() if tracker.get_slot(name) != value]
+
+
 def is_external(message: dict[str, Any]) -> bool:
     """An intent triggered through Rasa's API (hand-back, end of handoff), not typed by the customer."""
     metadata = message.get("metadata") or {}
@@ -130,14 +139,17 @@ class ActionValidateSlotMappings(Action):
             "level": result.level,
             "during_handoff": bool(tracker.get_slot(names.SLOT_HANDOFF_ACTIVE)),
         })
-        events += [
-            SlotSet(names.SLOT_FRUSTRATION_SCORE, round(result.score, 4)),
-            SlotSet(names.SLOT_FRUSTRATION_LEVEL, result.level),
-            SlotSet(names.SLOT_FRUSTRATION_TREND, round(result.trend, 4)),
-            SlotSet(names.SLOT_FRUSTRATION_REASONS, list(result.reasons)),
-            SlotSet(names.SLOT_FRUSTRATION_TIMELINE, timeline[-TIMELINE_LIMIT:]),
-            SlotSet(names.SLOT_FRUSTRATION_STATE, state),
-        ]
+        events += changed_slots(
+            tracker,
+            {
+                names.SLOT_FRUSTRATION_SCORE: round(result.score, 4),
+                names.SLOT_FRUSTRATION_LEVEL: result.level,
+                names.SLOT_FRUSTRATION_TREND: round(result.trend, 4),
+                names.SLOT_FRUSTRATION_REASONS: list(result.reasons),
+                names.SLOT_FRUSTRATION_TIMELINE: timeline[-TIMELINE_LIMIT:],
+                names.SLOT_FRUSTRATION_STATE: state,
+            },
+        )
         if tracker.get_slot(names.SLOT_HANDOFF_ACTIVE):
             await self._relay(tracker, intent, text, result)
             return events

@@ -54,14 +54,21 @@ def rasa_calls(monkeypatch: pytest.MonkeyPatch) -> List[httpx.Request]:
 
 
 # -- scoring ----------------------------------------------------------------------------
+async def test_a_changed_level_is_set_and_an_unchanged_one_is_not() -> None:
+    angry = user("THIS IS USELESS, I'll cancel my account and go to a competitor!!", "complaint", message_id="m9")
+    slots = await score(make_tracker([bot("Anything else?"), angry], {"frustration_level": "calm"}))
+    assert slots["frustration_level"] in {"annoyed", "frustrated"}
+    assert slots["frustration_reasons"]
+
+
 async def test_a_calm_message_gives_calm_slots_and_a_timeline_entry() -> None:
     message = user("Hi, where is my order?", "order_status", message_id="m1")
     slots = await score(make_tracker([bot("Hi! What can I do for you?"), message]))
     assert slots["scored_message_id"] == "m1"
-    assert slots["frustration_level"] == "calm"
+    # The level is already "calm" and there are no reasons: unchanged slots are not set again.
+    assert "frustration_level" not in slots and "frustration_reasons" not in slots
     assert 0.0 <= slots["frustration_score"] < 0.4
-    assert isinstance(slots["frustration_trend"], float)
-    assert slots["frustration_reasons"] == []
+    assert isinstance(slots.get("frustration_trend", 0.0), float)  # 0.0 on a first turn: not set again
     assert slots["frustration_timeline"] == [
         {"turn": 1, "score": round(slots["frustration_score"], 3), "level": "calm", "during_handoff": False}
     ]
