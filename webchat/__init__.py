@@ -2,8 +2,6 @@
 
 ``python -m webchat`` serves ``/widget.js`` (one script tag puts the chat on any
 page), its stylesheet and the demo store page. The widget talks to Rasa's
-socket.io channel directly; this server never sees a conversation.
-
-``webchat.rasa_channel`` is different: it is loaded by the Rasa server (it fixes
-the socket.io channel's session rooms) and is the only module here importing Rasa.
+socket.io channel directly; this server never sees a conversation. The Rasa
+side of that channel (a fix to its session rooms) is ``channels/socketio.py``.
 """

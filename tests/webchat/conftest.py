@@ -5,7 +5,7 @@ Which stack the e2e tests here use:
   (ports from the environment as in scripts/env.sh, secrets from var/.env.local);
   nothing is started or stopped.
 - otherwise: the shared fresh stack of tests/conftest.py (its Rasa uses the
-  fixed socket.io channel named in credentials.yml, webchat/rasa_channel.py).
+  fixed socket.io channel named in credentials.yml, channels/socketio.py).
 """
 from __future__ import annotations
 

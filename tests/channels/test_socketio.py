@@ -1,11 +1,11 @@
-"""The fixed socket.io channel that Rasa loads (webchat/rasa_channel.py)."""
+"""The fixed socket.io channel that Rasa loads (channels/socketio.py)."""
 from __future__ import annotations
 
 from unittest.mock import AsyncMock
 
 import pytest
 
-from webchat.rasa_channel import MAX_SESSION_ID_LENGTH, SocketIOInput, session_id_from
+from channels.socketio import MAX_SESSION_ID_LENGTH, SocketIOInput, session_id_from
 
 
 async def _noop(_message: object) -> None:

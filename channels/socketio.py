@@ -11,7 +11,7 @@ This subclass keeps the channel's name (``socketio``), so responses with
 ``channel: socketio`` variants and ``output_channel=latest`` still find it, and
 only replaces the ``session_request`` handler. Use it in credentials.yml::
 
-    webchat.rasa_channel.SocketIOInput:
+    channels.socketio.SocketIOInput:
       user_message_evt: user_uttered
       bot_message_evt: bot_uttered
       session_persistence: true
