@@ -1,0 +1,91 @@
+"""The Telegram channel pushes an agent's reply from inside Rasa's event loop.
+
+A local server speaks the Telegram Bot API's sendMessage (the SaaS cannot run
+here); the output channel is the one Rasa would use for output_channel=latest.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Iterator, List
+
+import pytest
+from aiogram.bot.api import TelegramAPIServer
+
+from channels.telegram import HandoffTelegramInput, loop_is_running
+
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw8"
+
+
+class FakeTelegram(BaseHTTPRequestHandler):
+    """POST /bot<token>/sendMessage, answered as the Bot API does."""
+
+    received: List[dict] = []
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        length = int(self.headers.get("content-length") or 0)
+        body = self.rfile.read(length).decode()
+        fields = dict(pair.split("=", 1) for pair in body.split("&") if "=" in pair) if "json" not in (
+            self.headers.get("content-type") or "") else json.loads(body)
+        FakeTelegram.received.append({"path": self.path, **fields})
+        reply = {"ok": True, "result": {"message_id": 1, "date": 0, "chat": {"id": 42, "type": "private"}, "text": "x"}}
+        data = json.dumps(reply).encode()
+        self.send_response(200)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        return
+
+
+@pytest.fixture()
+def telegram_api() -> Iterator[str]:
+    FakeTelegram.received = []
+    server = HTTPServer(("127.0.0.1", 0), FakeTelegram)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def channel() -> HandoffTelegramInput:
+    return HandoffTelegramInput(access_token=TOKEN, verify="northwind_bot", webhook_url="https://example.invalid/hook")
+
+
+def test_outside_a_loop_nothing_is_running() -> None:
+    assert loop_is_running() is False
+
+
+async def test_an_agent_reply_is_sent_from_inside_the_running_loop(telegram_api: str) -> None:
+    output = channel().get_output_channel()  # Rasa 3.6's own class raises here (asyncio.run in a loop)
+    output.server = TelegramAPIServer.from_base(telegram_api)
+    try:
+        await output.send_text_message("42", "Hi Dana, I'm Sam from the team.")
+    finally:
+        await output.close()
+    assert len(FakeTelegram.received) == 1
+    sent = FakeTelegram.received[0]
+    assert sent["path"] == f"/bot{TOKEN}/sendMessage"
+    assert sent["chat_id"] == "42"
+    assert "Sam" in sent["text"].replace("+", " ").replace("%2C", ",")
+
+
+def test_the_channel_keeps_rasas_name() -> None:
+    assert HandoffTelegramInput.name() == "telegram"
+
+
+async def test_rasas_own_telegram_channel_cannot_push_from_the_loop() -> None:
+    """Why channels/telegram.py exists: Rasa 3.6 calls asyncio.run inside the running loop."""
+    import warnings
+
+    from rasa.core.channels.telegram import TelegramInput
+
+    rasa_channel = TelegramInput(access_token=TOKEN, verify="northwind_bot", webhook_url="https://example.invalid/hook")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # the never-awaited set_webhook coroutine
+        with pytest.raises(RuntimeError, match="running event loop"):
+            rasa_channel.get_output_channel()
