@@ -371,8 +371,6 @@ class ActionDeclinePending(Action):
         number = tracker.get_slot(names.SLOT_ORDER_NUMBER)
         if pending == names.PENDING_CANCEL:
             dispatcher.utter_message(response="utter_cancel_kept", order_number=number)
-        elif pending == names.PENDING_RETURN:
-            dispatcher.utter_message(response="utter_ok")
         else:
             dispatcher.utter_message(response="utter_ok")
         dispatcher.utter_message(response="utter_anything_else")

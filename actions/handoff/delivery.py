@@ -110,10 +110,7 @@ async def send(kind: str, handoff_key: str, payload: dict[str, Any]) -> dict[str
     settings = get_settings()
     item_id = await outbox().enqueue(kind, handoff_key, payload)
     for attempt in range(settings.inline_attempts):
-        try:
-            await outbox().deliver_pending(client(), _after_delivery)
-        except InboxError as error:  # pragma: no cover - deliver_pending records errors itself
-            logger.warning("inline delivery failed: %r", error)
+        await outbox().deliver_pending(client(), _after_delivery)  # records failures itself
         response = await outbox().response_of(item_id)
         if response is not None:
             return response

@@ -22,7 +22,7 @@ from typing import Any, Awaitable, Callable
 
 from sqlalchemy import Column, DateTime, Integer, String, Text, create_engine, inspect, select, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, declarative_base, sessionmaker
+from sqlalchemy.orm import declarative_base, sessionmaker
 
 from actions.handoff.inbox_client import InboxClient, InboxRejected, InboxUnavailable
 

@@ -208,7 +208,7 @@ def build_summary(
         "customer": {
             "name": slots.get(names.SLOT_CUSTOMER_NAME),
             "email": slots.get(names.SLOT_CUSTOMER_EMAIL),
-            "verified": bool(slots.get(names.SLOT_ORDER_VERIFIED)),
+            "verified": is_verified(slots),
         },
         "conversation": {
             "id": conversation.conversation_id,

@@ -66,7 +66,7 @@ async def test_an_agent_reply_is_sent_from_inside_the_running_loop(telegram_api:
     try:
         await output.send_text_message("42", "Hi Dana, I'm Sam from the team.")
     finally:
-        await output.close()
+        await output.session.close()  # aiogram 2 deprecates Bot.close()
     assert len(FakeTelegram.received) == 1
     sent = FakeTelegram.received[0]
     assert sent["path"] == f"/bot{TOKEN}/sendMessage"

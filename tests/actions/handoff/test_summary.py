@@ -6,7 +6,6 @@ import json
 from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, List
 
-import pytest
 
 from actions.handoff.summary import (
     ConversationInfo,
