@@ -9,6 +9,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -17,6 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.sql.expression import false as sa_false
 from sqlalchemy.types import TypeDecorator
 
 Base = declarative_base()
@@ -93,8 +95,18 @@ class Handoff(Base):
     customer_ended_at = Column(UTCDateTime, nullable=True)
     contact_preference = Column(String(32), nullable=True)
     contact_detail = Column(String(255), nullable=True)
+    # Frustration when the bot handed off, and the latest reading while a person talks
+    # (the detector keeps scoring every customer message during the handoff).
+    escalation_score = Column(Float, nullable=True)
+    latest_frustration_score = Column(Float, nullable=True)
+    latest_frustration_level = Column(String(16), nullable=True)
+    latest_frustration_trend = Column(Float, nullable=True)
+    # The agent's wrap-up note, saved when (or after) the conversation is resolved.
+    wrap_up_note = Column(Text, nullable=True)
+    wrap_up_saved_at = Column(UTCDateTime, nullable=True)
+    wrap_up_saved_by_id = Column(Integer, ForeignKey("agents.id"), nullable=True)
 
-    claimed_by = relationship(Agent, lazy="joined")
+    claimed_by = relationship(Agent, lazy="joined", foreign_keys=[claimed_by_id])
 
     __table_args__ = (
         Index("ix_handoffs_queue", "status", "priority_rank", "created_at"),
@@ -120,6 +132,14 @@ class Message(Base):
     agent_id = Column(Integer, ForeignKey("agents.id"), nullable=True)
     agent_name = Column(String(120), nullable=True)
     delivery_status = Column(String(16), nullable=True)
+    # The detector's reading of a customer message (null for agent/system lines).
+    frustration_score = Column(Float, nullable=True)
+    frustration_level = Column(String(16), nullable=True)
+    frustration_trend = Column(Float, nullable=True)
+    frustration_signals = Column(JSON, nullable=True)
+    frustration_reasons = Column(JSON, nullable=True)
+    # Insults or profanity: masked in the agent's view until revealed; ``text`` keeps the original.
+    abusive = Column(Boolean, nullable=False, default=False, server_default=sa_false())
 
     __table_args__ = (
         UniqueConstraint("handoff_id", "message_id", name="uq_messages_handoff_message_id"),
@@ -147,3 +167,55 @@ class Delivery(Base):
     delivered_at = Column(UTCDateTime, nullable=True)
 
     __table_args__ = (Index("ix_deliveries_pending", "status", "handoff_id", "id"),)
+
+
+class BotSession(Base):
+    """One customer conversation session the bot saw, handed off or not.
+
+    Reported by the action server so analytics can tell the share of conversations
+    the bot resolved alone (the inbox otherwise only sees the ones handed off).
+    """
+
+    __tablename__ = "bot_sessions"
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(255), nullable=False)
+    session_started_at = Column(UTCDateTime, nullable=False)
+    channel = Column(String(64), nullable=False, default="unknown")
+    last_seen_at = Column(UTCDateTime, nullable=False)
+    user_turns = Column(Integer, nullable=False, default=0)
+    handed_off = Column(Boolean, nullable=False, default=False)
+    max_frustration_score = Column(Float, nullable=True)
+    outcome = Column(String(32), nullable=True)
+
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "session_started_at", name="uq_bot_sessions_conversation_start"),
+        Index("ix_bot_sessions_started", "session_started_at"),
+    )
+
+
+class Forward(Base):
+    """Outbox of a handoff forwarded to a helpdesk the company already uses.
+
+    One row per (handoff, target, event); ``progress`` remembers what the target has
+    already accepted (e.g. Chatwoot's contact and conversation ids) so a retry resumes
+    where it stopped and never creates a duplicate.
+    """
+
+    __tablename__ = "forwards"
+    id = Column(Integer, primary_key=True)
+    handoff_id = Column(Integer, ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False)
+    target = Column(String(32), nullable=False)
+    event = Column(String(32), nullable=False)
+    payload = Column(JSON, nullable=False)
+    progress = Column(JSON, nullable=False, default=dict)
+    status = Column(String(16), nullable=False, default="pending")
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(UTCDateTime, nullable=True)
+    last_error = Column(Text, nullable=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    delivered_at = Column(UTCDateTime, nullable=True)
+
+    __table_args__ = (
+        UniqueConstraint("handoff_id", "target", "event", name="uq_forwards_handoff_target_event"),
+        Index("ix_forwards_pending", "status", "next_attempt_at", "id"),
+    )

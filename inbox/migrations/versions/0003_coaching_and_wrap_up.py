@@ -1,0 +1,45 @@
+"""Frustration on customer messages and handoffs (live coaching), abuse masking, wrap-up notes.
+
+Revision ID: 0003
+Revises: 0002
+"""
+from typing import Sequence, Union
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0003"
+down_revision: Union[str, None] = "0002"
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("messages", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("frustration_score", sa.Float(), nullable=True))
+        batch_op.add_column(sa.Column("frustration_level", sa.String(length=16), nullable=True))
+        batch_op.add_column(sa.Column("frustration_trend", sa.Float(), nullable=True))
+        batch_op.add_column(sa.Column("frustration_signals", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("frustration_reasons", sa.JSON(), nullable=True))
+        batch_op.add_column(sa.Column("abusive", sa.Boolean(), nullable=False, server_default=sa.false()))
+    with op.batch_alter_table("handoffs", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("escalation_score", sa.Float(), nullable=True))
+        batch_op.add_column(sa.Column("latest_frustration_score", sa.Float(), nullable=True))
+        batch_op.add_column(sa.Column("latest_frustration_level", sa.String(length=16), nullable=True))
+        batch_op.add_column(sa.Column("latest_frustration_trend", sa.Float(), nullable=True))
+        batch_op.add_column(sa.Column("wrap_up_note", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("wrap_up_saved_at", sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column("wrap_up_saved_by_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key("fk_handoffs_wrap_up_saved_by", "agents", ["wrap_up_saved_by_id"], ["id"])
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("handoffs", schema=None) as batch_op:
+        batch_op.drop_constraint("fk_handoffs_wrap_up_saved_by", type_="foreignkey")
+        for name in ("wrap_up_saved_by_id", "wrap_up_saved_at", "wrap_up_note", "latest_frustration_trend",
+                     "latest_frustration_level", "latest_frustration_score", "escalation_score"):
+            batch_op.drop_column(name)
+    with op.batch_alter_table("messages", schema=None) as batch_op:
+        for name in ("abusive", "frustration_reasons", "frustration_signals", "frustration_trend",
+                     "frustration_level", "frustration_score"):
+            batch_op.drop_column(name)
