@@ -12,6 +12,7 @@ if [ -f "$MODEL" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$fingerprint" ]; then
 fi
 echo "==> Training the model (data, domain or config changed)"
 start=$(date +%s)
+mkdir -p "${VAR:-var}"
 "$ROOT/.venv/bin/rasa" train --fixed-model-name northwind --out models --quiet >"${VAR:-var}/train.log" 2>&1 \
   || { tail -n 40 "${VAR:-var}/train.log" >&2; exit 1; }
 echo "$fingerprint" > "$STAMP"
