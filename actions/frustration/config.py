@@ -44,6 +44,7 @@ LEXICON_CATEGORIES: Tuple[str, ...] = (
     "correction",
     "negation",
     "bot_failure",
+    "closing_question",
     "churn",
     "time_pressure",
     "request_human",

@@ -32,6 +32,16 @@ CARRY_LIMITS = (-3.0, 12.0)
 AT_ONCE: Tuple[Tuple[str, Trigger], ...] = (("request_human", "request"), ("abuse", "abuse"), ("churn", "churn"))
 
 
+PLAIN_ANSWER_MAX_WORDS = 6  # "no", "nope, that's it", "no thanks, all good"
+PLAIN_ANSWER_MIN_COMPOUND = -0.5  # VADER rates a bare "no" about -0.3; stronger words still count
+_LOADED_SIGNALS = ("abuse", "profanity", "bot_complaint", "churn", "time_pressure", "request_human")
+
+
+def _plain_answer(analysis: TextAnalysis, hits: Dict[str, SignalHit]) -> bool:
+    """A short reply with nothing but a yes/no in it (no complaint, threat or hurry)."""
+    return analysis.words <= PLAIN_ANSWER_MAX_WORDS and not any(hits[name].value for name in _LOADED_SIGNALS)
+
+
 def _sigmoid(z: float) -> float:
     z = max(-30.0, min(30.0, z))
     return 1.0 / (1.0 + math.exp(-z))
@@ -82,6 +92,11 @@ class Detector:
         if state["turns"] + 1 < config.disagreement_from_turn:
             # Nothing from the bot to reject yet: "my parcel hasn't arrived" describes the problem.
             hits["correction"] = hits["negation"] = SILENT
+        if bot is not None and bot.count("closing_question") and _plain_answer(analysis, hits):
+            # "No" to "anything else I can help with?" answers the question; it rejects nothing.
+            hits["correction"] = hits["negation"] = SILENT
+            if analysis.compound > PLAIN_ANSWER_MIN_COMPOUND:
+                hits["negative_sentiment"] = SILENT
         if isinstance(turn.intent, str) and turn.intent in config.request_intents and hits["request_human"].value == 0:
             hits["request_human"] = SignalHit(1.0, f"asked for a person (intent '{turn.intent}')")
         hits.update(style_signals(analysis, config.angry_emoji))

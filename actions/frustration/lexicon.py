@@ -22,7 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
 _NLP_LOCK = threading.Lock()
 _NLP: "Language | None" = None
 NLP_LOAD_COUNT = 0  # how many times the pipeline was built in this process (tests check it is 1)
-BOT_CATEGORIES = frozenset({"bot_failure"})  # word lists matched in the bot's messages, not the customer's
+BOT_CATEGORIES = frozenset({"bot_failure", "closing_question"})  # word lists matched in the bot's messages, not the customer's
 
 
 def get_nlp() -> "Language":
@@ -73,7 +73,7 @@ class Lexicon:
         for category in LEXICON_CATEGORIES:
             phrases = sorted({p.strip() for p in config.phrases(category) if p.strip()})
             if phrases:
-                # Bot-failure phrases are looked for in the bot's messages only.
+                # Bot-side phrases (failures, closing questions) are looked for in the bot's messages only.
                 matcher = self._bot_phrase if category in BOT_CATEGORIES else self._phrase
                 matcher.add(category, [self.nlp.make_doc(p) for p in phrases])
                 self._labels[self.nlp.vocab.strings[category]] = category

@@ -182,3 +182,28 @@ def test_a_problem_described_in_the_first_message_is_not_disagreement(detector, 
     from_start = make_detector({"disagreement_from_turn": 1})
     counted, _ = from_start.score_turn(TurnInput(text="My parcel hasn't arrived, it's not here yet"), None)
     assert counted.signals.get("negation", 0) > 0
+
+
+ANYTHING_ELSE = "Your order 10482 is in transit and arrives tomorrow. Is there anything else I can help you with?"
+
+
+@pytest.mark.parametrize("answer", ["no", "Nope, that is it", "no thanks, all good"])
+def test_no_to_anything_else_is_an_answer_not_disagreement(detector, answer):
+    _, state = detector.score_turn(TurnInput(text="Where is my order 10482?"), None)
+    result, _ = detector.score_turn(TurnInput(text=answer, previous_bot_text=ANYTHING_ELSE), state)
+    assert result.level == "calm"
+    assert not {"negation", "correction", "negative_sentiment"} & set(result.signals)
+
+
+@pytest.mark.parametrize(
+    "answer, bot_text",
+    [
+        ("no, that's not what I asked", ANYTHING_ELSE),  # a complaint in the answer still counts
+        ("no", "Your order 10482 is in transit."),  # no closing question: "no" rejects the answer
+        ("No, I don't want this one", "Would you like the blue one instead?"),  # declining an offer
+    ],
+)
+def test_no_still_counts_when_it_rejects_something(detector, answer, bot_text):
+    _, state = detector.score_turn(TurnInput(text="Where is my order 10482?"), None)
+    result, _ = detector.score_turn(TurnInput(text=answer, previous_bot_text=bot_text), state)
+    assert result.signals.get("negation", 0) > 0
