@@ -186,7 +186,6 @@ class Detector:
             st["bot_prints"] = (st["bot_prints"] + [bot_print])[-BOT_PRINTS_KEPT:]
         if isinstance(turn.intent, str) and turn.intent:
             st["intents"] = (st["intents"] + [turn.intent])[-3:]
-        st["timeline"] = (st["timeline"] + [result.timeline_entry()])[-config.timeline_max :]
         if escalate and st["escalated_turn"] is None:
             st["escalated_turn"] = user_turn
         return result, st
@@ -194,7 +193,7 @@ class Detector:
     def reset_state(self, state: Optional[Dict[str, Any]], reason: str = "handback") -> Dict[str, Any]:
         """Start afresh after a person handed the conversation back to the bot.
 
-        Keeps the timeline (for the record), the turn count and the form-failure total
+        Keeps the turn count and the form-failure total
         (it is conversation-wide, so keeping it stops old failures counting as new);
         clears the scores, the carried evidence, the trend, the other counters and the
         remembered requests.
@@ -202,7 +201,6 @@ class Detector:
         st = coerce_state(state)
         fresh = coerce_state(None)
         fresh["turns"] = st["turns"]
-        fresh["timeline"] = st["timeline"]
         fresh["counters"]["form_failures"] = st["counters"]["form_failures"]
         fresh["handbacks"] = st["handbacks"] + (1 if reason == "handback" else 0)
         return fresh

@@ -1,8 +1,10 @@
 """The per-conversation state the detector keeps between turns (stored in a Rasa slot).
 
 It must stay small and JSON-serialisable: the last few scores, hashed
-fingerprints of recent requests (no customer text), counters and a bounded
-timeline. `coerce_state` accepts whatever a slot hands back (None, an old
+fingerprints of recent requests (no customer text) and counters. The per-turn
+timeline lives in its own slot (`frustration_timeline`), not here: the state is
+written to the tracker on every turn, so a copy of the timeline in it made every
+turn's event grow with the conversation. `coerce_state` accepts whatever a slot hands back (None, an old
 version, a hand-edited dict) and returns a complete, fresh copy, so the
 detector never mutates its caller's object.
 """
@@ -30,7 +32,6 @@ def new_state() -> Dict[str, Any]:
         "intents": [],
         "bot_prints": [],
         "counters": {name: 0 for name in COUNTERS},
-        "timeline": [],
         "escalated_turn": None,
         "handbacks": 0,
     }
@@ -80,9 +81,6 @@ def coerce_state(state: Any) -> Dict[str, Any]:
                 fresh["counters"][name] = max(0, int(counters.get(name, 0)))
             except (TypeError, ValueError):
                 pass
-    timeline = state.get("timeline")
-    if isinstance(timeline, list):
-        fresh["timeline"] = [dict(t) for t in timeline if isinstance(t, dict)]
     escalated = state.get("escalated_turn")
     fresh["escalated_turn"] = escalated if isinstance(escalated, int) else None
     return fresh
