@@ -17,11 +17,13 @@ from inbox import migrate
 from inbox.api import agent as agent_api
 from inbox.api import bot as bot_api
 from inbox.api import events as events_api
+from inbox.api import forwards as forwards_api
 from inbox import pages
 from inbox.broker import Broker
 from inbox.db import make_engine, make_session_factory
 from inbox.delivery import Deliverer
 from inbox.errors import InboxError
+from inbox.forwarding.worker import Forwarder
 from inbox.hours import BusinessHours
 from inbox.queue_cache import QueueCache
 from inbox.redis_broker import RedisBroker
@@ -70,6 +72,9 @@ def create_app(settings: Settings, *, migrate_on_start: bool = True,
                                   settings.delivery_max_attempts)
         loop_task = asyncio.create_task(svc.deliverer.run())
         svc.deliverer.wake()
+        svc.forwarder = Forwarder.build(svc.factory, settings.forwarding)
+        if svc.forwarder is not None:
+            svc.forwarder.start()
         try:
             yield
         finally:
@@ -78,6 +83,8 @@ def create_app(settings: Settings, *, migrate_on_start: bool = True,
             with contextlib.suppress(asyncio.CancelledError):
                 await loop_task
             await svc.rasa.aclose()
+            if svc.forwarder is not None:
+                await svc.forwarder.aclose()
             engine.dispose()
 
     app = FastAPI(title="Agent inbox", version="1.0.0", description=API_DESCRIPTION,
@@ -103,6 +110,7 @@ def create_app(settings: Settings, *, migrate_on_start: bool = True,
     app.include_router(bot_api.router)
     app.include_router(agent_api.router)
     app.include_router(events_api.router)
+    app.include_router(forwards_api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
 

@@ -10,6 +10,7 @@ from starlette.requests import Request
 
 from inbox.broker import Broker
 from inbox.delivery import Deliverer
+from inbox.forwarding.worker import Forwarder
 from inbox.hours import BusinessHours
 from inbox.queue_cache import QueueCache
 from inbox.rasa_client import RasaClient
@@ -29,6 +30,7 @@ class Services:
     queue_cache: QueueCache
     rasa: Optional[RasaClient] = None
     deliverer: Optional[Deliverer] = None
+    forwarder: Optional[Forwarder] = None  # None when no helpdesk is configured
 
 
 def services(request: Request) -> Services:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, Optional
 
+from inbox.forwarding.settings import ForwardSettings
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_DIR / 'var' / 'inbox.db'}"
 DEFAULT_BUSINESS_HOURS = "Mon-Fri 08:00-18:00, Sat 09:00-13:00"
@@ -49,6 +51,7 @@ class Settings:
     rasa_timeout_seconds: float = 5.0
     host: str = "127.0.0.1"
     port: int = 5080
+    forwarding: ForwardSettings = field(default_factory=ForwardSettings)  # docs/forwarding.md
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -66,6 +69,10 @@ class Settings:
                 f"{' and '.join(missing)} must be set (see docs/inbox.md); "
                 "scripts/run generates them into var/.env.local"
             )
+        try:
+            forwarding = ForwardSettings.from_env(env)
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from exc
         try:
             return cls(
                 handoff_secret=env["HANDOFF_SECRET"],
@@ -86,6 +93,7 @@ class Settings:
                 redis_channel=env.get("INBOX_REDIS_CHANNEL") or "inbox:events",
                 host=env.get("INBOX_HOST") or "127.0.0.1",
                 port=int(env.get("INBOX_PORT") or 5080),
+                forwarding=forwarding,
             )
         except ValueError as exc:
             raise SettingsError(f"malformed inbox setting: {exc}") from exc

@@ -162,10 +162,17 @@ async def hand_back(handoff_key: str, body: schemas.HandbackIn, svc: Services = 
 async def resolve(handoff_key: str, body: schemas.ResolveIn, svc: Services = Depends(services),
                   agent: Agent = Depends(require_agent_csrf)) -> schemas.ConversationOut:
     """Close with a short note (the bot is resumed unless the customer already left)."""
-    handoff, fresh, _ = await _act(
-        svc, handoff_key, agent, lambda h, me, session: crud.resolve(h, me, body.note, session=session))
+
+    def action(h: Handoff, me: Agent, session: Session) -> None:
+        crud.resolve(h, me, body.note, session=session)
+        if svc.forwarder is not None:
+            svc.forwarder.enqueue_resolved(h, me.display_name, session=session)
+
+    handoff, fresh, _ = await _act(svc, handoff_key, agent, action)
     _publish_messages(svc, handoff.key, fresh)
     _publish_status(svc, handoff, "closed")
+    if svc.forwarder is not None:
+        svc.forwarder.wake()
     await _deliver(svc, handoff)
     return await read_conversation(handoff_key, svc, agent)
 

@@ -28,6 +28,8 @@ async def create_handoff(
     def unit(*, session: Session) -> tuple:
         handoff, created = crud.create_handoff(body, session=session)
         session.flush()
+        if created and svc.forwarder is not None:
+            svc.forwarder.enqueue_created(handoff, session=session)  # same transaction as the handoff
         position = crud.queue_position(handoff, session=session)
         figures = crud.figures(session=session, hours=svc.hours,
                                avg_handle_seconds=svc.settings.avg_handle_seconds, position=position)
@@ -36,6 +38,8 @@ async def create_handoff(
     key, state, created, position, figures = await run_in_session(svc.factory, unit)
     if created:
         svc.broker.publish(QUEUE_TOPIC, "queue", {"reason": "created", "handoff_key": key})
+        if svc.forwarder is not None:
+            svc.forwarder.wake()
     else:
         response.status_code = status.HTTP_200_OK
     return schemas.HandoffCreated(

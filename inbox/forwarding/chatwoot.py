@@ -1,0 +1,221 @@
+"""Chatwoot (application API): the handoff becomes a conversation agents can open.
+
+Steps for ``handoff.created``, each remembered in the row's ``progress`` once
+Chatwoot accepted it, so a retry resumes at the step that failed:
+
+1. contact: reuse the one with our ``identifier`` (or the customer's email), else
+   ``POST /api/v1/accounts/{account}/contacts`` (its answer is
+   ``{"payload": {"contact": {...}, "contact_inbox": {"source_id": ...}}}``);
+2. conversation: ``POST …/conversations`` (``source_id``, ``inbox_id``,
+   ``contact_id``, ``status: pending``) tagged with the handoff key;
+3. note: ``POST …/conversations/{id}/messages`` with ``private: true`` (the summary);
+4. open: ``POST …/conversations/{id}/toggle_status`` with ``status: open``.
+
+A step whose answer was lost (timeout after Chatwoot acted) is looked up before it is
+repeated, so agents never see the same customer, conversation or note twice.
+``handoff.resolved`` adds the agent's note and resolves the conversation.
+Every call carries the ``api_access_token`` header (developers.chatwoot.com).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Tuple
+
+import httpx
+
+from inbox.forwarding import events
+from inbox.forwarding.base import Job, PermanentError, SaveProgress, Target, request
+
+EMAIL = re.compile(r"^[^@\s*]+@[^@\s*]+\.[^@\s*]+$")  # masked emails (d***@…) are not sent
+NOTE_LIMIT = 20000
+
+
+def identifier(data: Dict[str, Any]) -> str:
+    """Chatwoot's contact ``identifier``: the bot's conversation (one per customer and channel)."""
+    return f"rasa:{data.get('conversation_id')}"
+
+
+def _lines(items: Any) -> List[str]:
+    out = []
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict):
+            out.append(f"- {item.get('what', '')}: {item.get('outcome', '')}")
+        else:
+            out.append(f"- {item}")
+    return out
+
+
+def created_note(data: Dict[str, Any]) -> str:
+    """The private note agents read first: the bot's summary in a few lines."""
+    summary = data.get("summary") if isinstance(data.get("summary"), dict) else {}
+    facts = summary.get("facts") if isinstance(summary.get("facts"), dict) else {}
+    parts = [
+        f"**Handed over by the assistant**: {data.get('priority', 'normal')} priority, "
+        f"customer {data.get('frustration_level', 'calm')}.",
+    ]
+    if data.get("reason"):
+        parts.append(f"**Why:** {data['reason']}")
+    if summary.get("goal"):
+        parts.append(f"**Goal:** {summary['goal']}")
+    if data.get("brief"):
+        parts.append(f"**Brief:** {data['brief']}")
+    if facts.get("order_number"):
+        status = f" ({facts['order_status']})" if facts.get("order_status") else ""
+        parts.append(f"**Order:** {facts['order_number']}{status}")
+    tried = _lines(summary.get("bot_attempts"))
+    if tried:
+        parts.append("**What the bot tried:**\n" + "\n".join(tried))
+    if summary.get("suggested_opening"):
+        parts.append(f"**Suggested opening:** {summary['suggested_opening']}")
+    parts.append(f"Open in the agent inbox: {data.get('inbox_url')}")
+    text = "\n\n".join(parts)
+    return text if len(text) <= NOTE_LIMIT else text[: NOTE_LIMIT - 1] + "…"
+
+
+def resolved_note(data: Dict[str, Any]) -> str:
+    who = data.get("resolved_by") or "An agent"
+    note = f": {data['resolution']}" if data.get("resolution") else "."
+    return f"**Resolved in the agent inbox** by {who}{note}"
+
+
+class ChatwootTarget(Target):
+    """One Chatwoot account and API inbox, reached with a user or agent-bot token."""
+
+    name = "chatwoot"
+
+    def __init__(self, base_url: str, account_id: int, inbox_id: int, api_token: str) -> None:
+        self.api = f"{base_url.rstrip('/')}/api/v1/accounts/{account_id}"
+        self.inbox_id = inbox_id
+        self.headers = {"api_access_token": api_token}
+
+    async def _call(self, client: httpx.AsyncClient, method: str, path: str, what: str, **kwargs: Any) -> Any:
+        response = await request(client, method, self.api + path, f"chatwoot {what}",
+                                 headers=self.headers, **kwargs)
+        if not response.content.strip():
+            return {}
+        try:
+            return response.json()
+        except ValueError:
+            raise PermanentError(f"chatwoot {what}: answer is not JSON") from None
+
+    # ------------------------------------------------------------ contact
+
+    def _source_id(self, contact: Dict[str, Any]) -> Optional[str]:
+        for link in contact.get("contact_inboxes") or []:
+            inbox = link.get("inbox") if isinstance(link, dict) else None
+            if isinstance(inbox, dict) and inbox.get("id") == self.inbox_id and link.get("source_id"):
+                return str(link["source_id"])
+        return None
+
+    async def _search(self, client: httpx.AsyncClient, query: str, field: str) -> Optional[Dict[str, Any]]:
+        found = await self._call(client, "GET", "/contacts/search", "contact search", params={"q": query})
+        for contact in found.get("payload") or [] if isinstance(found, dict) else []:
+            if str(contact.get(field) or "").lower() == query.lower():
+                return contact
+        return None
+
+    async def _contact(self, client: httpx.AsyncClient, data: Dict[str, Any]) -> Tuple[int, str]:
+        """(contact id, source id in our inbox): reused when it exists, created otherwise."""
+        ident = identifier(data)
+        summary = data.get("summary") if isinstance(data.get("summary"), dict) else {}
+        customer = summary.get("customer") if isinstance(summary.get("customer"), dict) else {}
+        email = str(customer.get("email") or "")
+        email = email if EMAIL.match(email) else ""
+        contact = await self._search(client, ident, "identifier")
+        if contact is None and email:
+            contact = await self._search(client, email, "email")
+        if contact is None:
+            body: Dict[str, Any] = {"inbox_id": self.inbox_id, "identifier": ident,
+                                    "name": str(customer.get("name") or f"Customer {data.get('conversation_id')}")}
+            if email:
+                body["email"] = email
+            made = (await self._call(client, "POST", "/contacts", "create contact", json=body)).get("payload") or {}
+            contact = made.get("contact") or {}
+            source_id = (made.get("contact_inbox") or {}).get("source_id")
+        else:
+            source_id = self._source_id(contact)
+        if not contact.get("id"):
+            raise PermanentError("chatwoot create contact: no contact id in the answer")
+        if not source_id:
+            link = await self._call(client, "POST", f"/contacts/{contact['id']}/contact_inboxes",
+                                    "link contact to inbox", json={"inbox_id": self.inbox_id})
+            source_id = link.get("source_id")
+        if not source_id:
+            raise PermanentError("chatwoot: no source_id for the contact in the inbox")
+        return int(contact["id"]), str(source_id)
+
+    # ------------------------------------------------------------ conversation and notes
+
+    async def _find_conversation(self, client: httpx.AsyncClient, contact_id: int, key: str) -> Optional[int]:
+        found = await self._call(client, "GET", f"/contacts/{contact_id}/conversations", "list conversations")
+        for conversation in found.get("payload") or [] if isinstance(found, dict) else []:
+            attributes = conversation.get("additional_attributes") or {}
+            if attributes.get("northwind_handoff_key") == key:
+                return int(conversation["id"])
+        return None
+
+    async def _note_exists(self, client: httpx.AsyncClient, conversation_id: int, content: str) -> bool:
+        found = await self._call(client, "GET", f"/conversations/{conversation_id}/messages", "list messages")
+        return any(m.get("private") and m.get("content") == content
+                   for m in (found.get("payload") or [] if isinstance(found, dict) else []))
+
+    async def _note_once(self, client: httpx.AsyncClient, progress: Dict[str, Any], flag: str,
+                         conversation_id: int, content: str, save: SaveProgress) -> None:
+        if progress.get(flag):
+            return
+        if not (progress.get("attempting") == flag and await self._note_exists(client, conversation_id, content)):
+            progress["attempting"] = flag
+            await save(progress)
+            await self._call(client, "POST", f"/conversations/{conversation_id}/messages", "add note",
+                             json={"content": content, "message_type": "outgoing", "private": True,
+                                   "content_type": "text"})
+        progress[flag] = True
+        progress.pop("attempting", None)
+        await save(progress)
+
+    async def _created(self, job: Job, client: httpx.AsyncClient, save: SaveProgress) -> None:
+        data = job.payload["data"]
+        progress = dict(job.progress)
+        if not (progress.get("contact_id") and progress.get("source_id")):
+            progress["contact_id"], progress["source_id"] = await self._contact(client, data)
+            await save(progress)
+        if not progress.get("conversation_id"):
+            conversation_id = None
+            if progress.get("attempting") == "conversation":
+                conversation_id = await self._find_conversation(client, progress["contact_id"], data["handoff_key"])
+            if conversation_id is None:
+                progress["attempting"] = "conversation"
+                await save(progress)
+                made = await self._call(client, "POST", "/conversations", "create conversation", json={
+                    "source_id": progress["source_id"], "inbox_id": self.inbox_id,
+                    "contact_id": progress["contact_id"], "status": "pending",
+                    "additional_attributes": {"northwind_handoff_key": data["handoff_key"],
+                                              "northwind_inbox_url": data.get("inbox_url")},
+                })
+                if not made.get("id"):
+                    raise PermanentError("chatwoot create conversation: no id in the answer")
+                conversation_id = int(made["id"])
+            progress["conversation_id"] = conversation_id
+            progress.pop("attempting", None)
+            await save(progress)
+        await self._note_once(client, progress, "note", progress["conversation_id"], created_note(data), save)
+        if not progress.get("opened"):
+            await self._call(client, "POST", f"/conversations/{progress['conversation_id']}/toggle_status",
+                             "open conversation", json={"status": "open"})
+            progress["opened"] = True
+            await save(progress)
+
+    async def _resolved(self, job: Job, client: httpx.AsyncClient, save: SaveProgress) -> None:
+        conversation_id = (job.earlier.get(events.CREATED) or {}).get("conversation_id")
+        if not conversation_id:
+            raise PermanentError("chatwoot: the handoff never reached Chatwoot; nothing to resolve")
+        progress = dict(job.progress)
+        await self._note_once(client, progress, "note", conversation_id, resolved_note(job.payload["data"]), save)
+        await self._call(client, "POST", f"/conversations/{conversation_id}/toggle_status",
+                         "resolve conversation", json={"status": "resolved"})
+
+    async def send(self, job: Job, client: httpx.AsyncClient, save_progress: SaveProgress) -> None:
+        if job.event == events.CREATED:
+            await self._created(job, client, save_progress)
+        else:
+            await self._resolved(job, client, save_progress)

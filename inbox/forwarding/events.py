@@ -1,0 +1,56 @@
+"""The events forwarded, built once when they are queued and stored on the row.
+
+Every target renders the same stored event, so a retry sends exactly what the first
+attempt sent and the event ``id`` stays stable for receivers that deduplicate on it.
+The summary is the bot's, already redacted (docs/architecture.md).
+"""
+from __future__ import annotations
+
+import uuid
+from typing import Any, Dict, Optional
+from urllib.parse import quote
+
+from inbox.models import Handoff, utcnow
+from inbox.schemas import iso_utc
+
+CREATED = "handoff.created"
+RESOLVED = "handoff.resolved"
+EVENTS = (CREATED, RESOLVED)
+
+
+def conversation_url(public_url: str, handoff_key: str) -> str:
+    """Where an agent opens the conversation in the inbox."""
+    return f"{public_url.rstrip('/')}/conversations/{quote(handoff_key, safe='')}"
+
+
+def _envelope(event: str, data: Dict[str, Any]) -> Dict[str, Any]:
+    return {"id": f"evt_{uuid.uuid4().hex}", "type": event, "created_at": iso_utc(utcnow()), "data": data}
+
+
+def created(handoff: Handoff, public_url: str) -> Dict[str, Any]:
+    """``handoff.created``: everything an agent elsewhere needs to pick the chat up."""
+    return _envelope(CREATED, {
+        "handoff_key": handoff.key,
+        "conversation_id": handoff.conversation_id,
+        "channel": handoff.channel,
+        "priority": handoff.priority,
+        "reason": handoff.reason,
+        "frustration_level": handoff.frustration_level,
+        "brief": handoff.brief,
+        "summary": handoff.summary or {},
+        "inbox_url": conversation_url(public_url, handoff.key),
+    })
+
+
+def resolved(handoff: Handoff, public_url: str, resolved_by: Optional[str] = None) -> Dict[str, Any]:
+    """``handoff.resolved``: the agent closed the conversation with a note."""
+    return _envelope(RESOLVED, {
+        "handoff_key": handoff.key,
+        "conversation_id": handoff.conversation_id,
+        "channel": handoff.channel,
+        "status": handoff.status,
+        "resolution": handoff.resolution or "",
+        "resolved_by": resolved_by or "",
+        "closed_at": iso_utc(handoff.closed_at) if handoff.closed_at else None,
+        "inbox_url": conversation_url(public_url, handoff.key),
+    })

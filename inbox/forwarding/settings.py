@@ -1,0 +1,113 @@
+"""Forwarding settings, read once from the environment with the rest of the inbox.
+
+Nothing set means nothing forwarded: no rows, no loop, no HTTP client. A target that
+is half configured (a webhook URL without its secret, Chatwoot without its token)
+stops start-up instead of silently dropping handoffs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Optional, Tuple
+
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:5080"
+MIN_SECRET_LENGTH = 16
+
+
+class ForwardSettingsError(ValueError):
+    """A forwarding target is half configured; ``Settings.from_env`` reports it."""
+
+
+def _url(name: str, value: str) -> str:
+    value = value.strip().rstrip("/")
+    if value and not value.startswith(("https://", "http://")):
+        raise ForwardSettingsError(f"{name} must be an http(s) URL")
+    return value
+
+
+def _int(name: str, value: Optional[str], default: int) -> int:
+    try:
+        return int(value) if value else default
+    except ValueError:
+        raise ForwardSettingsError(f"{name} must be a whole number, not {value!r}") from None
+
+
+def _float(name: str, value: Optional[str], default: float) -> float:
+    try:
+        return float(value) if value else default
+    except ValueError:
+        raise ForwardSettingsError(f"{name} must be a number, not {value!r}") from None
+
+
+@dataclass(frozen=True)
+class ForwardSettings:
+    """Targets and retry policy; see docs/forwarding.md for each variable."""
+
+    public_url: str = DEFAULT_PUBLIC_URL
+    slack_webhook_url: str = ""
+    webhook_url: str = ""
+    webhook_secret: str = ""
+    chatwoot_url: str = ""
+    chatwoot_account_id: int = 0
+    chatwoot_inbox_id: int = 0
+    chatwoot_api_token: str = ""
+    max_attempts: int = 12
+    backoff_seconds: float = 5.0
+    max_backoff_seconds: float = 900.0
+    timeout_seconds: float = 10.0
+    poll_seconds: float = 5.0
+
+    @property
+    def targets(self) -> Tuple[str, ...]:
+        """Names of the configured targets, in the order their rows are queued."""
+        names = []
+        if self.slack_webhook_url:
+            names.append("slack")
+        if self.webhook_url:
+            names.append("webhook")
+        if self.chatwoot_url:
+            names.append("chatwoot")
+        return tuple(names)
+
+    def __post_init__(self) -> None:
+        if self.webhook_url and len(self.webhook_secret) < MIN_SECRET_LENGTH:
+            raise ForwardSettingsError(
+                "INBOX_FORWARD_WEBHOOK_SECRET must be set (at least "
+                f"{MIN_SECRET_LENGTH} characters) when INBOX_FORWARD_WEBHOOK_URL is: "
+                "receivers verify every delivery with it"
+            )
+        if self.chatwoot_url:
+            missing = [name for name, value in (
+                ("INBOX_FORWARD_CHATWOOT_ACCOUNT_ID", self.chatwoot_account_id),
+                ("INBOX_FORWARD_CHATWOOT_INBOX_ID", self.chatwoot_inbox_id),
+                ("INBOX_FORWARD_CHATWOOT_API_TOKEN", self.chatwoot_api_token),
+            ) if not value]
+            if missing:
+                raise ForwardSettingsError(
+                    f"{', '.join(missing)} must be set when INBOX_FORWARD_CHATWOOT_URL is")
+        if self.max_attempts < 1 or self.backoff_seconds < 0 or self.timeout_seconds <= 0:
+            raise ForwardSettingsError(
+                "INBOX_FORWARD_MAX_ATTEMPTS must be >= 1, the backoff >= 0 and the timeout > 0")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> "ForwardSettings":
+        """Read the ``INBOX_FORWARD_*`` variables and ``INBOX_PUBLIC_URL``.
+
+        Raises:
+            ForwardSettingsError: a target is half configured or a number is malformed.
+        """
+        return cls(
+            public_url=_url("INBOX_PUBLIC_URL", env.get("INBOX_PUBLIC_URL") or DEFAULT_PUBLIC_URL),
+            slack_webhook_url=_url("INBOX_FORWARD_SLACK_WEBHOOK_URL", env.get("INBOX_FORWARD_SLACK_WEBHOOK_URL", "")),
+            webhook_url=_url("INBOX_FORWARD_WEBHOOK_URL", env.get("INBOX_FORWARD_WEBHOOK_URL", "")),
+            webhook_secret=env.get("INBOX_FORWARD_WEBHOOK_SECRET", ""),
+            chatwoot_url=_url("INBOX_FORWARD_CHATWOOT_URL", env.get("INBOX_FORWARD_CHATWOOT_URL", "")),
+            chatwoot_account_id=_int("INBOX_FORWARD_CHATWOOT_ACCOUNT_ID",
+                                     env.get("INBOX_FORWARD_CHATWOOT_ACCOUNT_ID"), 0),
+            chatwoot_inbox_id=_int("INBOX_FORWARD_CHATWOOT_INBOX_ID", env.get("INBOX_FORWARD_CHATWOOT_INBOX_ID"), 0),
+            chatwoot_api_token=env.get("INBOX_FORWARD_CHATWOOT_API_TOKEN", ""),
+            max_attempts=_int("INBOX_FORWARD_MAX_ATTEMPTS", env.get("INBOX_FORWARD_MAX_ATTEMPTS"), 12),
+            backoff_seconds=_float("INBOX_FORWARD_BACKOFF_SECONDS", env.get("INBOX_FORWARD_BACKOFF_SECONDS"), 5.0),
+            max_backoff_seconds=_float("INBOX_FORWARD_MAX_BACKOFF_SECONDS",
+                                       env.get("INBOX_FORWARD_MAX_BACKOFF_SECONDS"), 900.0),
+            timeout_seconds=_float("INBOX_FORWARD_TIMEOUT_SECONDS", env.get("INBOX_FORWARD_TIMEOUT_SECONDS"), 10.0),
+        )

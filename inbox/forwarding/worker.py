@@ -1,0 +1,157 @@
+"""The background loop that forwards queued events, started from the app lifespan.
+
+``wake()`` after a handoff is committed sends it at once; otherwise the loop looks
+every ``poll_seconds`` (and exactly when a deferred retry is due). A row is marked
+``delivered`` only after the target's 2xx, so a crash or an error mid-way means
+another attempt, never a lost event; the targets make that attempt harmless.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from datetime import timedelta
+from typing import Callable, Dict, Optional
+
+import httpx
+from sqlalchemy.orm import Session, sessionmaker
+
+from inbox.db import run_in_session
+from inbox.forwarding import events, outbox
+from inbox.forwarding.base import ForwardError, Target
+from inbox.forwarding.chatwoot import ChatwootTarget
+from inbox.forwarding.settings import ForwardSettings
+from inbox.forwarding.slack import SlackTarget
+from inbox.forwarding.webhook import WebhookTarget
+from inbox.models import Handoff, utcnow
+
+log = logging.getLogger(__name__)
+CONCURRENCY = 8
+
+
+def make_targets(settings: ForwardSettings) -> Dict[str, Target]:
+    """One target per configured service, keyed by the name stored on the rows."""
+    targets: Dict[str, Target] = {}
+    if settings.slack_webhook_url:
+        targets["slack"] = SlackTarget(settings.slack_webhook_url)
+    if settings.webhook_url:
+        targets["webhook"] = WebhookTarget(settings.webhook_url, settings.webhook_secret)
+    if settings.chatwoot_url:
+        targets["chatwoot"] = ChatwootTarget(settings.chatwoot_url, settings.chatwoot_account_id,
+                                             settings.chatwoot_inbox_id, settings.chatwoot_api_token)
+    return targets
+
+
+class Forwarder:
+    """Queues events in the caller's transaction and delivers them in the background."""
+
+    def __init__(self, factory: sessionmaker, settings: ForwardSettings,
+                 transport: Optional[httpx.AsyncBaseTransport] = None,
+                 rng: Callable[[], float] = random.random) -> None:
+        self.factory = factory
+        self.settings = settings
+        self.targets = make_targets(settings)
+        self.rng = rng
+        self.client = httpx.AsyncClient(timeout=settings.timeout_seconds, transport=transport,
+                                        follow_redirects=False)
+        self._wake = asyncio.Event()
+        self._task: Optional[asyncio.Task] = None
+        self._slots = asyncio.Semaphore(CONCURRENCY)
+
+    @classmethod
+    def build(cls, factory: sessionmaker, settings: ForwardSettings,
+              transport: Optional[httpx.AsyncBaseTransport] = None) -> Optional["Forwarder"]:
+        """A forwarder, or None when no target is configured (nothing queued, no loop)."""
+        return cls(factory, settings, transport) if settings.targets else None
+
+    # ------------------------------------------------------------ queueing (caller's transaction)
+
+    def enqueue_created(self, handoff: Handoff, *, session: Session) -> None:
+        outbox.enqueue(handoff, events.created(handoff, self.settings.public_url), tuple(self.targets),
+                       session=session)
+
+    def enqueue_resolved(self, handoff: Handoff, resolved_by: str, *, session: Session) -> None:
+        outbox.enqueue(handoff, events.resolved(handoff, self.settings.public_url, resolved_by),
+                       tuple(self.targets), session=session)
+
+    # ------------------------------------------------------------ delivery
+
+    def _lease_seconds(self) -> float:
+        return self.settings.timeout_seconds * 8 + 30  # Chatwoot's longest path is 8 calls
+
+    async def attempt(self, row_id: int) -> Optional[str]:
+        """One attempt at one row; returns its new status (None when not ours to send)."""
+        now = utcnow()
+        job = await run_in_session(self.factory, outbox.claim, row_id, now,
+                                   now + timedelta(seconds=self._lease_seconds()))
+        if job is None:
+            return None
+        target = self.targets.get(job.target)
+        error: Optional[ForwardError] = None
+        if target is None:
+            error = ForwardError(f"target {job.target} is no longer configured")
+        else:
+            async def save(progress: dict) -> None:
+                await run_in_session(self.factory, outbox.save_progress, job.id, progress)
+
+            try:
+                await target.send(job, self.client, save)
+            except ForwardError as exc:
+                error = exc
+        status = await run_in_session(
+            self.factory, outbox.record, job.id, error, max_attempts=self.settings.max_attempts,
+            base=self.settings.backoff_seconds, cap=self.settings.max_backoff_seconds, rng=self.rng)
+        if error is not None:
+            log.warning("forwarding %s to %s (row %s): %s; now %s", job.event, job.target, job.id, error, status)
+        return status
+
+    async def _guarded(self, row_id: int) -> None:
+        async with self._slots:
+            try:
+                await self.attempt(row_id)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - a bug in one row must not stop the others
+                log.exception("forwarding row %s failed unexpectedly", row_id)
+
+    async def flush(self) -> Optional[float]:
+        """Send everything due (chains follow on at once); seconds until the next retry, if any."""
+        while True:
+            due = await run_in_session(self.factory, outbox.due, utcnow())
+            if not due.ids:
+                if due.next_at is None:
+                    return None
+                return max(0.0, (due.next_at - utcnow()).total_seconds())
+            await asyncio.gather(*(self._guarded(row_id) for row_id in due.ids))
+
+    async def run(self) -> None:
+        """Loop until cancelled: flush, then sleep until woken, polled or a retry is due."""
+        while True:
+            wait = self.settings.poll_seconds
+            try:
+                next_retry = await self.flush()
+                if next_retry is not None:
+                    wait = min(wait, next_retry + 0.01)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - keep forwarding after a database hiccup
+                log.exception("forwarding loop failed; retrying later")
+            try:
+                await asyncio.wait_for(self._wake.wait(), wait)
+            except asyncio.TimeoutError:
+                pass
+            self._wake.clear()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self.run())
+
+    async def aclose(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.client.aclose()

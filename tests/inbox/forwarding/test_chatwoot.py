@@ -1,0 +1,106 @@
+"""Chatwoot: contact, conversation, private note, opened; resumes where it failed."""
+from __future__ import annotations
+
+from .conftest import queue_handoff, rows, run_until_settled, settings
+from .fakes import FakeChatwoot, Failure
+
+
+def _config(chatwoot: FakeChatwoot, **overrides):  # type: ignore[no-untyped-def]
+    return settings(chatwoot_url=chatwoot.url, chatwoot_account_id=chatwoot.account_id,
+                    chatwoot_inbox_id=chatwoot.inbox_id, chatwoot_api_token=chatwoot.token, **overrides)
+
+
+def _one_of_each(chatwoot: FakeChatwoot) -> tuple:
+    assert len(chatwoot.contacts) == 1
+    assert len(chatwoot.conversations) == 1
+    [conversation] = chatwoot.conversations.values()
+    assert len(chatwoot.messages[conversation["id"]]) == 1
+    return next(iter(chatwoot.contacts.values())), conversation, chatwoot.messages[conversation["id"]][0]
+
+
+def test_a_handoff_becomes_an_open_conversation_with_a_private_note(factory, chatwoot):
+    config = _config(chatwoot)
+    key, _ = queue_handoff(factory, config)
+    run_until_settled(factory, config)
+    assert [f"{c.method} {c.path}" for c in chatwoot.calls()] == [
+        "GET /api/v1/accounts/7/contacts/search",
+        "POST /api/v1/accounts/7/contacts",
+        "POST /api/v1/accounts/7/conversations",
+        "POST /api/v1/accounts/7/conversations/101/messages",
+        "POST /api/v1/accounts/7/conversations/101/toggle_status",
+    ]
+    assert all(c.headers["api_access_token"] == "cw-token-123" for c in chatwoot.calls())
+    assert all(c.status == 200 for c in chatwoot.calls())
+    contact, conversation, note = _one_of_each(chatwoot)
+    assert contact["name"] == "Dana Whitfield" and contact["identifier"].startswith("rasa:web-")
+    assert contact["email"] is None  # the masked email (d***@…) is not a real address
+    create = chatwoot.calls("POST .*/conversations$")[0].json()
+    assert create["status"] == "pending" and create["inbox_id"] == 3 and create["contact_id"] == contact["id"]
+    assert create["source_id"] == contact["contact_inboxes"][0]["source_id"]
+    assert conversation["additional_attributes"]["northwind_handoff_key"] == key
+    assert conversation["status"] == "open"
+    assert note["private"] is True and note["message_type"] == 1
+    for expected in ("**Why:** 3 failed attempts", "**Goal:** Find out why order 10482 has not arrived",
+                     "**Brief:** Dana Whitfield (verified)", "**Order:** 10482 (in transit since 3 June)",
+                     "- Looked up order 10482: ok", "**Suggested opening:** Hi Dana",
+                     f"https://inbox.example.com/conversations/{key}"):
+        assert expected in note["content"]
+    [row] = rows(factory)
+    assert row.status == "delivered"
+    assert row.progress == {"contact_id": contact["id"], "source_id": create["source_id"],
+                            "conversation_id": conversation["id"], "note": True, "opened": True}
+
+
+def test_a_real_email_is_sent_and_an_existing_contact_with_it_is_reused(factory, chatwoot):
+    existing = chatwoot.add_contact("Dana W.", identifier=None, email="dana@example.com", in_inbox=False)
+    config = _config(chatwoot)
+    payload_summary = {"customer": {"name": "Dana Whitfield", "email": "dana@example.com"}, "goal": "refund"}
+    queue_handoff(factory, config, summary=payload_summary)
+    run_until_settled(factory, config)
+    assert chatwoot.calls("POST .*/contacts$") == []  # not created twice (Chatwoot would answer 422)
+    assert len(chatwoot.contacts) == 1 and len(existing["contact_inboxes"]) == 1  # linked to our inbox
+    [conversation] = chatwoot.conversations.values()
+    assert conversation["meta"]["sender"]["id"] == existing["id"] and conversation["status"] == "open"
+
+
+def test_a_failed_step_resumes_without_a_second_contact(factory, chatwoot):
+    config = _config(chatwoot)
+    chatwoot.fail("POST .*/conversations$", Failure(503), Failure(500))
+    chatwoot.fail("POST .*/toggle_status$", Failure(502))
+    queue_handoff(factory, config)
+    run_until_settled(factory, config)
+    assert len(chatwoot.calls("POST .*/contacts$")) == 1
+    assert len(chatwoot.calls("GET .*/contacts/search")) == 1  # the contact step was not redone
+    assert [c.status for c in chatwoot.calls("POST .*/conversations$")] == [503, 500, 200]
+    assert [c.status for c in chatwoot.calls("toggle_status")] == [502, 200]
+    _one_of_each(chatwoot)
+    [row] = rows(factory)
+    assert (row.status, row.attempts) == ("delivered", 4)
+
+
+def test_lost_answers_never_duplicate_contact_conversation_or_note(factory, chatwoot):
+    config = _config(chatwoot)
+    # Chatwoot acts, but the answer never arrives (a 502 from a proxy, say), at every step.
+    chatwoot.fail("POST .*/contacts$", Failure(502, lost=True))
+    chatwoot.fail("POST .*/conversations$", Failure(502, lost=True))
+    chatwoot.fail("POST .*/messages$", Failure(502, lost=True))
+    queue_handoff(factory, config)
+    run_until_settled(factory, config)
+    contact, conversation, note = _one_of_each(chatwoot)
+    assert contact["identifier"].startswith("rasa:") and conversation["status"] == "open"
+    assert len(chatwoot.calls("POST .*/contacts$")) == 1  # found by identifier on the retry
+    assert len(chatwoot.calls("GET .*/contacts/\\d+/conversations")) == 1
+    assert len(chatwoot.calls("GET .*/messages$")) == 1
+    [row] = rows(factory)
+    assert (row.status, row.attempts) == ("delivered", 4)
+
+
+def test_a_wrong_token_is_a_permanent_failure(factory, chatwoot):
+    config = _config(chatwoot)
+    chatwoot.token = "rotated"
+    queue_handoff(factory, config)
+    run_until_settled(factory, config)
+    [row] = rows(factory)
+    assert (row.status, row.attempts) == ("failed", 1)
+    assert row.last_error == 'chatwoot contact search: HTTP 401 {"error": "Invalid Access Token"}'
+    assert chatwoot.contacts == {} and len(chatwoot.calls()) == 1
