@@ -62,6 +62,8 @@ INTENT_AGENT_HANDBACK: Final = "agent_handback"
 INTENT_NLU_FALLBACK: Final = "nlu_fallback"
 INTENT_RESTART: Final = "restart"
 INTENT_SESSION_START: Final = "session_start"
+INTENT_GOODBYE: Final = "goodbye"
+INTENT_THANK: Final = "thank"
 
 # Pending confirmations (values of SLOT_PENDING_CONFIRMATION)
 PENDING_CANCEL: Final = "cancel_order"

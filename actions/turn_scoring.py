@@ -28,7 +28,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import names
 from actions.frustration import TurnInput, get_detector
-from actions.handoff import delivery
+from actions.handoff import delivery, session_report
 from actions.handoff.outbox import KIND_CUSTOMER_ENDED, KIND_MESSAGE
 from actions.handoff.redaction import redact
 from actions.handoff.transcript import iso_time
@@ -150,6 +150,7 @@ class ActionValidateSlotMappings(Action):
                 names.SLOT_FRUSTRATION_STATE: state,
             },
         )
+        await session_report.submit(session_report.for_turn(tracker, result.score))  # analytics; never raises
         if tracker.get_slot(names.SLOT_HANDOFF_ACTIVE):
             await self._relay(tracker, intent, text, result)
             return events

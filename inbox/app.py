@@ -19,6 +19,9 @@ from inbox.api import bot as bot_api
 from inbox.api import events as events_api
 from inbox.api import forwards as forwards_api
 from inbox import pages
+from inbox import analytics_page
+from inbox.api import analytics as analytics_api
+from inbox.api import sessions as sessions_api
 from inbox.broker import Broker
 from inbox.db import make_engine, make_session_factory
 from inbox.delivery import Deliverer
@@ -111,7 +114,10 @@ def create_app(settings: Settings, *, migrate_on_start: bool = True,
     app.include_router(agent_api.router)
     app.include_router(events_api.router)
     app.include_router(forwards_api.router)
+    app.include_router(sessions_api.router)
+    app.include_router(analytics_api.router)
     app.include_router(pages.router)
+    app.include_router(analytics_page.router)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
 
     @app.get("/healthz", include_in_schema=False)

@@ -21,7 +21,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import names
 from actions.frustration import get_detector
-from actions.handoff import delivery
+from actions.handoff import delivery, session_report
 from actions.handoff.customer_messages import acknowledgement, queue_messages
 from actions.handoff.outbox import KIND_HANDOFF
 from actions.handoff.summary import ConversationInfo, EscalationInfo, build_summary
@@ -86,6 +86,7 @@ class ActionHandoffToHuman(Action):
             "suggested_opening": summary["suggested_opening"],
         }
         response = await delivery.send(KIND_HANDOFF, key, payload)
+        await session_report.submit(session_report.for_handoff(tracker))  # analytics; never raises
         level = tracker.get_slot(names.SLOT_FRUSTRATION_LEVEL) or "calm"
         dispatcher.utter_message(response=acknowledgement(escalation.trigger, bot_failed(tracker), level))
         dispatcher.utter_message(response="utter_handoff_joining")

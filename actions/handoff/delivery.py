@@ -12,7 +12,7 @@ import logging
 from typing import Any
 
 from actions.handoff.inbox_client import InboxClient, InboxError
-from actions.handoff.outbox import KIND_CUSTOMER_ENDED, Delivery, Outbox
+from actions.handoff.outbox import BEST_EFFORT_KINDS, KIND_CUSTOMER_ENDED, Delivery, Outbox
 from actions.handoff.rasa_api import RasaApi
 from actions.handoff.settings import get_settings
 
@@ -110,13 +110,20 @@ async def send(kind: str, handoff_key: str, payload: dict[str, Any]) -> dict[str
     settings = get_settings()
     item_id = await outbox().enqueue(kind, handoff_key, payload)
     for attempt in range(settings.inline_attempts):
-        await outbox().deliver_pending(client(), _after_delivery)  # records failures itself
+        # Best-effort items (session reports) wait for the worker: never on the customer's time.
+        await outbox().deliver_pending(client(), _after_delivery, BEST_EFFORT_KINDS)  # records failures itself
         response = await outbox().response_of(item_id)
         if response is not None:
             return response
         if attempt + 1 < settings.inline_attempts:
             await asyncio.sleep(0.2 * 2**attempt)
     return None
+
+
+async def send_later(kind: str, key: str, payload: dict[str, Any]) -> int:
+    """Store ``payload`` in the outbox for the background worker; no network call here."""
+    ensure_worker()
+    return await outbox().enqueue(kind, key, payload)
 
 
 async def inbox_status() -> dict[str, Any] | None:

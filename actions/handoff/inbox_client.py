@@ -51,9 +51,11 @@ class InboxClient:
         """Release the connection pool."""
         await self._client.aclose()
 
-    async def _post(self, path: str, payload: dict[str, Any], headers: dict[str, str] | None = None) -> dict[str, Any]:
+    async def _post(
+        self, path: str, payload: dict[str, Any], headers: dict[str, str] | None = None, method: str = "POST"
+    ) -> dict[str, Any]:
         try:
-            response = await self._client.post(path, json=payload, headers=headers)
+            response = await self._client.request(method, path, json=payload, headers=headers)
         except httpx.HTTPError as error:
             raise InboxUnavailable(f"inbox unreachable: {error!r}") from error
         return self._result(response)
@@ -85,6 +87,10 @@ class InboxClient:
     async def customer_ended(self, handoff_key: str, payload: dict[str, Any]) -> dict[str, Any]:
         """Tell the inbox the customer closed the chat with the person."""
         return await self._post(f"/api/v1/handoffs/{handoff_key}/customer-ended", payload)
+
+    async def put_bot_session(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """PUT /api/v1/bot-sessions: create or merge a session report (idempotent)."""
+        return await self._post("/api/v1/bot-sessions", payload, method="PUT")
 
     async def status(self) -> dict[str, Any]:
         """GET /api/v1/status: agents available, queue length, business hours."""

@@ -33,6 +33,10 @@ Base = declarative_base()
 KIND_HANDOFF = "handoff"
 KIND_MESSAGE = "message"
 KIND_CUSTOMER_ENDED = "customer_ended"
+# Analytics, not conversation: keyed "session:<conversation>" (see actions/handoff/session_report.py),
+# never delivered inline, and one failure stops the other reports of a delivery pass.
+KIND_SESSION_REPORT = "session_report"
+BEST_EFFORT_KINDS = frozenset({KIND_SESSION_REPORT})
 
 
 class OutboxItem(Base):  # type: ignore[misc,valid-type]
@@ -118,14 +122,14 @@ class Outbox:
         return await asyncio.to_thread(self._enqueue_sync, kind, handoff_key, payload)
 
     # -- reading ---------------------------------------------------------
-    def _pending_sync(self, limit: int) -> list[tuple[int, str, str, dict[str, Any]]]:
+    def _pending_sync(
+        self, limit: int, exclude_kinds: frozenset[str] = frozenset()
+    ) -> list[tuple[int, str, str, dict[str, Any]]]:
         with self._session_factory()() as session:
-            rows = session.execute(
-                select(OutboxItem)
-                .where(OutboxItem.delivered_at.is_(None), OutboxItem.rejected_at.is_(None))
-                .order_by(OutboxItem.id)
-                .limit(limit)
-            ).scalars()
+            query = select(OutboxItem).where(OutboxItem.delivered_at.is_(None), OutboxItem.rejected_at.is_(None))
+            if exclude_kinds:
+                query = query.where(OutboxItem.kind.not_in(sorted(exclude_kinds)))
+            rows = session.execute(query.order_by(OutboxItem.id).limit(limit)).scalars()
             return [(row.id, row.kind, row.handoff_key, json.loads(row.payload)) for row in rows]
 
     async def pending_count(self) -> int:
@@ -161,18 +165,29 @@ class Outbox:
         return await asyncio.to_thread(self._response_sync, item_id)
 
     # -- delivering ------------------------------------------------------
-    async def deliver_pending(self, client: InboxClient, after: AfterDelivery | None = None) -> list[Delivery]:
-        """Deliver waiting items in order; an undeliverable item holds back its handoff's later items."""
+    async def deliver_pending(
+        self, client: InboxClient, after: AfterDelivery | None = None, exclude_kinds: frozenset[str] = frozenset()
+    ) -> list[Delivery]:
+        """Deliver waiting items in order; an undeliverable item holds back its handoff's later items.
+
+        ``exclude_kinds`` leaves those items for another pass (the customer's inline
+        send skips the best-effort kinds). After one best-effort item fails as
+        unavailable, the pass skips the others, so an inbox that times out costs
+        one timeout, not one per conversation.
+        """
         async with self._lock:
             results: list[Delivery] = []
             blocked: set[str] = set()
-            for item_id, kind, key, payload in await asyncio.to_thread(self._pending_sync, 500):
-                if key in blocked:
+            blocked_kinds: set[str] = set()
+            for item_id, kind, key, payload in await asyncio.to_thread(self._pending_sync, 500, exclude_kinds):
+                if key in blocked or kind in blocked_kinds:
                     continue
                 try:
                     response = await _send(client, kind, key, payload)
                 except InboxUnavailable as error:
                     blocked.add(key)
+                    if kind in BEST_EFFORT_KINDS:
+                        blocked_kinds.add(kind)
                     await asyncio.to_thread(self._mark_sync, item_id, None, str(error))
                     results.append(Delivery(item_id, kind, key, payload, None, str(error)))
                     continue
@@ -202,4 +217,6 @@ async def _send(client: InboxClient, kind: str, key: str, payload: dict[str, Any
         return await client.append_message(key, payload)
     if kind == KIND_CUSTOMER_ENDED:
         return await client.customer_ended(key, payload)
+    if kind == KIND_SESSION_REPORT:
+        return await client.put_bot_session(payload)
     raise InboxRejected(f"unknown outbox item kind {kind!r}")

@@ -202,6 +202,21 @@ def dispatcher() -> CollectingDispatcher:
     return CollectingDispatcher()
 
 
+@pytest.fixture(autouse=True)
+def session_reports(monkeypatch: pytest.MonkeyPatch) -> List[tuple]:
+    """Session reports (actions/handoff/session_report.py) recorded as (kind, key, payload)
+    instead of written to a real outbox; tests that want the outbox set ``SINK`` back."""
+    from actions.handoff import session_report
+
+    recorded: List[tuple] = []
+
+    async def record(kind: str, key: str, payload: dict) -> None:
+        recorded.append((kind, key, payload))
+
+    monkeypatch.setattr(session_report, "SINK", record)
+    return recorded
+
+
 @pytest.fixture(scope="session")
 def domain() -> Dict[str, Any]:
     return DOMAIN

@@ -1,4 +1,5 @@
-"""Sessions the bot saw, handed off or not (analytics: share resolved by the bot alone).
+"""Sessions the bot saw, handed off or not (analytics: share resolved by the bot alone),
+and a covering index for the analytics figures of handoffs.
 
 Revision ID: 0004
 Revises: 0003
@@ -29,9 +30,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("conversation_id", "session_started_at", name="uq_bot_sessions_conversation_start"),
     )
-    op.create_index("ix_bot_sessions_started", "bot_sessions", ["session_started_at"])
+    op.create_index("ix_bot_sessions_started", "bot_sessions",
+                    ["session_started_at", "user_turns", "handed_off", "outcome", "last_seen_at"])
+    op.create_index("ix_handoffs_analytics", "handoffs", ["created_at", "status", "claimed_at", "closed_at",
+                                                          "escalation_score", "latest_frustration_score"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_handoffs_analytics", table_name="handoffs")
     op.drop_index("ix_bot_sessions_started", table_name="bot_sessions")
     op.drop_table("bot_sessions")

@@ -1,0 +1,147 @@
+"""Report each bot session to the inbox, so analytics know the share the bot resolved alone.
+
+The inbox only hears of conversations that were handed off; this module tells it
+about the others (``PUT /api/v1/bot-sessions``, docs/analytics.md). A session is one
+Rasa session of one conversation, keyed by (conversation id, ``session_started``
+timestamp). It is reported three times at most:
+
+* at the customer's first message of the session (so the session exists);
+* when the bot hands it to a person (``handed_off``);
+* when the customer says goodbye or thanks (``outcome: resolved_by_bot``; the inbox
+  keeps ``handed_off`` once set, so thanks after a hand-back does not count).
+
+Delivery: through the durable outbox (kind ``session_report``, keyed by
+conversation, so one conversation's reports keep their order and survive an inbox
+outage), but *enqueue only*. The action writes one local row, bounded by
+``ENQUEUE_TIMEOUT_SECONDS``, and returns; the outbox worker delivers in the
+background, and the customer's inline sends never carry these items. A failure of
+any kind is logged and dropped here: a lost report costs a figure, never a turn.
+The inbox merges reports monotonically, so a retry or a late report is harmless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from typing import Any, Awaitable, Callable, Iterable, Mapping, Optional
+
+from rasa_sdk import Tracker
+
+from actions import names
+from actions.handoff.outbox import KIND_SESSION_REPORT
+
+logger = logging.getLogger(__name__)
+
+ENQUEUE_TIMEOUT_SECONDS = 0.5
+ENDING_INTENTS = frozenset({names.INTENT_GOODBYE, names.INTENT_THANK})
+RESOLVED_BY_BOT = "resolved_by_bot"
+HANDED_OFF = "handed_off"
+KEY_LIMIT = 64  # the outbox's key column
+
+Sink = Callable[[str, str, dict], Awaitable[Any]]
+# Tests replace this; None means the process's outbox (``delivery.send_later``).
+SINK: Optional[Sink] = None
+
+
+@dataclass(frozen=True)
+class SessionReport:
+    """What the inbox stores for a session (``BotSessionIn`` on the inbox side)."""
+
+    conversation_id: str
+    session_started_at: str
+    channel: str
+    last_seen_at: str
+    user_turns: int
+    handed_off: bool
+    max_frustration_score: Optional[float]
+    outcome: Optional[str]
+
+    def payload(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def iso(timestamp: float) -> str:
+    """A Rasa event timestamp as ISO-8601 UTC with microseconds (the session key must be exact)."""
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def _since_session_start(events: Iterable[Mapping[str, Any]]) -> tuple[Optional[float], list[Mapping[str, Any]]]:
+    """The latest ``session_started`` timestamp (else the first event's) and the events after it."""
+    events = list(events)
+    for index in range(len(events) - 1, -1, -1):
+        if events[index].get("event") == "session_started":
+            return events[index].get("timestamp"), events[index + 1:]
+    return (events[0].get("timestamp") if events else None), events
+
+
+def is_customer_turn(event: Mapping[str, Any]) -> bool:
+    """A message the customer typed or clicked (not a trigger_intent, not ``/session_start``)."""
+    if event.get("event") != "user":
+        return False
+    text = event.get("text") or ""
+    metadata = event.get("metadata") or {}
+    return not (metadata.get("is_external") or text.startswith("EXTERNAL: ") or text.startswith("/session_start"))
+
+
+def build(tracker: Tracker, *, score: Optional[float], handed_off: bool = False,
+          outcome: Optional[str] = None) -> Optional[SessionReport]:
+    """The report for the tracker's current session; None without a customer message."""
+    started, events = _since_session_start(tracker.events)
+    turns = [event for event in events if is_customer_turn(event)]
+    if started is None or not turns:
+        return None
+    return SessionReport(
+        conversation_id=tracker.sender_id,
+        session_started_at=iso(float(started)),
+        channel=(tracker.get_latest_input_channel() or "unknown")[:64],
+        last_seen_at=iso(float(turns[-1].get("timestamp") or started)),
+        user_turns=len(turns),
+        handed_off=handed_off,
+        max_frustration_score=None if score is None else round(min(1.0, max(0.0, float(score))), 4),
+        outcome=HANDED_OFF if handed_off else outcome,
+    )
+
+
+def for_turn(tracker: Tracker, score: Optional[float]) -> Optional[SessionReport]:
+    """A report when this customer message opens the session or ends it; else None.
+
+    Messages to a person during a handoff are not the bot's: nothing is reported.
+    """
+    if tracker.get_slot(names.SLOT_HANDOFF_ACTIVE):
+        return None
+    intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+    outcome = RESOLVED_BY_BOT if intent in ENDING_INTENTS else None
+    report = build(tracker, score=score, outcome=outcome)
+    if report is None or (report.user_turns != 1 and outcome is None):
+        return None
+    return report
+
+
+def for_handoff(tracker: Tracker) -> Optional[SessionReport]:
+    """The report when the bot hands the session to a person."""
+    return build(tracker, score=tracker.get_slot(names.SLOT_FRUSTRATION_SCORE), handed_off=True)
+
+
+def outbox_key(conversation_id: str) -> str:
+    """Per-conversation outbox key (ordering), shortened by hashing when too long."""
+    key = f"session:{conversation_id}"
+    return key if len(key) <= KEY_LIMIT else "session:" + hashlib.sha256(conversation_id.encode()).hexdigest()[:KEY_LIMIT - 8]
+
+
+async def submit(report: Optional[SessionReport]) -> None:
+    """Queue ``report`` for delivery; never raises, never waits longer than the timeout."""
+    if report is None:
+        return
+    sink = SINK
+    if sink is None:
+        from actions.handoff import delivery  # the outbox is created on first use, not at import
+
+        sink = delivery.send_later
+    try:
+        await asyncio.wait_for(sink(KIND_SESSION_REPORT, outbox_key(report.conversation_id), report.payload()),
+                               timeout=ENQUEUE_TIMEOUT_SECONDS)
+    except Exception as error:  # noqa: BLE001 - analytics must never break the customer's turn
+        logger.warning("session report for %s not queued: %r", report.conversation_id, error)

@@ -1,0 +1,37 @@
+"""``GET /api/v1/analytics`` (admins): the figures of the analytics page as JSON."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Query, status
+
+from inbox import analytics
+from inbox.analytics_schemas import AnalyticsOut
+from inbox.auth import require_agent
+from inbox.db import run_in_session
+from inbox.models import Agent, utcnow
+from inbox.services import Services, services
+
+router = APIRouter(prefix="/api/v1", tags=["agent"])
+
+
+async def require_admin(agent: Agent = Depends(require_agent)) -> Agent:
+    """Dependency: an admin's session (401 without a session, 403 for an agent)."""
+    if agent.role != "admin":
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "admins only")
+    return agent
+
+
+async def compute(svc: Services, days: int) -> AnalyticsOut:
+    """The report for the last ``days`` local days (shared by the API and the page)."""
+    now = utcnow()
+    span = analytics.last_days(days, svc.settings.timezone, now)
+    return await run_in_session(svc.factory, analytics.report, span=span, now=now)
+
+
+@router.get("/analytics", response_model=AnalyticsOut,
+            responses={401: {"description": "No session"}, 403: {"description": "Not an admin"}})
+async def read_analytics(days: int = Query(30, ge=1, le=analytics.MAX_DAYS),
+                         svc: Services = Depends(services),
+                         _admin: Agent = Depends(require_admin)) -> AnalyticsOut:
+    """Handoffs per day, share resolved by the bot, escalation reasons, waiting and
+    handling times, frustration at the handoff vs at the close (docs/analytics.md)."""
+    return await compute(svc, days)
