@@ -27,7 +27,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import names
-from actions.frustration import TurnInput, get_detector
+from actions.frustration import TurnInput, TurnResult, get_detector
+from actions.frustration.abuse import ABUSIVE_SIGNALS
 from actions.handoff import delivery, session_report
 from actions.handoff.outbox import KIND_CUSTOMER_ENDED, KIND_MESSAGE
 from actions.handoff.redaction import redact
@@ -40,6 +41,9 @@ END_HANDOFF_CONFIDENCE = 0.9
 # The inbox accepts up to 10,000 characters a message; longer ones go in parts.
 RELAY_PART_CHARS = 5000
 NOT_SCORED_INTENTS = {names.INTENT_AGENT_HANDBACK, names.INTENT_SESSION_START}
+# The inbox bounds the relayed reading; stay well inside its limits.
+RELAY_REASONS = 8
+RELAY_SIGNALS = 20
 
 
 def previous_bot_text(tracker: Tracker) -> Optional[str]:
@@ -83,6 +87,23 @@ def split_message(text: str, limit: int = RELAY_PART_CHARS) -> List[str]:
     if len(text) <= limit:
         return [text]
     return [text[start : start + limit] for start in range(0, len(text), limit)]
+
+
+def relay_frustration(result: TurnResult) -> dict[str, Any]:
+    """The detector's reading the inbox needs for live coaching and abuse masking.
+
+    Only the signals that raised the score are sent (the cues are about what upsets
+    the customer); ``abusive`` tells the inbox to mask the message for the agent.
+    """
+    signals = {name: round(value, 3) for name, value in result.signals.items() if value > 0}
+    return {
+        "score": round(result.score, 3),
+        "level": result.level,
+        "trend": round(result.trend, 3),
+        "reasons": list(result.reasons)[:RELAY_REASONS],
+        "signals": dict(sorted(signals.items(), key=lambda item: -item[1])[:RELAY_SIGNALS]),
+        "abusive": any(signals.get(name, 0) > 0 for name in ABUSIVE_SIGNALS),
+    }
 
 
 def ends_handoff(tracker: Tracker) -> bool:
@@ -162,7 +183,7 @@ class ActionValidateSlotMappings(Action):
             ]
         return events
 
-    async def _relay(self, tracker: Tracker, intent: Optional[str], text: str, result: Any) -> None:
+    async def _relay(self, tracker: Tracker, intent: Optional[str], text: str, result: TurnResult) -> None:
         """Send the customer's message to the agent; never lose it, never send it twice."""
         key = tracker.get_slot(names.SLOT_HANDOFF_KEY)
         if not key:
@@ -170,8 +191,10 @@ class ActionValidateSlotMappings(Action):
             return
         event = latest_user_event(tracker)
         message_id = (tracker.latest_message or {}).get("message_id") or f"{tracker.sender_id}-{event.get('timestamp')}"
-        sent_at = iso_time(event.get("timestamp") or datetime.now(tz=timezone.utc).timestamp())
-        frustration = {"score": round(result.score, 3), "level": result.level, "reasons": list(result.reasons)}
+        # Milliseconds: the inbox orders messages by sent_at, and an agent's reply within
+        # the same second as the customer's message must not jump ahead of it.
+        sent_at = iso_time(event.get("timestamp") or datetime.now(tz=timezone.utc).timestamp(), "milliseconds")
+        frustration = relay_frustration(result)
         shown = f"(clicked: {intent.replace('_', ' ')})" if text.startswith("/") and intent else text
         for index, part in enumerate(split_message(redact(shown))):
             payload = {

@@ -17,6 +17,7 @@ from inbox import migrate
 from inbox.api import agent as agent_api
 from inbox.api import bot as bot_api
 from inbox.api import events as events_api
+from inbox.api import wrap_up as wrap_up_api
 from inbox.api import forwards as forwards_api
 from inbox import pages
 from inbox import analytics_page
@@ -113,6 +114,7 @@ def create_app(settings: Settings, *, migrate_on_start: bool = True,
     app.include_router(bot_api.router)
     app.include_router(agent_api.router)
     app.include_router(events_api.router)
+    app.include_router(wrap_up_api.router)
     app.include_router(forwards_api.router)
     app.include_router(sessions_api.router)
     app.include_router(analytics_api.router)

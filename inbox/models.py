@@ -107,6 +107,7 @@ class Handoff(Base):
     wrap_up_saved_by_id = Column(Integer, ForeignKey("agents.id"), nullable=True)
 
     claimed_by = relationship(Agent, lazy="joined", foreign_keys=[claimed_by_id])
+    wrap_up_saved_by = relationship(Agent, foreign_keys=[wrap_up_saved_by_id])
 
     __table_args__ = (
         Index("ix_handoffs_queue", "status", "priority_rank", "created_at"),

@@ -6,11 +6,16 @@ reads the fields it shows defensively.
 """
 from __future__ import annotations
 
+import logging
+import math
+import re
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional
 
 from pydantic import BaseModel as _PydanticModel
-from pydantic import Field, validator
+from pydantic import Field, ValidationError, validator
+
+logger = logging.getLogger(__name__)
 
 
 def iso_utc(value: datetime) -> str:
@@ -78,19 +83,74 @@ class HandoffCreated(BaseModel):
     next_opening: Optional[datetime]
 
 
+SIGNAL_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+MAX_SIGNALS = 40
+MAX_REASONS = 12
+MAX_REASON_CHARS = 300
+MAX_CONTRIBUTION = 50.0
+
+
+class FrustrationIn(BaseModel):
+    """The detector's reading of one customer message (bounded: it is stored per message)."""
+
+    score: float = Field(..., ge=0, le=1)
+    level: str = "calm"
+    trend: float = Field(0.0, ge=-1, le=1)  # slope of scores per turn; scores are 0..1
+    reasons: List[str] = Field(default_factory=list, max_items=MAX_REASONS)
+    signals: Dict[str, float] = Field(default_factory=dict)  # signal id -> contribution (logit units)
+    abusive: bool = False
+
+    @validator("level")
+    def _level(cls, value: str) -> str:  # noqa: N805
+        if value not in LEVELS:
+            raise ValueError(f"level must be one of {', '.join(LEVELS)}")
+        return value
+
+    @validator("reasons", each_item=True)
+    def _reason(cls, value: str) -> str:  # noqa: N805
+        return value[:MAX_REASON_CHARS]
+
+    @validator("signals")
+    def _signals(cls, value: Dict[str, float]) -> Dict[str, float]:  # noqa: N805
+        if len(value) > MAX_SIGNALS:
+            raise ValueError(f"at most {MAX_SIGNALS} signals")
+        for name, contribution in value.items():
+            if not SIGNAL_ID.match(name):
+                raise ValueError(f"bad signal id {name[:50]!r}")
+            if not math.isfinite(contribution) or abs(contribution) > MAX_CONTRIBUTION:
+                raise ValueError(f"contribution of {name} out of range")
+        return value
+
+
 class CustomerMessageIn(BaseModel):
-    """A customer message forwarded by the bot while a person owns the chat."""
+    """A customer message forwarded by the bot while a person owns the chat.
+
+    ``frustration`` is optional (older bots do not send it). A reading that fails
+    validation is dropped with a warning rather than refusing the message: the bot
+    cannot resend it differently, and the customer's words matter more than a score.
+    """
 
     message_id: str = Field(..., min_length=1, max_length=128)
     text: str = Field(..., max_length=10000)
     sent_at: Optional[datetime] = None
     sender: str = "customer"
+    frustration: Optional[FrustrationIn] = None
 
     @validator("sender")
     def _sender(cls, value: str) -> str:  # noqa: N805
         if value != "customer":
             raise ValueError("the bot only forwards customer messages")
         return value
+
+    @validator("frustration", pre=True)
+    def _frustration(cls, value: Any) -> Optional[FrustrationIn]:  # noqa: N805
+        if value is None or isinstance(value, FrustrationIn):
+            return value
+        try:
+            return FrustrationIn.parse_obj(value)
+        except (ValidationError, TypeError) as exc:
+            logger.warning("ignored an invalid frustration reading: %s", str(exc)[:300])
+            return None
 
 
 class CustomerEndedIn(BaseModel):
@@ -121,7 +181,19 @@ class AgentOut(BaseModel):
         json_encoders = {datetime: iso_utc}
 
 
+class MessageFrustrationOut(BaseModel):
+    """The detector's reading of a customer message, as stored."""
+
+    score: float
+    level: Optional[str]
+    trend: Optional[float]
+    signals: Dict[str, float]
+    reasons: List[str]
+
+
 class MessageOut(BaseModel):
+    """A message; ``text`` is always the original, ``abusive`` tells pages to mask it."""
+
     id: int
     message_id: str
     sender: str
@@ -129,6 +201,8 @@ class MessageOut(BaseModel):
     sent_at: datetime
     agent_name: Optional[str]
     delivery_status: Optional[str]
+    abusive: bool = False
+    frustration: Optional[MessageFrustrationOut] = None
 
     class Config:
         orm_mode = True
@@ -159,6 +233,21 @@ class QueueOut(BaseModel):
     figures: QueueFigures
 
 
+class CoachingCueOut(BaseModel):
+    signal: str
+    text: str
+
+
+class CoachingOut(BaseModel):
+    """Live coaching: the customer's current frustration and what to do about it."""
+
+    score: Optional[float]
+    level: str
+    trend: Optional[float]
+    direction: str  # rising | falling | steady
+    cues: List[CoachingCueOut]
+
+
 class ConversationOut(BaseModel):
     """A conversation as the agent page and tools see it."""
 
@@ -180,6 +269,10 @@ class ConversationOut(BaseModel):
     customer_ended_at: Optional[datetime]
     contact_preference: Optional[str]
     messages: List[MessageOut]
+    coaching: Optional[CoachingOut] = None
+    wrap_up_note: Optional[str] = None
+    wrap_up_saved_at: Optional[datetime] = None
+    wrap_up_saved_by: Optional[str] = None
 
 
 class SearchHit(BaseModel):
@@ -190,6 +283,7 @@ class SearchHit(BaseModel):
     status: str
     closed_at: Optional[datetime]
     reason: str
+    wrap_up_note: Optional[str] = None
 
 
 class SearchOut(BaseModel):
@@ -206,6 +300,20 @@ class HandbackIn(BaseModel):
 
 class ResolveIn(BaseModel):
     note: str = Field("", max_length=2000)
+
+
+class WrapUpIn(BaseModel):
+    note: str = Field(..., min_length=1, max_length=10000)
+
+
+class WrapUpOut(BaseModel):
+    """The proposed wrap-up note and the one the agent saved (if any)."""
+
+    handoff_key: str
+    draft: str
+    saved_note: Optional[str]
+    saved_at: Optional[datetime]
+    saved_by: Optional[str]
 
 
 class AssignIn(BaseModel):

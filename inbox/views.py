@@ -5,7 +5,9 @@ from datetime import datetime
 from typing import Any, Dict, List, Optional
 
 from inbox import schemas
+from inbox.coaching import Reading, coach
 from inbox.models import Agent, Handoff, Message, utcnow
+from inbox.wrapup import Ending, Line, draft_note
 
 
 def waiting_seconds(handoff: Any, now: Optional[datetime] = None) -> int:
@@ -38,7 +40,50 @@ def queue_item(row: Any, new_messages: int = 0, now: Optional[datetime] = None) 
 
 
 def message_out(message: Message) -> schemas.MessageOut:
-    return schemas.MessageOut.from_orm(message)
+    out = schemas.MessageOut.from_orm(message)
+    if message.frustration_score is not None:
+        out.frustration = schemas.MessageFrustrationOut(
+            score=message.frustration_score, level=message.frustration_level,
+            trend=message.frustration_trend, signals=message.frustration_signals or {},
+            reasons=message.frustration_reasons or [],
+        )
+    return out
+
+
+def _reading(message: Message) -> Reading:
+    return Reading(score=message.frustration_score, level=message.frustration_level or "calm",
+                   trend=message.frustration_trend, signals=message.frustration_signals or {})
+
+
+def coaching(handoff: Handoff, messages: List[Message]) -> schemas.CoachingOut:
+    """Coaching from the last scored customer messages (``messages`` in order)."""
+    scored = [m for m in messages if m.sender == "customer" and m.frustration_score is not None]
+    at_handoff = Reading(score=handoff.escalation_score, level=handoff.frustration_level or "calm")
+    result = coach([_reading(m) for m in scored], at_handoff)
+    return schemas.CoachingOut(
+        score=result.score, level=result.level, trend=result.trend, direction=result.direction,
+        cues=[schemas.CoachingCueOut(signal=cue.signal, text=cue.text) for cue in result.cues],
+    )
+
+
+def wrap_up_draft(handoff: Handoff, messages: List[Message]) -> str:
+    """The proposed note for this conversation as it stands now."""
+    lines = [Line(speaker=m.sender, text=m.text, abusive=bool(m.abusive), agent_name=m.agent_name) for m in messages]
+    ending = Ending(
+        status=handoff.status, resolution=handoff.resolution, customer_ended=handoff.customer_ended_at is not None,
+        agent_name=handoff.claimed_by.display_name if handoff.claimed_by else None,
+        latest_level=handoff.latest_frustration_level, latest_score=handoff.latest_frustration_score,
+        contact_preference=handoff.contact_preference,
+    )
+    return draft_note(handoff.summary or {}, lines, ending)
+
+
+def wrap_up(handoff: Handoff, messages: List[Message]) -> schemas.WrapUpOut:
+    return schemas.WrapUpOut(
+        handoff_key=handoff.key, draft=wrap_up_draft(handoff, messages), saved_note=handoff.wrap_up_note,
+        saved_at=handoff.wrap_up_saved_at,
+        saved_by=handoff.wrap_up_saved_by.display_name if handoff.wrap_up_saved_by else None,
+    )
 
 
 def conversation(handoff: Handoff, messages: List[Message]) -> schemas.ConversationOut:
@@ -61,6 +106,10 @@ def conversation(handoff: Handoff, messages: List[Message]) -> schemas.Conversat
         customer_ended_at=handoff.customer_ended_at,
         contact_preference=handoff.contact_preference,
         messages=[message_out(m) for m in messages],
+        coaching=coaching(handoff, messages),
+        wrap_up_note=handoff.wrap_up_note,
+        wrap_up_saved_at=handoff.wrap_up_saved_at,
+        wrap_up_saved_by=handoff.wrap_up_saved_by.display_name if handoff.wrap_up_saved_by else None,
     )
 
 

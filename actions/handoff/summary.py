@@ -12,8 +12,9 @@ from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping
 
 from actions import names
+from actions.frustration.abuse import is_abusive
 from actions.handoff.redaction import redact, redact_deep
-from actions.handoff.transcript import build_transcript, iso_time
+from actions.handoff.transcript import TranscriptLine, build_transcript, iso_time
 
 # What the customer wants, in plain words, by the intent that expressed it.
 GOAL_PHRASES: dict[str, tuple[str, str]] = {
@@ -167,6 +168,17 @@ def is_verified(slots: Mapping[str, Any]) -> bool:
     return bool(slots.get(names.SLOT_ORDER_VERIFIED)) and (verified_for is None or verified_for == order)
 
 
+def flag_abusive(lines: list[TranscriptLine]) -> list[TranscriptLine]:
+    """Mark customer lines with insults (``abusive: true``) so the inbox masks them.
+
+    The text is kept: the agent can still reveal it, and the record stays whole.
+    """
+    return [
+        TranscriptLine(**line, abusive=True) if line["speaker"] == "customer" and is_abusive(line["text"]) else line
+        for line in lines
+    ]
+
+
 def brief_from(summary: Mapping[str, Any]) -> str:
     """The ten-second read: who, what, facts, why now."""
     customer = summary["customer"]
@@ -232,7 +244,7 @@ def build_summary(
         },
         "priority": priority,
         "suggested_opening": suggested_opening(slots, escalation.trigger),
-        "transcript": build_transcript(events),
+        "transcript": flag_abusive(build_transcript(events)),
     }
     summary = redact_deep(summary)
     summary["brief"] = redact(brief_from(summary))

@@ -13,18 +13,22 @@ MAX_TRANSCRIPT_TURNS = 200
 MAX_TEXT_CHARS = 4000
 
 
-class TranscriptLine(TypedDict):
-    """One message in the transcript."""
-
+class _Line(TypedDict):
     speaker: str  # "customer" | "bot" | "agent"
     text: str
     at: str
 
 
-def iso_time(timestamp: float | None) -> str:
+class TranscriptLine(_Line, total=False):
+    """One message in the transcript."""
+
+    abusive: bool  # only on customer lines with insults: the inbox masks them (summary.flag_abusive)
+
+
+def iso_time(timestamp: float | None, timespec: str = "seconds") -> str:
     """Rasa event timestamps are Unix seconds; the contract speaks ISO-8601 UTC."""
     moment = datetime.fromtimestamp(timestamp or 0, tz=timezone.utc)
-    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+    return moment.isoformat(timespec=timespec).replace("+00:00", "Z")
 
 
 def _bot_speaker(event: dict[str, Any]) -> str:

@@ -71,6 +71,7 @@ async def search(q: str = Query("", max_length=200), include_open: bool = False,
         return schemas.SearchOut(items=[schemas.SearchHit(
             handoff_key=h.key, customer_name=h.customer_name, customer_email=h.customer_email,
             order_number=h.order_number, status=h.status, closed_at=h.closed_at, reason=h.reason,
+            wrap_up_note=h.wrap_up_note,
         ) for h in rows])
 
     return await run_in_session(svc.factory, unit)

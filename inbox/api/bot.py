@@ -60,13 +60,15 @@ async def add_message(handoff_key: str, body: schemas.CustomerMessageIn, respons
         handoff = crud.require_handoff(handoff_key, session=session)
         message, created = crud.add_customer_message(handoff, body, session=session)
         session.flush()
-        return handoff.status, created, views.message_out(message)
+        coaching = views.coaching(handoff, crud.recent_scored_messages(handoff, session=session))
+        return handoff.status, created, views.message_out(message), coaching
 
-    state, created, message = await run_in_session(svc.factory, unit)
+    state, created, message, coaching = await run_in_session(svc.factory, unit)
     if not created:
         response.status_code = status.HTTP_200_OK
         return schemas.Accepted(status=state, duplicate=True)
     svc.broker.publish(handoff_topic(handoff_key), "message", message.dict())
+    svc.broker.publish(handoff_topic(handoff_key), "coaching", coaching.dict())  # live coaching panel
     svc.broker.publish(QUEUE_TOPIC, "queue", {"reason": "message", "handoff_key": handoff_key})
     return schemas.Accepted(status=state)
 

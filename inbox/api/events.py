@@ -54,5 +54,6 @@ async def queue_events(request: Request, svc: Services = Depends(services),
 @router.get("/handoffs/{handoff_key}/events", response_class=StreamingResponse)
 async def conversation_events(handoff_key: str, request: Request, svc: Services = Depends(services),
                               _agent: Agent = Depends(require_agent)) -> StreamingResponse:
-    """``message``, ``message_status``, ``status`` and ``customer_ended`` events of one conversation."""
+    """``message``, ``message_status``, ``status``, ``customer_ended``, ``coaching`` and ``wrap_up``
+    events of one conversation."""
     return _response(request, svc.broker.subscribe(handoff_topic(handoff_key)))

@@ -2,6 +2,8 @@
 ``factory.begin()`` block owns the transaction. Import them from here (``crud.claim``).
 """
 from inbox.crud.actions import add_agent_reply, assign, claim, hand_back, resolve
+from inbox.crud.coaching import recent_scored_messages
+from inbox.crud.wrap_up import save_wrap_up
 from inbox.crud.agents import agent_by_id, agent_by_username, agents_available, create_agent, set_availability
 from inbox.crud.handoffs import (
     add_customer_message,
@@ -28,5 +30,5 @@ __all__ = [
     "add_customer_message", "create_handoff", "handoff_by_key", "mark_customer_ended", "messages",
     "require_handoff", "set_contact_preference",
     "estimate_wait", "figures", "new_customer_message_counts", "queue", "queue_position", "search",
-    "waiting_count",
+    "waiting_count", "recent_scored_messages", "save_wrap_up",
 ]

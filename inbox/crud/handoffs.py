@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from inbox import schemas
+from inbox.crud.coaching import escalation_score, message_reading, note_latest
 from inbox.errors import NotFound
 from inbox.models import PRIORITY_RANK, Handoff, Message, utcnow
 
@@ -42,6 +43,7 @@ def create_handoff(data: schemas.HandoffIn, *, session: Session) -> Tuple[Handof
         priority_rank=PRIORITY_RANK[data.priority],
         reason=data.reason,
         frustration_level=data.frustration_level,
+        escalation_score=escalation_score(summary),
         summary=summary,
         brief=data.brief,
         suggested_opening=data.suggested_opening or str(summary.get("suggested_opening") or ""),
@@ -106,6 +108,7 @@ def add_customer_message(
         text=data.text,
         sent_at=data.sent_at or utcnow(),
         received_at=utcnow(),
+        **message_reading(data.frustration),
     )
     try:
         with session.begin_nested():
@@ -115,6 +118,7 @@ def add_customer_message(
             select(Message).where(Message.handoff_id == handoff.id, Message.message_id == data.message_id)
         ).scalar_one()
         return existing, False
+    note_latest(handoff, data.frustration)
     handoff.search_text = (handoff.search_text + "\n" + data.text.lower())[-200_000:]
     return message, True
 

@@ -1,4 +1,5 @@
-// Conversation page: live messages, claim, reply, hand back, resolve.
+// Conversation page: live messages, claim, reply, hand back, resolve, live coaching,
+// masked abusive messages and the wrap-up note.
 "use strict";
 
 (() => {
@@ -15,11 +16,31 @@
     errorBox.classList.toggle("hidden", !message);
   }
 
+  // Same markup as the _masking.html macro: hidden text plus a "Show" button.
+  function messageText(text, abusive, id) {
+    if (!abusive) return [el("p", {}, text)];
+    const shown = el("p", {class: "masked-text", id}, text);
+    shown.hidden = true;
+    return [el("p", {class: "masked"}, el("span", {class: "mask-note"}, "Message hidden: abusive language."), " ",
+               el("button", {type: "button", class: "reveal", "aria-expanded": "false", "aria-controls": id}, "Show")),
+            shown];
+  }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("button.reveal");
+    if (!button) return;
+    const text = document.getElementById(button.getAttribute("aria-controls"));
+    const reveal = button.getAttribute("aria-expanded") !== "true";
+    text.hidden = !reveal;
+    button.setAttribute("aria-expanded", String(reveal));
+    button.textContent = reveal ? "Hide" : "Show";
+  });
+
   function addMessage(m) {
     if (list.querySelector(`li[data-id="${Number(m.id)}"]`)) return;
     const item = el("li", {class: `msg from-${m.sender}`, dataset: {id: String(m.id)}},
       el("span", {class: "who"}, m.agent_name || m.sender),
-      el("p", {}, m.text),
+      ...messageText(m.text, m.sender === "customer" && m.abusive === true, `m-${Number(m.id)}`),
       m.delivery_status ? el("span", {class: `delivery delivery-${m.delivery_status}`}, m.delivery_status) : null);
     list.append(item);
     item.scrollIntoView({block: "nearest"});
@@ -33,6 +54,78 @@
     tag.className = `delivery delivery-${status}`;
     tag.textContent = status;
   }
+
+  const ARROWS = {rising: "↑", falling: "↓", steady: "→"};
+
+  function renderCoaching(c) {
+    if (!c) return;
+    const level = document.getElementById("coach-level");
+    level.textContent = c.level;
+    level.className = `badge level level-${c.level}`;
+    const trend = document.getElementById("coach-trend");
+    trend.className = `trend trend-${c.direction}`;
+    trend.replaceChildren(el("span", {class: "arrow", "aria-hidden": "true"}, ARROWS[c.direction] || "→"), ` ${c.direction}`);
+    document.getElementById("coach-score").textContent =
+      typeof c.score === "number" ? `score ${c.score.toFixed(2)}` : "";
+    document.getElementById("coach-cues").replaceChildren(
+      ...c.cues.map((cue) => el("li", {dataset: {signal: cue.signal}}, cue.text)));
+    document.getElementById("coach-empty").classList.toggle("hidden", c.cues.length > 0);
+  }
+
+  // Wrap-up: resolving proposes a draft; the agent edits and saves it.
+  const wrapUp = document.getElementById("wrap-up");
+  const wrapForm = document.getElementById("wrap-up-form");
+  const wrapText = document.getElementById("wrap-up-text");
+  const wrapStatus = document.getElementById("wrap-up-status");
+  const wrapOpen = document.getElementById("wrap-up-open");
+
+  function showSavedNote(data) {
+    if (!data.saved_note) return;
+    document.getElementById("wrap-up-note").textContent = data.saved_note;
+    document.getElementById("wrap-up-meta").textContent = data.saved_by ? `Saved by ${data.saved_by}` : "Saved";
+    document.getElementById("wrap-up-saved").hidden = false;
+    wrapOpen.textContent = "Edit the note";
+    wrapUp.classList.remove("hidden");
+  }
+
+  async function openWrapUp() {
+    wrapUp.classList.remove("hidden");
+    wrapStatus.textContent = "Preparing a draft…";
+    try {
+      const data = await api("GET", `${base}/wrap-up`);
+      wrapText.value = data.saved_note || data.draft;
+      wrapForm.hidden = false;
+      wrapOpen.hidden = true;
+      wrapStatus.textContent = data.saved_note ? "Editing the saved note." : "Draft ready: check it, edit it, then save.";
+      wrapText.focus();
+      wrapText.setSelectionRange(0, 0);  // read from the top: the problem comes first
+      wrapText.scrollTop = 0;
+      wrapUp.scrollIntoView({block: "start"});
+    } catch (e) {
+      wrapStatus.textContent = "";
+      showError(e.message);
+    }
+  }
+
+  function closeWrapUpForm(status) {
+    wrapForm.hidden = true;
+    wrapOpen.hidden = false;
+    wrapStatus.textContent = status;
+  }
+
+  wrapOpen.addEventListener("click", openWrapUp);
+  document.getElementById("wrap-up-cancel").addEventListener("click", () => closeWrapUpForm(""));
+  wrapForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const note = wrapText.value.trim();
+    if (!note) { wrapStatus.textContent = "The note is empty."; return; }
+    try {
+      showSavedNote(await api("POST", `${base}/wrap-up`, {note}));
+      closeWrapUpForm("Wrap-up note saved.");
+    } catch (e) {
+      showError(e.message);
+    }
+  });
 
   function render(state) {
     root.dataset.status = state.status;
@@ -52,6 +145,10 @@
     for (const id of ["send", "handback", "resolve", "reply", "resolution"]) document.getElementById(id).disabled = !mine;
     const opening = document.getElementById("use-opening");
     if (opening) opening.disabled = !mine;
+    const closed = status === "resolved" || status === "handed_back";
+    const wasMine = root.dataset.owner === root.dataset.me || root.dataset.role === "admin";
+    wrapOpen.disabled = !(closed && wasMine);
+    if (closed) wrapUp.classList.remove("hidden");
   }
 
   async function act(path, body) {
@@ -85,17 +182,22 @@
   });
   document.getElementById("handback").addEventListener("click", () =>
     act("handback", {resolution: document.getElementById("resolution").value.trim()}));
-  document.getElementById("resolve").addEventListener("click", () =>
-    act("resolve", {note: document.getElementById("resolution").value.trim()}));
+  document.getElementById("resolve").addEventListener("click", async () => {
+    const data = await act("resolve", {note: document.getElementById("resolution").value.trim()});
+    if (data) openWrapUp();
+  });
 
   buttons();
   live(`${base}/events`, {
     message: addMessage,
     message_status: (e) => setDelivery(e.message_pk, e.delivery_status),
     status: render,
+    coaching: renderCoaching,
+    wrap_up: showSavedNote,
     customer_ended: () => document.getElementById("ended-note").classList.remove("hidden"),
   }, async () => {
     const data = await api("GET", base);  // catch up on anything sent while the page loaded
     data.messages.forEach(addMessage);
+    renderCoaching(data.coaching);
   });
 })();

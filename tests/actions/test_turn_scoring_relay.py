@@ -1,0 +1,75 @@
+"""The detector keeps scoring during a handoff, and the relay carries what the inbox coaches from."""
+
+from __future__ import annotations
+
+from typing import Any, Dict
+
+import pytest
+
+from actions.frustration import TurnResult
+from actions.turn_scoring import relay_frustration
+from inbox.schemas import CustomerMessageIn
+from tests.actions.conftest import FakeInbox, bot, user
+from tests.actions.test_turn_scoring import KEY, handoff_tracker, score
+
+# the fixture of test_turn_scoring, used here too
+from tests.actions.test_turn_scoring import open_handoff  # noqa: F401
+
+
+def result(**signals: float) -> TurnResult:
+    return TurnResult(score=0.81234, level="frustrated", reasons=["r1", "r2"], trend=0.12345, escalate=False,
+                      trigger=None, explanation="", signals=signals)
+
+
+def test_the_relayed_reading_keeps_only_the_signals_that_raised_the_score() -> None:
+    reading = relay_frustration(result(churn=2.5171, positive_sentiment=-0.8, repetition=1.27645))
+    assert reading == {"score": 0.812, "level": "frustrated", "trend": 0.123, "reasons": ["r1", "r2"],
+                       "signals": {"churn": 2.517, "repetition": 1.276}, "abusive": False}
+
+
+@pytest.mark.parametrize("signals, abusive", [
+    ({"abuse": 2.4}, True),
+    ({"abuse": 2.4, "churn": 1.0}, True),
+    ({"profanity": 1.4}, False),  # "ridiculous", "fed up": a complaint, not an insult
+    ({}, False),
+])
+def test_abusive_follows_the_abuse_signal(signals: Dict[str, float], abusive: bool) -> None:
+    assert relay_frustration(result(**signals))["abusive"] is abusive
+
+
+def test_the_relayed_reading_is_what_the_inbox_accepts() -> None:
+    reading = relay_frustration(result(**{f"s{i}": float(i + 1) for i in range(30)}))
+    parsed = CustomerMessageIn.parse_obj({"message_id": "m1", "text": "hi", "frustration": reading})
+    assert parsed.frustration is not None
+    assert len(parsed.frustration.signals) == 20  # the strongest, within the inbox's bound
+    assert parsed.frustration.signals["s29"] == 30.0
+
+
+async def test_scoring_runs_during_the_handoff_and_each_message_carries_its_reading(open_handoff: FakeInbox) -> None:  # noqa: F811
+    slots: Dict[str, Any] = {}
+    script = [
+        (bot("Sam has joined the chat.", metadata={"source": "system"}), "When will my parcel arrive?", "order_status"),
+        (bot("Hi, I'm Sam, let me check.", metadata={"source": "agent"}), "When will my parcel arrive?", "order_status"),
+        (bot("Still checking.", metadata={"source": "agent"}), "I'll cancel my account and go to a competitor", "complaint"),
+        (bot("I understand.", metadata={"source": "agent"}), "you are all idiots", "complaint"),
+    ]
+    for number, (said, text, intent) in enumerate(script, start=1):
+        slots.update(await score(handoff_tracker(said, user(text, intent, message_id=f"h{number}"), **slots)))
+    insult = slots
+
+    assert [entry["during_handoff"] for entry in insult["frustration_timeline"]] == [True] * 4
+    relayed = [m["frustration"] for m in open_handoff.messages[KEY]]
+    assert [m["message_id"] for m in open_handoff.messages[KEY]] == ["h1", "h2", "h3", "h4"]
+    assert "repetition" in relayed[1]["signals"]
+    assert "churn" in relayed[2]["signals"] and relayed[2]["level"] == "frustrated"
+    assert relayed[3]["abusive"] is True and relayed[3]["signals"]["abuse"] > 0
+    assert [r["abusive"] for r in relayed[:3]] == [False, False, False]
+    assert all(set(r) == {"score", "level", "trend", "reasons", "signals", "abusive"} for r in relayed)
+    assert open_handoff.messages[KEY][3]["text"] == "you are all idiots"  # the original words reach the inbox
+    assert "escalate" not in insult  # nobody escalates a chat a person already has
+
+
+async def test_relayed_times_keep_milliseconds(open_handoff: FakeInbox) -> None:  # noqa: F811
+    await score(handoff_tracker(user("hello?", "greet", message_id="t1", timestamp=1_764_151_234.567)))
+    assert open_handoff.messages[KEY][0]["sent_at"] == "2025-11-26T10:00:34.567Z"
+
