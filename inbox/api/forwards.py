@@ -51,7 +51,7 @@ def _admin(agent: Agent) -> Agent:
 
 
 @router.get("/forwards", response_model=ForwardsOut, responses={403: {"description": "Not an admin"}})
-async def list_forwards(status: Optional[str] = Query(None, regex="^(pending|delivered|failed)$"),
+async def list_forwards(status: Optional[str] = Query(None, pattern="^(pending|delivered|failed)$"),
                         limit: int = Query(100, ge=1, le=1000), svc: Services = Depends(services),
                         agent: Agent = Depends(require_agent)) -> ForwardsOut:
     """Forwarded events, newest first; ``?status=failed`` for the ones that gave up."""
