@@ -36,7 +36,6 @@ from actions.handoff.transcript import iso_time
 
 logger = logging.getLogger(__name__)
 
-TIMELINE_LIMIT = 50
 END_HANDOFF_CONFIDENCE = 0.9
 # The inbox accepts up to 10,000 characters a message; longer ones go in parts.
 RELAY_PART_CHARS = 5000
@@ -152,7 +151,8 @@ class ActionValidateSlotMappings(Action):
             form_failures_total=int(tracker.get_slot(names.SLOT_FAILED_FORM_ATTEMPTS) or 0),
             previous_bot_text=previous_bot_text(tracker),
         )
-        result, state = get_detector().score_turn(turn, tracker.get_slot(names.SLOT_FRUSTRATION_STATE))
+        detector = get_detector()
+        result, state = detector.score_turn(turn, tracker.get_slot(names.SLOT_FRUSTRATION_STATE))
         timeline = list(tracker.get_slot(names.SLOT_FRUSTRATION_TIMELINE) or [])
         timeline.append({
             "turn": len(timeline) + 1,
@@ -167,7 +167,7 @@ class ActionValidateSlotMappings(Action):
                 names.SLOT_FRUSTRATION_LEVEL: result.level,
                 names.SLOT_FRUSTRATION_TREND: round(result.trend, 4),
                 names.SLOT_FRUSTRATION_REASONS: list(result.reasons),
-                names.SLOT_FRUSTRATION_TIMELINE: timeline[-TIMELINE_LIMIT:],
+                names.SLOT_FRUSTRATION_TIMELINE: timeline[-detector.config.timeline_max :],
                 names.SLOT_FRUSTRATION_STATE: state,
             },
         )
