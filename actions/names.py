@@ -57,6 +57,7 @@ HANDOFF_SLOTS: Final = (SLOT_HANDOFF_ACTIVE, SLOT_HANDOFF_KEY)
 
 # Intents
 INTENT_REQUEST_HUMAN: Final = "request_human"
+INTENT_COMPLAINT: Final = "complaint"
 INTENT_END_HANDOFF: Final = "end_handoff"
 INTENT_AGENT_HANDBACK: Final = "agent_handback"
 INTENT_NLU_FALLBACK: Final = "nlu_fallback"

@@ -37,6 +37,9 @@ from actions.handoff.transcript import iso_time
 logger = logging.getLogger(__name__)
 
 END_HANDOFF_CONFIDENCE = 0.9
+ACKNOWLEDGE_EVERY_TURNS = 3  # say "I'm sorry this has been frustrating" at most once in this many turns
+# Intents whose own answer already apologises or brings in a person.
+NO_ACKNOWLEDGEMENT_INTENTS = frozenset({names.INTENT_COMPLAINT, names.INTENT_REQUEST_HUMAN, names.INTENT_END_HANDOFF})
 # The inbox accepts up to 10,000 characters a message; longer ones go in parts.
 RELAY_PART_CHARS = 5000
 NOT_SCORED_INTENTS = {names.INTENT_AGENT_HANDBACK, names.INTENT_SESSION_START}
@@ -105,6 +108,20 @@ def relay_frustration(result: TurnResult) -> dict[str, Any]:
     }
 
 
+def should_acknowledge(result: TurnResult, intent: Optional[str], timeline: List[dict[str, Any]]) -> bool:
+    """Frustrated, but no handoff yet: notice it now instead of answering as if all is well.
+
+    The detector waits for a trend before handing off (one bad turn must not
+    escalate a calm conversation), but a customer who has just written "that's
+    useless" should hear that the bot noticed, and how to reach a person. Not
+    repeated on every turn: at most once in ``ACKNOWLEDGE_EVERY_TURNS``.
+    """
+    if result.level != "frustrated" or result.escalate or intent in NO_ACKNOWLEDGEMENT_INTENTS:
+        return False
+    earlier = timeline[-ACKNOWLEDGE_EVERY_TURNS:-1] if len(timeline) > 1 else []
+    return not any(entry.get("acknowledged") for entry in earlier)
+
+
 def ends_handoff(tracker: Tracker) -> bool:
     """The customer clearly ended the chat with the person.
 
@@ -160,6 +177,13 @@ class ActionValidateSlotMappings(Action):
             "level": result.level,
             "during_handoff": bool(tracker.get_slot(names.SLOT_HANDOFF_ACTIVE)),
         })
+        acknowledge = (
+            not tracker.get_slot(names.SLOT_HANDOFF_ACTIVE)
+            and not tracker.get_slot(names.SLOT_ESCALATE)
+            and should_acknowledge(result, intent, timeline)
+        )
+        if acknowledge:
+            timeline[-1]["acknowledged"] = True
         events += changed_slots(
             tracker,
             {
@@ -175,6 +199,8 @@ class ActionValidateSlotMappings(Action):
         if tracker.get_slot(names.SLOT_HANDOFF_ACTIVE):
             await self._relay(tracker, intent, text, result)
             return events
+        if acknowledge:
+            dispatcher.utter_message(response="utter_frustration_acknowledge")
         if result.escalate and not tracker.get_slot(names.SLOT_ESCALATE):
             events += [
                 SlotSet(names.SLOT_ESCALATE, True),

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from typing import Any, List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, ActiveLoop, ConversationPaused, EventType, SlotSet
+from rasa_sdk.events import ActionExecuted, ActiveLoop, ConversationPaused, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -142,6 +142,9 @@ class ActionHandback(Action):
         return after_handoff_slots(tracker) + [SlotSet(names.SLOT_BOT_ATTEMPTS, attempts[-20:])]
 
 
+UNSURE_END_CONFIDENCE = 0.6  # below this, "I'm done" outside a handoff is a guess: ask instead
+
+
 class ActionEndHandoff(Action):
     """The customer ended the chat with the person (or said they are done)."""
 
@@ -150,6 +153,11 @@ class ActionEndHandoff(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         if not tracker.get_slot(names.SLOT_HANDOFF_ACTIVE):
+            confidence = ((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0.0
+            if confidence < UNSURE_END_CONFIDENCE:
+                # Outside a handoff a vague guess at "we're done" ("that's useless, it said
+                # that last week too" scored 0.28) must not be answered "You're welcome!".
+                return [FollowupAction(names.ACTION_CLARIFY)]
             dispatcher.utter_message(response="utter_you_are_welcome")
             return []
         dispatcher.utter_message(response="utter_handoff_ended_by_customer")

@@ -21,7 +21,8 @@ KEY = "3f2a9c1e5b7d4f60a1b2c3d4e5f60718"
 async def score(tracker, dispatcher: CollectingDispatcher | None = None) -> Dict[str, Any]:
     dispatcher = dispatcher or CollectingDispatcher()
     events = await ActionValidateSlotMappings().run(dispatcher, tracker, DOMAIN)
-    assert dispatcher.messages == []  # this action never speaks
+    # It speaks only to acknowledge a frustrated customer (tested below).
+    assert all(m.get("response") == "utter_frustration_acknowledge" for m in dispatcher.messages)
     assert all(event["event"] == "slot" for event in events)  # Rasa keeps only SlotSet from here
     return slot_values(events)
 
@@ -209,3 +210,50 @@ async def test_an_active_handoff_without_a_key_sends_nothing(inbox: FakeInbox) -
 async def test_an_externally_triggered_intent_is_not_relayed(open_handoff: FakeInbox) -> None:
     await ActionValidateSlotMappings().run(CollectingDispatcher(), handoff_tracker(external("end_handoff")), DOMAIN)
     assert open_handoff.messages[KEY] == []
+
+
+USELESS = "that's useless, it said that last week too"
+
+
+async def acknowledged(tracker) -> tuple[Dict[str, Any], List[Dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    slots = await score(tracker, dispatcher)
+    return slots, dispatcher.messages
+
+
+async def test_a_frustrated_customer_hears_it_was_noticed_before_any_handoff() -> None:
+    slots, messages = await acknowledged(make_tracker([bot("Order 10482 is in transit."), user(USELESS, "complaint_about_answer")]))
+    assert slots["frustration_level"] == "frustrated" and "escalate" not in slots
+    assert [m["response"] for m in messages] == ["utter_frustration_acknowledge"]
+    assert slots["frustration_timeline"][-1]["acknowledged"] is True
+
+
+async def test_the_acknowledgement_is_not_repeated_on_every_turn() -> None:
+    first, _ = await acknowledged(make_tracker([bot("Order 10482 is in transit."), user(USELESS, "x", message_id="m1")]))
+    later, messages = await acknowledged(make_tracker([bot("Sorry about that."), user(USELESS, "x", message_id="m2")], {
+        "frustration_timeline": first["frustration_timeline"], "frustration_state": first["frustration_state"],
+        "scored_message_id": "m1",
+    }))
+    assert messages == [] and "acknowledged" not in later["frustration_timeline"][-1]
+
+
+@pytest.mark.parametrize("intent, slots", [
+    ("complaint", {}),  # the complaint answer already apologises
+    ("request_human", {}),  # a person is on the way
+    ("x", {"escalate": True}),  # the handoff message says it
+])
+async def test_no_acknowledgement_where_the_answer_says_it_already(intent: str, slots: Dict[str, Any]) -> None:
+    _, messages = await acknowledged(make_tracker([bot("Order 10482 is in transit."), user(USELESS, intent)], slots))
+    assert messages == []
+
+
+async def test_a_calm_customer_hears_no_apology() -> None:
+    _, messages = await acknowledged(make_tracker([bot("Hi!"), user("where is my order?", "order_status")]))
+    assert messages == []
+
+
+async def test_no_acknowledgement_from_the_bot_while_a_person_owns_the_chat(open_handoff: FakeInbox) -> None:
+    dispatcher = CollectingDispatcher()
+    await ActionValidateSlotMappings().run(dispatcher, handoff_tracker(user(USELESS, "x", message_id="h1")), DOMAIN)
+    assert dispatcher.messages == []
+    assert [m["text"] for m in open_handoff.messages[KEY]] == [USELESS]

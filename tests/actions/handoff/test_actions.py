@@ -241,3 +241,12 @@ async def test_end_handoff_without_a_handoff(dispatcher: CollectingDispatcher) -
     tracker = make_tracker([user("bye, thanks", "end_handoff")], {"handoff_active": False})
     assert await ActionEndHandoff().run(dispatcher, tracker, DOMAIN) == []
     assert responses(dispatcher) == ["utter_you_are_welcome"]
+
+
+async def test_an_unsure_end_handoff_without_a_handoff_asks_instead(dispatcher: CollectingDispatcher) -> None:
+    # "that's useless, it said that last week too" once came out as end_handoff at 0.28.
+    tracker = make_tracker([user("that's useless, it said that last week too", "end_handoff", 0.28)],
+                           {"handoff_active": False})
+    events = await ActionEndHandoff().run(dispatcher, tracker, DOMAIN)
+    assert events == [{"event": "followup", "timestamp": None, "name": "action_clarify"}]
+    assert responses(dispatcher) == []
