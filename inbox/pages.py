@@ -17,6 +17,7 @@ from inbox.auth import optional_agent
 from inbox.broker import QUEUE_TOPIC
 from inbox.chart import frustration_chart
 from inbox.db import run_in_session
+from inbox.forwarding import status as forward_status
 from inbox.login import authenticate, end_session, start_session
 from inbox.models import Agent
 from inbox.security import PRELOGIN_COOKIE, new_token, tokens_match
@@ -121,8 +122,10 @@ async def conversation_page(handoff_key: str, request: Request, svc: Services = 
             return None
         agents = list(session.execute(
             select(Agent.username).where(Agent.active.is_(True)).order_by(Agent.username)).scalars())
+        # Nothing configured: no query, and the page shows no "Forwarded to" line.
+        forwards = forward_status.for_handoff(handoff.id, session=session) if svc.forwarder is not None else []
         return {"conv": views.conversation(handoff, crud.messages(handoff, session=session)),
-                "waiting_seconds": views.waiting_seconds(handoff), "agents": agents}
+                "waiting_seconds": views.waiting_seconds(handoff), "agents": agents, "forwards": forwards}
 
     context = await run_in_session(svc.factory, unit)
     if context is None:

@@ -151,10 +151,17 @@ async def reply(handoff_key: str, body: schemas.ReplyIn, svc: Services = Depends
 async def hand_back(handoff_key: str, body: schemas.HandbackIn, svc: Services = Depends(services),
                     agent: Agent = Depends(require_agent_csrf)) -> schemas.ConversationOut:
     """Give the conversation back to the bot with what was settled."""
-    handoff, fresh, _ = await _act(
-        svc, handoff_key, agent, lambda h, me, session: crud.hand_back(h, me, body.resolution, session=session))
+
+    def action(h: Handoff, me: Agent, session: Session) -> None:
+        crud.hand_back(h, me, body.resolution, session=session)
+        if svc.forwarder is not None:
+            svc.forwarder.enqueue_handed_back(h, me.display_name, session=session)  # same transaction
+
+    handoff, fresh, _ = await _act(svc, handoff_key, agent, action)
     _publish_messages(svc, handoff.key, fresh)
     _publish_status(svc, handoff, "closed")
+    if svc.forwarder is not None:
+        svc.forwarder.wake()
     await _deliver(svc, handoff)
     return await read_conversation(handoff_key, svc, agent)
 

@@ -1,7 +1,7 @@
 """Bot-facing endpoints of the contract in docs/architecture.md (bearer HANDOFF_SECRET)."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Tuple
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Response, status
 from sqlalchemy.orm import Session
@@ -10,6 +10,7 @@ from inbox import crud, schemas, views
 from inbox.auth import require_bot
 from inbox.broker import QUEUE_TOPIC, handoff_topic
 from inbox.db import run_in_session
+from inbox.models import OPEN_STATUSES
 from inbox.services import Services, services
 
 router = APIRouter(prefix="/api/v1", tags=["bot"], dependencies=[Depends(require_bot)])
@@ -78,12 +79,21 @@ async def customer_ended(handoff_key: str, body: schemas.CustomerEndedIn,
                          svc: Services = Depends(services)) -> schemas.Accepted:
     """The customer ended the chat with a person; shown to the agent."""
 
-    def unit(*, session: Session) -> str:
-        handoff = crud.require_handoff(handoff_key, session=session)
-        crud.mark_customer_ended(handoff, body.sent_at, session=session)
-        return handoff.status
+    forwarder = svc.forwarder
 
-    state = await run_in_session(svc.factory, unit)
+    def unit(*, session: Session) -> Tuple[str, bool]:
+        # Locked: two racing calls must not both queue the event (one row per target and event).
+        handoff = crud.require_handoff(handoff_key, session=session, for_update=forwarder is not None)
+        # News for the helpdesks only while a person still has to act: not a repeat, not after closing.
+        news = handoff.customer_ended_at is None and handoff.status in OPEN_STATUSES
+        crud.mark_customer_ended(handoff, body.sent_at, session=session)
+        if news and forwarder is not None:
+            forwarder.enqueue_customer_ended(handoff, session=session)  # same transaction
+        return handoff.status, news
+
+    state, news = await run_in_session(svc.factory, unit)
+    if news and forwarder is not None:
+        forwarder.wake()
     svc.broker.publish(handoff_topic(handoff_key), "customer_ended", {"handoff_key": handoff_key})
     svc.broker.publish(QUEUE_TOPIC, "queue", {"reason": "customer_ended", "handoff_key": handoff_key})
     return schemas.Accepted(status=state)

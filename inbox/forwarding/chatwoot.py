@@ -13,13 +13,15 @@ Chatwoot accepted it, so a retry resumes at the step that failed:
 
 A step whose answer was lost (timeout after Chatwoot acted) is looked up before it is
 repeated, so agents never see the same customer, conversation or note twice.
-``handoff.resolved`` adds the agent's note and resolves the conversation.
+``handoff.resolved`` and ``handoff.handed_back`` add a private note and resolve the
+conversation (after a hand-back the bot has the customer again); ``handoff.customer_ended``
+only adds a note, since an agent still closes it in the inbox.
 Every call carries the ``api_access_token`` header (developers.chatwoot.com).
 """
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import httpx
 
@@ -76,6 +78,25 @@ def resolved_note(data: Dict[str, Any]) -> str:
     who = data.get("resolved_by") or "An agent"
     note = f": {data['resolution']}" if data.get("resolution") else "."
     return f"**Resolved in the agent inbox** by {who}{note}"
+
+
+def handed_back_note(data: Dict[str, Any]) -> str:
+    who = data.get("handed_back_by") or "An agent"
+    note = f": {data['resolution']}" if data.get("resolution") else "."
+    return f"**Handed back to the bot** by {who}{note}"
+
+
+def customer_ended_note(data: Dict[str, Any]) -> str:
+    return f"**The customer ended the chat.** Wrap it up in the agent inbox: {data.get('inbox_url')}"
+
+
+# Events after ``handoff.created``: the note they add, and the status they leave the
+# conversation in (None: unchanged). A hand-back resolves it too: the bot has the customer again.
+FOLLOW_UPS: Dict[str, Tuple[Callable[[Dict[str, Any]], str], Optional[str]]] = {
+    events.RESOLVED: (resolved_note, "resolved"),
+    events.HANDED_BACK: (handed_back_note, "resolved"),
+    events.CUSTOMER_ENDED: (customer_ended_note, None),
+}
 
 
 class ChatwootTarget(Target):
@@ -205,17 +226,22 @@ class ChatwootTarget(Target):
             progress["opened"] = True
             await save(progress)
 
-    async def _resolved(self, job: Job, client: httpx.AsyncClient, save: SaveProgress) -> None:
+    async def _follow_up(self, job: Job, client: httpx.AsyncClient, save: SaveProgress) -> None:
+        """A later event on the conversation ``handoff.created`` opened: a note, maybe a new status."""
+        if job.event not in FOLLOW_UPS:
+            raise PermanentError(f"chatwoot: nothing to do for {job.event}")
+        note, status = FOLLOW_UPS[job.event]
         conversation_id = (job.earlier.get(events.CREATED) or {}).get("conversation_id")
         if not conversation_id:
-            raise PermanentError("chatwoot: the handoff never reached Chatwoot; nothing to resolve")
+            raise PermanentError("chatwoot: the handoff never reached Chatwoot; nothing to update")
         progress = dict(job.progress)
-        await self._note_once(client, progress, "note", conversation_id, resolved_note(job.payload["data"]), save)
-        await self._call(client, "POST", f"/conversations/{conversation_id}/toggle_status",
-                         "resolve conversation", json={"status": "resolved"})
+        await self._note_once(client, progress, "note", conversation_id, note(job.payload["data"]), save)
+        if status is not None:
+            await self._call(client, "POST", f"/conversations/{conversation_id}/toggle_status",
+                             "resolve conversation", json={"status": status})
 
     async def send(self, job: Job, client: httpx.AsyncClient, save_progress: SaveProgress) -> None:
         if job.event == events.CREATED:
             await self._created(job, client, save_progress)
         else:
-            await self._resolved(job, client, save_progress)
+            await self._follow_up(job, client, save_progress)

@@ -15,7 +15,9 @@ from inbox.schemas import iso_utc
 
 CREATED = "handoff.created"
 RESOLVED = "handoff.resolved"
-EVENTS = (CREATED, RESOLVED)
+HANDED_BACK = "handoff.handed_back"
+CUSTOMER_ENDED = "handoff.customer_ended"
+EVENTS = (CREATED, RESOLVED, HANDED_BACK, CUSTOMER_ENDED)
 
 
 def conversation_url(public_url: str, handoff_key: str) -> str:
@@ -52,5 +54,35 @@ def resolved(handoff: Handoff, public_url: str, resolved_by: Optional[str] = Non
         "resolution": handoff.resolution or "",
         "resolved_by": resolved_by or "",
         "closed_at": iso_utc(handoff.closed_at) if handoff.closed_at else None,
+        "inbox_url": conversation_url(public_url, handoff.key),
+    })
+
+
+def handed_back(handoff: Handoff, public_url: str, handed_back_by: Optional[str] = None) -> Dict[str, Any]:
+    """``handoff.handed_back``: an agent gave the conversation back to the bot (it is closed for people)."""
+    return _envelope(HANDED_BACK, {
+        "handoff_key": handoff.key,
+        "conversation_id": handoff.conversation_id,
+        "channel": handoff.channel,
+        "status": handoff.status,
+        "resolution": handoff.resolution or "",
+        "handed_back_by": handed_back_by or "",
+        "closed_at": iso_utc(handoff.closed_at) if handoff.closed_at else None,
+        "inbox_url": conversation_url(public_url, handoff.key),
+    })
+
+
+def customer_ended(handoff: Handoff, public_url: str) -> Dict[str, Any]:
+    """``handoff.customer_ended``: the customer left while waiting or talking to a person.
+
+    The conversation stays open in the inbox (an agent still wraps it up), so this is news,
+    not a close: ``handoff.resolved`` or ``handoff.handed_back`` follows.
+    """
+    return _envelope(CUSTOMER_ENDED, {
+        "handoff_key": handoff.key,
+        "conversation_id": handoff.conversation_id,
+        "channel": handoff.channel,
+        "status": handoff.status,
+        "ended_at": iso_utc(handoff.customer_ended_at) if handoff.customer_ended_at else None,
         "inbox_url": conversation_url(public_url, handoff.key),
     })

@@ -10,12 +10,12 @@ Customer text is escaped for mrkdwn (``&``, ``<``, ``>``) so a customer cannot w
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Callable, Dict, List
 
 import httpx
 
 from inbox.forwarding import events
-from inbox.forwarding.base import Job, SaveProgress, Target, request
+from inbox.forwarding.base import Job, PermanentError, SaveProgress, Target, request
 
 FIELD_LIMIT = 1900  # Slack allows 2000 characters per section field
 TEXT_LIMIT = 2900  # and 3000 per section text
@@ -70,14 +70,37 @@ def created_message(data: Dict[str, Any]) -> Dict[str, Any]:
     return {"text": _cut(text, TEXT_LIMIT), "blocks": blocks}
 
 
-def resolved_message(data: Dict[str, Any]) -> Dict[str, Any]:
-    """A short line for ``handoff.resolved``; the agent's note stays in the inbox."""
-    who = escape(data.get("resolved_by") or "An agent")
-    text = f":white_check_mark: {who} resolved conversation {escape(data.get('conversation_id'))}"
-    return {"text": text, "blocks": [
+def _one_line(text: str, data: Dict[str, Any]) -> Dict[str, Any]:
+    return {"text": _cut(text, TEXT_LIMIT), "blocks": [
         {"type": "section", "text": _mrkdwn(_cut(text, TEXT_LIMIT))},
         {"type": "context", "elements": [_mrkdwn(_link(data["inbox_url"], "Open in the inbox"))]},
     ]}
+
+
+def resolved_message(data: Dict[str, Any]) -> Dict[str, Any]:
+    """A short line for ``handoff.resolved``; the agent's note stays in the inbox."""
+    who = escape(data.get("resolved_by") or "An agent")
+    return _one_line(f":white_check_mark: {who} resolved conversation {escape(data.get('conversation_id'))}", data)
+
+
+def handed_back_message(data: Dict[str, Any]) -> Dict[str, Any]:
+    """A short line for ``handoff.handed_back``: the bot has the customer again."""
+    who = escape(data.get("handed_back_by") or "An agent")
+    return _one_line(f":robot_face: {who} handed conversation {escape(data.get('conversation_id'))} "
+                     "back to the bot", data)
+
+
+def customer_ended_message(data: Dict[str, Any]) -> Dict[str, Any]:
+    """A short line for ``handoff.customer_ended``: nobody needs to pick it up any more."""
+    return _one_line(f":wave: The customer left conversation {escape(data.get('conversation_id'))}", data)
+
+
+MESSAGES: Dict[str, Callable[[Dict[str, Any]], Dict[str, Any]]] = {
+    events.CREATED: created_message,
+    events.RESOLVED: resolved_message,
+    events.HANDED_BACK: handed_back_message,
+    events.CUSTOMER_ENDED: customer_ended_message,
+}
 
 
 class SlackTarget(Target):
@@ -90,5 +113,8 @@ class SlackTarget(Target):
 
     async def send(self, job: Job, client: httpx.AsyncClient, save_progress: SaveProgress) -> None:
         data = job.payload["data"]
-        body = created_message(data) if job.event == events.CREATED else resolved_message(data)
+        render = MESSAGES.get(job.event)
+        if render is None:
+            raise PermanentError(f"slack: no message for {job.event}")
+        body = render(data)
         await request(client, "POST", self.webhook_url, "slack", json=body)

@@ -75,6 +75,14 @@ class Forwarder:
         outbox.enqueue(handoff, events.resolved(handoff, self.settings.public_url, resolved_by),
                        tuple(self.targets), session=session)
 
+    def enqueue_handed_back(self, handoff: Handoff, handed_back_by: str, *, session: Session) -> None:
+        outbox.enqueue(handoff, events.handed_back(handoff, self.settings.public_url, handed_back_by),
+                       tuple(self.targets), session=session)
+
+    def enqueue_customer_ended(self, handoff: Handoff, *, session: Session) -> None:
+        outbox.enqueue(handoff, events.customer_ended(handoff, self.settings.public_url), tuple(self.targets),
+                       session=session)
+
     # ------------------------------------------------------------ delivery
 
     def _lease_seconds(self) -> float:
