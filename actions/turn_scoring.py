@@ -49,7 +49,12 @@ RELAY_SIGNALS = 20
 
 
 def previous_bot_text(tracker: Tracker) -> Optional[str]:
-    """The bot's (or agent's) last message before the customer's latest one."""
+    """The bot's last message before the customer's latest one.
+
+    None when that message was an agent's: the detector reads it for signs of the
+    bot failing ("sorry, I couldn't find…"), and an agent's "sorry for the wait"
+    is not the bot failing.
+    """
     seen_user = False
     for event in reversed(tracker.events):
         if event.get("event") == "user":
@@ -57,6 +62,8 @@ def previous_bot_text(tracker: Tracker) -> Optional[str]:
                 return None
             seen_user = True
         elif event.get("event") == "bot" and seen_user and event.get("text"):
+            if (event.get("metadata") or {}).get("source") == "agent":
+                return None
             return event["text"]
     return None
 

@@ -257,3 +257,12 @@ async def test_no_acknowledgement_from_the_bot_while_a_person_owns_the_chat(open
     await ActionValidateSlotMappings().run(dispatcher, handoff_tracker(user(USELESS, "x", message_id="h1")), DOMAIN)
     assert dispatcher.messages == []
     assert [m["text"] for m in open_handoff.messages[KEY]] == [USELESS]
+
+
+def test_the_previous_bot_text_is_the_bot_s_not_an_agent_s() -> None:
+    from actions.turn_scoring import previous_bot_text
+
+    bot_said = make_tracker([bot("Sorry, I couldn't find that order."), user("it's 10482", "inform")])
+    assert previous_bot_text(bot_said) == "Sorry, I couldn't find that order."
+    agent_said = make_tracker([bot("Sorry for the wait, I'm Sam.", metadata={"source": "agent"}), user("ok", "affirm")])
+    assert previous_bot_text(agent_said) is None
