@@ -8,6 +8,10 @@ cannot compute, come back as bare numbers and are ranked in Python.
 
 Every handoff figure counts the handoffs *created* (escalated) within the range;
 session figures count the sessions *started* within it. Definitions: docs/analytics.md.
+
+The report reads only columns of the covering indexes: what it needs of the summary
+(``escalation_trigger``) and of the messages (``closing_frustration_score``) is stored
+on the handoff when it happens (``inbox.crud.coaching``).
 """
 from __future__ import annotations
 
@@ -33,7 +37,7 @@ from inbox.analytics_schemas import (
     SessionDay,
     SessionFigures,
 )
-from inbox.models import CLOSED_STATUSES, BotSession, Handoff, Message
+from inbox.models import CLOSED_STATUSES, BotSession, Handoff
 
 MAX_DAYS = 366
 # A session without a handoff or a goodbye is "in progress" until the bot has heard
@@ -216,10 +220,11 @@ def session_figures(*, session: Session, span: Period, now: datetime,
 
 
 def escalation_reasons(*, session: Session, span: Period) -> List[ReasonCount]:
-    """Handoffs per escalation trigger (``summary.escalation.trigger``); the five known
-    triggers always appear, anything else (or nothing) is listed after them.
+    """Handoffs per escalation trigger (``summary.escalation.trigger``, stored at creation
+    as ``escalation_trigger``); the five known triggers always appear, anything else (or
+    nothing: ``unknown``) is listed after them.
     """
-    trigger = func.coalesce(Handoff.summary[("escalation", "trigger")].as_string(), "unknown").label("trigger")
+    trigger = func.coalesce(Handoff.escalation_trigger, "unknown").label("trigger")
     counts = {str(t): int(n) for t, n in session.execute(
         select(trigger, func.count()).where(_within(Handoff.created_at, span)).group_by(trigger)).all()}
     total = sum(counts.values())
@@ -240,24 +245,14 @@ def handling_times(*, session: Session, span: Period) -> DurationFigures:
                                       _closed()))
 
 
-def _score_after() -> ColumnElement:
-    """The last scored customer message sent before the close, else the handoff's latest reading."""
-    last_message = (
-        select(Message.frustration_score)
-        .where(Message.handoff_id == Handoff.id, Message.sender == "customer",
-               Message.frustration_score.isnot(None), Message.sent_at <= Handoff.closed_at)
-        .order_by(Message.sent_at.desc(), Message.id.desc())
-        .limit(1)
-        .correlate(Handoff)
-        .scalar_subquery()
-    )
-    return func.coalesce(last_message, Handoff.latest_frustration_score)
-
-
 def frustration_change(*, session: Session, span: Period) -> FrustrationFigures:
-    """Frustration when the bot handed off vs at the close, over closed handoffs having both."""
+    """Frustration when the bot handed off vs at the close, over closed handoffs having both.
+
+    The score at the close (``closing_frustration_score``) is stored when the handoff closes:
+    the last scored customer message sent at or before the close, else the latest reading.
+    """
     rows = session.execute(
-        select(Handoff.escalation_score, _score_after())
+        select(Handoff.escalation_score, Handoff.closing_frustration_score)
         .where(_within(Handoff.created_at, span), _closed(),
                Handoff.closed_at.isnot(None))
     ).all()

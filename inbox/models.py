@@ -101,6 +101,11 @@ class Handoff(Base):
     latest_frustration_score = Column(Float, nullable=True)
     latest_frustration_level = Column(String(16), nullable=True)
     latest_frustration_trend = Column(Float, nullable=True)
+    # Stored for analytics when they happen, so the report reads neither ``summary`` nor
+    # messages: ``summary.escalation.trigger`` at creation (null when the summary has
+    # none), and the frustration at the close (``crud.coaching.note_closing_frustration``).
+    escalation_trigger = Column(String(32), nullable=True)
+    closing_frustration_score = Column(Float, nullable=True)
     # The agent's wrap-up note, saved when (or after) the conversation is resolved.
     wrap_up_note = Column(Text, nullable=True)
     wrap_up_saved_at = Column(UTCDateTime, nullable=True)
@@ -114,10 +119,10 @@ class Handoff(Base):
         Index("ix_handoffs_closed", "status", "closed_at"),
         Index("ix_handoffs_order_number", "order_number"),
         Index("ix_handoffs_customer_email", "customer_email"),
-        # Covers every analytics figure but the reasons (migration 0004): SQLite would
+        # Covers every handoff figure of the analytics (migration 0004): SQLite would
         # otherwise walk the summary's overflow pages to reach the columns after it.
         Index("ix_handoffs_analytics", "created_at", "status", "claimed_at", "closed_at",
-              "escalation_score", "latest_frustration_score"),
+              "escalation_score", "closing_frustration_score", "escalation_trigger"),
     )
 
 

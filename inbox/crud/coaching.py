@@ -1,14 +1,17 @@
-"""The detector's readings on customer messages, and the handoff's latest one.
+"""The detector's readings on customer messages, the handoff's latest one and the one
+at its close, and the escalation trigger stored for analytics.
 
 Separate from ``crud.handoffs`` so storing a message stays one small function and
 the reading is applied in one place (live coaching and analytics read these columns).
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+import json
+from typing import Any, Dict, Iterable, List, Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import get_history
 
 from inbox import schemas
 from inbox.coaching import RECENT_MESSAGES
@@ -49,6 +52,49 @@ def escalation_score(summary: Dict[str, Any]) -> Optional[float]:
     if isinstance(score, (int, float)) and not isinstance(score, bool) and 0 <= score <= 1:
         return float(score)
     return None
+
+
+def escalation_trigger(summary: Dict[str, Any]) -> Optional[str]:
+    """``summary.escalation.trigger`` as the analytics group it (at most 32 characters);
+    None when absent or null (the report shows ``unknown``). A non-string is kept as JSON.
+    """
+    escalation = summary.get("escalation")
+    trigger = escalation.get("trigger") if isinstance(escalation, dict) else None
+    if trigger is None:
+        return None
+    text = trigger if isinstance(trigger, str) else json.dumps(trigger, separators=(",", ":"))
+    return text[:32]
+
+
+def note_closing_frustration(handoff: Handoff, *, session: Session) -> None:
+    """Store the frustration at the close: the score of the last scored customer message
+    sent at or before ``closed_at``, else ``latest_frustration_score``; null while open.
+
+    Called when ``closed_at`` changes (``keep_closing_frustration``) and when a scored
+    customer message reaches a closed handoff (a late delivery may predate the close,
+    and it changes the latest score).
+    """
+    if handoff.closed_at is None:
+        handoff.closing_frustration_score = None
+        return
+    last = session.execute(
+        select(Message.frustration_score)
+        .where(Message.handoff_id == handoff.id, Message.sender == "customer",
+               Message.frustration_score.is_not(None), Message.sent_at <= handoff.closed_at)
+        .order_by(Message.sent_at.desc(), Message.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    handoff.closing_frustration_score = last if last is not None else handoff.latest_frustration_score
+
+
+def keep_closing_frustration(session: Session, _context: Any, _instances: Optional[Iterable[Any]]) -> None:
+    """``before_flush`` hook (``inbox.db.make_session_factory``): every handoff whose
+    ``closed_at`` changed gets its closing frustration, whichever code closed it
+    (hand-back, resolve, or anything added later).
+    """
+    for handoff in [*session.new, *session.dirty]:
+        if isinstance(handoff, Handoff) and get_history(handoff, "closed_at").has_changes():
+            note_closing_frustration(handoff, session=session)
 
 
 def recent_scored_messages(handoff: Handoff, *, session: Session, limit: int = RECENT_MESSAGES) -> List[Message]:

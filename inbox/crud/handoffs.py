@@ -10,7 +10,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from inbox import schemas
-from inbox.crud.coaching import escalation_score, message_reading, note_latest
+from inbox.crud.coaching import (
+    escalation_score,
+    escalation_trigger,
+    message_reading,
+    note_closing_frustration,
+    note_latest,
+)
 from inbox.errors import NotFound
 from inbox.models import PRIORITY_RANK, Handoff, Message, utcnow
 
@@ -44,6 +50,7 @@ def create_handoff(data: schemas.HandoffIn, *, session: Session) -> Tuple[Handof
         reason=data.reason,
         frustration_level=data.frustration_level,
         escalation_score=escalation_score(summary),
+        escalation_trigger=escalation_trigger(summary),
         summary=summary,
         brief=data.brief,
         suggested_opening=data.suggested_opening or str(summary.get("suggested_opening") or ""),
@@ -119,6 +126,8 @@ def add_customer_message(
         ).scalar_one()
         return existing, False
     note_latest(handoff, data.frustration)
+    if handoff.closed_at is not None and data.frustration is not None:
+        note_closing_frustration(handoff, session=session)
     handoff.search_text = (handoff.search_text + "\n" + data.text.lower())[-200_000:]
     return message, True
 

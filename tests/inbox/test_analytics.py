@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import sessionmaker
 
-from inbox import analytics
+from inbox import analytics, crud, schemas
+from inbox.crud.coaching import escalation_trigger, note_closing_frustration
 from inbox.db import make_engine, make_session_factory
 from inbox.models import Base, BotSession, Handoff, Message
 
@@ -37,7 +38,8 @@ def handoff(key: str, created: datetime, trigger: object, status: str = "waiting
     summary = {"escalation": {"trigger": trigger}} if trigger is not None else {}
     return Handoff(
         key=key, conversation_id=f"c-{key}", channel="socketio", created_at=created, received_at=created,
-        priority="normal", priority_rank=1, summary=summary, status=status,
+        priority="normal", priority_rank=1, summary=summary, escalation_trigger=escalation_trigger(summary),
+        status=status,
         claimed_at=None if claimed is None else created + timedelta(seconds=claimed),
         closed_at=None if closed is None else created + timedelta(seconds=closed),
         escalation_score=before, latest_frustration_score=latest,
@@ -80,6 +82,11 @@ def seed(factory: sessionmaker) -> None:
             # h5: only an unscored customer message and an agent's: no "after" reading.
             message("h5", "a", "customer", at(29, 23, 5), None),
         ])
+        s.flush()
+        # The messages went in after the closes: store the frustration at the close again,
+        # as the inbox does when a scored message reaches a closed handoff.
+        for h in s.query(Handoff).filter(Handoff.closed_at.isnot(None)):
+            note_closing_frustration(h, session=s)
         sessions = [
             # (conversation, started, last seen, turns, handed off, outcome)
             ("s1", at(28, 10), at(28, 10, 5), 3, False, "resolved_by_bot"),   # Sat resolved, said bye
@@ -185,6 +192,53 @@ def test_frustration_before_and_after(factory) -> None:
     assert (f.before.mean, f.before.median) == (0.52, 0.5)
     assert (f.after.mean, f.after.median) == (0.37, 0.35)
     assert (f.fell, f.fell_share) == (4, 0.8)
+
+
+def test_stored_columns_match_the_definitions(factory) -> None:
+    with factory.begin() as s:
+        stored = {h.key: (h.escalation_trigger, h.closing_frustration_score) for h in s.query(Handoff)}
+    # h1: message 0.35 beats the column; h2: 0.4 (0.2 came after the close); h3, h7, h8: the
+    # latest reading; h5: no reading at all; open ones (h4, h6, late): none. h6 has no trigger.
+    assert stored == {
+        "old": ("request", 0.1), "late": ("request", None), "h1": ("request", 0.35),
+        "h2": ("frustration", 0.4), "h3": ("frustration", 0.7), "h4": ("churn", None),
+        "h5": ("mystery", None), "h6": (None, None), "h7": ("abuse", 0.2), "h8": ("repeated_failure", 0.2)}
+
+
+def test_escalation_trigger_keeps_what_the_report_showed() -> None:
+    assert escalation_trigger({"escalation": {"trigger": "churn"}}) == "churn"
+    assert escalation_trigger({}) is None and escalation_trigger({"escalation": "x"}) is None
+    assert escalation_trigger({"escalation": {"trigger": None}}) is None
+    assert escalation_trigger({"escalation": {"trigger": 3}}) == "3"
+    assert escalation_trigger({"escalation": {"trigger": "x" * 40}}) == "x" * 32
+
+
+def test_the_inbox_stores_trigger_and_closing_frustration_as_they_happen(factory) -> None:
+    """Creation stores the trigger; resolving stores the score at the close; a scored
+    message reaching the closed handoff late (sent before the close) updates it."""
+    def reading(score: float) -> schemas.FrustrationIn:
+        return schemas.FrustrationIn(score=score)
+
+    with factory.begin() as s:
+        agent = crud.create_agent("ana", "a-long-password", session=s, display_name="Ana")
+        h, _ = crud.create_handoff(schemas.HandoffIn(
+            handoff_key="live", conversation_id="c-live", created_at=at(30, 10),
+            summary={"escalation": {"trigger": "churn", "score": 0.8}}), session=s)
+        assert (h.escalation_trigger, h.escalation_score) == ("churn", 0.8)
+        crud.claim(h, agent, session=s)
+        crud.add_customer_message(h, schemas.CustomerMessageIn(
+            message_id="m1", text="hm", sent_at=at(30, 10, 1), frustration=reading(0.6)), session=s)
+        crud.resolve(h, agent, "sorted", session=s)
+    with factory.begin() as s:
+        h = crud.require_handoff("live", session=s)
+        assert h.closed_at is not None and h.closing_frustration_score == 0.6
+        closed = h.closed_at
+        crud.add_customer_message(h, schemas.CustomerMessageIn(
+            message_id="m2", text="ok", sent_at=closed - timedelta(seconds=1), frustration=reading(0.3)), session=s)
+        assert h.closing_frustration_score == 0.3
+        crud.add_customer_message(h, schemas.CustomerMessageIn(
+            message_id="m3", text="bye", sent_at=closed + timedelta(seconds=5), frustration=reading(0.1)), session=s)
+        assert h.closing_frustration_score == 0.3  # after the close: does not count
 
 
 def test_sessions_and_the_share_resolved_by_the_bot(factory) -> None:

@@ -33,7 +33,8 @@ def upgrade() -> None:
     op.create_index("ix_bot_sessions_started", "bot_sessions",
                     ["session_started_at", "user_turns", "handed_off", "outcome", "last_seen_at"])
     op.create_index("ix_handoffs_analytics", "handoffs", ["created_at", "status", "claimed_at", "closed_at",
-                                                          "escalation_score", "latest_frustration_score"])
+                                                          "escalation_score", "closing_frustration_score",
+                                                          "escalation_trigger"])
 
 
 def downgrade() -> None:
