@@ -26,6 +26,7 @@ from actions.backend.base import (
     Order,
     OrderNotFound,
     OrderStatus,
+    WITH_CARRIER_STATUSES,
 )
 from actions.backend.describe import describe_status as describe_status_on
 from actions.backend.describe import format_money, local_date
@@ -214,6 +215,8 @@ class ActionOrderFollowup(Action):
                 return self._offer_return(dispatcher, tracker, order)
             if goal == "refund_status":
                 return await self._refunds(dispatcher, tracker, order)
+            if goal == "change_address":
+                return self._address(dispatcher, tracker, order)
         except (BackendUnavailable, OrderNotFound):
             dispatcher.utter_message(response="utter_backend_down")
             return [add_attempt(tracker, f"Looked up order {number}", "order system unavailable")]
@@ -269,6 +272,29 @@ class ActionOrderFollowup(Action):
             dispatcher.utter_message(response="utter_cannot_cancel_shipped", order_number=order.number)
         dispatcher.utter_message(response="utter_anything_else")
         return [add_attempt(tracker, f"Tried to cancel order {order.number}", f"not possible: it is {status}")]
+
+    def _address(self, dispatcher: CollectingDispatcher, tracker: Tracker, order: Order) -> List[EventType]:
+        """The bot cannot change an address itself: say what is possible, and offer a person."""
+        attempt = f"Checked whether the delivery address of order {order.number} can change"
+        if order.status in CANCELLABLE_STATUSES:
+            dispatcher.utter_message(response="utter_address_changeable", order_number=order.number)
+            return [
+                add_attempt(tracker, attempt, "not shipped yet: it can change; offered a person to change it"),
+                SlotSet(names.SLOT_PENDING_CONFIRMATION, names.PENDING_HANDOFF),
+            ]
+        if order.status in WITH_CARRIER_STATUSES and order.shipment is not None:
+            dispatcher.utter_message(
+                response="utter_address_with_carrier", order_number=order.number,
+                carrier=order.shipment.carrier, tracking_url=order.shipment.tracking_url,
+            )
+            return [
+                add_attempt(tracker, attempt, f"already with {order.shipment.carrier}: pointed to redirecting it"),
+                SlotSet(names.SLOT_PENDING_CONFIRMATION, names.PENDING_HANDOFF),
+            ]
+        status = describe_status(order)
+        dispatcher.utter_message(response="utter_address_not_applicable", order_number=order.number, order_status=status)
+        dispatcher.utter_message(response="utter_anything_else")
+        return [add_attempt(tracker, attempt, f"nothing to change: it is {status}")]
 
     def _offer_return(self, dispatcher: CollectingDispatcher, tracker: Tracker, order: Order) -> List[EventType]:
         try:

@@ -268,6 +268,30 @@ async def test_cancel_of_a_delivered_order_says_its_status(dispatcher: Collectin
     assert "delivered" in render(message_for(dispatcher, "utter_cannot_cancel_other"))
 
 
+async def test_an_address_change_before_shipping_offers_a_person(dispatcher: CollectingDispatcher) -> None:
+    events = await followup(dispatcher, verified("10501", "change_address"))
+    assert responses(dispatcher) == ["utter_address_changeable"]
+    assert "hasn't shipped yet" in render(message_for(dispatcher, "utter_address_changeable"))
+    slots = slot_values(events)
+    assert slots["pending_confirmation"] == names.PENDING_HANDOFF
+    assert slots["bot_attempts"][-1]["outcome"].startswith("not shipped yet")
+
+
+async def test_an_address_change_with_the_carrier_points_to_redirecting(dispatcher: CollectingDispatcher) -> None:
+    events = await followup(dispatcher, verified("10482", "change_address"))
+    assert responses(dispatcher) == ["utter_address_with_carrier"]
+    text = render(message_for(dispatcher, "utter_address_with_carrier"))
+    assert "DPD" in text and text.count("https://track.dpd.co.uk/parcels/15501048200042") == 1
+    assert slot_values(events)["pending_confirmation"] == names.PENDING_HANDOFF
+
+
+async def test_no_address_to_change_on_a_delivered_order(dispatcher: CollectingDispatcher) -> None:
+    events = await followup(dispatcher, verified("10377", "change_address"))
+    assert responses(dispatcher) == ["utter_address_not_applicable", "utter_anything_else"]
+    assert "delivered" in render(message_for(dispatcher, "utter_address_not_applicable"))
+    assert "pending_confirmation" not in slot_values(events)
+
+
 async def test_a_return_is_offered_within_the_window(dispatcher: CollectingDispatcher) -> None:
     events = await followup(dispatcher, verified("10377", "return_item"))
     assert responses(dispatcher) == ["utter_confirm_return"]
