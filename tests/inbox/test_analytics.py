@@ -8,11 +8,9 @@ Sat 28 – Mon 30 March, i.e. UTC [28 Mar 00:00, 30 Mar 23:00) — Monday starts
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
-import uuid
 from typing import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
 from sqlalchemy.orm import sessionmaker
 
 from inbox import analytics, crud, schemas
@@ -20,7 +18,7 @@ from inbox.crud.coaching import escalation_trigger, note_closing_frustration
 from inbox.db import make_engine, make_session_factory
 from inbox.models import Base, BotSession, Handoff, Message
 
-from .conftest import PG_ADMIN_URL, _pg_reachable
+from .conftest import throwaway_pg_database
 
 UTC = timezone.utc
 NOW = datetime(2026, 3, 30, 12, 0, tzinfo=UTC)
@@ -109,18 +107,8 @@ def seed(factory: sessionmaker) -> None:
 @pytest.fixture(scope="module")
 def own_pg_database() -> Iterator[str]:
     """A PostgreSQL database of this module's own (the shared one holds the running inbox's tables)."""
-    if not _pg_reachable():
-        pytest.fail("PostgreSQL is not reachable on 127.0.0.1:5432 (.ci/run starts it)")
-    name = f"analytics_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_ADMIN_URL, future=True, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_pg_database("analytics_test") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
