@@ -208,7 +208,20 @@ class ActionValidateSlotMappings(Action):
             return events
         if acknowledge:
             dispatcher.utter_message(response="utter_frustration_acknowledge")
-        if result.escalate and not tracker.get_slot(names.SLOT_ESCALATE):
+        if (
+            tracker.get_slot(names.SLOT_ESCALATE)
+            and tracker.get_slot(names.SLOT_ESCALATION_TRIGGER) == "frustration"
+            and result.level == "calm"
+            and not result.escalate
+        ):
+            # A score-based handoff waits for a turn the rule acts on (not a bare
+            # "yes" or a postcode); if the customer is calm again by then, it lapses.
+            events += [
+                SlotSet(names.SLOT_ESCALATE, False),
+                SlotSet(names.SLOT_ESCALATION_TRIGGER, None),
+                SlotSet(names.SLOT_ESCALATION_REASON, None),
+            ]
+        elif result.escalate and not tracker.get_slot(names.SLOT_ESCALATE):
             events += [
                 SlotSet(names.SLOT_ESCALATE, True),
                 SlotSet(names.SLOT_ESCALATION_TRIGGER, result.trigger or "frustration"),

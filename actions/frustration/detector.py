@@ -101,11 +101,12 @@ class Detector:
             hits["request_human"] = SignalHit(1.0, f"asked for a person (intent '{turn.intent}')")
         hits.update(style_signals(analysis, config.angry_emoji))
         hits["repetition"], is_repeat = conversation.repetition(analysis, turn, state, config)
-        hits["bot_failure"], bot_streak = conversation.bot_failure(
-            bot, state["counters"]["bot_failures"], repeated=bot_print is not None and bot_print in state["bot_prints"]
-        )
-        hits["nlu_trouble"], fallbacks, low_streak = conversation.nlu_trouble(turn, state, config)
         hits["form_failure"], form_total = conversation.form_failure(turn, state)
+        # After a rejected form input the bot asks the same question again: that is the
+        # same failure (counted by form_failure), not the bot repeating a useless answer.
+        repeated = bot_print is not None and bot_print in state["bot_prints"] and hits["form_failure"].value == 0
+        hits["bot_failure"], bot_streak = conversation.bot_failure(bot, state["counters"]["bot_failures"], repeated=repeated)
+        hits["nlu_trouble"], fallbacks, low_streak = conversation.nlu_trouble(turn, state, config)
         hits["length"] = conversation.length(state["turns"] + 1, config)
         updates = {
             "repeats": state["counters"]["repeats"] + (1 if is_repeat else 0),

@@ -19,18 +19,26 @@ def slope(values: Sequence[float]) -> float:
     return num / den
 
 
+RISING_STEPS = 2  # a rise is at least this many clear steps up, not one jump
+
+
 def steady_rise(values: Sequence[float], window: int, min_slope: float) -> bool:
     """The last `window` values rise by at least `min_slope` per step, without a real drop.
 
-    One spike followed by calm is not a rise: every step must go up (a wobble of
-    up to `WOBBLE` is tolerated).
+    One spike followed by calm is not a rise: no step may go down (a wobble of up
+    to `WOBBLE` is tolerated). Nor is a flat line ending in one jump (a typo the
+    customer then corrects): at least `RISING_STEPS` steps must each go up by
+    half of `min_slope` or more.
     """
     recent = list(values[-window:])
     if len(recent) < window:
         return False
     if slope(recent) < min_slope:
         return False
-    return all(b >= a - WOBBLE for a, b in zip(recent, recent[1:]))
+    steps = [b - a for a, b in zip(recent, recent[1:])]
+    if any(step < -WOBBLE for step in steps):
+        return False
+    return sum(step >= min_slope / 2 for step in steps) >= min(RISING_STEPS, len(steps))
 
 
 def falling(values: Sequence[float], window: int, min_step: float = 0.05) -> bool:

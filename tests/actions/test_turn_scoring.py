@@ -266,3 +266,15 @@ def test_the_previous_bot_text_is_the_bot_s_not_an_agent_s() -> None:
     assert previous_bot_text(bot_said) == "Sorry, I couldn't find that order."
     agent_said = make_tracker([bot("Sorry for the wait, I'm Sam.", metadata={"source": "agent"}), user("ok", "affirm")])
     assert previous_bot_text(agent_said) is None
+
+
+async def test_a_pending_frustration_handoff_lapses_when_the_customer_is_calm_again() -> None:
+    pending = {"escalate": True, "escalation_trigger": "frustration", "escalation_reason": "rising"}
+    slots = await score(make_tracker([bot("Shall I cancel it?"), user("yes please", "affirm")], pending))
+    assert slots["escalate"] is False and slots["escalation_trigger"] is None
+
+
+async def test_a_pending_request_for_a_person_never_lapses() -> None:
+    pending = {"escalate": True, "escalation_trigger": "request", "escalation_reason": "asked for a person"}
+    slots = await score(make_tracker([bot("Shall I cancel it?"), user("yes please", "affirm")], pending))
+    assert "escalate" not in slots

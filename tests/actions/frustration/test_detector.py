@@ -207,3 +207,19 @@ def test_no_still_counts_when_it_rejects_something(detector, answer, bot_text):
     _, state = detector.score_turn(TurnInput(text="Where is my order 10482?"), None)
     result, _ = detector.score_turn(TurnInput(text=answer, previous_bot_text=bot_text), state)
     assert result.signals.get("negation", 0) > 0
+
+
+def test_one_wrong_answer_in_a_form_and_its_correction_do_not_escalate(detector):
+    # The form asks again after a mismatch: the same question is not "the bot repeating itself".
+    ask = "Thanks. To keep your details safe, what's the email address or the delivery postcode on order 10501?"
+    turns = [
+        TurnInput(text="cancel my order please"),
+        TurnInput(text="10501", previous_bot_text="What's your order number?"),
+        TurnInput(text="siobhan@example.com", previous_bot_text=ask),
+        TurnInput(text="BT9 6AA", previous_bot_text=ask, form_failures_total=1),
+    ]
+    state = None
+    for turn in turns:
+        result, state = detector.score_turn(turn, state)
+    assert not result.escalate
+    assert "bot_failure" not in result.signals and result.signals.get("form_failure", 0) > 0

@@ -23,3 +23,9 @@ def test_a_spike_then_calm_is_not_a_rise():
 def test_falling_sentiment():
     assert falling([0.5, 0.2, -0.1, -0.4], window=4)
     assert not falling([0.5, -0.4, 0.6], window=4)
+
+
+def test_a_flat_line_ending_in_one_jump_is_not_a_steady_rise():
+    # A customer who typed the wrong postcode once, then the right one.
+    assert not steady_rise([0.287, 0.3025, 0.3036, 0.717], window=4, min_slope=0.08)
+    assert steady_rise([0.3, 0.31, 0.5, 0.72], window=4, min_slope=0.08)
