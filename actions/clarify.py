@@ -18,7 +18,7 @@ from rasa_sdk.types import DomainDict
 from actions import names
 
 # Intents never offered as a guess: offering "greet?" helps nobody.
-NOT_OFFERED = {"nlu_fallback", "inform", "affirm", "deny", "greet", "goodbye", "thank", "out_of_scope",
+NOT_OFFERED = {"nlu_fallback", "inform", "affirm", "deny", "greet", "goodbye", "thank", "out_of_scope", "dont_know",
                "end_handoff", "agent_handback", "bot_challenge"}
 OFFER_THRESHOLD = 0.08
 # What a button says to the customer, in their own voice.

@@ -18,6 +18,7 @@ ACTION_CLARIFY: Final = "action_clarify"
 ACTION_HANDOFF_TO_HUMAN: Final = "action_handoff_to_human"
 ACTION_HANDBACK: Final = "action_handback"
 ACTION_END_HANDOFF: Final = "action_end_handoff"
+ACTION_OFFER_PERSON_LOOKUP: Final = "action_offer_person_lookup"
 ACTION_LISTEN: Final = "action_listen"
 
 ORDER_FORM: Final = "order_form"

@@ -401,3 +401,21 @@ class ActionDeclinePending(Action):
             dispatcher.utter_message(response="utter_ok")
         dispatcher.utter_message(response="utter_anything_else")
         return [SlotSet(names.SLOT_PENDING_CONFIRMATION, None)]
+
+
+class ActionOfferPersonLookup(Action):
+    """The customer doesn't have the order number (or the email on it): offer a person.
+
+    Asking again would trap them in the form; an agent can find the order from the
+    customer's name and email, so the bot offers that instead.
+    """
+
+    def name(self) -> Text:
+        return names.ACTION_OFFER_PERSON_LOOKUP
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        dispatcher.utter_message(response="utter_offer_person_lookup")
+        return [
+            add_attempt(tracker, "Asked for the order details", "the customer doesn't have them; offered a person"),
+            SlotSet(names.SLOT_PENDING_CONFIRMATION, names.PENDING_HANDOFF),
+        ]

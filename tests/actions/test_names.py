@@ -31,7 +31,7 @@ def test_the_expected_actions_are_registered() -> None:
         names.ACTION_SESSION_START, names.ACTION_RESTART, names.ACTION_VALIDATE_SLOT_MAPPINGS,
         names.VALIDATE_ORDER_FORM, names.ACTION_ORDER_FOLLOWUP, names.ACTION_CONFIRM_PENDING,
         names.ACTION_DECLINE_PENDING, names.ACTION_CLARIFY, names.ACTION_HANDOFF_TO_HUMAN,
-        names.ACTION_HANDBACK, names.ACTION_END_HANDOFF,
+        names.ACTION_HANDBACK, names.ACTION_END_HANDOFF, names.ACTION_OFFER_PERSON_LOOKUP,
     }
 
 

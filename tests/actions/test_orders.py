@@ -14,6 +14,7 @@ from actions.orders import (
     ECHO_LIMIT,
     ActionConfirmPending,
     ActionDeclinePending,
+    ActionOfferPersonLookup,
     ActionOrderFollowup,
     ValidateOrderForm,
     echo,
@@ -459,3 +460,12 @@ async def test_an_outage_is_not_reported_as_customer_failures(dispatcher: Collec
     tracker = make_tracker([user("10482", "inform")], {**form_slots, "failed_form_attempts": 0.0})
     slots = slot_values(await followup(CollectingDispatcher(), tracker))
     assert not str(slots.get("escalation_reason", "")).startswith("0 failed attempts")
+
+
+async def test_without_the_order_details_a_person_is_offered(dispatcher: CollectingDispatcher) -> None:
+    tracker = make_tracker([user("I don't know the order number", "dont_know")])
+    events = await ActionOfferPersonLookup().run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher) == ["utter_offer_person_lookup"]
+    slots = slot_values(events)
+    assert slots["pending_confirmation"] == names.PENDING_HANDOFF
+    assert "doesn't have them" in slots["bot_attempts"][-1]["outcome"]
