@@ -44,32 +44,28 @@ def created(handoff: Handoff, public_url: str) -> Dict[str, Any]:
     })
 
 
-def resolved(handoff: Handoff, public_url: str, resolved_by: Optional[str] = None) -> Dict[str, Any]:
-    """``handoff.resolved``: the agent closed the conversation with a note."""
-    return _envelope(RESOLVED, {
+def _closed(event: str, by_field: str, handoff: Handoff, public_url: str, by: Optional[str]) -> Dict[str, Any]:
+    """The envelope of a closing event (resolved or handed back): same fields, its own "by" key."""
+    return _envelope(event, {
         "handoff_key": handoff.key,
         "conversation_id": handoff.conversation_id,
         "channel": handoff.channel,
         "status": handoff.status,
         "resolution": handoff.resolution or "",
-        "resolved_by": resolved_by or "",
+        by_field: by or "",
         "closed_at": iso_utc(handoff.closed_at) if handoff.closed_at else None,
         "inbox_url": conversation_url(public_url, handoff.key),
     })
+
+
+def resolved(handoff: Handoff, public_url: str, resolved_by: Optional[str] = None) -> Dict[str, Any]:
+    """``handoff.resolved``: the agent closed the conversation with a note."""
+    return _closed(RESOLVED, "resolved_by", handoff, public_url, resolved_by)
 
 
 def handed_back(handoff: Handoff, public_url: str, handed_back_by: Optional[str] = None) -> Dict[str, Any]:
     """``handoff.handed_back``: an agent gave the conversation back to the bot (it is closed for people)."""
-    return _envelope(HANDED_BACK, {
-        "handoff_key": handoff.key,
-        "conversation_id": handoff.conversation_id,
-        "channel": handoff.channel,
-        "status": handoff.status,
-        "resolution": handoff.resolution or "",
-        "handed_back_by": handed_back_by or "",
-        "closed_at": iso_utc(handoff.closed_at) if handoff.closed_at else None,
-        "inbox_url": conversation_url(public_url, handoff.key),
-    })
+    return _closed(HANDED_BACK, "handed_back_by", handoff, public_url, handed_back_by)
 
 
 def customer_ended(handoff: Handoff, public_url: str) -> Dict[str, Any]:

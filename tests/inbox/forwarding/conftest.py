@@ -18,10 +18,26 @@ from inbox.forwarding.worker import Forwarder
 from inbox.migrate import upgrade
 from inbox.models import Forward, Handoff
 
+from ..conftest import FakeRasa, RunningInbox, start_inbox
 from ..helpers import handoff_payload
 from .fakes import FakeChatwoot, FakeReceiver, FakeSlack
 
 SECRET = "whsec-test-0123456789abcdef"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path) -> str:  # type: ignore[no-untyped-def]
+    """An empty inbox database: a SQLite file, or the session's throwaway PostgreSQL one."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'inbox.db'}"
+    return request.getfixturevalue("pg_database")
+
+
+def serve_inbox(url: str, rasa: FakeRasa, forwarding: ForwardSettings) -> Iterator[RunningInbox]:
+    """A real inbox server on ``url`` with these forwarding settings, emptied first."""
+    for running in start_inbox(url, rasa, forwarding=forwarding):
+        running.reset()
+        yield running
 
 
 @pytest.fixture()

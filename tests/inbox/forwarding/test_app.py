@@ -2,31 +2,16 @@
 once, without waiting for them; admins see what failed."""
 from __future__ import annotations
 
-from typing import Iterator
-
 import pytest
 from sqlalchemy import select
 
 from inbox.forwarding.settings import ForwardSettings
 from inbox.models import Forward
 
-from ..conftest import FakeRasa, RunningInbox, start_inbox
+from ..conftest import RunningInbox
 from ..helpers import create_handoff
-from .conftest import SECRET
+from .conftest import SECRET, serve_inbox
 from .fakes import Failure
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path) -> str:  # type: ignore[no-untyped-def]
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'inbox.db'}"
-    return request.getfixturevalue("pg_database")
-
-
-def _serve(url: str, rasa: FakeRasa, forwarding: ForwardSettings) -> Iterator[RunningInbox]:
-    for running in start_inbox(url, rasa, forwarding=forwarding):
-        running.reset()
-        yield running
 
 
 def _forwards(inbox: RunningInbox) -> list:
@@ -42,7 +27,7 @@ def test_a_handoff_is_forwarded_to_slack_the_webhook_and_chatwoot_once(database_
         chatwoot_account_id=7, chatwoot_inbox_id=3, chatwoot_api_token=chatwoot.token,
         backoff_seconds=0.05, max_backoff_seconds=0.2, timeout_seconds=2, poll_seconds=0.2)
     slack.fail("POST", Failure(503))
-    for inbox in _serve(database_url, fake_rasa, forwarding):
+    for inbox in serve_inbox(database_url, fake_rasa, forwarding):
         bot = inbox.bot()
         body = create_handoff(bot)
         key = body["handoff_key"]
@@ -82,7 +67,7 @@ def test_a_handoff_is_forwarded_to_slack_the_webhook_and_chatwoot_once(database_
 def test_failures_are_listed_for_admins_and_can_be_retried(database_url, fake_rasa, slack):
     forwarding = ForwardSettings(slack_webhook_url=slack.url + "/services/T0001/B0001/revoked",
                                  backoff_seconds=0.05, poll_seconds=0.2)
-    for inbox in _serve(database_url, fake_rasa, forwarding):
+    for inbox in serve_inbox(database_url, fake_rasa, forwarding):
         key = create_handoff(inbox.bot())["handoff_key"]
         ada = inbox.agent("ada")
         assert slack.wait_for(lambda: ada.get("/api/v1/forwards", params={"status": "failed"}).json()["items"] != [])
@@ -100,7 +85,7 @@ def test_failures_are_listed_for_admins_and_can_be_retried(database_url, fake_ra
 
 
 def test_nothing_configured_means_nothing_queued(database_url, fake_rasa):
-    for inbox in _serve(database_url, fake_rasa, ForwardSettings()):
+    for inbox in serve_inbox(database_url, fake_rasa, ForwardSettings()):
         assert inbox.svc.forwarder is None
         create_handoff(inbox.bot())
         assert _forwards(inbox) == []

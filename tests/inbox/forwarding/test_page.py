@@ -3,7 +3,7 @@ endpoints, and agents see where a conversation was forwarded on its page."""
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterator, List, Tuple
+from typing import Callable, List, Tuple
 
 import pytest
 from sqlalchemy import select
@@ -12,26 +12,13 @@ from inbox.forwarding import status
 from inbox.forwarding.settings import ForwardSettings
 from inbox.models import Forward
 
-from ..conftest import FakeRasa, RunningInbox, start_inbox
+from ..conftest import RunningInbox
 from ..helpers import create_handoff
-from .conftest import SECRET
+from .conftest import SECRET, serve_inbox
 from .fakes import Failure
 
 FAST = dict(public_url="https://inbox.example.com", backoff_seconds=0.05, max_backoff_seconds=0.2,
             timeout_seconds=2, poll_seconds=0.2)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path) -> str:  # type: ignore[no-untyped-def]
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'inbox.db'}"
-    return request.getfixturevalue("pg_database")
-
-
-def _serve(url: str, rasa: FakeRasa, forwarding: ForwardSettings) -> Iterator[RunningInbox]:
-    for running in start_inbox(url, rasa, forwarding=forwarding):
-        running.reset()
-        yield running
 
 
 def _forwards(inbox: RunningInbox) -> List[Tuple[str, str, str]]:
@@ -55,7 +42,7 @@ def test_hand_back_and_customer_leaving_are_forwarded_from_the_endpoints(databas
     forwarding = ForwardSettings(slack_webhook_url=slack.webhook_url, webhook_url=receiver.url + "/hooks",
                                  webhook_secret=SECRET, chatwoot_url=chatwoot.url, chatwoot_account_id=7,
                                  chatwoot_inbox_id=3, chatwoot_api_token=chatwoot.token, **FAST)
-    for inbox in _serve(database_url, fake_rasa, forwarding):
+    for inbox in serve_inbox(database_url, fake_rasa, forwarding):
         bot, sam = inbox.bot(), inbox.agent("sam")
         first = create_handoff(bot)["handoff_key"]
         assert sam.post(f"/api/v1/handoffs/{first}/claim").status_code == 200
@@ -91,7 +78,7 @@ def test_the_conversation_page_shows_each_target_and_its_status(database_url, fa
     # Slack refuses for good, with markup and its own URL in the answer; Chatwoot is down for now.
     slack.fail("POST", Failure(400, f"invalid_payload <b>bold</b> see {slack.webhook_url}"))
     chatwoot.fail("GET .*/contacts/search$", Failure(503))
-    for inbox in _serve(database_url, fake_rasa, forwarding):
+    for inbox in serve_inbox(database_url, fake_rasa, forwarding):
         key = create_handoff(inbox.bot())["handoff_key"]
         assert receiver.wait_for(_settled(inbox, lambda rows: sorted(r[2] for r in rows) == [
             "delivered", "failed", "pending"]))
@@ -113,7 +100,7 @@ def test_the_conversation_page_shows_each_target_and_its_status(database_url, fa
 
 
 def test_nothing_configured_renders_no_forwarded_line(database_url, fake_rasa):
-    for inbox in _serve(database_url, fake_rasa, ForwardSettings()):
+    for inbox in serve_inbox(database_url, fake_rasa, ForwardSettings()):
         key = create_handoff(inbox.bot())["handoff_key"]
         page = inbox.agent("sam").get(f"/conversations/{key}")
         assert page.status_code == 200
