@@ -83,7 +83,9 @@ async def _worker_loop() -> None:
     while True:
         await asyncio.sleep(delay)
         try:
-            results = await outbox().deliver_pending(client(), _after_delivery)
+            # The customer's items first, then the reports, each pass under its own lock.
+            results = await outbox().deliver_pending(client(), _after_delivery, BEST_EFFORT_KINDS)
+            results += await outbox().deliver_best_effort(client(), BEST_EFFORT_KINDS)
         except Exception:  # noqa: BLE001 - the worker must survive a bad moment
             logger.exception("outbox delivery failed")
             results = []

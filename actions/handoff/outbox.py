@@ -93,6 +93,7 @@ class Outbox:
         self._engine: Engine | None = None
         self._sessions: sessionmaker | None = None
         self._lock = asyncio.Lock()
+        self._best_effort_lock = asyncio.Lock()
 
     def _session_factory(self) -> sessionmaker:
         if self._sessions is None:
@@ -123,12 +124,14 @@ class Outbox:
 
     # -- reading ---------------------------------------------------------
     def _pending_sync(
-        self, limit: int, exclude_kinds: frozenset[str] = frozenset()
+        self, limit: int, exclude_kinds: frozenset[str] = frozenset(), only_kinds: frozenset[str] = frozenset()
     ) -> list[tuple[int, str, str, dict[str, Any]]]:
         with self._session_factory()() as session:
             query = select(OutboxItem).where(OutboxItem.delivered_at.is_(None), OutboxItem.rejected_at.is_(None))
             if exclude_kinds:
                 query = query.where(OutboxItem.kind.not_in(sorted(exclude_kinds)))
+            if only_kinds:
+                query = query.where(OutboxItem.kind.in_(sorted(only_kinds)))
             rows = session.execute(query.order_by(OutboxItem.id).limit(limit)).scalars()
             return [(row.id, row.kind, row.handoff_key, json.loads(row.payload)) for row in rows]
 
@@ -170,44 +173,59 @@ class Outbox:
     ) -> list[Delivery]:
         """Deliver waiting items in order; an undeliverable item holds back its handoff's later items.
 
-        ``exclude_kinds`` leaves those items for another pass (the customer's inline
-        send skips the best-effort kinds). After one best-effort item fails as
-        unavailable, the pass skips the others, so an inbox that times out costs
-        one timeout, not one per conversation.
+        ``exclude_kinds`` leaves those items for another pass: the customer's items
+        and the best-effort ones (session reports) go in separate passes under
+        separate locks (`deliver_best_effort`), so a customer's handoff never waits
+        behind a queue of reports, and 500 waiting reports cannot crowd it out.
         """
         async with self._lock:
-            results: list[Delivery] = []
-            blocked: set[str] = set()
-            blocked_kinds: set[str] = set()
-            for item_id, kind, key, payload in await asyncio.to_thread(self._pending_sync, 500, exclude_kinds):
-                if key in blocked or kind in blocked_kinds:
-                    continue
+            return await self._deliver(client, after, exclude_kinds, frozenset())
+
+    async def deliver_best_effort(self, client: InboxClient, kinds: frozenset[str]) -> list[Delivery]:
+        """Deliver the best-effort items of ``kinds`` (never under the customer's lock).
+
+        After one of them fails as unavailable the pass skips the others, so an
+        inbox that times out costs one timeout, not one per conversation.
+        """
+        async with self._best_effort_lock:
+            return await self._deliver(client, None, frozenset(), kinds)
+
+    async def _deliver(
+        self, client: InboxClient, after: AfterDelivery | None, exclude_kinds: frozenset[str], only_kinds: frozenset[str]
+    ) -> list[Delivery]:
+        results: list[Delivery] = []
+        blocked: set[str] = set()
+        blocked_kinds: set[str] = set()
+        pending = await asyncio.to_thread(self._pending_sync, 500, exclude_kinds, only_kinds)
+        for item_id, kind, key, payload in pending:
+            if key in blocked or kind in blocked_kinds:
+                continue
+            try:
+                response = await _send(client, kind, key, payload)
+            except InboxUnavailable as error:
+                blocked.add(key)
+                if kind in BEST_EFFORT_KINDS:
+                    blocked_kinds.add(kind)
+                await asyncio.to_thread(self._mark_sync, item_id, None, str(error))
+                results.append(Delivery(item_id, kind, key, payload, None, str(error)))
+                continue
+            except InboxRejected as error:
+                # Retrying a refused request cannot help and must not hold back
+                # the rest of the conversation: keep the row (rejected, with the
+                # error) for an operator to inspect, log loudly, and move on.
+                logger.error("inbox refused outbox item %s (%s): %s", item_id, kind, error)
+                await asyncio.to_thread(self._mark_sync, item_id, None, str(error), True)
+                results.append(Delivery(item_id, kind, key, payload, None, str(error)))
+                continue
+            await asyncio.to_thread(self._mark_sync, item_id, response, None)
+            delivery = Delivery(item_id, kind, key, payload, response)
+            results.append(delivery)
+            if after is not None:
                 try:
-                    response = await _send(client, kind, key, payload)
-                except InboxUnavailable as error:
-                    blocked.add(key)
-                    if kind in BEST_EFFORT_KINDS:
-                        blocked_kinds.add(kind)
-                    await asyncio.to_thread(self._mark_sync, item_id, None, str(error))
-                    results.append(Delivery(item_id, kind, key, payload, None, str(error)))
-                    continue
-                except InboxRejected as error:
-                    # Retrying a refused request cannot help and must not hold back
-                    # the rest of the conversation: keep the row (rejected, with the
-                    # error) for an operator to inspect, log loudly, and move on.
-                    logger.error("inbox refused outbox item %s (%s): %s", item_id, kind, error)
-                    await asyncio.to_thread(self._mark_sync, item_id, None, str(error), True)
-                    results.append(Delivery(item_id, kind, key, payload, None, str(error)))
-                    continue
-                await asyncio.to_thread(self._mark_sync, item_id, response, None)
-                delivery = Delivery(item_id, kind, key, payload, response)
-                results.append(delivery)
-                if after is not None:
-                    try:
-                        await after(delivery)
-                    except Exception:  # noqa: BLE001 - a hook must not stop delivery
-                        logger.exception("after-delivery hook failed for item %s", item_id)
-            return results
+                    await after(delivery)
+                except Exception:  # noqa: BLE001 - a hook must not stop delivery
+                    logger.exception("after-delivery hook failed for item %s", item_id)
+        return results
 
 
 async def _send(client: InboxClient, kind: str, key: str, payload: dict[str, Any]) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Iterator, List
 
@@ -11,9 +12,11 @@ from sqlalchemy import select
 
 from actions.handoff.inbox_client import InboxClient
 from actions.handoff.outbox import (
+    BEST_EFFORT_KINDS,
     KIND_CUSTOMER_ENDED,
     KIND_HANDOFF,
     KIND_MESSAGE,
+    KIND_SESSION_REPORT,
     Delivery,
     Outbox,
     OutboxItem,
@@ -215,3 +218,30 @@ async def test_an_outbox_from_an_older_release_is_upgraded_in_place(tmp_path) ->
         )
     outbox = Outbox(f"sqlite:///{path}")
     assert await outbox.pending_count() == 1  # the waiting item is still there, and readable
+
+
+async def test_a_handoff_never_waits_behind_session_reports(outboxes, url: str, fake: FakeInbox) -> None:
+    box = open_outbox(outboxes, url)
+    for n in range(3):
+        await box.enqueue(KIND_SESSION_REPORT, f"session:c{n}", {"conversation_id": f"c{n}"})
+    release = asyncio.Event()
+
+    async def slow_reports(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/api/v1/bot-sessions":
+            await release.wait()  # the inbox is slow to take reports
+            return httpx.Response(201, json={})
+        return fake.handle(request)
+
+    client = InboxClient(INBOX_URL, SECRET, transport=httpx.MockTransport(slow_reports))
+    try:
+        reports = asyncio.create_task(box.deliver_best_effort(client, BEST_EFFORT_KINDS))
+        await asyncio.sleep(0.05)  # the report pass now waits on the inbox
+        await box.enqueue(KIND_HANDOFF, "k1", handoff("k1"))
+        results = await asyncio.wait_for(box.deliver_pending(client, None, BEST_EFFORT_KINDS), timeout=5)
+        assert [r.kind for r in results] == [KIND_HANDOFF] and "k1" in fake.handoffs
+        assert not reports.done()
+        release.set()
+        assert [r.kind for r in await reports] == [KIND_SESSION_REPORT] * 3
+    finally:
+        release.set()
+        await client.aclose()
