@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from inbox.db import run_in_session
 from inbox.forwarding import events, outbox
-from inbox.forwarding.base import ForwardError, Target
+from inbox.forwarding.base import ForwardError, RetryableError, Target
 from inbox.forwarding.chatwoot import ChatwootTarget
 from inbox.forwarding.settings import ForwardSettings
 from inbox.forwarding.slack import SlackTarget
@@ -107,6 +107,11 @@ class Forwarder:
                 await target.send(job, self.client, save)
             except ForwardError as exc:
                 error = exc
+            except Exception as exc:  # noqa: BLE001 - e.g. an answer of an unexpected shape
+                # Recorded like any failure, so backoff, max_attempts and the agents'
+                # "failed" status apply instead of the row silently looping forever.
+                log.exception("forwarding row %s: unexpected error", job.id)
+                error = RetryableError(f"unexpected {type(exc).__name__}: {exc}"[:300])
         status = await run_in_session(
             self.factory, outbox.record, job.id, error, max_attempts=self.settings.max_attempts,
             base=self.settings.backoff_seconds, cap=self.settings.max_backoff_seconds, rng=self.rng)

@@ -104,3 +104,14 @@ def test_a_wrong_token_is_a_permanent_failure(factory, chatwoot):
     assert (row.status, row.attempts) == ("failed", 1)
     assert row.last_error == 'chatwoot contact search: HTTP 401 {"error": "Invalid Access Token"}'
     assert chatwoot.contacts == {} and len(chatwoot.calls()) == 1
+
+
+def test_an_answer_of_an_unexpected_shape_is_retried_then_reported_failed(factory, chatwoot):
+    # A proxy or an API change answers 200 with a list: the row must not loop silently.
+    config = _config(chatwoot, max_attempts=3)
+    chatwoot.fail("POST .*/contacts$", *[Failure(status=200, body="[]", headers={"Content-Type": "application/json"})] * 3)
+    queue_handoff(factory, config)
+    run_until_settled(factory, config)
+    [row] = rows(factory)
+    assert (row.status, row.attempts) == ("failed", 3)
+    assert "unexpected" in row.last_error
