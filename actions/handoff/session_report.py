@@ -5,10 +5,14 @@ about the others (``PUT /api/v1/bot-sessions``, docs/analytics.md). A session is
 Rasa session of one conversation, keyed by (conversation id, ``session_started``
 timestamp). It is reported three times at most:
 
-* at the customer's first message of the session (so the session exists);
+* at the customer's first message of the session (so the session exists), and again
+  every ``REFRESH_EVERY_TURNS`` messages, so ``last_seen_at`` (which tells a session in
+  progress from one that went quiet) is never more than a few messages old;
 * when the bot hands it to a person (``handed_off``);
-* when the customer says goodbye or thanks (``outcome: resolved_by_bot``; the inbox
-  keeps ``handed_off`` once set, so thanks after a hand-back does not count).
+* when the customer says goodbye or thanks outside the order form (``outcome:
+  resolved_by_bot``; a "thanks" while the form still waits for an answer is not the
+  end; the inbox keeps ``handed_off`` once set, so thanks after a hand-back does not
+  count).
 
 Delivery: through the durable outbox (kind ``session_report``, keyed by
 conversation, so one conversation's reports keep their order and survive an inbox
@@ -36,6 +40,7 @@ from actions.handoff.outbox import KIND_SESSION_REPORT
 logger = logging.getLogger(__name__)
 
 ENQUEUE_TIMEOUT_SECONDS = 0.5
+REFRESH_EVERY_TURNS = 5
 ENDING_INTENTS = frozenset({names.INTENT_GOODBYE, names.INTENT_THANK})
 RESOLVED_BY_BOT = "resolved_by_bot"
 HANDED_OFF = "handed_off"
@@ -86,6 +91,16 @@ def is_customer_turn(event: Mapping[str, Any]) -> bool:
     return not (metadata.get("is_external") or text.startswith("EXTERNAL: ") or text.startswith("/session_start"))
 
 
+def highest_score(tracker: Tracker, score: Optional[float]) -> Optional[float]:
+    """The highest frustration of the bot's part of the conversation so far (timeline and now)."""
+    timeline = tracker.get_slot(names.SLOT_FRUSTRATION_TIMELINE) or []
+    scores = [entry.get("score") for entry in timeline if isinstance(entry, dict) and not entry.get("during_handoff")]
+    scores = [float(value) for value in scores if isinstance(value, (int, float))]
+    if score is not None:
+        scores.append(float(score))
+    return max(scores) if scores else None
+
+
 def build(tracker: Tracker, *, score: Optional[float], handed_off: bool = False,
           outcome: Optional[str] = None) -> Optional[SessionReport]:
     """The report for the tracker's current session; None without a customer message."""
@@ -93,6 +108,7 @@ def build(tracker: Tracker, *, score: Optional[float], handed_off: bool = False,
     turns = [event for event in events if is_customer_turn(event)]
     if started is None or not turns:
         return None
+    score = highest_score(tracker, score)
     return SessionReport(
         conversation_id=tracker.sender_id,
         session_started_at=iso(float(started)),
@@ -106,18 +122,20 @@ def build(tracker: Tracker, *, score: Optional[float], handed_off: bool = False,
 
 
 def for_turn(tracker: Tracker, score: Optional[float]) -> Optional[SessionReport]:
-    """A report when this customer message opens the session or ends it; else None.
+    """A report when this customer message opens the session, refreshes it, or ends it; else None.
 
     Messages to a person during a handoff are not the bot's: nothing is reported.
     """
     if tracker.get_slot(names.SLOT_HANDOFF_ACTIVE):
         return None
     intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-    outcome = RESOLVED_BY_BOT if intent in ENDING_INTENTS else None
+    in_form = bool((tracker.active_loop or {}).get("name"))
+    outcome = RESOLVED_BY_BOT if intent in ENDING_INTENTS and not in_form else None
     report = build(tracker, score=score, outcome=outcome)
-    if report is None or (report.user_turns != 1 and outcome is None):
+    if report is None:
         return None
-    return report
+    refresh = report.user_turns == 1 or report.user_turns % REFRESH_EVERY_TURNS == 0
+    return report if refresh or outcome is not None else None
 
 
 def for_handoff(tracker: Tracker) -> Optional[SessionReport]:

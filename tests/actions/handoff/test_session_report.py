@@ -50,6 +50,29 @@ def test_a_later_message_is_not_reported_unless_it_ends_the_session() -> None:
     assert (report.user_turns, report.outcome, report.last_seen_at) == (3, "resolved_by_bot", iso(START + 40))
 
 
+def test_thanks_while_the_order_form_waits_is_not_the_end() -> None:
+    events = [user("where is my parcel?", "order_status", timestamp=START + 5), bot("Order number?"),
+              user("thanks", "thank", timestamp=START + 20)]
+    tracker = make_tracker([started(), *events], active_loop="order_form")
+    assert for_turn(tracker, 0.1) is None  # neither the first message, a refresh, nor an ending
+
+
+def test_a_long_session_is_refreshed_every_few_messages() -> None:
+    turns = [user(f"question {n}", "order_status", timestamp=START + 10 * n) for n in range(1, 6)]
+    report = for_turn(session(*turns), 0.1)
+    assert report is not None and (report.user_turns, report.last_seen_at, report.outcome) == (5, iso(START + 50), None)
+    assert for_turn(session(*turns[:4]), 0.1) is None
+
+
+def test_the_highest_score_of_the_session_so_far_is_reported() -> None:
+    timeline = [{"turn": 1, "score": 0.2, "level": "calm"}, {"turn": 2, "score": 0.81, "level": "frustrated"},
+                {"turn": 3, "score": 0.95, "level": "frustrated", "during_handoff": True}]
+    events = [user("a", "order_status", timestamp=START + 1), user("b", "order_status", timestamp=START + 2),
+              user("bye", "goodbye", timestamp=START + 3)]
+    report = for_turn(session(*events, frustration_timeline=timeline), 0.1)
+    assert report is not None and report.max_frustration_score == 0.81  # not the agent's part, not just now
+
+
 def test_goodbye_on_the_first_message_is_one_report_with_the_outcome() -> None:
     report = for_turn(session(user("bye", "goodbye", timestamp=START + 3)), 0.0)
     assert report is not None and (report.user_turns, report.outcome) == (1, "resolved_by_bot")
