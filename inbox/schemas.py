@@ -305,6 +305,12 @@ class ResolveIn(BaseModel):
 class WrapUpIn(BaseModel):
     note: str = Field(..., min_length=1, max_length=10000)
 
+    @validator("note")
+    def _not_blank(cls, value: str) -> str:  # noqa: N805
+        if not value.strip():
+            raise ValueError("the note is empty")
+        return value
+
 
 class WrapUpOut(BaseModel):
     """The proposed wrap-up note and the one the agent saved (if any)."""

@@ -6,13 +6,11 @@ fetch) saves the agent's edited text. Saving needs the session and CSRF token.
 """
 from __future__ import annotations
 
-from typing import Union
-
 from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 
 from inbox import crud, schemas, views
-from inbox.auth import require_agent_csrf, require_reader
+from inbox.auth import require_agent, require_agent_csrf
 from inbox.broker import handoff_topic
 from inbox.db import run_in_session
 from inbox.models import Agent
@@ -23,8 +21,12 @@ router = APIRouter(prefix="/api/v1", tags=["agent"])
 
 @router.get("/handoffs/{handoff_key}/wrap-up", response_model=schemas.WrapUpOut)
 async def read_wrap_up(handoff_key: str, svc: Services = Depends(services),
-                       _who: Union[Agent, str] = Depends(require_reader)) -> schemas.WrapUpOut:
-    """The draft built from the summary and the whole transcript, and the saved note."""
+                       _agent: Agent = Depends(require_agent)) -> schemas.WrapUpOut:
+    """The draft built from the summary and the whole transcript, and the saved note.
+
+    Agents only: the draft quotes agent replies and the customer's details, which the
+    bot's bearer (a tool credential, docs/architecture.md) has no need to read.
+    """
 
     def unit(*, session: Session) -> schemas.WrapUpOut:
         handoff = crud.require_handoff(handoff_key, session=session)

@@ -147,9 +147,14 @@ def test_resolve_then_draft_then_save(inbox) -> None:
     again = sam.put(f"/api/v1/handoffs/{key}/wrap-up", json={"note": "Shorter note"}).json()
     assert again["saved_note"] == "Shorter note"
 
-    hits = sam.get("/api/v1/search", params={"q": "customer prefers email"}).json()["items"]
+    # The replaced note's words are no longer findable; the saved one's are.
+    assert sam.get("/api/v1/search", params={"q": "customer prefers email"}).json()["items"] == []
+    hits = sam.get("/api/v1/search", params={"q": "shorter note"}).json()["items"]
     assert [h["handoff_key"] for h in hits] == [key]
     assert hits[0]["wrap_up_note"] == "Shorter note"
+    blank = sam.put(f"/api/v1/handoffs/{key}/wrap-up", json={"note": "   \n "})
+    assert blank.status_code == 422
+    assert sam.get(f"/api/v1/handoffs/{key}/wrap-up").json()["saved_note"] == "Shorter note"
     page = sam.get(f"/conversations/{key}").text
     assert '<div class="wrap-up-note" id="wrap-up-note">Shorter note</div>' in page
     assert "Saved by Sam" in page
@@ -167,5 +172,7 @@ def test_saving_needs_csrf_and_the_right_agent(inbox) -> None:
     assert bot.post(f"/api/v1/handoffs/{key}/wrap-up", json={"note": "bot"}).status_code in (401, 403)
     assert sam.post(f"/api/v1/handoffs/{key}/wrap-up", json={"note": ""}).status_code == 422
     assert sam.post(f"/api/v1/handoffs/{key}/wrap-up", json={"note": "x" * 10001}).status_code == 422
-    assert bot.get(f"/api/v1/handoffs/{key}/wrap-up").json()["saved_note"] == "admin fixes it"  # tools may read
+    assert sam.get(f"/api/v1/handoffs/{key}/wrap-up").json()["saved_note"] == "admin fixes it"
+    # Agents only: the bot's bearer has no need to read agents' notes (least privilege).
+    assert bot.get(f"/api/v1/handoffs/{key}/wrap-up").status_code == 401
     assert sam.get("/api/v1/handoffs/unknown/wrap-up").status_code == 404
