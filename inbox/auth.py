@@ -70,6 +70,18 @@ async def require_agent_csrf(request: Request, agent: Agent = Depends(require_ag
     return agent
 
 
+def ensure_admin(agent: Agent) -> Agent:
+    """403 unless ``agent`` is an admin (for use after ``require_agent_csrf`` too)."""
+    if agent.role != "admin":
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "admins only")
+    return agent
+
+
+async def require_admin(agent: Agent = Depends(require_agent)) -> Agent:
+    """Dependency: an admin's session (401 without a session, 403 for an agent)."""
+    return ensure_admin(agent)
+
+
 async def require_reader(
     request: Request, svc: Services = Depends(services), agent: Optional[Agent] = Depends(optional_agent)
 ) -> Union[Agent, str]:

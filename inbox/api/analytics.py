@@ -1,23 +1,16 @@
 """``GET /api/v1/analytics`` (admins): the figures of the analytics page as JSON."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Query, status
+from fastapi import APIRouter, Depends, Query
 
 from inbox import analytics
 from inbox.analytics_schemas import AnalyticsOut
-from inbox.auth import require_agent
+from inbox.auth import require_admin
 from inbox.db import run_in_session
 from inbox.models import Agent, utcnow
 from inbox.services import Services, services
 
 router = APIRouter(prefix="/api/v1", tags=["agent"])
-
-
-async def require_admin(agent: Agent = Depends(require_agent)) -> Agent:
-    """Dependency: an admin's session (401 without a session, 403 for an agent)."""
-    if agent.role != "admin":
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "admins only")
-    return agent
 
 
 async def compute(svc: Services, days: int) -> AnalyticsOut:

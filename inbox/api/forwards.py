@@ -9,7 +9,7 @@ from typing import List, Optional
 from fastapi import APIRouter, Depends, HTTPException, Query
 from sqlalchemy.orm import Session
 
-from inbox.auth import require_agent, require_agent_csrf
+from inbox.auth import ensure_admin, require_admin, require_agent_csrf
 from inbox.db import run_in_session
 from inbox.forwarding import outbox
 from inbox.models import Agent, Forward, Handoff
@@ -44,18 +44,11 @@ def _out(row: Forward, key: str) -> ForwardOut:
                       created_at=row.created_at, delivered_at=row.delivered_at)
 
 
-def _admin(agent: Agent) -> Agent:
-    if agent.role != "admin":
-        raise HTTPException(403, "only an admin can see forwarding")
-    return agent
-
-
 @router.get("/forwards", response_model=ForwardsOut, responses={403: {"description": "Not an admin"}})
 async def list_forwards(status: Optional[str] = Query(None, pattern="^(pending|delivered|failed)$"),
                         limit: int = Query(100, ge=1, le=1000), svc: Services = Depends(services),
-                        agent: Agent = Depends(require_agent)) -> ForwardsOut:
+                        _admin: Agent = Depends(require_admin)) -> ForwardsOut:
     """Forwarded events, newest first; ``?status=failed`` for the ones that gave up."""
-    _admin(agent)
 
     def unit(*, session: Session) -> ForwardsOut:
         return ForwardsOut(items=[_out(row, key) for row, key in outbox.listing(status, limit, session=session)])
@@ -68,7 +61,7 @@ async def list_forwards(status: Optional[str] = Query(None, pattern="^(pending|d
 async def retry_forward(forward_id: int, svc: Services = Depends(services),
                         agent: Agent = Depends(require_agent_csrf)) -> ForwardOut:
     """Try a failed forward again (after fixing the target's configuration)."""
-    _admin(agent)
+    ensure_admin(agent)
 
     def unit(*, session: Session) -> ForwardOut:
         row = outbox.retry(forward_id, session=session)

@@ -37,13 +37,21 @@ def identifier(data: Dict[str, Any]) -> str:
     return f"rasa:{data.get('conversation_id')}"
 
 
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>])")  # enough to stop links, images, HTML and emphasis
+
+
+def md(value: Any) -> str:
+    """Text for a Chatwoot (markdown) note: customer words can't become links or formatting."""
+    return _MARKDOWN.sub(r"\\\1", str(value))
+
+
 def _lines(items: Any) -> List[str]:
     out = []
     for item in items if isinstance(items, list) else []:
         if isinstance(item, dict):
-            out.append(f"- {item.get('what', '')}: {item.get('outcome', '')}")
+            out.append(f"- {md(item.get('what', ''))}: {md(item.get('outcome', ''))}")
         else:
-            out.append(f"- {item}")
+            out.append(f"- {md(item)}")
     return out
 
 
@@ -56,33 +64,33 @@ def created_note(data: Dict[str, Any]) -> str:
         f"customer {data.get('frustration_level', 'calm')}.",
     ]
     if data.get("reason"):
-        parts.append(f"**Why:** {data['reason']}")
+        parts.append(f"**Why:** {md(data['reason'])}")
     if summary.get("goal"):
-        parts.append(f"**Goal:** {summary['goal']}")
+        parts.append(f"**Goal:** {md(summary['goal'])}")
     if data.get("brief"):
-        parts.append(f"**Brief:** {data['brief']}")
+        parts.append(f"**Brief:** {md(data['brief'])}")
     if facts.get("order_number"):
-        status = f" ({facts['order_status']})" if facts.get("order_status") else ""
-        parts.append(f"**Order:** {facts['order_number']}{status}")
+        status = f" ({md(facts['order_status'])})" if facts.get("order_status") else ""
+        parts.append(f"**Order:** {md(facts['order_number'])}{status}")
     tried = _lines(summary.get("bot_attempts"))
     if tried:
         parts.append("**What the bot tried:**\n" + "\n".join(tried))
     if summary.get("suggested_opening"):
-        parts.append(f"**Suggested opening:** {summary['suggested_opening']}")
+        parts.append(f"**Suggested opening:** {md(summary['suggested_opening'])}")
     parts.append(f"Open in the agent inbox: {data.get('inbox_url')}")
     text = "\n\n".join(parts)
     return text if len(text) <= NOTE_LIMIT else text[: NOTE_LIMIT - 1] + "…"
 
 
 def resolved_note(data: Dict[str, Any]) -> str:
-    who = data.get("resolved_by") or "An agent"
-    note = f": {data['resolution']}" if data.get("resolution") else "."
+    who = md(data.get("resolved_by") or "An agent")
+    note = f": {md(data['resolution'])}" if data.get("resolution") else "."
     return f"**Resolved in the agent inbox** by {who}{note}"
 
 
 def handed_back_note(data: Dict[str, Any]) -> str:
-    who = data.get("handed_back_by") or "An agent"
-    note = f": {data['resolution']}" if data.get("resolution") else "."
+    who = md(data.get("handed_back_by") or "An agent")
+    note = f": {md(data['resolution'])}" if data.get("resolution") else "."
     return f"**Handed back to the bot** by {who}{note}"
 
 

@@ -115,3 +115,12 @@ def test_an_answer_of_an_unexpected_shape_is_retried_then_reported_failed(factor
     [row] = rows(factory)
     assert (row.status, row.attempts) == ("failed", 3)
     assert "unexpected" in row.last_error
+
+
+def test_customer_words_cannot_become_links_or_formatting_in_the_note(factory, chatwoot):
+    config = _config(chatwoot)
+    queue_handoff(factory, config, reason="[refund here](https://evil.example) *now*")
+    run_until_settled(factory, config)
+    _, _, note = _one_of_each(chatwoot)
+    assert r"\[refund here\](https://evil.example) \*now\*" in note["content"]
+    assert "[refund here](https://evil.example)" not in note["content"]

@@ -74,7 +74,8 @@ def test_a_hand_back_reaches_every_target_once_despite_failures_and_lost_answers
     assert conversation["status"] == "resolved" and len(chatwoot.contacts) == 1
     notes = chatwoot.messages[conversation["id"]]
     assert len(notes) == 2 and all(n["private"] for n in notes)
-    assert notes[1]["content"] == f"**Handed back to the bot** by Sam <!here>: {RESOLUTION}"
+    # Markdown-escaped, like every text in a Chatwoot note: no mention, link or HTML gets through.
+    assert notes[1]["content"] == r"**Handed back to the bot** by Sam \<!here\>: Refund \<approved\> & sent"
     assert [c.json()["status"] for c in chatwoot.calls("toggle_status")] == ["open", "resolved", "resolved"]
     assert all(c.headers["api_access_token"] == chatwoot.token for c in chatwoot.calls())
 

@@ -78,7 +78,7 @@ def test_chatwoot_resolves_the_conversation_it_opened(factory, chatwoot):
     [conversation] = chatwoot.conversations.values()
     assert conversation["status"] == "resolved"
     notes = [m["content"] for m in chatwoot.messages[conversation["id"]]]
-    assert len(notes) == 2 and notes[1] == "**Resolved in the agent inbox** by Kim: Parcel re-sent <today>"
+    assert len(notes) == 2 and notes[1] == r"**Resolved in the agent inbox** by Kim: Parcel re-sent \<today\>"
     assert [c.json()["status"] for c in chatwoot.calls("toggle_status")] == ["open", "open", "open", "resolved"]
     assert [r.status for r in rows(factory)] == ["delivered", "delivered"]
 
