@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime, timezone
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -100,13 +101,25 @@ def new_customer_message_counts(handoff_ids: Sequence[int], *, session: Session)
     return {hid: int(n) for hid, n in rows}
 
 
+def _printable(text: str) -> str:
+    """``text`` without control characters and lone surrogates.
+
+    SQLite ends a LIKE pattern at a NUL (so ``"\\x00..."`` matched every row) and
+    PostgreSQL refuses NUL in a string (500); nobody searches for them.
+    """
+    return "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cs") or ch in "\t\n")
+
+
 def search(q: str, *, session: Session, closed_only: bool = True, limit: int = 50) -> List[Handoff]:
     """Conversations whose customer, order number or text contains ``q``.
 
     An exact order number or email hits an index first; only when that finds
     nothing does the ``LIKE '%q%'`` scan over the search text run.
     """
-    needle = q.strip().lower()
+    printable = _printable(q)
+    needle = printable.strip().lower()
+    if not needle and printable != q:
+        return []  # only control characters: a query for nothing, not for everything
     light = select(Handoff).options(defer(Handoff.summary), defer(Handoff.search_text))
     newest_first = (Handoff.closed_at.desc(), Handoff.id.desc())
     if not needle:
