@@ -24,7 +24,8 @@ find_python310() {
 
 lock_hash="$(sha256sum "$LOCK" | cut -c1-16)"
 if [ -x "$VENV/bin/python" ] && [ "$(cat "$VENV/.lock-hash" 2>/dev/null)" = "$lock_hash" ]; then
-  exit 0
+  # The venv is current; the embeddings step is cheap when its cache is right.
+  exec bash "$ROOT/scripts/fetch_embeddings.sh"
 fi
 
 if ! PY="$(find_python310)"; then
@@ -46,3 +47,4 @@ echo "==> Installing the pinned dependencies (requirements.lock); the first time
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -r "$LOCK"
 "$VENV/bin/python" -m pip check >/dev/null || { "$VENV/bin/python" -m pip check; exit 1; }
 echo "$lock_hash" > "$VENV/.lock-hash"
+bash "$ROOT/scripts/fetch_embeddings.sh"
