@@ -11,8 +11,8 @@ from typing import AsyncIterator, Optional
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from fastapi.staticfiles import StaticFiles
 
+from httpkit.static_files import SafeStaticFiles
 from inbox import migrate
 from inbox.api import agent as agent_api
 from inbox.api import bot as bot_api
@@ -120,7 +120,7 @@ def create_app(settings: Settings, *, migrate_on_start: bool = True,
     app.include_router(analytics_api.router)
     app.include_router(pages.router)
     app.include_router(analytics_page.router)
-    app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
+    app.mount("/static", SafeStaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict:

@@ -10,9 +10,9 @@ from typing import Optional
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from httpkit.static_files import SafeStaticFiles
 from webchat import bundle
 from webchat.security import SecurityHeadersMiddleware
 from webchat.settings import Settings
@@ -29,7 +29,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     app = FastAPI(title="Northwind web chat", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.add_middleware(SecurityHeadersMiddleware, settings=settings)
-    app.mount("/static", StaticFiles(directory=str(PACKAGE / "static")), name="static")
+    app.mount("/static", SafeStaticFiles(directory=str(PACKAGE / "static")), name="static")
 
     @app.get("/", response_class=HTMLResponse)
     async def store(request: Request) -> Response:
