@@ -29,9 +29,7 @@ def main(argv: Optional[List[str]] = None) -> None:
 
     from webchat.app import create_app
 
-    shown_host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
-    print(f"Web chat demo store page: http://{shown_host}:{settings.port}/  (Rasa: {settings.rasa_url})",
-          flush=True)
+    print(f"Web chat demo store page: {settings.base_url}/  (Rasa: {settings.rasa_url})", flush=True)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning", ws="none",
                 server_header=False)
 

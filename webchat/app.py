@@ -35,7 +35,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     async def store(request: Request) -> Response:
         """The demo store page, embedding the widget with the one script tag."""
         return templates.TemplateResponse(request, "store.html", {
-            "widget_src": str(request.url_for("widget_js")),
+            "widget_src": f"{settings.base_url}/widget.js",  # configured, not the Host header
             "rasa_url": settings.rasa_url,
             "title": settings.title,
         })

@@ -37,6 +37,19 @@ class Settings:
     rasa_url: str = DEFAULT_RASA_URL
     socket_path: str = "/socket.io"
     title: str = "Northwind help"
+    public_url: str = ""  # WEBCHAT_PUBLIC_URL; empty: http://<host>:<port>
+
+    @property
+    def base_url(self) -> str:
+        """Where browsers load this server's files (the embed snippet names it).
+
+        Taken from configuration, never from the request's Host header, which the
+        client chooses and which would otherwise be echoed into a script tag.
+        """
+        if self.public_url:
+            return self.public_url
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{host}:{self.port}"
 
     @property
     def rasa_ws_url(self) -> str:
@@ -61,6 +74,7 @@ class Settings:
             rasa_url=_origin(rasa, "WEBCHAT_RASA_URL"),
             socket_path=path,
             title=env.get("WEBCHAT_TITLE", "Northwind help"),
+            public_url=_origin(env["WEBCHAT_PUBLIC_URL"], "WEBCHAT_PUBLIC_URL") if env.get("WEBCHAT_PUBLIC_URL") else "",
         )
 
     def replace(self, **changes: object) -> "Settings":

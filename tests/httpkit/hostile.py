@@ -28,13 +28,22 @@ HOSTILE_STATIC_PATHS: List[str] = [
     "/static/....//....//app.py",
 ]
 
+# Host headers an attacker sends to get their text into a page.
+HOSTILE_HOSTS: List[str] = [
+    'evil.example',
+    'evil.example"><script>alert(1)</script>',
+    "evil.example/</script><script>alert(1)</script>",
+    "evil.example:8080",
+    "127.0.0.1:8080@evil.example",
+]
+
 
 def raw_get(base_url: str, path: str, headers: Optional[Dict[str, str]] = None,
             timeout: float = 10.0) -> Tuple[int, str]:
-    """Send ``GET path`` exactly as given; the status code and the body."""
+    """Send ``GET path`` exactly as given (``headers`` may replace Host); the status and body."""
     parts = urlsplit(base_url)
-    lines = [f"GET {path} HTTP/1.1", f"Host: {parts.netloc}", "Connection: close"]
-    lines += [f"{name}: {value}" for name, value in (headers or {}).items()]
+    headers = {"Host": parts.netloc, "Connection": "close", **(headers or {})}
+    lines = [f"GET {path} HTTP/1.1"] + [f"{name}: {value}" for name, value in headers.items()]
     request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
     with socket.create_connection((parts.hostname, parts.port), timeout=timeout) as sock:
         sock.sendall(request)

@@ -5,7 +5,7 @@ from typing import Iterator
 
 import pytest
 
-from tests.httpkit.hostile import HOSTILE_STATIC_PATHS, raw_get, short_id
+from tests.httpkit.hostile import HOSTILE_HOSTS, HOSTILE_STATIC_PATHS, raw_get, short_id
 
 from .servers import WebchatServer
 
@@ -28,3 +28,12 @@ def test_hostile_static_paths_are_refused_not_errors(webchat: WebchatServer, pat
 def test_real_static_files_still_load(webchat: WebchatServer) -> None:
     status, body = raw_get(webchat.url, "/static/store.css")
     assert status == 200 and body
+
+
+@pytest.mark.parametrize("host", HOSTILE_HOSTS)
+def test_the_store_page_never_echoes_the_host_header(webchat: WebchatServer, host: str) -> None:
+    status, body = raw_get(webchat.url, "/", headers={"Host": host})
+    assert status in (200, 400), status
+    assert "evil" not in body
+    if status == 200:  # the widget still comes from the configured address
+        assert f'<script src="{webchat.url}/widget.js"' in body

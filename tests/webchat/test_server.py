@@ -43,7 +43,7 @@ def test_store_page_embeds_the_widget_with_one_script_tag(client: Client) -> Non
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     tags = re.findall(r'<script src="[^"]*/widget\.js"[^>]*>', response.text)
-    assert tags == [f'<script src="http://testserver/widget.js" data-rasa-url="{RASA}" '
+    assert tags == [f'<script src="http://127.0.0.1:8080/widget.js" data-rasa-url="{RASA}" '
                     f'data-title="Northwind help" defer>']
     assert "Northwind" in response.text and 'class="products"' in response.text
 
@@ -64,6 +64,17 @@ def test_store_page_has_a_strict_csp_that_lets_the_widget_reach_rasa(client: Cli
 def test_https_rasa_gets_a_wss_connect_source() -> None:
     csp = content_security_policy(Settings(rasa_url="https://bot.example"))
     assert "connect-src 'self' https://bot.example wss://bot.example;" in csp
+
+
+def test_the_widget_address_comes_from_configuration_not_the_host_header() -> None:
+    app = create_app(Settings(rasa_url=RASA, public_url="https://chat.example"))
+    html = Client(app).get("/", headers={"Host": "evil.example"}).text
+    assert '<script src="https://chat.example/widget.js"' in html
+    assert "evil.example" not in html
+    assert Settings.from_env({"WEBCHAT_PUBLIC_URL": "https://chat.example/"}).base_url == "https://chat.example"
+    assert Settings.from_env({"WEBCHAT_HOST": "0.0.0.0", "WEBCHAT_PORT": "9000"}).base_url == "http://127.0.0.1:9000"
+    with pytest.raises(SettingsError):
+        Settings.from_env({"WEBCHAT_PUBLIC_URL": "javascript:alert(1)"})
 
 
 def test_the_page_has_no_inline_script_or_style(client: Client) -> None:
