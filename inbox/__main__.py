@@ -44,12 +44,15 @@ def _create(args: argparse.Namespace, role: str) -> None:
     from inbox import crud, migrate
     from inbox.db import make_engine, make_session_factory
     from inbox.errors import Conflict
+    from inbox.password_policy import WeakPassword, check_password
 
     settings = _settings()
-    migrate.upgrade(settings.database_url)
     password = os.environ.get("INBOX_NEW_PASSWORD") or getpass.getpass(f"Password for {args.username}: ")
-    if len(password) < 10:
-        sys.exit("inbox: the password needs at least 10 characters")
+    try:
+        check_password(password, known_words=[args.username, args.name or ""])
+    except WeakPassword as exc:
+        sys.exit(f"inbox: {exc}")
+    migrate.upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
     try:
         with make_session_factory(engine).begin() as session:
