@@ -14,6 +14,9 @@ from rasa.core.channels.rest import RestInput
 from sanic.exceptions import InvalidUsage as BadRequest  # 400; sanic 21.12 names it InvalidUsage
 from sanic.request import Request
 
+from channels.guard import GuardedInput
+
+# A hard cap on the request itself; the customer-facing limit is channels.guard's.
 MAX_MESSAGE_CHARS = 100_000
 MAX_SENDER_CHARS = 255
 
@@ -29,6 +32,8 @@ def validated_body(request: Request) -> dict[str, Any]:
     message = body.get("message")
     if message is not None and not isinstance(message, str):
         raise BadRequest('"message" must be a string.')
+    if "metadata" in body and body["metadata"] is not None and not isinstance(body["metadata"], dict):
+        raise BadRequest('"metadata" must be a JSON object.')
     if isinstance(message, str) and len(message) > MAX_MESSAGE_CHARS:
         raise BadRequest(f'"message" is longer than {MAX_MESSAGE_CHARS} characters.')
     sender = body.get("sender")
@@ -37,8 +42,12 @@ def validated_body(request: Request) -> dict[str, Any]:
     return body
 
 
-class ValidatedRestInput(RestInput):
-    """The REST channel (``/webhooks/rest/webhook``), refusing malformed requests with 400."""
+class ValidatedRestInput(GuardedInput, RestInput):
+    """The REST channel (``/webhooks/rest/webhook``), refusing malformed requests with 400.
+
+    Messages that parse pass the shared screen (channels/guard.py): too long or
+    empty text gets a polite answer in the response body.
+    """
 
     @classmethod
     def name(cls) -> Text:

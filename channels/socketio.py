@@ -21,13 +21,17 @@ web chat server.
 """
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from typing import Any, Awaitable, Callable, Dict, Optional
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
+from rasa.core.channels.socketio import SocketIOOutput
 from sanic import Blueprint
+
+from channels.guard import GuardedInput, reply_text
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +49,31 @@ def session_id_from(data: Any) -> Optional[str]:
     return None
 
 
-class SocketIOInput(RasaSocketIOInput):
-    """``socketio`` channel whose ``session_request`` really joins the session room."""
+def metadata_from(data: Dict[str, Any], key: str) -> Optional[Dict[str, Any]]:
+    """The message's metadata as an object; None when absent; ValueError when malformed.
+
+    Rasa's own handler ``json.loads`` a string without a guard and passes lists on.
+    """
+    value = data.get(key)
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError as error:
+            raise ValueError("metadata is not valid JSON") from error
+    if not isinstance(value, dict):
+        raise ValueError("metadata must be a JSON object")
+    return value
+
+
+class SocketIOInput(GuardedInput, RasaSocketIOInput):
+    """``socketio`` channel whose ``session_request`` really joins the session room.
+
+    It also replaces the ``user_uttered`` handler: a payload that is not an object,
+    a message that is not text or metadata that is not an object gets a polite
+    line back instead of an exception in the log and silence.
+    """
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         socketio_webhook = super().blueprint(on_new_message)
@@ -61,5 +88,25 @@ class SocketIOInput(RasaSocketIOInput):
                 await sio.enter_room(sid, session_id, namespace=self.namespace)
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
             logger.debug("socket %s joined session %s", sid, session_id)
+
+        @sio.on(self.user_message_evt, namespace=self.namespace)
+        async def handle_message(sid: str, data: Any) -> None:
+            output_channel = SocketIOOutput(sio, self.bot_message_evt)
+            sender_id = session_id_from(data) if self.session_persistence else sid
+            try:
+                if not isinstance(data, dict) or sender_id is None:
+                    raise ValueError("payload must be an object with a session_id")
+                text = data.get("message", "")
+                if text is not None and not isinstance(text, str):
+                    raise ValueError("message must be text")
+                metadata = metadata_from(data, self.metadata_key)
+            except ValueError as error:
+                logger.warning("socket %s sent a malformed message: %s", sid, error)
+                await sio.emit(self.bot_message_evt, {"text": reply_text("utter_message_unreadable")},
+                               room=sid, namespace=self.namespace)
+                return
+            await on_new_message(
+                UserMessage(text, output_channel, sender_id, input_channel=self.name(), metadata=metadata)
+            )
 
         return socketio_webhook

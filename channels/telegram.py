@@ -15,6 +15,8 @@ from typing import Text
 
 from rasa.core.channels.telegram import TelegramInput, TelegramOutput
 
+from channels.guard import GuardedInput
+
 
 def loop_is_running() -> bool:
     """True inside Rasa's event loop (a request handler), False at start-up."""
@@ -25,7 +27,7 @@ def loop_is_running() -> bool:
     return True
 
 
-class HandoffTelegramInput(TelegramInput):
+class HandoffTelegramInput(GuardedInput, TelegramInput):
     """Telegram (``/webhooks/telegram/webhook``) that can push agent replies."""
 
     @classmethod

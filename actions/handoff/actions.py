@@ -127,6 +127,22 @@ def after_handoff_slots(tracker: Tracker) -> List[EventType]:
     ]
 
 
+MAX_RESOLUTION_CHARS = 300
+
+
+def resolution_of(tracker: Tracker) -> str:
+    """The agent's one-line resolution; anything that is not text counts as none.
+
+    It arrives as an entity of ``agent_handback``, which only the inbox can send
+    (channels/guard.py keeps customers from typing it), but a malformed value must
+    still never crash the hand-back.
+    """
+    value = tracker.get_slot(names.SLOT_HANDOFF_RESOLUTION)
+    if not isinstance(value, str):
+        return ""
+    return " ".join(value.split())[:MAX_RESOLUTION_CHARS]
+
+
 class ActionHandback(Action):
     """The agent handed the conversation back, perhaps with a one-line resolution."""
 
@@ -134,7 +150,7 @@ class ActionHandback(Action):
         return names.ACTION_HANDBACK
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        resolution = (tracker.get_slot(names.SLOT_HANDOFF_RESOLUTION) or "").strip()
+        resolution = resolution_of(tracker)
         line = f"Our team noted: {resolution.rstrip('.')}. " if resolution else ""
         dispatcher.utter_message(response="utter_handback", resolution_line=line)
         attempts = list(tracker.get_slot(names.SLOT_BOT_ATTEMPTS) or [])

@@ -102,15 +102,28 @@ def ensure_worker() -> None:
 
 
 async def send(kind: str, handoff_key: str, payload: dict[str, Any]) -> dict[str, Any] | None:
-    """Store ``payload`` in the outbox, then try to deliver it now.
+    """Store ``payload`` in the outbox, then try to deliver it now, within a time budget.
 
     Returns the inbox's answer when it was delivered now, else None (the worker
     keeps trying). Up to ``inline_attempts`` tries with a short backoff, so a
-    blip does not make the customer wait or be told the inbox is down.
+    blip does not make the customer wait or be told the inbox is down. The whole
+    try is bounded by ``inline_budget_seconds``: an inbox that hangs (accepts the
+    connection, never answers) must not hold the customer's turn until Rasa gives
+    up on the action and drops its events, which left conversations unpaused.
     """
     ensure_worker()
     settings = get_settings()
     item_id = await outbox().enqueue(kind, handoff_key, payload)
+    try:
+        return await asyncio.wait_for(_deliver_now(item_id), timeout=settings.inline_budget_seconds)
+    except asyncio.TimeoutError:
+        logger.warning("inbox did not answer within %.1f s; %s %s left to the outbox worker",
+                       settings.inline_budget_seconds, kind, handoff_key)
+        return None
+
+
+async def _deliver_now(item_id: int) -> dict[str, Any] | None:
+    settings = get_settings()
     for attempt in range(settings.inline_attempts):
         # Best-effort items (session reports) wait for the worker: never on the customer's time.
         await outbox().deliver_pending(client(), _after_delivery, BEST_EFFORT_KINDS)  # records failures itself

@@ -30,6 +30,8 @@ class HandoffSettings:
     connect_timeout: float = 2.0
     read_timeout: float = 5.0
     inline_attempts: int = 3
+    # The longest a customer's turn waits for the inbox before the outbox takes over.
+    inline_budget_seconds: float = 3.0
     retry_interval_seconds: float = 2.0
 
 
@@ -52,4 +54,5 @@ def get_settings() -> HandoffSettings:
         rasa_url=os.environ.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/"),
         rasa_token=os.environ.get("RASA_TOKEN") or None,
         retry_interval_seconds=float(os.environ.get("OUTBOX_RETRY_SECONDS", "2")),
+        inline_budget_seconds=float(os.environ.get("HANDOFF_INLINE_BUDGET_SECONDS", "3")),
     )

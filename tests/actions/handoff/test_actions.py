@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Dict, List
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import delivery
@@ -250,3 +251,17 @@ async def test_an_unsure_end_handoff_without_a_handoff_asks_instead(dispatcher: 
     events = await ActionEndHandoff().run(dispatcher, tracker, DOMAIN)
     assert events == [{"event": "followup", "timestamp": None, "name": "action_clarify"}]
     assert responses(dispatcher) == []
+
+
+@pytest.mark.parametrize("value", [{"text": "full refund"}, 500, ["a", "b"], True])
+async def test_a_resolution_that_is_not_text_counts_as_none(dispatcher: CollectingDispatcher, value: object) -> None:
+    events = await ActionHandback().run(dispatcher, handed_off(handoff_resolution=value), DOMAIN)
+    assert message_for(dispatcher, "utter_handback")["resolution_line"] == ""
+    assert slot_values(events)["handoff_active"] is False
+
+
+async def test_a_long_resolution_is_cut_to_one_line(dispatcher: CollectingDispatcher) -> None:
+    events = await ActionHandback().run(dispatcher, handed_off(handoff_resolution="refund\n\nissued " * 200), DOMAIN)
+    line = message_for(dispatcher, "utter_handback")["resolution_line"]
+    assert "\n" not in line and len(line) < 340
+    assert slot_values(events)["bot_attempts"][-1]["outcome"].startswith("refund issued refund")

@@ -1,0 +1,32 @@
+"""Rasa's own channels behind the message screen (channels/guard.py).
+
+Same names and URLs as Rasa's classes, so ``output_channel=latest`` and
+channel-specific responses keep working; only the screen is added. Use these
+paths in credentials.yml instead of Rasa's short names (``callback``,
+``slack``, ``facebook``, ``twilio``).
+"""
+
+from __future__ import annotations
+
+from rasa.core.channels.callback import CallbackInput as RasaCallbackInput
+from rasa.core.channels.facebook import FacebookInput as RasaFacebookInput
+from rasa.core.channels.slack import SlackInput as RasaSlackInput
+from rasa.core.channels.twilio import TwilioInput as RasaTwilioInput
+
+from channels.guard import GuardedInput
+
+
+class CallbackInput(GuardedInput, RasaCallbackInput):
+    """``callback``: your own integration; replies are POSTed to CALLBACK_URL."""
+
+
+class SlackInput(GuardedInput, RasaSlackInput):
+    """``slack``: Slack's Events API."""
+
+
+class FacebookInput(GuardedInput, RasaFacebookInput):
+    """``facebook``: Messenger."""
+
+
+class TwilioInput(GuardedInput, RasaTwilioInput):
+    """``twilio``: SMS and WhatsApp."""

@@ -1,0 +1,110 @@
+"""The SQL tracker store, made to wait out a busy database and to fail closed.
+
+Rasa wraps every tracker store in ``FailSafeTrackerStore``. When the database
+errs, that wrapper logs and carries on: a failed ``retrieve`` returns None, so
+the processor starts the conversation afresh, and a failed ``save`` writes to
+memory. A customer in a handoff then met a blank tracker: the bot asked "What's
+your order number?" in the middle of the handoff, and the message was neither
+relayed nor stored. Here:
+
+* :class:`ResilientSQLTrackerStore` (endpoints.yml ``type``) gives SQLite a busy
+  timeout and WAL (readers no longer block the writer), and every engine a
+  pre-ping, so a PostgreSQL connection dropped by a restart is replaced instead
+  of failing the next message. Rasa's store runs its blocking queries on the
+  server's event loop; this one runs them in a worker thread, so one
+  conversation waiting for a locked database does not freeze every other one.
+* :func:`fail_closed` makes the wrapper raise :class:`TrackerStoreUnavailable`
+  instead of falling back; channels/guard.py turns it into a polite "please send
+  that again", so the message is refused, never answered from a blank tracker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from typing import Any, Awaitable, Callable, Iterable, NoReturn, Optional, Text, TypeVar
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, create_engine_kwargs
+from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy import event
+
+logger = logging.getLogger(__name__)
+
+# Longer than the lock a backup or a migration typically holds; past it the
+# message is refused with "please send it again".
+DEFAULT_BUSY_TIMEOUT_SECONDS = 20.0
+
+T = TypeVar("T")
+
+
+async def _in_thread(method: Callable[..., Awaitable[T]], *args: Any) -> T:
+    """Run one of Rasa's ``async`` but blocking store methods in a worker thread."""
+    return await asyncio.to_thread(lambda: asyncio.run(method(*args)))
+
+
+class TrackerStoreUnavailable(RuntimeError):
+    """The conversation store could not be read or written; the message must be retried."""
+
+
+def _sqlite_pragmas(busy_timeout_ms: int) -> Any:
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+
+    return on_connect
+
+
+class ResilientSQLTrackerStore(SQLTrackerStore):
+    """Rasa's SQL tracker store with a busy timeout (SQLite), WAL and pre-ping."""
+
+    def __init__(self, *args: Any, busy_timeout_seconds: Optional[float] = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        url = self.engine.url
+        self.engine.dispose()
+        engine_kwargs = create_engine_kwargs(url)
+        timeout = float(
+            busy_timeout_seconds or os.environ.get("TRACKER_STORE_BUSY_TIMEOUT") or DEFAULT_BUSY_TIMEOUT_SECONDS
+        )
+        if url.get_backend_name() == "sqlite":
+            # pysqlite's own wait (seconds) and SQLite's busy handler (ms) both.
+            engine_kwargs.setdefault("connect_args", {})["timeout"] = timeout
+            self.engine = sa.create_engine(url, pool_pre_ping=True, **engine_kwargs)
+            event.listen(self.engine, "connect", _sqlite_pragmas(int(timeout * 1000)))
+        else:
+            self.engine = sa.create_engine(url, pool_pre_ping=True, **engine_kwargs)
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        return await _in_thread(super().retrieve, sender_id)
+
+    async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
+        return await _in_thread(super().retrieve_full_tracker, conversation_id)
+
+    async def keys(self) -> Iterable[Text]:
+        return await _in_thread(super().keys)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        if self.event_broker is not None:
+            # A broker's connection belongs to the server's loop: stay on it.
+            await super().save(tracker)
+            return
+        await _in_thread(super().save, tracker)
+
+
+def _raise_unavailable(error: Exception) -> NoReturn:
+    logger.error("tracker store failed, refusing the message instead of starting afresh: %r", error)
+    raise TrackerStoreUnavailable(str(error)) from error
+
+
+def fail_closed(tracker_store: Any) -> None:
+    """Make Rasa's fail-safe wrapper raise on a store error instead of falling back.
+
+    ``on_tracker_store_error`` is the wrapper's own hook (a constructor argument
+    the Agent does not pass); setting it is idempotent and cheap.
+    """
+    if isinstance(tracker_store, FailSafeTrackerStore):
+        tracker_store._on_tracker_store_error = _raise_unavailable
