@@ -7,6 +7,8 @@ a conversation is paused. That makes it the one place that sees every message:
 * it scores the turn with the frustration detector and sets the slots that the
   escalation rule (data/rules/handoff.yml) reads in the same turn;
 * it counts NLU fallbacks (a frustration signal and a summary fact);
+* it judges the language of the message (actions/customer_language.py), so a
+  rule answers a customer writing German or French in their language;
 * while a person owns the conversation it relays the message to the inbox
   (exactly once, keyed by Rasa's message id) and stays silent.
 
@@ -27,6 +29,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import names
+from actions.customer_language import language_slots
 from actions.frustration import TurnInput, TurnResult, get_detector
 from actions.frustration.abuse import ABUSIVE_SIGNALS
 from actions.handoff import delivery, session_report
@@ -200,6 +203,7 @@ class ActionValidateSlotMappings(Action):
                 names.SLOT_FRUSTRATION_REASONS: list(result.reasons),
                 names.SLOT_FRUSTRATION_TIMELINE: timeline[-detector.config.timeline_max :],
                 names.SLOT_FRUSTRATION_STATE: state,
+                **await language_slots(text),
             },
         )
         await session_report.submit(session_report.for_turn(tracker, result.score))  # analytics; never raises

@@ -15,6 +15,7 @@ from actions import names
 from actions.frustration.abuse import is_abusive
 from actions.handoff.redaction import redact, redact_deep
 from actions.handoff.transcript import TranscriptLine, build_transcript, iso_time
+from northwind_nlu.language import ENGLISH, language_name
 
 # What the customer wants, in plain words, by the intent that expressed it.
 GOAL_PHRASES: dict[str, tuple[str, str]] = {
@@ -195,6 +196,10 @@ def brief_from(summary: Mapping[str, Any]) -> str:
         f"Known: {fact_text}." if fact_text else "Known: nothing collected yet.",
         f"Why now: {summary['escalation']['explanation']} Priority {summary['priority']}.",
     ]
+    language = summary["conversation"].get("language") or ENGLISH
+    if language != ENGLISH:
+        # First, so the agent reads it on the card before opening the chat.
+        lines.insert(0, f"Writes in {language_name(language)}: the bot answers in English only.")
     return "\n".join(lines)
 
 
@@ -225,7 +230,8 @@ def build_summary(
         "conversation": {
             "id": conversation.conversation_id,
             "channel": conversation.channel,
-            "language": conversation.language,
+            # What the customer was last judged to write in (actions/customer_language.py).
+            "language": slots.get(names.SLOT_CUSTOMER_LANGUAGE) or conversation.language,
             "started_at": iso_time(started),
             "escalated_at": iso_time(now.timestamp()),
             "waiting_seconds": 0,
