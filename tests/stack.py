@@ -2,7 +2,8 @@
 
 Every service gets a free port and a fresh var/ folder (SQLite files) under the
 test's temporary directory, so tests never touch the developer's data. The
-trained model comes from models/northwind.tar.gz (scripts/test trains it first).
+trained model comes from models/northwind.tar.gz (scripts/test trains it first),
+or from $NORTHWIND_TEST_MODEL when that is set.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from typing import Dict, List, Optional
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-MODEL = ROOT / "models" / "northwind.tar.gz"
+# NORTHWIND_TEST_MODEL runs the stack on another trained model (an experiment
+# trained with --out elsewhere) without overwriting the shared one.
+MODEL = Path(os.environ.get("NORTHWIND_TEST_MODEL") or ROOT / "models" / "northwind.tar.gz")
 VENV_BIN = Path(sys.executable).parent
 
 
