@@ -32,7 +32,8 @@ from inbox.hours import BusinessHours
 from inbox.queue_cache import QueueCache
 from inbox.redis_broker import RedisBroker
 from inbox.rasa_client import RasaClient
-from inbox.security import LoginRateLimiter, SessionCodec
+from inbox.login_throttle import build_throttle
+from inbox.security import SessionCodec
 from inbox.services import Services
 from inbox.settings import Settings
 
@@ -60,7 +61,8 @@ def create_app(settings: Settings, *, migrate_on_start: bool = True,
         factory=make_session_factory(engine),
         hours=BusinessHours(settings.business_hours, settings.timezone),
         codec=SessionCodec(settings.session_secret, settings.session_max_age_seconds),
-        limiter=LoginRateLimiter(settings.login_max_attempts, settings.login_window_seconds),
+        limiter=build_throttle(settings.redis_url, settings.redis_channel, settings.login_max_attempts,
+                               settings.login_window_seconds),
         broker=RedisBroker(settings.redis_url, settings.redis_channel) if settings.redis_url else Broker(),
         queue_cache=QueueCache(settings.queue_cache_seconds),
     )

@@ -1,6 +1,7 @@
-"""Login and logout shared by the page form and the JSON API (one rate limit for both)."""
+"""Login and logout shared by the page form and the JSON API (one throttle for both)."""
 from __future__ import annotations
 
+import asyncio
 from typing import Optional
 
 from fastapi import HTTPException, Request, Response, status
@@ -8,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from inbox import crud
 from inbox.db import run_in_session
+from inbox.login_throttle import wait_message
 from inbox.models import Agent
 from inbox.security import PRELOGIN_COOKIE, SESSION_COOKIE, SessionData, new_token, verify_password
 from inbox.services import Services
@@ -19,15 +21,16 @@ def client_ip(request: Request) -> str:
 
 
 async def authenticate(svc: Services, request: Request, username: str, password: str) -> Agent:
-    """Check the password under the rate limit.
+    """Check the password under the login throttle (``inbox.login_throttle``).
 
     Raises:
-        HTTPException: 429 when too many failures for this username and IP, 401 when wrong.
+        HTTPException: 429 with Retry-After and a polite wait while the account or
+            the address must back off, 401 when the password is wrong.
     """
     ip = client_ip(request)
-    wait = svc.limiter.retry_after(username, ip)
+    wait = await asyncio.to_thread(svc.limiter.try_attempt, username, ip)  # Redis is a network call
     if wait:
-        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, "too many login attempts; try again later",
+        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, wait_message(wait),
                             headers={"Retry-After": str(wait)})
 
     def unit(*, session: Session) -> Optional[Agent]:
@@ -37,9 +40,8 @@ async def authenticate(svc: Services, request: Request, username: str, password:
 
     agent = await run_in_session(svc.factory, unit)
     if agent is None:
-        svc.limiter.failed(username, ip)
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong username or password")
-    svc.limiter.succeeded(username, ip)
+    await asyncio.to_thread(svc.limiter.succeeded, username, ip)
     return agent
 
 

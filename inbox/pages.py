@@ -68,8 +68,7 @@ async def login_submit(request: Request, username: str = Form(...), password: st
     try:
         agent = await authenticate(svc, request, username, password)
     except HTTPException as exc:
-        message = ("Too many attempts. Please wait a few minutes." if exc.status_code == 429
-                   else "Wrong username or password.")
+        message = exc.detail if exc.status_code == 429 else "Wrong username or password."  # 429: the wait
         return _login_form(request, svc, message, exc.status_code, username)
     response = RedirectResponse("/queue", status_code=303)
     start_session(response, svc, agent)

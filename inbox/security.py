@@ -1,4 +1,4 @@
-"""Passwords, signed session cookies, CSRF tokens and the login rate limit.
+"""Passwords, signed session cookies and CSRF tokens.
 
 - Passwords: argon2id (argon2-cffi defaults).
 - Session: an itsdangerous-signed, timestamped cookie holding the agent id, the
@@ -7,17 +7,14 @@
 - CSRF: every state-changing agent request must send the session's token in the
   ``X-CSRF-Token`` header (JSON API) or the ``csrf_token`` form field (pages). Before
   login, a short-lived signed ``inbox_prelogin`` cookie carries the token instead.
-- Login rate limit: a sliding window per (username, client IP), in process.
+- The login limit is ``inbox.login_throttle`` (per account and per IP, back-off).
 """
 from __future__ import annotations
 
 import hmac
 import secrets
-import threading
-import time
-from collections import defaultdict, deque
 from dataclasses import dataclass
-from typing import Deque, Dict, Optional, Tuple
+from typing import Optional
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -97,41 +94,3 @@ class SessionCodec:
             return str(self._prelogin.loads(cookie, max_age=3600))
         except BadSignature:
             return None
-
-
-class LoginRateLimiter:
-    """At most ``max_attempts`` failed logins per (username, ip) within ``window`` seconds."""
-
-    def __init__(self, max_attempts: int, window_seconds: int) -> None:
-        self.max_attempts = max_attempts
-        self.window = window_seconds
-        self._failures: Dict[Tuple[str, str], Deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def _prune(self, key: Tuple[str, str], now: float) -> Deque[float]:
-        stamps = self._failures[key]
-        while stamps and stamps[0] <= now - self.window:
-            stamps.popleft()
-        return stamps
-
-    def retry_after(self, username: str, ip: str) -> int:
-        """Seconds to wait before another attempt, 0 when allowed."""
-        key = (username.lower(), ip)
-        now = time.monotonic()
-        with self._lock:
-            stamps = self._prune(key, now)
-            if len(stamps) < self.max_attempts:
-                return 0
-            return max(1, int(stamps[0] + self.window - now) + 1)
-
-    def failed(self, username: str, ip: str) -> None:
-        with self._lock:
-            self._failures[(username.lower(), ip)].append(time.monotonic())
-
-    def succeeded(self, username: str, ip: str) -> None:
-        with self._lock:
-            self._failures.pop((username.lower(), ip), None)
-
-    def reset(self) -> None:
-        with self._lock:
-            self._failures.clear()

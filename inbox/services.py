@@ -14,7 +14,8 @@ from inbox.forwarding.worker import Forwarder
 from inbox.hours import BusinessHours
 from inbox.queue_cache import QueueCache
 from inbox.rasa_client import RasaClient
-from inbox.security import LoginRateLimiter, SessionCodec
+from inbox.login_throttle import LoginThrottle
+from inbox.security import SessionCodec
 from inbox.settings import Settings
 
 
@@ -25,7 +26,7 @@ class Services:
     factory: sessionmaker
     hours: BusinessHours
     codec: SessionCodec
-    limiter: LoginRateLimiter
+    limiter: LoginThrottle
     broker: Broker
     queue_cache: QueueCache
     rasa: Optional[RasaClient] = None
