@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Train the model only when the training data, domain or config changed.
+# Train the model only when the training data, domain, config or NLU components changed.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 MODEL=models/northwind.tar.gz
 STAMP=models/.northwind.fingerprint
-fingerprint="$(cat config.yml domain.yml $(find data -name '*.yml' | sort) requirements.lock | sha256sum | cut -c1-32)"
+# northwind_nlu/*.py: custom NLU components; fetch_embeddings.sh pins the word embeddings they read.
+fingerprint="$(cat config.yml domain.yml $(find data -name '*.yml' | sort) requirements.lock \
+  northwind_nlu/*.py scripts/fetch_embeddings.sh | sha256sum | cut -c1-32)"
 if [ -f "$MODEL" ] && [ "$(cat "$STAMP" 2>/dev/null)" = "$fingerprint" ]; then
   echo "==> Model is up to date ($MODEL)"
   exit 0
