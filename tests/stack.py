@@ -138,8 +138,9 @@ class Stack:
 
     def start_rasa(self, name: str = "rasa", port: Optional[int] = None, endpoints: str = "endpoints.yml") -> None:
         """Start a Rasa server (a second replica gets its own name and port)."""
-        self._spawn(name, [str(VENV_BIN / "rasa"), "run", "--enable-api", "--auth-token", self.rasa_token,
-                           "--cors", "*", "--port", str(port or self.rasa_port), "--model", str(MODEL),
+        # launch_rasa adds --auth-token (RASA_TOKEN) in-process: the token stays out of `ps`.
+        self._spawn(name, [sys.executable, "-m", "launch_rasa", "run", "--enable-api", "--cors", "*",
+                           "--port", str(port or self.rasa_port), "--model", str(MODEL),
                            "--endpoints", endpoints, "--credentials", "credentials.yml"])
 
     def start_inbox(self) -> None:
