@@ -35,10 +35,13 @@ MONTHS = (
 )
 
 # -- payment cards --------------------------------------------------------------------------------
-_CARD = re.compile(r"(?<![\d/=.])(?:\d[ \-]?){12,18}\d(?![\d])")
+# Patterns start with a digit or run where a keyword was found: a pattern that opens with
+# a look-behind or a word boundary is tried at every character, which costs ten times more.
+_CARD = re.compile(r"\d(?<![\d/=.]\d)(?:[ \-]?\d){12,18}(?!\d)")
 # Issuer prefixes of the card networks customers use (Visa, Mastercard, Amex,
 # Discover, Diners, JCB, Maestro, UnionPay).
 _CARD_PREFIX = re.compile(r"^(?:4|5[1-5]|2[2-7]|3[47]|3[068]|35|6011|64[4-9]|65|50|5[6-8]|62)")
+_NON_DIGITS = re.compile(r"\D")
 _CARD_WORDS = re.compile(r"\b(card|visa|mastercard|amex|debit|credit)\b", re.I)
 _CVV = re.compile(r"\b(cvv2?|cvc2?|csc|security code)\b(\W{0,3}(?:is\W{0,2})?)\d{3,4}\b", re.I)
 
@@ -57,7 +60,7 @@ def _luhn_ok(digits: str) -> bool:
 
 
 def _card(match: re.Match[str]) -> str:
-    digits = re.sub(r"\D", "", match.group(0))
+    digits = _NON_DIGITS.sub("", match.group(0))
     # Card numbers carry a network prefix; a mistyped one (failing Luhn) is still
     # masked when it has a card's usual 16 digits. Tracking numbers pass neither.
     if not 13 <= len(digits) <= 19:
@@ -83,6 +86,7 @@ _IBAN_LENGTHS = dict(
 # Grouped in fours ("GB29 NWBK 6016 ...") or run together; the match may run into
 # a following word, so _iban_spans keeps only the country's length.
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:(?: [A-Z0-9]{4}){2,8}(?: [A-Z0-9]{1,3})?|[A-Z0-9]{11,30})\b", re.I)
+_IBAN_HINT = re.compile(r"\d(?<=[A-Za-z]{2}\d)\d")  # the check digits after a country code
 _IBAN_LABEL = re.compile(r"\biban\b", re.I)
 _ACCOUNT = re.compile(
     r"\b(?P<label>(?:bank\s)?(?:account|acct|acc|a/c)(?:\s?(?:number|num|no\.?|#))?"
@@ -90,11 +94,15 @@ _ACCOUNT = re.compile(
     r"(?P<sep>\W{0,3}(?:is\W{0,2})?)(?P<number>\d(?:[ \-]?\d){5,16})(?![ \-]?\d)",
     re.I,
 )
-_SORT_CODE_AND_ACCOUNT = re.compile(r"(?<![\w\-])\d{2}[\- ]?\d{2}[\- ]?\d{2}(?: {1,3}|\s?[,/]\s?)\d{8}(?![ \-]?\d)")
+
 _SORT_CODE_LABELLED = re.compile(
     r"\b(sort\s?code)(\W{0,3}(?:is\W{0,2})?)\d{2}[\- ]?\d{2}[\- ]?\d{2}(?![ \-]?\d)", re.I
 )
-_SORT_CODE = re.compile(r"\b\d{2}-\d{2}-\d{2}\b")
+# "12-34-56" alone, or a sort code and an account number together ("12-34-56 12345678").
+_SORT_CODE = re.compile(
+    r"\d(?<![\w\-]\d)\d(?P<dashed>-\d{2}-\d{2}\b)?(?(dashed)|[\- ]?\d{2}[\- ]?\d{2})"
+    r"(?P<account>(?: {1,3}|\s?[,/]\s?)\d{8}(?![ \-]?\d))?"
+)
 
 
 def _iban_valid(compact: str) -> bool:
@@ -106,7 +114,11 @@ def _iban_valid(compact: str) -> bool:
 def _iban_spans(text: str) -> Iterator[tuple[int, int]]:
     """Yield the spans of IBANs: a known country, its length and a valid checksum (or the word IBAN)."""
     position = 0
-    while match := _IBAN.search(text, position):
+    while hint := _IBAN_HINT.search(text, position):
+        position = hint.start() + 1
+        match = _IBAN.match(text, hint.start() - 2)
+        if not match:
+            continue
         length = _IBAN_LENGTHS.get(match.group(0)[:2].upper())
         labelled = _IBAN_LABEL.search(text, max(0, match.start() - 20), match.start())
         compact, end = "", match.start()
@@ -118,21 +130,17 @@ def _iban_spans(text: str) -> Iterator[tuple[int, int]]:
         if length and len(compact) == length and (labelled or _iban_valid(compact.upper())):
             yield match.start(), end
             position = end
-        else:
-            position = match.start() + 1
 
 
-def _ibans(text: str) -> str:
-    pieces, last = [], 0
-    for start, end in _iban_spans(text):
-        pieces += [text[last:start], "[bank account]"]
-        last = end
-    return "".join(pieces) + text[last:] if pieces else text
+def _sort_code(match: re.Match[str]) -> str:
+    if match.group("account"):
+        return "[bank account]"
+    return "[sort code]" if match.group("dashed") else match.group(0)
 
 
 def _account(match: re.Match[str]) -> str:
     """Mask a labelled account (8–17 digits) or US routing number (9 digits)."""
-    digits = re.sub(r"\D", "", match.group("number"))
+    digits = _NON_DIGITS.sub("", match.group("number"))
     routing = match.group("label").lower().startswith(("routing", "aba"))
     if (routing and len(digits) == 9) or (not routing and 8 <= len(digits) <= 17):
         return f"{match.group('label')}{match.group('sep')}[bank account]"
@@ -171,18 +179,18 @@ _LOGIN_WITH = re.compile(
     r"\b(?:log|sign)(?:ged|ging)?[\s\-]?(?:in|on)\s{1,3}(?:with|using)\s{1,3}(?!\[)(?P<secret>\S+)", re.I
 )
 _NOT_A_LOGIN_SECRET = re.compile(r"^(?:2fa|mfa|sso|otp|face\s?id|touch\s?id)\W*$|@.+\.", re.I)
+# "hunter2 is my password": found from the naming word, then looked for just before it.
+_PASSWORD_NAMED = re.compile(r"(?<![\w/])(?:password|pwd|pw|pin)\b", re.I)
 _PASSWORD_BEFORE = re.compile(
     rf"(?<!\S)(?P<secret>{_QUOTED}|\S+)\s{{1,3}}(?:is|was)\s{{1,3}}(?:my|the)\s{{1,3}}"
-    r"(?:(?:new|old|current|actual|real)\s{1,3})?(?:password|pw|pwd|pin)\b",
+    r"(?:(?:new|old|current|actual|real)\s{1,3})?$",
     re.I,
 )
 _SECRET_LOOK = re.compile(r"[\d!@#$%^&*_+=?]|^[\"'“]")
 
-_OTP_WORD = (
-    r"otp|one[\s\-]?time\s(?:pass(?:word|code)?|code|pin)"
-    r"|(?:verification|verify|security|authentication|auth|authenticator|login|log-?in|sign[\s\-]?in|access"
-    r"|sms|text|2fa|mfa|2-?step|two[\s\-](?:step|factor)|confirmation|reset)\scode|code"
-)
+# "verification code", "2fa code", "sign-in code"... all end in "code": the word before it
+# only matters when it names another kind of code (_OTHER_CODES).
+_OTP_WORD = r"otp|one[\s\-]?time\s(?:pass(?:word|code)?|code|pin)|code"
 _OTP_GAP = (
     r"is|was|are|you|u|they|we|i|just|sent|send|texted|text|txt|emailed|gave|got|get|received|me|to|my|"
     r"the|your|phone|mobile|by|via|sms|it|its|it's|that|says|said|reads|shows|showed|number|no|of|on|"
@@ -194,9 +202,11 @@ _OTP = re.compile(
     rf"(?P<code>{_OTP_DIGITS})",
     re.I,
 )
+# "483920 is the code": found from the naming word, then looked for just before it.
+_OTP_NAMED = re.compile(r"(?<!\w)(?:otp|code|passcode)\b", re.I)
 _OTP_BEFORE = re.compile(
-    rf"(?<![\w#£$€.,\-])(?P<code>{_OTP_DIGITS})\s{{1,3}}(?:is|was)\s{{1,3}}(?:the|my|your)\s{{1,3}}"
-    r"(?:(?:new|latest|one[\s\-]time|verification|login|sms|security|2fa)\s{1,3})?(?:otp|code|passcode)\b",
+    r"(?P<secret>\d(?<![\w#£$€.,\-]\d)(?:[ \-]?\d){3,7})\s{1,3}(?:is|was)\s{1,3}(?:the|my|your)\s{1,3}"
+    r"(?:(?:new|latest|one[\s\-]time|verification|login|sms|security|2fa)\s{1,3})?$",
     re.I,
 )
 # "code" alone is a one-time code unless a word before it says what kind of code.
@@ -225,10 +235,8 @@ def _login_secret(match: re.Match[str]) -> str:
     return match.group(0)
 
 
-def _password_before(match: re.Match[str]) -> str:
-    if _SECRET_LOOK.search(match.group("secret")):
-        return _keep_prefix(match, "secret", "[password]")
-    return match.group(0)
+def _password_before(match: re.Match[str]) -> str | None:
+    return "[password]" if _SECRET_LOOK.search(match.group("secret")) else None
 
 
 def _otp(match: re.Match[str]) -> str:
@@ -253,21 +261,32 @@ _DELIVERY_WORDS = re.compile(
 )
 # Sentence ends, commas and other numbers end the context ("d.o.b." is not a sentence end).
 _CONTEXT_CUT = re.compile(r"(?<!\b[a-z])[.!?](?=\s|$)|[\d;,\n]", re.I)
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+# Every birth word above contains one of these.
+_BIRTH_HINTS = ("born", "birth", "dob", "d.o.b", "day")
 # A date this many years back cannot be an order or delivery date: treat it as personal.
 _PERSONAL_DATE_YEARS = 5
+# Dates that start with a digit, tried where a run of digits starts...
 _DATE = re.compile(
     rf"""
     (?P<numeric>(?<![\d/.\-])\d{{1,2}}[/.\-]\d{{1,2}}[/.\-](?:\d{{4}}|\d{{2}})(?![/.\-]?\d))
     |(?P<iso>(?<![\d/.\-])(?:19|20)\d{{2}}[/.\-]\d{{1,2}}[/.\-]\d{{1,2}}(?![/.\-]?\d))
     |(?P<day_month>\b\d{{1,2}}(?:st|nd|rd|th)?(?:\s{{1,3}}of)?[\s\-/.]{{1,3}}(?:{MONTHS})\b\.?
         (?:,?[\s\-/]{{1,3}}(?:\d{{4}}|'?\d{{2}})\b)?)
-    |(?P<month_day>\b(?:{MONTHS})\b\.?\s{{1,3}}\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s{{1,3}}(?:\d{{4}}|'?\d{{2}})\b)?)
-    |(?P<month_year>\b(?:{MONTHS})\b\.?,?\s{{1,3}}(?:19|20)\d{{2}}\b)
     |(?P<compact>(?<!\d)\d{{8}}(?!\d))
     |(?P<year>(?<!\d)(?:19|20)\d{{2}}(?!\d))
     """,
     re.I | re.X,
 )
+# ...and dates that start with a month, tried where a month's name starts.
+_DATE_MONTH_FIRST = re.compile(
+    rf"""
+    (?P<month_day>\b(?:{MONTHS})\b\.?\s{{1,3}}\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s{{1,3}}(?:\d{{4}}|'?\d{{2}})\b)?)
+    |(?P<month_year>\b(?:{MONTHS})\b\.?,?\s{{1,3}}(?:19|20)\d{{2}}\b)
+    """,
+    re.I | re.X,
+)
+_MONTH_HINT = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
 
 
 def _said_birth(text: str, start: int, end: int, reach: int) -> bool:
@@ -288,13 +307,16 @@ def _said_birth(text: str, start: int, end: int, reach: int) -> bool:
 
 def _birth_date(match: re.Match[str]) -> str:
     """Mask a date when the text calls it a birth date, or a full date when it is years old."""
-    kind = match.lastgroup
+    kind, text = match.lastgroup, match.string
+    if kind in ("numeric", "iso", "day_month", "month_day"):
+        years = _YEAR.findall(match.group(0))
+        if years and int(years[-1]) <= date.today().year - _PERSONAL_DATE_YEARS:
+            return "[date of birth]"
+    nearby = text[max(0, match.start() - 40) : match.end() + 30].lower()
+    if not any(word in nearby for word in _BIRTH_HINTS):  # the usual case, decided cheaply
+        return match.group(0)
     reach = 20 if kind in ("year", "month_year", "compact") else 40
-    if _said_birth(match.string, match.start(), match.end(), reach):
-        return "[date of birth]"
-    years = re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", match.group(0))
-    full_date = kind in ("numeric", "iso", "day_month", "month_day")
-    if full_date and years and int(years[-1]) <= date.today().year - _PERSONAL_DATE_YEARS:
+    if _said_birth(text, match.start(), match.end(), reach):
         return "[date of birth]"
     return match.group(0)
 
@@ -305,6 +327,7 @@ def _birth_date(match: re.Match[str]) -> str:
 _PHONE_CANDIDATE = re.compile(
     r"(?<![\w+#£$€@/.,=\-])(?:\+ ?)?\(?\d(?:[ .()\-]{0,3}\d){6,14}\)?(?![\w@/%]|[.,:/\-]?\d)"
 )
+_PHONE_HINT = re.compile(r"\d(?:[ .()\-]{0,3}\d){6}")  # seven digits: where a phone may start
 _DIGIT_RUN = re.compile(r"\d+")
 _NUMBER_BLOCK = re.compile(r"[\d .()+\-]*")
 # Numbers side by side are retried from each group ("order 10482 07700 900123"), at
@@ -331,7 +354,7 @@ def _possible(number: str, region: str | None) -> bool:
         return False
 
 
-def _is_phone(candidate: str, digits: str, said_phone: bool) -> bool:
+def _is_phone(candidate: str, digits: str, said_phone: Callable[[], bool]) -> bool:
     """Decide by shape: international prefix, UK trunk 0, US grouping, or a phone word before it."""
     if candidate.startswith("+") or digits.startswith("00"):
         international = "+" + (digits if candidate.startswith("+") else digits[2:])
@@ -345,18 +368,32 @@ def _is_phone(candidate: str, digits: str, said_phone: bool) -> bool:
             and _possible(digits, "GB")
         )
     if len(digits) in (10, 11) and _NANP.match(digits):
-        return bool(_US_FORMATTED.match(candidate) or said_phone)
-    return len(digits) == 7 and said_phone and bool(_US_LOCAL.match(candidate))
+        return bool(_US_FORMATTED.match(candidate) or said_phone())
+    return len(digits) == 7 and bool(_US_LOCAL.match(candidate)) and said_phone()
+
+
+def _phone_start(text: str, first_digit: int) -> int:
+    """Step back over a "+", "+ " or "(" before the first digit."""
+    start = first_digit
+    if text[start - 1 : start] == "(":
+        start -= 1
+    if text[start - 1 : start] == "+":
+        return start - 1
+    return start - 2 if text[start - 2 : start] == "+ " else start
 
 
 def _phone_spans(text: str) -> Iterator[tuple[int, int]]:
     """Yield phone spans, trying each candidate and its shorter prefixes at group boundaries."""
     position, block_end, retries = 0, 0, 0
-    while match := _PHONE_CANDIDATE.search(text, position):
+    while hint := _PHONE_HINT.search(text, position):
+        match = _PHONE_CANDIDATE.match(text, _phone_start(text, hint.start()))
+        if not match:  # glued to a word, a price or an order "#": skip this run of digits
+            position = _DIGIT_RUN.match(text, hint.start()).end()
+            continue
         start, candidate = match.start(), match.group(0)
         if start >= block_end:
             block_end, retries = _NUMBER_BLOCK.match(text, start).end(), 0
-        said_phone = bool(_PHONE_WORDS.search(text, max(0, start - 30), start))
+        said_phone = lambda: bool(_PHONE_WORDS.search(text, max(0, start - 30), start))  # noqa: E731
         runs = list(_DIGIT_RUN.finditer(candidate))
         digits = "".join(run.group(0) for run in runs)
         end, count = 0, len(digits)
@@ -375,40 +412,113 @@ def _phone_spans(text: str) -> Iterator[tuple[int, int]]:
             position = max(match.end(), block_end)
 
 
-def _phones(text: str) -> str:
+# -- identity numbers -----------------------------------------------------------------------------
+_NI_NUMBER = re.compile(r"\b[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", re.I)
+_NI_HINT = re.compile(r"\d\d\s?\d\d\s?\d\d\s?[A-Da-d]\b")
+
+
+# -- applying the rules ---------------------------------------------------------------------------
+# A rule takes the text and its lower-case twin (same length, so a position found in one
+# is a position in the other) and returns the text with its matches replaced.
+Rule = Callable[[str, str], str]
+Replacement = Callable[[re.Match[str]], str]
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_ANY_DIGIT = re.compile(r"\d")
+
+
+def _lower(text: str) -> str:
+    """Lower case with the same length ("İ" lowers to two characters; then ASCII only)."""
+    lower = text.lower()
+    return lower if len(lower) == len(text) else text.translate(_ASCII_LOWER)
+
+
+def _splice(text: str, spans: list[tuple[int, int, str]]) -> str:
     pieces, last = [], 0
-    for start, end in _phone_spans(text):
-        pieces += [text[last:start], "[phone number]"]
+    for start, end, marker in spans:
+        pieces += [text[last:start], marker]
         last = end
     return "".join(pieces) + text[last:] if pieces else text
 
 
-# -- identity numbers -----------------------------------------------------------------------------
-_NI_NUMBER = re.compile(r"\b[A-CEGHJ-PR-TW-Z]{2}\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", re.I)
+def _scan(pattern: Pattern[str], replacement: Replacement | str) -> Rule:
+    """A pattern cheap enough to scan the whole text with: one that starts with a digit."""
+    return lambda text, lower: pattern.sub(replacement, text)
 
 
-def _rule(pattern: Pattern[str], replacement: Callable[[re.Match[str]], str] | str) -> Callable[[str], str]:
-    return lambda text: pattern.sub(replacement, text)
+def _at_keywords(hint: Pattern[str], pattern: Pattern[str], replacement: Replacement | str) -> Rule:
+    """Try ``pattern`` only where ``hint`` finds a plain keyword in the lower-case text.
 
+    A case-insensitive pattern that opens with a word boundary is tried at every
+    character; finding a plain keyword first is ten times cheaper, and most messages
+    have none.
+    """
+
+    def apply(text: str, lower: str) -> str:
+        spans: list[tuple[int, int, str]] = []
+        for found in hint.finditer(lower):
+            if spans and found.start() < spans[-1][1]:
+                continue
+            if match := pattern.match(text, found.start()):
+                marker = replacement if isinstance(replacement, str) else replacement(match)
+                spans.append((match.start(), match.end(), marker))
+        return _splice(text, spans)
+
+    return apply
+
+
+def _before_keywords(
+    hint: Pattern[str], named: Pattern[str], before: Pattern[str], marker: Callable[[re.Match[str]], str | None]
+) -> Rule:
+    """A secret said before the word that names it ("483920 is the code"): find the word, look back."""
+
+    def apply(text: str, lower: str) -> str:
+        spans: list[tuple[int, int, str]] = []
+        for found in hint.finditer(lower):
+            last = spans[-1][1] if spans else 0
+            if found.start() < last or not named.match(text, found.start()):
+                continue
+            match = before.search(text, max(last, found.start() - 80), found.start())
+            if match and (replacement := marker(match)):
+                spans.append((match.start("secret"), match.end("secret"), replacement))
+        return _splice(text, spans)
+
+    return apply
+
+
+def _when_found(hint: Pattern[str], rule: Rule) -> Rule:
+    """Run ``rule`` only when ``hint``, a pattern that starts with a digit, is found."""
+    return lambda text, lower: rule(text, lower) if hint.search(text) else text
+
+
+# Where a run of digits starts that could open a date: "12/", "12 March", "12th of",
+# eight digits, or a year.
+_DATE_HINT = re.compile(
+    r"\d(?<!\d\d)(?:\d{0,3}[/.\-]\d|\d?(?:st|nd|rd|th)?(?:\s{1,3}of)?[\s\-/.]{1,3}"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|\d{7}(?!\d)|(?<=[12])\d{3}(?!\d))"
+)
 
 # Order matters: bank details before cards (an IBAN holds card-like digits), codes
 # before passwords ("one-time passcode"), dates before sort codes and phones.
-_RULES: list[Callable[[str], str]] = [
-    _ibans,
-    _rule(_ACCOUNT, _account),
-    _rule(_SORT_CODE_AND_ACCOUNT, "[bank account]"),
-    _rule(_SORT_CODE_LABELLED, lambda m: f"{m.group(1)}{m.group(2)}[sort code]"),
-    _rule(_CARD, _card),
-    _rule(_CVV, lambda m: f"{m.group(1)}{m.group(2)}[security code]"),
-    _rule(_OTP, _otp),
-    _rule(_OTP_BEFORE, lambda m: _keep_prefix(m, "code", "[one-time code]")),
-    _rule(_PASSWORD, _password),
-    _rule(_LOGIN_WITH, _login_secret),
-    _rule(_PASSWORD_BEFORE, _password_before),
-    _rule(_NI_NUMBER, "[national insurance number]"),
-    _rule(_DATE, _birth_date),
-    _rule(_SORT_CODE, "[sort code]"),
-    _phones,
+_NEEDS_DIGITS: list[Rule] = [
+    lambda text, lower: _splice(text, [(start, end, "[bank account]") for start, end in _iban_spans(text)]),
+    _at_keywords(re.compile(r"bank|acc|a/c|routing|aba"), _ACCOUNT, _account),
+    _at_keywords(re.compile(r"sort"), _SORT_CODE_LABELLED, lambda m: f"{m.group(1)}{m.group(2)}[sort code]"),
+    _scan(_CARD, _card),
+    _at_keywords(re.compile(r"cvv|cvc|csc|security"), _CVV, lambda m: f"{m.group(1)}{m.group(2)}[security code]"),
+    _at_keywords(re.compile(r"code|otp|one"), _OTP, _otp),
+    _before_keywords(re.compile(r"passcode|code|otp"), _OTP_NAMED, _OTP_BEFORE, lambda m: "[one-time code]"),
+]
+_WORDS_ONLY: list[Rule] = [
+    _at_keywords(re.compile(r"pass|pw|p/w|pin"), _PASSWORD, _password),
+    _at_keywords(re.compile(r"log|sign"), _LOGIN_WITH, _login_secret),
+    _before_keywords(re.compile(r"password|pwd|pw|pin"), _PASSWORD_NAMED, _PASSWORD_BEFORE, _password_before),
+]
+_NEEDS_DIGITS_AFTER: list[Rule] = [
+    _when_found(_NI_HINT, _scan(_NI_NUMBER, "[national insurance number]")),
+    _at_keywords(_MONTH_HINT, _DATE_MONTH_FIRST, _birth_date),
+    _at_keywords(_DATE_HINT, _DATE, _birth_date),
+    _scan(_SORT_CODE, _sort_code),
+    lambda text, lower: _splice(text, [(start, end, "[phone number]") for start, end in _phone_spans(text)]),
 ]
 
 
@@ -416,8 +526,12 @@ def redact(text: str) -> str:
     """Return ``text`` with cards, codes, passwords, phones, bank details and dates of birth masked."""
     if not text:
         return text
-    for rule in _RULES:
-        text = rule(text)
+    has_digits = bool(_ANY_DIGIT.search(text))
+    lower = _lower(text)
+    for rule in (_NEEDS_DIGITS if has_digits else []) + _WORDS_ONLY + (_NEEDS_DIGITS_AFTER if has_digits else []):
+        changed = rule(text, lower)
+        if changed != text:
+            text, lower = changed, _lower(changed)
     return text
 
 
