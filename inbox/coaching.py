@@ -8,8 +8,17 @@ the signals that raised the score). This module is pure: it picks at most
 Relevance of a signal's cue = its contribution (logit units, as the detector
 reports it) weighted by how recent the message is, summed over the last
 ``RECENT_MESSAGES`` customer messages. A fresh churn threat outranks a question
-repeated two messages ago; a cue fades as the customer moves on. Trend cues
-(rising / falling) have a fixed relevance. Edit ``CUES`` to change the wording or
+repeated two messages ago; a cue fades as the customer moves on. Cues of older
+messages expire as soon as the customer has calmed down (the latest message is
+calm, or the trend is falling): "they said that's not it" no longer applies once
+they have said "thanks, that helps" (a mention of leaving, ``LASTING_CUES``,
+still deserves an answer). Trend cues (rising / falling) have a fixed
+relevance.
+
+The direction comes from the detector's own ``trend`` (the number relayed with
+every message, also kept in the bot's ``frustration_trend`` slot), cut at the same
+step as ``actions/frustration/trend.py`` (``DIRECTION_STEP``); a contract test
+feeds the detector's output into ``coach`` to keep the two in agreement. Edit ``CUES`` to change the wording or
 add a signal; docs/coaching.md has the table.
 """
 from __future__ import annotations
@@ -30,6 +39,10 @@ CUES: Dict[str, str] = {
     "shouting": "They're writing in capitals — keep replies short, calm and specific",
     "negative_sentiment": "They're unhappy — acknowledge how they feel before the facts",
 }
+# Signals that share another signal's cue (the text model hears what sentiment hears).
+CUE_ALIASES: Dict[str, str] = {"emotion_negative": "negative_sentiment"}
+# Cues that still apply after the customer calms down: a mention of leaving deserves an answer.
+LASTING_CUES = frozenset({"churn"})
 RISING_CUE = "Frustration is rising — slow down, say sorry for the trouble and state your next step"
 FALLING_CUE = "It's working — they're calming down"
 
@@ -37,7 +50,7 @@ MAX_CUES = 3
 RECENT_MESSAGES = 3
 RECENCY_WEIGHTS = (1.0, 0.6, 0.35)  # latest message first
 MIN_RELEVANCE = 0.25  # the detector lists a reason from 0.25 logit units on
-TREND_STEP = 0.05  # score units per turn that count as rising / falling
+TREND_STEP = 0.05  # score units per turn that count as rising / falling (= actions.frustration.trend.DIRECTION_STEP)
 RISING_RELEVANCE = 1.0
 FALLING_RELEVANCE = 2.0  # good news first: it tells the agent their approach works
 
@@ -82,8 +95,12 @@ def rank_cues(recent: Sequence[Reading], direction: str) -> List[Cue]:
     """Cues for the readings (oldest first), most relevant first, at most ``MAX_CUES``."""
     relevance: Dict[str, float] = {}
     newest_first = list(reversed(recent[-RECENT_MESSAGES:]))
-    for weight, reading in zip(RECENCY_WEIGHTS, newest_first):
+    calmed = bool(newest_first) and (newest_first[0].level == "calm" or direction == "falling")
+    for age, (weight, reading) in enumerate(zip(RECENCY_WEIGHTS, newest_first)):
         for signal, contribution in reading.signals.items():
+            signal = CUE_ALIASES.get(signal, signal)
+            if calmed and age > 0 and signal not in LASTING_CUES:
+                continue  # calmed down: what upset them earlier no longer applies
             if signal in CUES and contribution > 0:
                 relevance[signal] = relevance.get(signal, 0.0) + weight * contribution
     ranked = [(value, signal, CUES[signal]) for signal, value in relevance.items() if value >= MIN_RELEVANCE]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Dict, FrozenSet, Tuple
 
 from actions.frustration.config import FrustrationConfig
+from actions.frustration.emotion import NEUTRAL, EmotionReading, get_emotion_model
 from actions.frustration.lexicon import Lexicon, Matches
 from actions.frustration.text import CleanText, clean_text
 
@@ -49,6 +50,7 @@ class TextAnalysis:
         letters: number of alphabetic characters (any script).
         caps_words: words of 3+ Latin letters written entirely in capitals.
         words: number of word tokens.
+        emotion: the text model's probabilities that the message sounds negative / calmed.
     """
 
     clean: CleanText
@@ -58,6 +60,7 @@ class TextAnalysis:
     letters: int
     caps_words: int
     words: int
+    emotion: EmotionReading = NEUTRAL
 
 
 def _stem(word: str) -> str:
@@ -76,6 +79,7 @@ class Analyzer:
         self.config = config
         self.lexicon = Lexicon(config)
         self.vader = get_vader()
+        self.emotion = get_emotion_model()
         self._bot_cache: Dict[Tuple[str, int], Matches] = {}
 
     def analyse_bot(self, raw: object, max_chars: int) -> Matches:
@@ -108,8 +112,10 @@ class Analyzer:
             if not token.is_stop and len(token.text) >= 3:
                 content.add(zlib.crc32(_stem(token.lower_).encode("utf-8")) & 0xFFFFFF)
         compound = 0.0
+        emotion = NEUTRAL
         if clean.text:
             compound = float(self.vader.polarity_scores(clean.text)["compound"])
+            emotion = self.emotion.read(clean.text)
         letters = sum(map(str.isalpha, clean.text))
         caps_words = len(_CAPS_WORD.findall(clean.text))
         return TextAnalysis(
@@ -120,4 +126,5 @@ class Analyzer:
             letters=letters,
             caps_words=caps_words,
             words=words,
+            emotion=emotion,
         )

@@ -1,4 +1,4 @@
-"""Command line: `python -m actions.frustration replay FILE`, `... fit PATH`, `... evaluate FILE`."""
+"""Command line: `python -m actions.frustration replay FILE`, `... fit PATH`, `... fit-text`, `... evaluate FILE`."""
 
 from __future__ import annotations
 
@@ -63,6 +63,13 @@ def run_fit(args: argparse.Namespace) -> int:
     return fit_command(args.path, config=args.config, write=not args.dry_run, seed=args.seed)
 
 
+def run_fit_text(args: argparse.Namespace) -> int:
+    """Fit the GoEmotions text model and write emotion_model.npz."""
+    from actions.frustration.fit_text import fit_text_command  # noqa: PLC0415
+
+    return fit_text_command(args.data, args.out)
+
+
 def run_evaluate(args: argparse.Namespace) -> int:
     """Print detector vs VADER figures for a labelled file."""
     from actions.frustration.evaluate import evaluate_file  # noqa: PLC0415
@@ -87,6 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
     fit.add_argument("--dry-run", action="store_true", help="report only, do not write the config")
     fit.add_argument("--seed", type=int, default=13, help="seed of the train/validation split by dialogue id")
     fit.set_defaults(handler=run_fit)
+    fit_text = sub.add_parser("fit-text", help="fit the text model on GoEmotions (writes emotion_model.npz)")
+    fit_text.add_argument("--data", help="GoEmotions folder (default: ../shared/emotions next to the project)")
+    fit_text.add_argument("--out", help="where to write the model (default: the packaged emotion_model.npz)")
+    fit_text.set_defaults(handler=run_fit_text)
     evaluate = sub.add_parser("evaluate", help="detector vs a plain VADER baseline on a labelled file (Markdown table)")
     evaluate.add_argument("file", metavar="FILE")
     evaluate.add_argument("--seed", type=int, default=13, help="seed of the train/validation split (as in fit)")

@@ -36,7 +36,14 @@ SIGNAL_NAMES: Tuple[str, ...] = (
     "time_pressure",
     "request_human",
     "length",
+    "emotion_negative",
+    "emotion_calm",
 )
+# Signals that decide *whether* to hand off but not how frustrated the customer is:
+# a polite "can I talk to a person?" is a request, not anger. Their weight is never used.
+TRIGGER_ONLY: Tuple[str, ...] = ("request_human",)
+# Signals that can only lower the score (the fit keeps their weights <= 0).
+CALMING_SIGNALS: Tuple[str, ...] = ("positive_sentiment", "emotion_calm")
 LEXICON_CATEGORIES: Tuple[str, ...] = (
     "abuse",
     "profanity",
@@ -51,6 +58,7 @@ LEXICON_CATEGORIES: Tuple[str, ...] = (
     "sarcasm",
     "reassurance",
     "resolution",
+    "contrast",
 )
 
 
@@ -111,6 +119,7 @@ class FrustrationConfig:
     lexicon: Dict[str, Dict[str, List[str]]]
     patterns: Dict[str, List[List[Dict[str, Any]]]]
     angry_emoji: Tuple[str, ...]
+    calm_emoji: Tuple[str, ...] = ()
     source: str = field(default="", compare=False)
 
     def phrases(self, category: str) -> List[str]:
@@ -203,6 +212,7 @@ def parse_config(raw: Mapping[str, Any], source: str = "<dict>") -> FrustrationC
         lexicon=lexicon,
         patterns={str(k): list(v or []) for k, v in (raw.get("patterns") or {}).items()},
         angry_emoji=tuple(str(e) for e in raw.get("angry_emoji") or ()),
+        calm_emoji=tuple(str(e) for e in raw.get("calm_emoji") or ()),
         source=source,
     )
 

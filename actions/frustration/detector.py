@@ -16,15 +16,16 @@ from functools import lru_cache
 from typing import Any, Dict, List, Optional, Tuple
 
 from actions.frustration.analysis import Analyzer, TextAnalysis
-from actions.frustration.config import SIGNAL_NAMES, FrustrationConfig, config_path, load_config
+from actions.frustration.config import SIGNAL_NAMES, TRIGGER_ONLY, FrustrationConfig, config_path, load_config
 from actions.frustration.explain import explanation_for, reasons_for
 from actions.frustration.signals import conversation
 from actions.frustration.signals.base import SILENT, SignalHit
+from actions.frustration.signals.calming import calming
 from actions.frustration.signals.lexical import lexical_signals
 from actions.frustration.signals.sentiment import sentiment_signals
 from actions.frustration.signals.style import style_signals
 from actions.frustration.state import BOT_PRINTS_KEPT, SCORES_KEPT, coerce_state
-from actions.frustration.trend import falling, slope, steady_rise
+from actions.frustration.trend import falling, steady_rise, trend as trend_of
 from actions.frustration.schema import Level, Trigger, TurnInput, TurnResult
 
 BOT_TEXT_CHARS = 300  # the bot's previous message is only checked for failure phrases
@@ -40,6 +41,18 @@ _LOADED_SIGNALS = ("abuse", "profanity", "bot_complaint", "churn", "time_pressur
 def _plain_answer(analysis: TextAnalysis, hits: Dict[str, SignalHit]) -> bool:
     """A short reply with nothing but a yes/no in it (no complaint, threat or hurry)."""
     return analysis.words <= PLAIN_ANSWER_MAX_WORDS and not any(hits[name].value for name in _LOADED_SIGNALS)
+
+
+NEGATIVE_TEXT_FLOOR = 0.5  # text-model probability from which the reason is worth showing
+
+
+def emotion_negative(analysis: TextAnalysis) -> SignalHit:
+    """The text model's probability that the message sounds angry, annoyed or disappointed."""
+    value = analysis.emotion.negative
+    if value <= 0:
+        return SILENT
+    reason = f"sounds upset (text model {value:.2f})" if value >= NEGATIVE_TEXT_FLOOR else None
+    return SignalHit(value, reason)
 
 
 def _sigmoid(z: float) -> float:
@@ -92,11 +105,13 @@ class Detector:
         if state["turns"] + 1 < config.disagreement_from_turn:
             # Nothing from the bot to reject yet: "my parcel hasn't arrived" describes the problem.
             hits["correction"] = hits["negation"] = SILENT
+        hits["emotion_negative"] = emotion_negative(analysis)
         if bot is not None and bot.count("closing_question") and _plain_answer(analysis, hits):
             # "No" to "anything else I can help with?" answers the question; it rejects nothing.
             hits["correction"] = hits["negation"] = SILENT
             if analysis.compound > PLAIN_ANSWER_MIN_COMPOUND:
-                hits["negative_sentiment"] = SILENT
+                # (the text model, trained on comments, hears a bare "no" as disapproval)
+                hits["negative_sentiment"] = hits["emotion_negative"] = SILENT
         if isinstance(turn.intent, str) and turn.intent in config.request_intents and hits["request_human"].value == 0:
             hits["request_human"] = SignalHit(1.0, f"asked for a person (intent '{turn.intent}')")
         hits.update(style_signals(analysis, config.angry_emoji))
@@ -108,6 +123,7 @@ class Detector:
         hits["bot_failure"], bot_streak = conversation.bot_failure(bot, state["counters"]["bot_failures"], repeated=repeated)
         hits["nlu_trouble"], fallbacks, low_streak = conversation.nlu_trouble(turn, state, config)
         hits["length"] = conversation.length(state["turns"] + 1, config)
+        hits["emotion_calm"] = calming(analysis, hits, config.calm_emoji)
         updates = {
             "repeats": state["counters"]["repeats"] + (1 if is_repeat else 0),
             "bot_failures": bot_streak,
@@ -132,15 +148,19 @@ class Detector:
         model = config.model
         st = coerce_state(state)
         hits, updates, analysis = self.signal_hits(turn, st)
-        contributions = {name: round(model.weights[name] * hits[name].value, 4) for name in SIGNAL_NAMES}
+        contributions = {
+            name: round(model.weights[name] * hits[name].value, 4) for name in SIGNAL_NAMES if name not in TRIGGER_ONLY
+        }
         evidence = sum(contributions.values())
-        memory_part = model.memory * st["carry"]
+        # Calming down counts at once: thanks or relief also lets go of what was carried over.
+        kept = 1.0 - hits["emotion_calm"].value
+        memory_part = model.memory * st["carry"] * kept
         score = round(_sigmoid(model.bias + evidence + memory_part), 4)
         user_turn = st["turns"] + 1
 
         scores = (st["scores"] + [score])[-SCORES_KEPT:]
         negs = (st["negs"] + [-analysis.compound])[-SCORES_KEPT:]
-        trend = round(slope(scores[-config.trend_window :]), 4)
+        trend = round(trend_of(scores, config.trend_window), 4)
         level = self._level(score)
 
         bot_print = updates.pop("bot_print")
@@ -175,7 +195,7 @@ class Detector:
             counters={k: counters[k] for k in ("fallbacks", "form_failures", "repeats", "bot_failures")},
         )
 
-        carry = model.decay * st["carry"] + evidence
+        carry = model.decay * st["carry"] * kept + evidence
         st["carry"] = round(max(CARRY_LIMITS[0], min(CARRY_LIMITS[1], carry)), 4)
         st["turns"] = user_turn
         st["scores"] = scores

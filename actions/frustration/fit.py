@@ -26,14 +26,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from actions.frustration.config import SIGNAL_NAMES, FrustrationConfig, ModelConfig, Thresholds, config_path, load_config
+from actions.frustration.config import CALMING_SIGNALS, SIGNAL_NAMES, TRIGGER_ONLY, FrustrationConfig, ModelConfig, Thresholds, config_path, load_config
 from actions.frustration.detector import Detector
 from actions.frustration.metrics import best_f1, prf, roc_auc
 from actions.frustration.replay import FALLBACK_INTENTS, ReplayInputError, parse_conversation
 from actions.frustration.state import coerce_state
 from actions.frustration.schema import TurnInput
 
-NEGATIVE_ONLY = frozenset({"positive_sentiment"})
+NEGATIVE_ONLY = frozenset(CALMING_SIGNALS)
+CALM_INDEX = SIGNAL_NAMES.index("emotion_calm")
 PRIOR_STRENGTH = 5.0  # L2 pull towards the hand-set weights, per 1,000 training turns
 VALIDATION_SHARE = 0.2
 
@@ -84,6 +85,12 @@ def extract(detector: Detector, path: str) -> List[Dialogue]:
                 rows.append([hits[name].value for name in SIGNAL_NAMES])
                 labels.append(int(turn.get("label") or 0))
             escalate = conversation.get("escalate")
+            if "frustrated" in conversation:  # the conversation label: frustrated at some turn
+                escalate = bool(conversation["frustrated"])
+            elif any(labels):
+                escalate = True
+            elif escalate is not None or labels:
+                escalate = False
             dialogues.append(
                 Dialogue(str(conversation.get("id", number)), rows, labels, escalate if isinstance(escalate, bool) else None)
             )
@@ -113,6 +120,7 @@ def _scores(dialogues: Sequence[Dialogue], weights: Sequence[float], bias: float
         before: List[float] = []
         for row in dialogue.features:
             evidence = float(np.dot(w, row))
+            carry *= 1.0 - row[CALM_INDEX]  # as the detector: calming down lets go of carried evidence
             before.append(carry)
             z = bias + evidence + memory * carry
             scores.append(1.0 / (1.0 + np.exp(-max(-30.0, min(30.0, z)))))
@@ -137,7 +145,13 @@ def fit_weights(train: Sequence[Dialogue], prior: ModelConfig, decay: float) -> 
     positives = max(1.0, y.sum())
     sample_weight = np.where(y == 1, len(y) / (2 * positives), len(y) / (2 * max(1.0, len(y) - positives)))
     prior_w = np.array([prior.weights[name] for name in SIGNAL_NAMES] + [prior.memory])
-    bounds = [(None, 0.0) if name in NEGATIVE_ONLY else (0.0, None) for name in SIGNAL_NAMES] + [(0.0, 1.0)]
+    bounds = [
+        (0.0, 0.0) if name in TRIGGER_ONLY else (None, 0.0) if name in NEGATIVE_ONLY else (0.0, None)
+        for name in SIGNAL_NAMES
+    ] + [(0.0, 1.0)]
+    for index, name in enumerate(SIGNAL_NAMES):
+        if name in TRIGGER_ONLY:
+            prior_w[index] = 0.0
     bounds.append((None, None))  # bias
     lam = PRIOR_STRENGTH * len(y) / 1000.0
     weights = list(prior_w[:-1])

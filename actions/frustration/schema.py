@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, List, Literal, Optional
 
+from actions.frustration.trend import direction as trend_direction
+
 Level = Literal["calm", "annoyed", "frustrated"]
 Trigger = Literal["request", "abuse", "churn", "frustration", "repeated_failure"]
 
@@ -39,7 +41,7 @@ class TurnResult:
         score: 0..1, higher = more frustrated (smoothed over the conversation).
         level: calm / annoyed / frustrated, from the configured thresholds.
         reasons: human-readable reasons for this turn, strongest first.
-        trend: slope of the recent scores per user turn (>0 rising).
+        trend: where the score is heading, per user turn (>0 rising; `trend.trend`).
         escalate: hand off to a person now.
         trigger: why it escalates (None when it does not).
         explanation: one short line for the agent, e.g.
@@ -60,6 +62,11 @@ class TurnResult:
     signals: Dict[str, float] = field(default_factory=dict)
     turn: int = 0
     counters: Dict[str, int] = field(default_factory=dict)
+
+    @property
+    def direction(self) -> str:
+        """"rising" / "falling" / "steady": what the coaching panel shows for this turn."""
+        return trend_direction(self.trend)
 
     def timeline_entry(self) -> Dict[str, Any]:
         """The `frustration_timeline` slot entry for this turn."""

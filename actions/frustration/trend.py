@@ -1,4 +1,11 @@
-"""Trend of the scores across the conversation: follow the direction, not single words."""
+"""Trend of the scores across the conversation: follow the direction, not single words.
+
+`trend` is the one number for "where is this customer heading": the detector
+reports it, the `frustration_trend` slot stores it, it is relayed to the inbox
+and the coaching panel reads its direction from it (inbox/coaching.py applies
+the same `DIRECTION_STEP`; tests/inbox/test_coaching_contract.py checks the two
+agree on the detector's own output).
+"""
 
 from __future__ import annotations
 
@@ -17,6 +24,32 @@ def slope(values: Sequence[float]) -> float:
     num = sum((i - mean_x) * (v - mean_y) for i, v in enumerate(values))
     den = sum((i - mean_x) ** 2 for i in range(n))
     return num / den
+
+
+DIRECTION_STEP = 0.05  # trend (score units per turn) from which it is rising / falling
+
+
+def trend(scores: Sequence[float], window: int) -> float:
+    """Where the score is heading now: the mean of the slope over the last `window`
+    scores and the latest step.
+
+    A slope alone lags: after 0.5, 0.97, 0.94, 0.83 the four-point slope still
+    rises although the customer has been calming for two messages. Averaging in
+    the latest step makes a drop show at once, while one step alone would make a
+    wobble look like a change of heart.
+    """
+    if len(scores) < 2:
+        return 0.0
+    return (slope(scores[-window:]) + (scores[-1] - scores[-2])) / 2.0
+
+
+def direction(value: float) -> str:
+    """"rising", "falling" or "steady" for a `trend` value."""
+    if value >= DIRECTION_STEP:
+        return "rising"
+    if value <= -DIRECTION_STEP:
+        return "falling"
+    return "steady"
 
 
 RISING_STEPS = 2  # a rise is at least this many clear steps up, not one jump

@@ -1,0 +1,81 @@
+"""The GoEmotions text model: shared features, lazy single load, sensible readings."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from actions.frustration import emotion
+from actions.frustration.emotion import EmotionModel, feature_counts, get_emotion_model
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_features_have_unit_length_and_ignore_case() -> None:
+    features = feature_counts("Thanks, that HELPS a lot 👍")
+    assert math.isclose(math.sqrt(sum(v * v for v in features.values())), 1.0, rel_tol=1e-6)
+    assert feature_counts("thanks, that helps a lot 👍") == features
+    assert feature_counts("") == {} and feature_counts("   ") == {}
+
+
+def test_only_the_start_of_a_long_message_is_read() -> None:
+    assert feature_counts("ok " * 1000 + "furious") == feature_counts("ok " * 1000)
+
+
+@pytest.mark.parametrize("text", ["this is ridiculous, I am so annoyed", "what a disgrace, absolutely terrible service"])
+def test_angry_messages_read_negative(text: str) -> None:
+    reading = get_emotion_model().read(text)
+    assert reading.negative > 0.5 > reading.calm
+
+
+@pytest.mark.parametrize("text", ["thank you so much, that really helps", "great, that's a relief"])
+def test_grateful_messages_read_calm(text: str) -> None:
+    reading = get_emotion_model().read(text)
+    assert reading.calm > 0.5 > reading.negative
+
+
+def test_the_model_is_loaded_once_per_process() -> None:
+    assert get_emotion_model() is get_emotion_model()
+
+
+def test_importing_the_package_loads_no_model() -> None:
+    code = "import actions.frustration, actions.frustration.emotion as e, sys; print(e._MODEL is None, 'sklearn' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["True", "False"]
+
+
+def test_save_and_load_round_trip(tmp_path: Path) -> None:
+    weights = np.zeros((2, emotion.HASH_SIZE), dtype=np.float32)
+    index = next(iter(feature_counts("hello")))
+    weights[0, index] = 4.0
+    model = EmotionModel(weights, np.array([-1.0, 0.0]))
+    model.save(tmp_path / "m.npz")
+    loaded = EmotionModel.load(tmp_path / "m.npz")
+    assert loaded.read("hello").negative == model.read("hello").negative > 0.5
+    assert loaded.read("goodbye").negative < 0.5
+
+
+def test_fit_text_is_deterministic_on_a_small_sample(tmp_path: Path) -> None:
+    from actions.frustration.fit_text import fit_text_command
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "goemotions_labels.txt").write_text("\n".join(
+        "admiration amusement anger annoyance approval caring confusion curiosity desire disappointment disapproval "
+        "disgust embarrassment excitement fear gratitude grief joy love nervousness optimism pride realization relief "
+        "remorse sadness surprise neutral".split()) + "\n")
+    rows = [("this is awful and I hate it", "2"), ("so annoying, stop it", "3"), ("thank you so much", "15"),
+            ("what a relief, thanks", "23"), ("the sky is blue", "27"), ("I went to the shop", "27")] * 5
+    for split in ("train", "dev", "test"):
+        (data / f"goemotions_{split}.tsv").write_text("".join(f"{t}\t{l}\tid{i}\n" for i, (t, l) in enumerate(rows)))
+    first, second = tmp_path / "a.npz", tmp_path / "b.npz"
+    assert fit_text_command(str(data), str(first)) == 0
+    assert fit_text_command(str(data), str(second)) == 0
+    a, b = EmotionModel.load(first), EmotionModel.load(second)
+    assert a.read("I hate this") == b.read("I hate this")
+    assert a.read("I hate this, awful").negative > a.read("thank you").negative
