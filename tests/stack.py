@@ -138,8 +138,8 @@ class Stack:
 
     def start_rasa(self, name: str = "rasa", port: Optional[int] = None, endpoints: str = "endpoints.yml") -> None:
         """Start a Rasa server (a second replica gets its own name and port)."""
-        # launch_rasa adds --auth-token (RASA_TOKEN) in-process: the token stays out of `ps`.
-        self._spawn(name, [sys.executable, "-m", "launch_rasa", "run", "--enable-api", "--cors", "*",
+        # launch_rasa adds --auth-token (RASA_TOKEN) and --cors (the web chat's origin) in-process.
+        self._spawn(name, [sys.executable, "-m", "launch_rasa", "run", "--enable-api",
                            "--port", str(port or self.rasa_port), "--model", str(MODEL),
                            "--endpoints", endpoints, "--credentials", "credentials.yml"])
 

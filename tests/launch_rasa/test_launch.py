@@ -1,5 +1,5 @@
-"""A real Rasa started through the launcher: no token in /proc/<pid>/cmdline, and the
-token still guards the API."""
+"""A real Rasa started through the launcher: no token in /proc/<pid>/cmdline, the token
+still guards the API, and CORS answers only the configured origins."""
 from __future__ import annotations
 
 import os
@@ -16,6 +16,7 @@ import pytest
 from tests.stack import ROOT, Stack, free_port
 
 pytestmark = pytest.mark.e2e
+WEBCHAT_ORIGIN = "http://127.0.0.1:8181"
 
 
 def _cmdline(pid: int) -> str:
@@ -44,6 +45,7 @@ def rasa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     token, port = secrets.token_hex(16), free_port()
     env = dict(os.environ, PYTHONPATH=str(ROOT), RASA_TOKEN=token, WEBCHAT_PORT="8181",
                RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2")
+    env.pop("RASA_CORS_ORIGINS", None)
     log = open(work / "rasa.log", "wb")
     process = subprocess.Popen(
         [sys.executable, "-m", "launch_rasa", "run", "--enable-api", "--port", str(port),
@@ -89,6 +91,19 @@ def test_the_token_still_guards_the_api(rasa: dict) -> None:
     assert allowed.status_code in (200, 409), allowed.text
 
 
+def test_cors_answers_the_webchat_origin_only(rasa: dict) -> None:
+    def allowed(origin: str) -> str:
+        response = httpx.options(f"{rasa['url']}/webhooks/rest/webhook", timeout=5, headers={
+            "Origin": origin, "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type"})
+        return response.headers.get("access-control-allow-origin", "")
+
+    assert allowed(WEBCHAT_ORIGIN) == WEBCHAT_ORIGIN
+    assert allowed("http://localhost:8181") == "http://localhost:8181"
+    assert allowed("https://evil.example") == ""
+    assert allowed("null") == ""
+
+
 def test_the_test_stack_starts_rasa_without_the_token_on_its_command_line(tmp_path: Path) -> None:
     stack = Stack(workdir=tmp_path)
     stack.start_rasa()
@@ -100,6 +115,6 @@ def test_the_test_stack_starts_rasa_without_the_token_on_its_command_line(tmp_pa
             assert time.monotonic() < deadline, cmdline
             time.sleep(0.05)
             cmdline = _cmdline(process.pid)
-        assert stack.rasa_token not in cmdline
+        assert stack.rasa_token not in cmdline and "*" not in cmdline.split()
     finally:
         stack.stop_all()
