@@ -15,20 +15,29 @@ phone number a phone's shape (international prefix, a UK trunk 0, or a US
 grouping), and a date is only a date of birth when the text says so or the year
 is too old for a recent order.
 
-Every pattern is linear in the length of the text: quantifiers over separators
-are bounded and a pattern that ends in an open-ended run starts at a word start,
-so a 100,000-character word cannot stall the action server.
+Every rule is linear in the length of the text, so one 100,000-character message
+cannot stall the action server (issue 11): quantifiers over separators are
+bounded, a pattern with an open-ended run starts where a word starts, and
+patterns are tried only where a digit or a plain keyword is (a case-insensitive
+pattern tried at every character is what made redaction slow). A 2,000-character
+message takes well under a millisecond.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, Callable, Iterator, Pattern
 
 import phonenumbers
 
+# What an agent sees instead of a secret. Their words ("code", "phone", "birth") must not
+# count as context on a second pass: the summary is redacted again as a whole.
+MARKERS = frozenset({
+    "[card number]", "[security code]", "[bank account]", "[sort code]", "[password]", "[one-time code]",
+    "[date of birth]", "[phone number]", "[national insurance number]",
+})
 MONTHS = (
     "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
@@ -240,7 +249,8 @@ def _password_before(match: re.Match[str]) -> str | None:
 
 
 def _otp(match: re.Match[str]) -> str:
-    if match.group("word").lower() == "code" and _OTHER_CODES.search(match.string, max(0, match.start() - 30), match.start()):
+    other_code = _OTHER_CODES.search(match.string, max(0, match.start() - 30), match.start())
+    if match.group("word").lower() == "code" and other_code:
         return match.group(0)
     return _keep_prefix(match, "code", "[one-time code]")
 
@@ -248,9 +258,12 @@ def _otp(match: re.Match[str]) -> str:
 # -- dates of birth -------------------------------------------------------------------------------
 _BIRTH_WORDS = re.compile(r"\b(?:born|birth|birthdate|dob|d\.o\.b)\b", re.I)
 # "Birthday" alone is often a present's: it counts only right before or after the date.
-_BIRTHDAY_BEFORE = re.compile(r"\bb(?:irth)?'?day(?:\s{0,3}(?:is|was|'s|:|=))?\s{0,3}(?:on\s{1,3})?(?:the\s{1,3})?$", re.I)
+_BIRTHDAY_BEFORE = re.compile(
+    r"\bb(?:irth)?'?day(?:\s{0,3}(?:is|was|'s|:|=))?\s{0,3}(?:on\s{1,3})?(?:the\s{1,3})?$", re.I
+)
 _BIRTH_AFTER = re.compile(
-    r"[\s,(\-]{0,3}(?:(?:is|was|=)\s{1,3})?(?:(?:my|the|her|his)\s{1,3})?(?:b(?:irth)?'?day\b|birth|dob\b|d\.o\.b)",
+    r"[\s,(\-]{0,3}(?:(?:is|was|=)\s{1,3})?(?:(?:my|the|her|his)\s{1,3})?"
+    r"(?:b(?:irth)?'?day\b|birth|dob\b|d\.o\.b)",
     re.I,
 )
 # A delivery word after the birth word means the date belongs to the order.
@@ -259,8 +272,9 @@ _DELIVERY_WORDS = re.compile(
     r"expected|return(?:ed)?|refund(?:ed)?|paid|bought|by|until|before|after)\b",
     re.I,
 )
-# Sentence ends, commas and other numbers end the context ("d.o.b." is not a sentence end).
-_CONTEXT_CUT = re.compile(r"(?<!\b[a-z])[.!?](?=\s|$)|[\d;,\n]", re.I)
+# Sentence ends, commas, other numbers and markers end the context ("d.o.b." is not a
+# sentence end, and the "birth" in an earlier "[date of birth]" is not a birth word).
+_CONTEXT_CUT = re.compile(r"(?<!\b[a-z])[.!?](?=\s|$)|[\d;,\n\]]", re.I)
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 # Every birth word above contains one of these.
 _BIRTH_HINTS = ("born", "birth", "dob", "d.o.b", "day")
@@ -281,7 +295,8 @@ _DATE = re.compile(
 # ...and dates that start with a month, tried where a month's name starts.
 _DATE_MONTH_FIRST = re.compile(
     rf"""
-    (?P<month_day>\b(?:{MONTHS})\b\.?\s{{1,3}}\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?\s{{1,3}}(?:\d{{4}}|'?\d{{2}})\b)?)
+    (?P<month_day>\b(?:{MONTHS})\b\.?\s{{1,3}}\d{{1,2}}(?:st|nd|rd|th)?\b
+        (?:,?\s{{1,3}}(?:\d{{4}}|'?\d{{2}})\b)?)
     |(?P<month_year>\b(?:{MONTHS})\b\.?,?\s{{1,3}}(?:19|20)\d{{2}}\b)
     """,
     re.I | re.X,
@@ -354,6 +369,12 @@ def _possible(number: str, region: str | None) -> bool:
         return False
 
 
+def _said_phone(text: str, start: int) -> bool:
+    """A phone word ("call", "mobile", "my number") just before: asked only for bare US shapes."""
+    said = _PHONE_WORDS.search(text, max(0, start - 30), start)
+    return bool(said) and not _in_marker(text, said.start())
+
+
 def _is_phone(candidate: str, digits: str, said_phone: Callable[[], bool]) -> bool:
     """Decide by shape: international prefix, UK trunk 0, US grouping, or a phone word before it."""
     if candidate.startswith("+") or digits.startswith("00"):
@@ -393,12 +414,11 @@ def _phone_spans(text: str) -> Iterator[tuple[int, int]]:
         start, candidate = match.start(), match.group(0)
         if start >= block_end:
             block_end, retries = _NUMBER_BLOCK.match(text, start).end(), 0
-        said_phone = lambda: bool(_PHONE_WORDS.search(text, max(0, start - 30), start))  # noqa: E731
         runs = list(_DIGIT_RUN.finditer(candidate))
         digits = "".join(run.group(0) for run in runs)
         end, count = 0, len(digits)
         for run in reversed(runs):  # the longest prefix ending at a group boundary first
-            if count >= 7 and _is_phone(candidate[: run.end()], digits[:count], said_phone):
+            if count >= 7 and _is_phone(candidate[: run.end()], digits[:count], partial(_said_phone, text, start)):
                 end = run.end() + (1 if candidate[run.end() : run.end() + 1] == ")" else 0)
                 break
             count -= len(run.group(0))
@@ -432,6 +452,13 @@ def _lower(text: str) -> str:
     return lower if len(lower) == len(text) else text.translate(_ASCII_LOWER)
 
 
+def _in_marker(text: str, position: int) -> bool:
+    """True when ``position`` is inside a marker left by an earlier pass ("[one-time code]")."""
+    opening = text.rfind("[", max(0, position - 30), position + 1)
+    closing = text.find("]", position, position + 30)
+    return opening >= 0 and closing >= 0 and text[opening : closing + 1] in MARKERS
+
+
 def _splice(text: str, spans: list[tuple[int, int, str]]) -> str:
     pieces, last = [], 0
     for start, end, marker in spans:
@@ -456,7 +483,7 @@ def _at_keywords(hint: Pattern[str], pattern: Pattern[str], replacement: Replace
     def apply(text: str, lower: str) -> str:
         spans: list[tuple[int, int, str]] = []
         for found in hint.finditer(lower):
-            if spans and found.start() < spans[-1][1]:
+            if (spans and found.start() < spans[-1][1]) or _in_marker(text, found.start()):
                 continue
             if match := pattern.match(text, found.start()):
                 marker = replacement if isinstance(replacement, str) else replacement(match)
@@ -475,7 +502,7 @@ def _before_keywords(
         spans: list[tuple[int, int, str]] = []
         for found in hint.finditer(lower):
             last = spans[-1][1] if spans else 0
-            if found.start() < last or not named.match(text, found.start()):
+            if found.start() < last or not named.match(text, found.start()) or _in_marker(text, found.start()):
                 continue
             match = before.search(text, max(last, found.start() - 80), found.start())
             if match and (replacement := marker(match)):
