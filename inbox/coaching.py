@@ -9,10 +9,11 @@ Relevance of a signal's cue = its contribution (logit units, as the detector
 reports it) weighted by how recent the message is, summed over the last
 ``RECENT_MESSAGES`` customer messages. A fresh churn threat outranks a question
 repeated two messages ago; a cue fades as the customer moves on. Cues of older
-messages expire as soon as the customer has calmed down (the latest message is
-calm, or the trend is falling): "they said that's not it" no longer applies once
-they have said "thanks, that helps" (a mention of leaving, ``LASTING_CUES``,
-still deserves an answer). Trend cues (rising / falling) have a fixed
+messages expire as soon as the customer is calming down (the latest message is
+calm, or the trend is falling), and once they are calm *and* falling the latest
+message's own cues go too: "they said that's not it" no longer applies once
+they have said "thank you, that actually helps" (a mention of leaving,
+``LASTING_CUES``, still deserves an answer). Trend cues (rising / falling) have a fixed
 relevance.
 
 The direction comes from the detector's own ``trend`` (the number relayed with
@@ -95,12 +96,15 @@ def rank_cues(recent: Sequence[Reading], direction: str) -> List[Cue]:
     """Cues for the readings (oldest first), most relevant first, at most ``MAX_CUES``."""
     relevance: Dict[str, float] = {}
     newest_first = list(reversed(recent[-RECENT_MESSAGES:]))
-    calmed = bool(newest_first) and (newest_first[0].level == "calm" or direction == "falling")
+    latest_calm = bool(newest_first) and newest_first[0].level == "calm"
+    calming = latest_calm or direction == "falling"
     for age, (weight, reading) in enumerate(zip(RECENCY_WEIGHTS, newest_first)):
         for signal, contribution in reading.signals.items():
             signal = CUE_ALIASES.get(signal, signal)
-            if calmed and age > 0 and signal not in LASTING_CUES:
-                continue  # calmed down: what upset them earlier no longer applies
+            if signal not in LASTING_CUES and (
+                (calming and age > 0) or (latest_calm and direction == "falling")
+            ):
+                continue  # calmed down: what upset them no longer applies ("thank you, that actually helps")
             if signal in CUES and contribution > 0:
                 relevance[signal] = relevance.get(signal, 0.0) + weight * contribution
     ranked = [(value, signal, CUES[signal]) for signal, value in relevance.items() if value >= MIN_RELEVANCE]
