@@ -187,9 +187,12 @@ class ActionValidateSlotMappings(Action):
             "level": result.level,
             "during_handoff": bool(tracker.get_slot(names.SLOT_HANDOFF_ACTIVE)),
         })
+        language = await language_slots(text)
         acknowledge = (
             not tracker.get_slot(names.SLOT_HANDOFF_ACTIVE)
             and not tracker.get_slot(names.SLOT_ESCALATE)
+            # Someone writing another language hears their own line (with the person button), not English.
+            and not language[names.SLOT_WRITES_OTHER_LANGUAGE]
             and should_acknowledge(result, intent, timeline)
         )
         if acknowledge:
@@ -203,7 +206,7 @@ class ActionValidateSlotMappings(Action):
                 names.SLOT_FRUSTRATION_REASONS: list(result.reasons),
                 names.SLOT_FRUSTRATION_TIMELINE: timeline[-detector.config.timeline_max :],
                 names.SLOT_FRUSTRATION_STATE: state,
-                **await language_slots(text),
+                **language,
             },
         )
         await session_report.submit(session_report.for_turn(tracker, result.score))  # analytics; never raises

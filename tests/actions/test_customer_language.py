@@ -100,3 +100,16 @@ def test_every_other_language_has_its_line_with_the_button_to_a_person() -> None
 def test_the_slots_are_in_the_domain() -> None:
     assert DOMAIN["slots"]["customer_language"]["influence_conversation"] is False
     assert DOMAIN["slots"]["writes_other_language"]["influence_conversation"] is True
+
+
+@pytest.mark.parametrize(("text", "acknowledged"), [
+    ("Das ist nutzlos und lächerlich!!! Das hat es letzte Woche auch schon gesagt!!", []),
+    ("that's useless and ridiculous!!! it said that last week too!!", ["utter_frustration_acknowledge"]),
+])
+async def test_a_frustrated_customer_writing_german_is_not_acknowledged_in_english(text: str, acknowledged: list) -> None:
+    """The German line already offers a person; an English "that sounds frustrating" would not be read."""
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker([bot("Order 10482 is in transit."), user(text, "out_of_scope", message_id="m1")])
+    slots = slot_values(await ActionValidateSlotMappings().run(dispatcher, tracker, DOMAIN))
+    assert slots["frustration_level"] == "frustrated" and "escalate" not in slots
+    assert [message["response"] for message in dispatcher.messages] == acknowledged
