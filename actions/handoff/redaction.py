@@ -218,12 +218,11 @@ _OTP_BEFORE = re.compile(
     r"(?:(?:new|latest|one[\s\-]time|verification|login|sms|security|2fa)\s{1,3})?$",
     re.I,
 )
-# "code" alone is a one-time code unless a word before it says what kind of code.
-_OTHER_CODES = re.compile(
-    r"\b(?:post|postal|zip|area|discount|promo|promotional|voucher|coupon|gift|tracking|product|item|sort|"
-    r"dialling|dialing|country|error|reference|ref|order|bar|qr|source|tax|style|colour|color|size|"
-    r"referral|offer|sale|invite|invitation|reward|loyalty|membership|member|cvv|card|pin)\W{0,3}$",
-    re.I,
+# "code" alone is a one-time code unless the word before it says what kind of code.
+_OTHER_CODES = frozenset(
+    "post postal zip area discount promo promotional voucher coupon gift tracking product item sort "
+    "dialling dialing country error reference ref order bar qr source tax style colour color size "
+    "referral offer sale invite invitation reward loyalty membership member cvv card pin".split()
 )
 
 
@@ -249,9 +248,10 @@ def _password_before(match: re.Match[str]) -> str | None:
 
 
 def _otp(match: re.Match[str]) -> str:
-    other_code = _OTHER_CODES.search(match.string, max(0, match.start() - 30), match.start())
-    if match.group("word").lower() == "code" and other_code:
-        return match.group(0)
+    if match.group("word").lower() == "code":
+        before = match.string[max(0, match.start() - 20) : match.start()].split()
+        if before and before[-1].strip(":-#'\"").lower() in _OTHER_CODES:
+            return match.group(0)
     return _keep_prefix(match, "code", "[one-time code]")
 
 
@@ -301,7 +301,7 @@ _DATE_MONTH_FIRST = re.compile(
     """,
     re.I | re.X,
 )
-_MONTH_HINT = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec")
+_MONTH_WORDS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 def _said_birth(text: str, start: int, end: int, reach: int) -> bool:
@@ -472,15 +472,28 @@ def _scan(pattern: Pattern[str], replacement: Replacement | str) -> Rule:
     return lambda text, lower: pattern.sub(replacement, text)
 
 
-def _at_keywords(hint: Pattern[str], pattern: Pattern[str], replacement: Replacement | str) -> Rule:
-    """Try ``pattern`` only where ``hint`` finds a plain keyword in the lower-case text.
+def _at_keywords(words: tuple[str, ...], pattern: Pattern[str], replacement: Replacement | str) -> Rule:
+    """Try ``pattern`` only where one of the lower-case ``words`` is in the text.
 
     A case-insensitive pattern that opens with a word boundary is tried at every
-    character; finding a plain keyword first is ten times cheaper, and most messages
+    character; finding a plain word first is ten times cheaper, and most messages
     have none.
     """
+    return _at_hints(_keywords(words), pattern, replacement, words)
+
+
+def _keywords(words: tuple[str, ...]) -> Pattern[str]:
+    return re.compile("|".join(re.escape(word) for word in words))
+
+
+def _at_hints(
+    hint: Pattern[str], pattern: Pattern[str], replacement: Replacement | str, words: tuple[str, ...] = ()
+) -> Rule:
+    """Try ``pattern`` only where ``hint`` is found in the lower-case text (and one of ``words`` is in it)."""
 
     def apply(text: str, lower: str) -> str:
+        if words and not any(word in lower for word in words):
+            return text
         spans: list[tuple[int, int, str]] = []
         for found in hint.finditer(lower):
             if (spans and found.start() < spans[-1][1]) or _in_marker(text, found.start()):
@@ -494,11 +507,14 @@ def _at_keywords(hint: Pattern[str], pattern: Pattern[str], replacement: Replace
 
 
 def _before_keywords(
-    hint: Pattern[str], named: Pattern[str], before: Pattern[str], marker: Callable[[re.Match[str]], str | None]
+    words: tuple[str, ...], named: Pattern[str], before: Pattern[str], marker: Callable[[re.Match[str]], str | None]
 ) -> Rule:
     """A secret said before the word that names it ("483920 is the code"): find the word, look back."""
+    hint = _keywords(words)
 
     def apply(text: str, lower: str) -> str:
+        if not any(word in lower for word in words):
+            return text
         spans: list[tuple[int, int, str]] = []
         for found in hint.finditer(lower):
             last = spans[-1][1] if spans else 0
@@ -528,22 +544,22 @@ _DATE_HINT = re.compile(
 # before passwords ("one-time passcode"), dates before sort codes and phones.
 _NEEDS_DIGITS: list[Rule] = [
     lambda text, lower: _splice(text, [(start, end, "[bank account]") for start, end in _iban_spans(text)]),
-    _at_keywords(re.compile(r"bank|acc|a/c|routing|aba"), _ACCOUNT, _account),
-    _at_keywords(re.compile(r"sort"), _SORT_CODE_LABELLED, lambda m: f"{m.group(1)}{m.group(2)}[sort code]"),
+    _at_keywords(("bank", "acc", "a/c", "routing", "aba"), _ACCOUNT, _account),
+    _at_keywords(("sort",), _SORT_CODE_LABELLED, lambda m: f"{m.group(1)}{m.group(2)}[sort code]"),
     _scan(_CARD, _card),
-    _at_keywords(re.compile(r"cvv|cvc|csc|security"), _CVV, lambda m: f"{m.group(1)}{m.group(2)}[security code]"),
-    _at_keywords(re.compile(r"code|otp|one"), _OTP, _otp),
-    _before_keywords(re.compile(r"passcode|code|otp"), _OTP_NAMED, _OTP_BEFORE, lambda m: "[one-time code]"),
+    _at_keywords(("cvv", "cvc", "csc", "security"), _CVV, lambda m: f"{m.group(1)}{m.group(2)}[security code]"),
+    _at_keywords(("code", "otp", "one-time", "one time", "onetime"), _OTP, _otp),
+    _before_keywords(("passcode", "code", "otp"), _OTP_NAMED, _OTP_BEFORE, lambda m: "[one-time code]"),
 ]
 _WORDS_ONLY: list[Rule] = [
-    _at_keywords(re.compile(r"pass|pw|p/w|pin"), _PASSWORD, _password),
-    _at_keywords(re.compile(r"log|sign"), _LOGIN_WITH, _login_secret),
-    _before_keywords(re.compile(r"password|pwd|pw|pin"), _PASSWORD_NAMED, _PASSWORD_BEFORE, _password_before),
+    _at_keywords(("pass", "pw", "p/w", "pin"), _PASSWORD, _password),
+    _at_keywords(("log", "sign"), _LOGIN_WITH, _login_secret),
+    _before_keywords(("password", "pwd", "pw", "pin"), _PASSWORD_NAMED, _PASSWORD_BEFORE, _password_before),
 ]
 _NEEDS_DIGITS_AFTER: list[Rule] = [
     _when_found(_NI_HINT, _scan(_NI_NUMBER, "[national insurance number]")),
-    _at_keywords(_MONTH_HINT, _DATE_MONTH_FIRST, _birth_date),
-    _at_keywords(_DATE_HINT, _DATE, _birth_date),
+    _at_keywords(_MONTH_WORDS, _DATE_MONTH_FIRST, _birth_date),
+    _at_hints(_DATE_HINT, _DATE, _birth_date),
     _scan(_SORT_CODE, _sort_code),
     lambda text, lower: _splice(text, [(start, end, "[phone number]") for start, end in _phone_spans(text)]),
 ]
