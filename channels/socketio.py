@@ -67,7 +67,7 @@ def metadata_from(data: Dict[str, Any], key: str) -> Optional[Dict[str, Any]]:
     return value
 
 
-class SocketIOInput(GuardedInput, RasaSocketIOInput):
+class _SessionRoomSocketIOInput(RasaSocketIOInput):
     """``socketio`` channel whose ``session_request`` really joins the session room.
 
     It also replaces the ``user_uttered`` handler: a payload that is not an object,
@@ -110,3 +110,11 @@ class SocketIOInput(GuardedInput, RasaSocketIOInput):
             )
 
         return socketio_webhook
+
+
+class SocketIOInput(GuardedInput, _SessionRoomSocketIOInput):
+    """The web chat's channel: the session room fix, behind the message screen.
+
+    The screen wraps the callback first, so the handlers registered above get
+    the screened one.
+    """

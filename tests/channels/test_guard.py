@@ -108,6 +108,9 @@ def test_every_channel_is_guarded_and_keeps_rasas_name(channel: type) -> None:
     base = next(b for b in channel.__mro__[1:] if b.__module__.startswith("rasa.core.channels"))
     # The screen must wrap the callback before the Rasa class's own blueprint sees it.
     assert channel.__mro__.index(GuardedInput) < channel.__mro__.index(base)
+    # Nothing before the screen may define its own blueprint: it would bypass it.
+    before = channel.__mro__[: channel.__mro__.index(GuardedInput)]
+    assert not any("blueprint" in vars(cls) for cls in before)
     assert channel.name() == base.name()
 
 
@@ -152,10 +155,10 @@ async def test_metadata_that_is_not_an_object_is_dropped() -> None:
 
 @pytest.mark.parametrize("value", ['{"page": "/x"}', {"page": "/x"}])
 def test_socketio_metadata_objects_are_read(value: Any) -> None:
-    assert metadata_from({"customData": value}, "customData") == {"page": "/x"}
+    assert metadata_from({"metadata": value}, "metadata") == {"page": "/x"}
 
 
 @pytest.mark.parametrize("value", ["{not json", "[1, 2]", [1, 2], 7])
 def test_socketio_malformed_metadata_is_refused(value: Any) -> None:
     with pytest.raises(ValueError):
-        metadata_from({"customData": value}, "customData")
+        metadata_from({"metadata": value}, "metadata")
