@@ -20,6 +20,8 @@ FAILURES = {
     "utter_order_not_found", "utter_verifier_mismatch", "utter_form_give_up", "utter_backend_down",
     "utter_cannot_cancel_shipped", "utter_no_refunds", "utter_handoff_ack_bot_failed",
     "utter_handoff_ack_frustration",
+    # Said by the channel screen when a message could not be read or stored.
+    "utter_message_unreadable", "utter_message_retry",
 }
 
 
