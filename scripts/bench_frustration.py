@@ -10,7 +10,8 @@ Usage:
   turns per second on one core; median over runs. Default file: the dev set,
   repeated to about 5,000 user turns.
 - cold start: import time of `actions.frustration` (must not load spaCy), and the
-  time of the first scored turn (loads config, spaCy, VADER once).
+  time of the first scored turn (loads config, spaCy, VADER and the text model once).
+- memory: the GoEmotions text model's weights and the resident memory its loading adds.
 
 With --write the results go to docs/benchmarks-frustration.md.
 """
@@ -60,6 +61,34 @@ def cold_start() -> Dict[str, float]:
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
     return {"import_s": float(out[0]), "first_turn_s": float(out[1]), "spacy_at_import": out[2] == "True"}
+
+
+def model_memory() -> Dict[str, float]:
+    """The text model's memory, in a fresh interpreter: its weights, and the process's
+    resident memory before and after loading it (numpy already imported)."""
+    code = (
+        "import numpy, actions.frustration.emotion as e\n"
+        "def rss():\n"
+        "    for line in open('/proc/self/status'):\n"
+        "        if line.startswith('VmRSS:'): return int(line.split()[1]) / 1024\n"
+        "before = rss(); m = e.get_emotion_model(); m.read('warm up, thanks'); after = rss()\n"
+        "print(m.nbytes / 2**20, after - before, e.MODEL_PATH.stat().st_size / 2**20)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    return {"weights_mb": float(out[0]), "rss_mb": float(out[1]), "disk_mb": float(out[2])}
+
+
+def text_model_share(n: int = 2000) -> float:
+    """CPU time of the text model's reading of one turn (ms, median), part of every scored turn."""
+    from actions.frustration.emotion import get_emotion_model
+
+    model = get_emotion_model()
+    times: List[float] = []
+    for i in range(n):
+        start = time.thread_time_ns()
+        model.read(TURNS[i % len(TURNS)])
+        times.append((time.thread_time_ns() - start) / 1e6)
+    return statistics.median(times)
 
 
 def latency_run(detector, n: int) -> Dict[str, float]:
@@ -124,6 +153,7 @@ def main() -> int:
     from actions.frustration import lexicon
 
     cold = cold_start()
+    memory = model_memory()
     detector = get_detector()
     detector.warm_up()
     latency_run(detector, 200)  # warm caches (spaCy vocabulary, VADER)
@@ -132,6 +162,7 @@ def main() -> int:
     throughput_run(detector, lines[:50])
     thr = [throughput_run(detector, lines) for _ in range(args.runs)]
     median = {k: statistics.median(r[k] for r in lat) for k in lat[0]}
+    text_ms = text_model_share()
     report = f"""# Frustration detector benchmarks
 
 Produced by `.venv/bin/python scripts/bench_frustration.py --runs {args.runs}{' --file ' + str(args.file) if args.file != DEV_SET else ''} --write`
@@ -147,8 +178,11 @@ on {platform.machine()}, Python {platform.python_version()}, {os.cpu_count()} CP
 | replay throughput ({args.file.name}, {sum(1 for _ in lines)} conversations), per CPU second | {statistics.median(t['cpu'] for t in thr):,.0f} user turns/s | ≥ 3,000 /s on one core |
 | replay throughput, per wall-clock second | {statistics.median(t['wall'] for t in thr):,.0f} user turns/s | |
 | `import actions.frustration` | {cold['import_s'] * 1000:.0f} ms, spaCy loaded at import: {cold['spacy_at_import']} | no spaCy at import |
-| first scored turn in a fresh process (config + spaCy + VADER) | {cold['first_turn_s'] * 1000:.0f} ms | once per process |
+| first scored turn in a fresh process (config + spaCy + VADER + text model) | {cold['first_turn_s'] * 1000:.0f} ms | once per process |
 | spaCy pipelines built in this process | {lexicon.NLP_LOAD_COUNT} | 1 |
+| text model (GoEmotions): weights in memory / file on disk | {memory['weights_mb']:.1f} MB / {memory['disk_mb']:.2f} MB | loaded once per process |
+| text model: resident memory added by loading it | {memory['rss_mb']:.1f} MB | |
+| text model: its part of one turn, CPU p50 | {text_ms:.3f} ms | |
 
 Latency turns mix short and long messages, emoji, Cyrillic and a 20,000-character paste
 (analysed up to `max_chars`), each with a previous bot message, in conversations of 10 turns

@@ -71,10 +71,10 @@ def run_fit_text(args: argparse.Namespace) -> int:
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
-    """Print detector vs VADER figures for a labelled file."""
-    from actions.frustration.evaluate import evaluate_file  # noqa: PLC0415
+    """Print detector vs VADER vs text-model figures, one table per labelled file."""
+    from actions.frustration.evaluate import evaluate_files  # noqa: PLC0415
 
-    print(evaluate_file(args.file, seed=args.seed))
+    print(evaluate_files(args.files, seed=args.seed))
     return 0
 
 
@@ -98,8 +98,10 @@ def build_parser() -> argparse.ArgumentParser:
     fit_text.add_argument("--data", help="GoEmotions folder (default: ../shared/emotions next to the project)")
     fit_text.add_argument("--out", help="where to write the model (default: the packaged emotion_model.npz)")
     fit_text.set_defaults(handler=run_fit_text)
-    evaluate = sub.add_parser("evaluate", help="detector vs a plain VADER baseline on a labelled file (Markdown table)")
-    evaluate.add_argument("file", metavar="FILE")
+    evaluate = sub.add_parser(
+        "evaluate", help="detector vs VADER and the text model alone on labelled files (a Markdown table per file)"
+    )
+    evaluate.add_argument("files", metavar="FILE", nargs="+")
     evaluate.add_argument("--seed", type=int, default=13, help="seed of the train/validation split (as in fit)")
     evaluate.set_defaults(handler=run_evaluate)
     return parser

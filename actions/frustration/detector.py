@@ -47,8 +47,14 @@ NEGATIVE_TEXT_FLOOR = 0.5  # text-model probability from which the reason is wor
 
 
 def emotion_negative(analysis: TextAnalysis) -> SignalHit:
-    """The text model's probability that the message sounds angry, annoyed or disappointed."""
+    """The text model's probability that the message sounds angry, annoyed or disappointed.
+
+    Like VADER, the model takes sarcastic praise ("great, just great, another delay")
+    at its word; where a sarcasm phrase matched, the praise it hears counts as negative.
+    """
     value = analysis.emotion.negative
+    if analysis.matches.count("sarcasm"):
+        value = max(value, analysis.emotion.calm)
     if value <= 0:
         return SILENT
     reason = f"sounds upset (text model {value:.2f})" if value >= NEGATIVE_TEXT_FLOOR else None

@@ -5,6 +5,8 @@ agent claims in the browser, the customer repeats a question, threatens to leave
 and insults the agent: the open conversation page shows the repetition cue, then
 the churn cue, without a reload; the insult is masked until "Show"; the API and
 the inbox database keep the original words. Resolving proposes a wrap-up draft.
+A second customer gets angry during the handoff and then calms down: the level
+falls and the panel says so at once, and the cues about what upset them expire.
 Screenshots go to test-output/inbox/ (git-ignored).
 """
 
@@ -18,7 +20,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import create_engine, text
 
-from inbox.coaching import CUES
+from inbox.coaching import CUES, FALLING_CUE
 from tests.agent_client import AgentClient
 from tests.stack import Stack, texts, wait_for
 
@@ -140,4 +142,47 @@ def test_cues_masking_and_wrap_up_live(stack: Stack, page: Page) -> None:
     expect(page.locator("#wrap-up-meta")).to_have_text("Saved by Sam")
     assert agent.conversation(key)["wrap_up_note"] == note.strip()
     page.screenshot(path=str(OUTPUT / "e2e-wrap-up.png"), full_page=True)
+    agent.close()
+
+
+ANGRY = "no, that's not it. it still hasn't arrived and it's been two weeks, this is ridiculous!!"
+CALMER = "oh wow ok, thank you Sam, that actually helps a lot"
+
+
+def test_a_customer_who_calms_down_during_the_handoff(stack: Stack, page: Page) -> None:
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    agent = AgentClient(stack.inbox_url, stack.admin_user, stack.admin_password)
+    agent.set_available(True)
+    sender = f"e2e-calm-{uuid.uuid4().hex[:8]}"
+    for line in ("where is my order?", "10482", "dana.whitfield@example.com"):
+        stack.say(sender, line)
+    stack.say(sender, "I want to talk to a person")
+    key = wait_for(lambda: stack.tracker(sender)["slots"].get("handoff_key"), message="handoff key")
+    wait_for(lambda: agent.http.get(f"/api/v1/handoffs/{key}").status_code == 200, message="handoff in the inbox")
+    agent.claim(key)
+
+    page.goto(f"{stack.inbox_url}/conversations/{key}")
+    if "/login" in page.url:  # this test alone: log in first
+        page.get_by_label("Username").fill(stack.admin_user)
+        page.get_by_label("Password").fill(stack.admin_password)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(f"{stack.inbox_url}/queue")
+        page.goto(f"{stack.inbox_url}/conversations/{key}")
+    page.wait_for_selector("#live.on")
+    customer_says(stack, agent, key, sender, ANGRY)
+    expect(page.locator("#coach-level")).not_to_have_text("calm")
+    angry = agent.conversation(key)["coaching"]
+    assert angry["level"] != "calm" and angry["cues"]
+    agent.reply(key, "I'm so sorry, Dana. I've just had DPD re-route it: it arrives tomorrow before noon.")
+
+    customer_says(stack, agent, key, sender, CALMER)
+    expect(page.locator("#coach-level")).to_have_text("calm")
+    expect(page.locator("#coach-trend")).to_contain_text("falling")
+    expect(page.locator("#coach-cues li").first).to_have_text(FALLING_CUE)
+    calm = agent.conversation(key)["coaching"]
+    assert calm["score"] < angry["score"] and (calm["level"], calm["direction"]) == ("calm", "falling")
+    assert [cue["signal"] for cue in calm["cues"]] == ["falling"]  # "they said that's not it" has expired
+    slots = stack.tracker(sender)["slots"]
+    assert slots["frustration_level"] == "calm" and slots["frustration_trend"] <= -0.05  # the same trend as the panel
+    page.screenshot(path=str(OUTPUT / "e2e-coaching-calming.png"), full_page=True)
     agent.close()
