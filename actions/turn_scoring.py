@@ -19,7 +19,9 @@ the id of the message it scored and does the work once.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
 from datetime import datetime, timezone
 from typing import Any, List, Optional, Text
 
@@ -77,6 +79,24 @@ def latest_user_event(tracker: Tracker) -> dict[str, Any]:
         if event.get("event") == "user":
             return event
     return {}
+
+
+_CLIENT_MESSAGE_ID = re.compile(r"[A-Za-z0-9_.:-]{1,80}")
+
+
+def relay_message_id(tracker: Tracker, event: dict[str, Any]) -> str:
+    """The id the inbox deduplicates a relayed message by.
+
+    The web chat resends a message it saw no acknowledgement for with the same
+    ``client_message_id`` (metadata); Rasa gives the resend a new id. When Rasa
+    died after relaying but before storing the turn, the customer's resend must
+    not reach the agent twice, so the client's id wins when there is one.
+    """
+    client_id = (event.get("metadata") or {}).get("client_message_id")
+    if isinstance(client_id, str) and _CLIENT_MESSAGE_ID.fullmatch(client_id):
+        digest = hashlib.sha256(f"{tracker.sender_id}\0{client_id}".encode()).hexdigest()[:40]
+        return f"client-{digest}"  # within the inbox's 128 characters, whatever the sender id
+    return (tracker.latest_message or {}).get("message_id") or f"{tracker.sender_id}-{event.get('timestamp')}"
 
 
 def changed_slots(tracker: Tracker, values: dict[str, Any]) -> List[EventType]:
@@ -243,7 +263,7 @@ class ActionValidateSlotMappings(Action):
             logger.error("handoff active without a key in %s", tracker.sender_id)
             return
         event = latest_user_event(tracker)
-        message_id = (tracker.latest_message or {}).get("message_id") or f"{tracker.sender_id}-{event.get('timestamp')}"
+        message_id = relay_message_id(tracker, event)
         # Milliseconds: the inbox orders messages by sent_at, and an agent's reply within
         # the same second as the customer's message must not jump ahead of it.
         sent_at = iso_time(event.get("timestamp") or datetime.now(tz=timezone.utc).timestamp(), "milliseconds")

@@ -73,3 +73,22 @@ async def test_relayed_times_keep_milliseconds(open_handoff: FakeInbox) -> None:
     await score(handoff_tracker(user("hello?", "greet", message_id="t1", timestamp=1_764_151_234.567)))
     assert open_handoff.messages[KEY][0]["sent_at"] == "2025-11-26T10:00:34.567Z"
 
+
+
+async def test_a_resent_widget_message_keeps_its_relay_id(open_handoff: FakeInbox) -> None:  # noqa: F811
+    """Rasa gives a resend a new message id; the widget's client_message_id stays, so the inbox keeps one copy."""
+    first = user("is anyone there?", "greet", message_id="rasa-1", metadata={"client_message_id": "m-42"})
+    resent = user("is anyone there?", "greet", message_id="rasa-2", metadata={"client_message_id": "m-42"})
+    other = user("hello?", "greet", message_id="rasa-3", metadata={"client_message_id": "m-43"})
+    for event in (first, resent, other):
+        await score(handoff_tracker(event))
+    posted = [body["message_id"] for body in open_handoff.bodies("/messages")]
+    assert len(posted) == 3 and posted[0] == posted[1] != posted[2]
+    assert all(len(i) <= 128 for i in posted)
+    assert [m["text"] for m in open_handoff.messages[KEY]] == ["is anyone there?", "hello?"]  # one copy each
+
+
+async def test_an_odd_client_message_id_is_ignored(open_handoff: FakeInbox) -> None:  # noqa: F811
+    await score(handoff_tracker(user("hi", "greet", message_id="rasa-9", metadata={"client_message_id": {"x": 1}})))
+    await score(handoff_tracker(user("hi", "greet", message_id="rasa-10", metadata={"client_message_id": "a" * 500})))
+    assert [m["message_id"] for m in open_handoff.messages[KEY]] == ["rasa-9", "rasa-10"]
