@@ -141,9 +141,11 @@ def evaluate_file(path: str, seed: int = 13) -> str:
             names = list(values)
             rows.append(f"| {part} ({len(chosen)}) | {name} | " + " | ".join(_cell(k, v) for k, v in values.items()) + " |")
     header = "| conversations | scorer | " + " | ".join(names) + " |"
-    return "\n".join([f"`{path}`", "", header, "|" + "---|" * (len(names) + 2)] + rows)
+    return "\n".join([header, "|" + "---|" * (len(names) + 2)] + rows)
 
 
 def evaluate_files(paths: Sequence[str], seed: int = 13) -> str:
-    """One table per data set."""
-    return "\n\n".join(evaluate_file(path, seed) for path in paths)
+    """One table per data set (each under its file name when there are several)."""
+    if len(paths) == 1:
+        return evaluate_file(paths[0], seed)
+    return "\n\n".join(f"`{path}`\n\n" + evaluate_file(path, seed) for path in paths)
