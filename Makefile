@@ -1,5 +1,5 @@
 # The two commands a newcomer needs are `make run` and `make test`.
-.PHONY: help run test train seed lock bench clean
+.PHONY: help run test train seed lock bench load clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -18,6 +18,9 @@ seed:  ## rebuild the demo order database
 
 bench:  ## run the benchmarks and rewrite docs/benchmarks.md
 	bash scripts/bench
+
+load:  ## N customers over socket.io at a human pace: latency, throughput, memory (LOAD_ARGS="--find-capacity", "--replicas 2 --kill-replica-at 20")
+	bash scripts/bootstrap.sh && bash scripts/train.sh && . scripts/env.sh && .venv/bin/python scripts/load.py $(LOAD_ARGS)
 
 lock:  ## re-pin requirements.lock from the current virtual environment
 	.venv/bin/pip freeze --all --exclude pip --exclude-editable > requirements.lock
