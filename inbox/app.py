@@ -29,6 +29,7 @@ from inbox.delivery import Deliverer
 from inbox.errors import InboxError
 from inbox.forwarding.worker import Forwarder
 from inbox.hours import BusinessHours
+from inbox.json_body import StorableJsonBody
 from inbox.queue_cache import QueueCache
 from inbox.redis_broker import RedisBroker
 from inbox.rasa_client import RasaClient
@@ -97,6 +98,7 @@ def create_app(settings: Settings, *, migrate_on_start: bool = True,
                   lifespan=lifespan, docs_url=None, redoc_url=None,  # Swagger UI would need a CDN
                   openapi_url="/api/openapi.json")
     app.state.inbox = svc
+    app.add_middleware(StorableJsonBody)  # lone surrogates and NUL in JSON bodies made every endpoint 500
 
     @app.exception_handler(InboxError)
     async def _domain_error(_request: Request, exc: InboxError) -> JSONResponse:

@@ -18,6 +18,7 @@ from inbox.crud.coaching import (
     note_latest,
 )
 from inbox.errors import NotFound
+from inbox.json_body import storable
 from inbox.models import PRIORITY_RANK, Handoff, Message, utcnow
 
 
@@ -81,6 +82,9 @@ def handoff_by_key(key: str, *, session: Session) -> Optional[Handoff]:
 
 
 def require_handoff(key: str, *, session: Session, for_update: bool = False) -> Handoff:
+    """The handoff with ``key``, else NotFound (404)."""
+    if storable(key) != key:  # a NUL from the URL: no key has one, and PostgreSQL refuses it (500)
+        raise NotFound("unknown handoff")
     stmt = select(Handoff).where(Handoff.key == key)
     if for_update:
         stmt = stmt.with_for_update(of=Handoff)
