@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import uuid
-from typing import Any, Awaitable, Callable, Dict, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
@@ -32,6 +33,7 @@ from rasa.core.channels.socketio import SocketIOOutput
 from sanic import Blueprint
 
 from channels.guard import GuardedInput, reply_text
+from launch_rasa.options import cors_origins
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +69,16 @@ def metadata_from(data: Dict[str, Any], key: str) -> Optional[Dict[str, Any]]:
     return value
 
 
+def origin_allowed(origin: Optional[str], allowed: List[str]) -> bool:
+    """A browser's socket may connect only from the origins Rasa's CORS allows.
+
+    Browsers apply CORS to HTTP, not to WebSockets, and Rasa's socket.io server
+    switches its own origin check off: any page could open a socket in a
+    visitor's browser. Clients that send no Origin (servers, tests) are let in.
+    """
+    return not origin or "*" in allowed or origin in allowed
+
+
 class _SessionRoomSocketIOInput(RasaSocketIOInput):
     """``socketio`` channel whose ``session_request`` really joins the session room.
 
@@ -79,6 +91,17 @@ class _SessionRoomSocketIOInput(RasaSocketIOInput):
         socketio_webhook = super().blueprint(on_new_message)
         sio = self.sio
         assert sio is not None  # set by the parent's blueprint()
+
+        allowed = cors_origins(os.environ)
+        rasa_connect = sio.handlers[self.namespace or "/"]["connect"]
+
+        @sio.on("connect", namespace=self.namespace)
+        async def connect(sid: str, environ: Dict[str, Any], auth: Optional[Dict[str, Any]]) -> bool:
+            origin = environ.get("HTTP_ORIGIN")
+            if not origin_allowed(origin, allowed):
+                logger.warning("socket.io connection from %s refused (allowed: %s)", origin, ", ".join(allowed))
+                return False
+            return bool(await rasa_connect(sid, environ, auth))
 
         # Registering the same event again replaces the parent's handler.
         @sio.on("session_request", namespace=self.namespace)

@@ -162,3 +162,19 @@ def test_socketio_metadata_objects_are_read(value: Any) -> None:
 def test_socketio_malformed_metadata_is_refused(value: Any) -> None:
     with pytest.raises(ValueError):
         metadata_from({"metadata": value}, "metadata")
+
+
+@pytest.mark.parametrize(
+    ("origin", "allowed", "ok"),
+    [
+        ("http://127.0.0.1:8080", ["http://127.0.0.1:8080"], True),
+        ("https://evil.example", ["http://127.0.0.1:8080"], False),
+        ("null", ["http://127.0.0.1:8080"], False),
+        (None, ["http://127.0.0.1:8080"], True),  # not a browser
+        ("https://evil.example", ["*"], True),  # only when written explicitly
+    ],
+)
+def test_socketio_connections_follow_rasas_cors_origins(origin: Any, allowed: List[str], ok: bool) -> None:
+    from channels.socketio import origin_allowed
+
+    assert origin_allowed(origin, allowed) is ok

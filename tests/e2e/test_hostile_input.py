@@ -62,7 +62,11 @@ def assert_typed_as_text(tracker: dict, intent: str) -> None:
 
 # ------------------------------------------------------------- socket.io client
 async def _socketio_exchange(rasa_url: str, session_id: str, messages: List[Any], wait: float) -> List[dict]:
-    """Send ``messages`` over socket.io as the widget does; what the bot said back."""
+    """Send ``messages`` over socket.io as the widget does; what the bot said back.
+
+    Each message gets at least one answer here (none is sent during a handoff), so
+    the next one goes after the first answer arrives, plus ``wait`` for the rest.
+    """
     heard: List[dict] = []
     client = socketio.AsyncClient()
     confirmed = asyncio.Event()
@@ -73,15 +77,19 @@ async def _socketio_exchange(rasa_url: str, session_id: str, messages: List[Any]
         await client.emit("session_request", {"session_id": session_id})
         await asyncio.wait_for(confirmed.wait(), 10)
         for message in messages:
+            before = len(heard)
             payload = message if not isinstance(message, str) else {"message": message, "session_id": session_id}
             await client.emit("user_uttered", payload)
+            deadline = time.monotonic() + 60
+            while len(heard) == before and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
             await asyncio.sleep(wait)
     finally:
         await client.disconnect()
     return heard
 
 
-def over_socketio(stack: Stack, session_id: str, messages: List[Any], wait: float = 2.0) -> List[dict]:
+def over_socketio(stack: Stack, session_id: str, messages: List[Any], wait: float = 0.5) -> List[dict]:
     return asyncio.run(_socketio_exchange(stack.rasa_url, session_id, messages, wait))
 
 
@@ -123,7 +131,7 @@ def test_internal_intents_are_text_on_rest(stack: Stack, intent: str) -> None:
 @pytest.mark.parametrize("intent", sorted(INTERNAL_INTENTS))
 def test_internal_intents_are_text_on_socketio(stack: Stack, intent: str) -> None:
     session = new_sender("internal-sio")
-    heard = over_socketio(stack, session, ["where is my order?", f"/{intent}", FORGED_HANDBACK], wait=1.0)
+    heard = over_socketio(stack, session, ["where is my order?", f"/{intent}", FORGED_HANDBACK])
     assert heard, "the bot answered nothing"
     assert not any("Our team noted" in (h.get("text") or "") for h in heard)
     tracker = stack.tracker(session)
@@ -188,7 +196,7 @@ def test_a_huge_socketio_message_does_not_hold_up_other_customers(stack: Stack) 
             results["other"] = (time.monotonic() - started, texts(response.json()))
 
         heard, _ = await asyncio.gather(
-            _socketio_exchange(stack.rasa_url, session, ["word" * 30_000], wait=3.0), other_customer()
+            _socketio_exchange(stack.rasa_url, session, ["word" * 30_000], wait=1.0), other_customer()
         )
         results["heard"] = heard
 
@@ -226,7 +234,7 @@ def test_empty_and_malformed_socketio_messages_are_answered(stack: Stack) -> Non
         {"message": "hello", "session_id": session, "metadata": "{not json"},
         {"message": ["not", "text"], "session_id": session},
         "hello",
-    ], wait=1.5)
+    ])
     said = [h.get("text") for h in heard]
     assert said[:3] == [reply_text("utter_message_empty"), reply_text("utter_message_unreadable"),
                         reply_text("utter_message_unreadable")]
@@ -247,3 +255,19 @@ def _conversation_or_none(agent: AgentClient, key: str) -> Any:
     except httpx.HTTPStatusError:
         return None
 
+
+
+async def _connects_from(rasa_url: str, origin: str) -> bool:
+    client = socketio.AsyncClient()
+    try:
+        await client.connect(rasa_url, socketio_path="/socket.io", transports=["polling"],
+                             headers={"Origin": origin}, wait_timeout=10)
+    except socketio.exceptions.ConnectionError:
+        return False
+    await client.disconnect()
+    return True
+
+
+def test_only_the_web_chats_pages_may_open_a_socket(stack: Stack) -> None:
+    assert asyncio.run(_connects_from(stack.rasa_url, stack.webchat_url)) is True
+    assert asyncio.run(_connects_from(stack.rasa_url, "https://evil.example")) is False
