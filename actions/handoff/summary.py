@@ -121,12 +121,17 @@ def attempts_from(slots: Mapping[str, Any]) -> list[dict[str, str]]:
     return attempts
 
 
-def priority_from(score: float, trigger: str, waiting_seconds: float, level: str) -> str:
-    """Priority from frustration, churn risk and waiting time (low < normal < high < urgent)."""
+def priority_from(trigger: str, waiting_seconds: float, level: str) -> str:
+    """Priority from frustration, churn risk and waiting time (low < normal < high < urgent).
+
+    Frustration counts through the detector's level alone: its thresholds are the
+    one place that says what a score means, and a calm customer who asks politely
+    for a person is not made urgent by a score just under the line.
+    """
     rank = 1
-    if level == "annoyed" or score >= 0.4:
+    if level == "annoyed":
         rank = 2
-    if level == "frustrated" or score >= 0.7:
+    if level == "frustrated":
         rank = 3
     if trigger == "churn":
         rank = max(rank, 3)
@@ -219,7 +224,7 @@ def build_summary(
     score = float(slots.get(names.SLOT_FRUSTRATION_SCORE) or 0.0)
     level = slots.get(names.SLOT_FRUSTRATION_LEVEL) or "calm"
     goal = goal_from(events, slots)
-    priority = priority_from(score, escalation.trigger, waiting, level)
+    priority = priority_from(escalation.trigger, waiting, level)
     summary: dict[str, Any] = {
         "version": 1,
         "customer": {

@@ -166,15 +166,14 @@ def test_goal_keeps_the_task_when_a_complaint_follows() -> None:
 
 def test_priority_rises_with_frustration_churn_and_waiting() -> None:
     # a calm request is "normal"; each step up is one rank, capped at "urgent"
-    assert priority_from(0.1, "request", 0, "calm") == "normal"
-    assert priority_from(0.45, "request", 0, "calm") == "high"
-    assert priority_from(0.2, "request", 0, "annoyed") == "high"
-    assert priority_from(0.2, "request", 0, "frustrated") == "urgent"
-    assert priority_from(0.1, "churn", 0, "calm") == "urgent"
-    assert priority_from(0.1, "abuse", 0, "calm") == "high"
-    assert priority_from(0.1, "request", 15 * 60 - 1, "calm") == "normal"
-    assert priority_from(0.1, "request", 15 * 60, "calm") == "high"
-    assert priority_from(0.9, "churn", 60 * 60, "frustrated") == "urgent"
+    assert priority_from("request", 0, "calm") == "normal"
+    assert priority_from("request", 0, "annoyed") == "high"
+    assert priority_from("request", 0, "frustrated") == "urgent"
+    assert priority_from("churn", 0, "calm") == "urgent"
+    assert priority_from("abuse", 0, "calm") == "high"
+    assert priority_from("request", 15 * 60 - 1, "calm") == "normal"
+    assert priority_from("request", 15 * 60, "calm") == "high"
+    assert priority_from("churn", 60 * 60, "frustrated") == "urgent"
 
 
 def test_priority_in_the_summary_follows_the_conversation_age() -> None:
