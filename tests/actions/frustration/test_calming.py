@@ -92,8 +92,8 @@ def test_a_calm_request_after_a_hand_back_is_a_request_not_frustration(detector:
     assert result.escalate and result.trigger == "request"
     assert result.level == "calm"
     assert acknowledgement(result.trigger, bot_failed=False, level=result.level) == "utter_handoff_ack_request"
-    # (summary.priority_from also reads the raw score: 0.4 and up is "high" even when calm)
-    assert priority_from(result.score, result.trigger, 0, result.level) != "urgent"
+    # Priority follows the level: a polite request is a normal one.
+    assert priority_from(result.trigger, 0, result.level) == "normal"
 
 
 @pytest.mark.parametrize(
