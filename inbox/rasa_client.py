@@ -15,6 +15,10 @@ from urllib.parse import quote
 import httpx
 
 
+# Besides letters, digits and "-._~": the characters a URL path segment may hold unescaped.
+PATH_SAFE = "!$&'()*+,;=:@"
+
+
 class RasaError(RuntimeError):
     """Rasa did not accept a call."""
 
@@ -51,7 +55,14 @@ class RasaClient:
 
     @staticmethod
     def _conv(conversation_id: str) -> str:
-        return quote(conversation_id, safe="")
+        """``conversation_id`` as a path segment Rasa reads back as the same id.
+
+        Rasa 3.6's HTTP API does not decode %-escapes in the path: ``whatsapp%3A%2B44...``
+        addressed a new, empty conversation instead of Twilio's ``whatsapp:+44...``, so
+        agent replies and hand-backs never reached the customer. Characters a path
+        carries as they are (RFC 3986 ``pchar``) are sent unescaped.
+        """
+        return quote(conversation_id, safe=PATH_SAFE)
 
     async def append_events(self, conversation_id: str, events: List[Dict[str, Any]],
                             *, side_effects: bool = True) -> None:
