@@ -10,7 +10,9 @@ relayed nor stored. Here:
 * :class:`ResilientSQLTrackerStore` (endpoints.yml ``type``) gives SQLite a busy
   timeout and WAL (readers no longer block the writer), and every engine a
   pre-ping, so a PostgreSQL connection dropped by a restart is replaced instead
-  of failing the next message. Rasa's store runs its blocking queries on the
+  of failing the next message, and a server that is briefly away (a restart)
+  is retried for ``TRACKER_STORE_RECONNECT_SECONDS`` (15) before the message is
+  refused. Rasa's store runs its blocking queries on the
   server's event loop; this one runs them in a worker thread, so one
   conversation waiting for a locked database does not freeze every other one.
 * :func:`fail_closed` makes the wrapper raise :class:`TrackerStoreUnavailable`
@@ -23,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from typing import Any, Awaitable, Callable, Iterable, NoReturn, Optional, Text, TypeVar
 
 import sqlalchemy as sa
@@ -35,6 +38,8 @@ logger = logging.getLogger(__name__)
 # Longer than the lock a backup or a migration typically holds; past it the
 # message is refused with "please send it again".
 DEFAULT_BUSY_TIMEOUT_SECONDS = 20.0
+
+DEFAULT_RECONNECT_SECONDS = 15.0
 
 T = TypeVar("T")
 
@@ -61,8 +66,17 @@ def _sqlite_pragmas(busy_timeout_ms: int) -> Any:
 class ResilientSQLTrackerStore(SQLTrackerStore):
     """Rasa's SQL tracker store with a busy timeout (SQLite), WAL and pre-ping."""
 
-    def __init__(self, *args: Any, busy_timeout_seconds: Optional[float] = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        busy_timeout_seconds: Optional[float] = None,
+        reconnect_seconds: Optional[float] = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.reconnect_seconds = float(
+            reconnect_seconds or os.environ.get("TRACKER_STORE_RECONNECT_SECONDS") or DEFAULT_RECONNECT_SECONDS
+        )
         url = self.engine.url
         self.engine.dispose()
         engine_kwargs = create_engine_kwargs(url)
@@ -78,21 +92,40 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
             self.engine = sa.create_engine(url, pool_pre_ping=True, **engine_kwargs)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
+    async def _call(self, method: Callable[..., Awaitable[T]], *args: Any) -> T:
+        """``method`` off the event loop, retried while a database server is away.
+
+        Retrying is safe for ``save`` too: it inserts only the events the database
+        does not hold yet, counted inside the same transaction. SQLite is not
+        retried here: its busy timeout has already waited.
+        """
+        deadline = time.monotonic() + self.reconnect_seconds
+        delay = 0.2
+        while True:
+            try:
+                return await _in_thread(method, *args)
+            except sa.exc.OperationalError as error:
+                if self.engine.dialect.name == "sqlite" or time.monotonic() + delay > deadline:
+                    raise
+                logger.warning("tracker store unreachable, retrying in %.1f s: %s", delay, error.orig)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 2.0)
+
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
-        return await _in_thread(super().retrieve, sender_id)
+        return await self._call(super().retrieve, sender_id)
 
     async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
-        return await _in_thread(super().retrieve_full_tracker, conversation_id)
+        return await self._call(super().retrieve_full_tracker, conversation_id)
 
     async def keys(self) -> Iterable[Text]:
-        return await _in_thread(super().keys)
+        return await self._call(super().keys)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         if self.event_broker is not None:
             # A broker's connection belongs to the server's loop: stay on it.
             await super().save(tracker)
             return
-        await _in_thread(super().save, tracker)
+        await self._call(super().save, tracker)
 
 
 def _raise_unavailable(error: Exception) -> NoReturn:

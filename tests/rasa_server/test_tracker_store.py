@@ -159,3 +159,34 @@ async def test_postgresql_connections_dropped_by_a_restart_are_replaced(pg_url: 
     stored = await store.retrieve("dana")
     assert stored is not None and stored.get_slot("handoff_active") is True
     store.engine.dispose()
+
+
+@pytest.mark.postgres
+async def test_a_postgresql_server_away_for_a_moment_is_waited_out(pg_url: str) -> None:
+    """A restart: connections dropped, new ones refused for 2 s; the save lands afterwards."""
+    database = pg_url.rsplit("/", 1)[1]
+    store = ResilientSQLTrackerStore(domain=DOMAIN, dialect="postgresql", host="127.0.0.1", port=5432,
+                                     username="postgres", db=database, reconnect_seconds=10)
+    await store.save(handed_off("dana"))
+    admin = sa.create_engine("postgresql://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT")
+
+    def restart(seconds: float) -> None:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false'))
+            connection.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d"),
+                               {"d": database})
+            time.sleep(seconds)
+            connection.execute(sa.text(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true'))
+
+    away = threading.Thread(target=restart, args=(2.0,))
+    away.start()
+    time.sleep(0.5)
+    tracker = handed_off("dana")
+    tracker.update(UserUttered("hello? anyone?", {"name": "greet", "confidence": 1.0}))
+    await store.save(tracker)  # Rasa's own store raised here, and its wrapper wrote to memory
+    away.join()
+    admin.dispose()
+    stored = await store.retrieve("dana")
+    assert stored is not None
+    assert [e.text for e in stored.events if isinstance(e, UserUttered)] == ["talk to a person", "hello? anyone?"]
+    store.engine.dispose()
