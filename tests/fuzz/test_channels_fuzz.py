@@ -195,9 +195,8 @@ def test_callback_channel_answers_any_message(stack: Stack, receiver: Receiver, 
     started, sent = time.monotonic(), []
 
     @fuzz_settings(40)
-    @given(body=customer_bodies())
-    def one(body: Dict[str, Any]) -> None:
-        sender = new_sender()
+    @given(body=customer_bodies(), sender=hostile_senders())
+    def one(body: Dict[str, Any], sender: str) -> None:
         response = httpx.post(f"{stack.rasa_url}/webhooks/callback/webhook",
                               content=raw_json({"sender": sender, **body}), headers=JSON, timeout=60)
         sent.append(body["message"])
