@@ -14,10 +14,14 @@ from rasa.core.channels.slack import SlackInput as RasaSlackInput
 from rasa.core.channels.twilio import TwilioInput as RasaTwilioInput
 
 from channels.guard import GuardedInput
+from channels.rest import ValidatedBody
 
 
-class CallbackInput(GuardedInput, RasaCallbackInput):
-    """``callback``: your own integration; replies are POSTed to CALLBACK_URL."""
+class CallbackInput(GuardedInput, ValidatedBody, RasaCallbackInput):
+    """``callback``: your own integration; replies are POSTed to CALLBACK_URL.
+
+    Its body is the REST channel's, so it gets the same 400s for malformed ones.
+    """
 
 
 class SlackInput(GuardedInput, RasaSlackInput):

@@ -20,6 +20,8 @@ Facebook, Twilio), a message is screened the same way before the dialogue sees i
   DIVISION SLASH, which Rasa does not unpack and which reads the same in the
   transcript.
 * **Metadata that is not an object is dropped** (and logged).
+* **A sender id that cannot be stored** (lone surrogates, control characters)
+  is refused: Rasa's SQL tracker store exits the whole server on such an error.
 * **A failing conversation store refuses the message** (rasa_server/tracker_store.py):
   the customer is asked to send it again instead of being answered from a blank
   conversation.
@@ -113,6 +115,16 @@ def screen(text: Any, limit: Optional[int] = None) -> Screened:
     return Screened(text=defuse_command(text))
 
 
+def storable_sender(sender_id: Any) -> bool:
+    """A conversation id the tracker store can write (UTF-8, printable, not too long)."""
+    return (
+        isinstance(sender_id, str)
+        and 0 < len(sender_id) <= 255
+        and sender_id.isprintable()
+        and not _SURROGATES.search(sender_id)
+    )
+
+
 @lru_cache(maxsize=None)
 def reply_text(response: str) -> str:
     """The first text of ``response`` in domain.yml, with ``{max_chars}`` filled in."""
@@ -143,6 +155,10 @@ def guard(on_new_message: OnNewMessage) -> OnNewMessage:
         await message.output_channel.send_text_message(message.sender_id, reply_text(response))
 
     async def guarded(message: UserMessage) -> Any:
+        if not storable_sender(message.sender_id):
+            logger.warning("message refused: unusable sender id %r", message.sender_id)
+            await answer(message, "utter_message_unreadable")
+            return None
         screened = screen(message.text)
         if screened.refused:
             logger.info("message from %s refused: %s", message.sender_id, screened.reply)

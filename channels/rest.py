@@ -8,6 +8,7 @@ integrators see what is wrong and nothing half-valid reaches the dialogue.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Optional, Text
 
 from rasa.core.channels.rest import RestInput
@@ -19,6 +20,9 @@ from channels.guard import GuardedInput
 # A hard cap on the request itself; the customer-facing limit is channels.guard's.
 MAX_MESSAGE_CHARS = 100_000
 MAX_SENDER_CHARS = 255
+# What Rasa's HTTP API can address as /conversations/{id}: an agent's reply must be
+# able to reach the conversation, so ids with spaces, "/" or non-ASCII are refused.
+_SENDER = re.compile(r"[A-Za-z0-9_.:@+=\-]{1,%d}" % MAX_SENDER_CHARS)
 
 
 def validated_body(request: Request) -> dict[str, Any]:
@@ -37,12 +41,22 @@ def validated_body(request: Request) -> dict[str, Any]:
     if isinstance(message, str) and len(message) > MAX_MESSAGE_CHARS:
         raise BadRequest(f'"message" is longer than {MAX_MESSAGE_CHARS} characters.')
     sender = body.get("sender")
-    if sender is not None and (not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS):
-        raise BadRequest(f'"sender" must be a non-empty string of at most {MAX_SENDER_CHARS} characters.')
+    if sender is not None and (not isinstance(sender, str) or not _SENDER.fullmatch(sender)):
+        raise BadRequest(f'"sender" must be 1 to {MAX_SENDER_CHARS} characters of A-Z, a-z, 0-9 and _ . : @ + = -.')
     return body
 
 
-class ValidatedRestInput(GuardedInput, RestInput):
+class ValidatedBody:
+    """Mixin for Rasa's REST-shaped channels (REST, callback): read the body through :func:`validated_body`."""
+
+    async def _extract_sender(self, req: Request) -> Optional[Text]:
+        return validated_body(req).get("sender")
+
+    def _extract_message(self, req: Request) -> Optional[Text]:
+        return validated_body(req).get("message")
+
+
+class ValidatedRestInput(GuardedInput, ValidatedBody, RestInput):
     """The REST channel (``/webhooks/rest/webhook``), refusing malformed requests with 400.
 
     Messages that parse pass the shared screen (channels/guard.py): too long or
@@ -52,9 +66,3 @@ class ValidatedRestInput(GuardedInput, RestInput):
     @classmethod
     def name(cls) -> Text:
         return "rest"
-
-    async def _extract_sender(self, req: Request) -> Optional[Text]:
-        return validated_body(req).get("sender")
-
-    def _extract_message(self, req: Request) -> Optional[Text]:
-        return validated_body(req).get("message")

@@ -178,3 +178,23 @@ def test_socketio_connections_follow_rasas_cors_origins(origin: Any, allowed: Li
     from channels.socketio import origin_allowed
 
     assert origin_allowed(origin, allowed) is ok
+
+
+@pytest.mark.parametrize("sender", ["fuzz-\ud800", "a\x00b", "line\nbreak", "", "x" * 256, None])
+async def test_a_sender_id_that_cannot_be_stored_is_refused(sender: Any) -> None:
+    seen: List[UserMessage] = []
+
+    async def on_new_message(message: UserMessage) -> None:
+        seen.append(message)
+
+    collector = CollectingOutputChannel()
+    message = UserMessage("hello", collector, "placeholder")
+    message.sender_id = sender
+    await guard.guard(on_new_message)(message)
+    assert seen == []
+    assert [m["text"] for m in collector.messages] == [reply_text("utter_message_unreadable")]
+
+
+@pytest.mark.parametrize("sender", ["whatsapp:+447700900123", "dana+test@example.com", "e2e-1a2b", "123456789"])
+def test_platform_sender_ids_are_storable(sender: str) -> None:
+    assert guard.storable_sender(sender)

@@ -44,3 +44,14 @@ def test_invalid_json_is_refused_with_400() -> None:
 
 def test_the_channel_keeps_rasas_name_and_url() -> None:
     assert ValidatedRestInput.name() == "rest"
+
+
+@pytest.mark.parametrize("sender", ["with space", "a/b", "café", "x?y", "fuzz-\ud800"])
+def test_senders_the_http_api_cannot_address_are_refused(sender: str) -> None:
+    with pytest.raises(InvalidUsage, match="sender"):
+        validated_body(Body({"sender": sender, "message": "hi"}))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("sender", ["whatsapp:+447700900123", "dana+test@example.com", "e2e-1a2b"])
+def test_senders_with_reserved_characters_are_accepted(sender: str) -> None:
+    assert validated_body(Body({"sender": sender, "message": "hi"}))["sender"] == sender  # type: ignore[arg-type]

@@ -7,15 +7,15 @@ Fixed here:
   sender): the inbox %-escaped the id and Rasa 3.6's HTTP API does not decode
   it, so they went to a new, empty conversation (inbox/rasa_client.py).
 
-Open, for the channel screen (marked xfail until fixed; remove the mark then):
-
-* A lone surrogate in the sender id stops the Rasa server: Rasa's SQL tracker
-  store turns any error in its session into ``sys.exit(1)``. Not run here, as it
-  would take every later test down with it.
-* The callback channel has none of the REST channel's body checks: a body that
-  is not an object, or a message that is not a string, answers 500.
-* A sender id Rasa's HTTP API cannot address (a space, ``/``, non-ASCII) is
-  accepted, so the agent's replies to it can never be delivered.
+* A lone surrogate in the sender id stopped the Rasa server: Rasa's SQL tracker
+  store turns any error in its session into ``sys.exit(1)`` (channels/guard.py
+  now refuses a sender id the store cannot write).
+* The callback channel had none of the REST channel's body checks: a body that
+  is not an object, or a message that is not a string, answered 500
+  (channels/builtin.py reads it through channels/rest.py's checks).
+* A sender id Rasa's HTTP API cannot address (a space, ``/``, non-ASCII) was
+  accepted, so the agent's replies to it could never be delivered (REST and
+  callback refuse it with a 400).
 """
 from __future__ import annotations
 
@@ -70,7 +70,6 @@ def test_an_agent_reply_reaches_a_sender_id_with_reserved_characters(stack: Stac
     _agent_reply_reaches(stack, agent, f"{prefix}{uuid.uuid4().hex[:6]}")
 
 
-@pytest.mark.xfail(strict=True, reason="channel screen: sender ids Rasa's HTTP API cannot address are accepted")
 def test_a_sender_id_the_http_api_cannot_address_is_refused_or_reachable(stack: Stack, agent: AgentClient) -> None:
     sender = f"fuzz {uuid.uuid4().hex[:6]} é"
     response = httpx.post(f"{stack.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": "hi"},
@@ -81,8 +80,6 @@ def test_a_sender_id_the_http_api_cannot_address_is_refused_or_reachable(stack: 
     _agent_reply_reaches(stack, agent, sender)
 
 
-@pytest.mark.xfail(run=False, reason="stops the shared Rasa server (SQLTrackerStore exits on any error); "
-                                     "channel screen to clean or refuse the sender id")
 def test_a_lone_surrogate_in_the_sender_id_does_not_stop_rasa(stack: Stack) -> None:
     raw = b'{"sender": "fuzz-\\ud800", "message": "hi"}'
     response = httpx.post(f"{stack.rasa_url}/webhooks/rest/webhook", content=raw, headers=JSON, timeout=30)
@@ -90,7 +87,6 @@ def test_a_lone_surrogate_in_the_sender_id_does_not_stop_rasa(stack: Stack) -> N
     assert "Standard delivery" in texts(stack.say(f"after-{uuid.uuid4().hex[:6]}", "how much is shipping?"))
 
 
-@pytest.mark.xfail(strict=True, reason="callback channel lacks the REST channel's body checks (channels/rest.py)")
 @pytest.mark.parametrize("body", [b"[1, 2]", b'"hi"', b"null", b'{"sender": "cb-x", "message": 5}',
                                   b'{"sender": "cb-y", "message": ["a"]}'])
 def test_the_callback_channel_refuses_a_malformed_body_with_a_400(stack: Stack, receiver: Receiver,
