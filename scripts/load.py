@@ -68,6 +68,8 @@ class Report:
     # Set by a replica drill (or any run that checks the trackers).
     checked: bool = False
     tracker_missing: int = 0  # conversations whose tracker lacks an acknowledged message
+    stalled: int = 0  # conversations whose messages stopped being answered
+    reconnected: int = 0  # conversations that had to reconnect (their replica died)
     lost: int = 0  # messages stopped being answered AND the tracker lost events
     paused: int = 0
     still_paused: int = 0
@@ -179,7 +181,9 @@ def check_trackers(base_url: str, token: str, conversations: List[Conversation],
             acknowledged = Counter(t.text for t in conversation.turns if t.acknowledged)
             missing = any(stored[text] < count for text, count in acknowledged.items())
             report.tracker_missing += missing
-            report.lost += bool(missing and conversation.unanswered)
+            report.stalled += conversation.stalled
+            report.reconnected += bool(conversation.reconnects)
+            report.lost += bool(missing and conversation.stalled)
             if conversation.asked_for_a_person:
                 report.paused += 1
                 report.still_paused += bool(tracker.get("paused"))
@@ -206,7 +210,8 @@ def print_report(report: Report, label: str) -> None:
     if report.killed:
         print(f"killed replica: {report.killed} at {report.killed_at} s")
     if report.checked:
-        print(f"trackers checked: conversations lost {report.lost}   with missing events {report.tracker_missing}   "
+        print(f"trackers checked: conversations lost {report.lost}   stalled {report.stalled}   "
+              f"with missing events {report.tracker_missing}   reconnected {report.reconnected}   "
               f"paused {report.paused}, still paused {report.still_paused}")
 
 
@@ -305,6 +310,8 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
         parser.error("--rasa-url must be a loopback address (this tool is not for other people's servers)")
     if args.kill_replica_at is not None and args.replicas < 2:
         parser.error("--kill-replica-at needs --replicas 2 or more")
+    if args.kill_replica_at is not None and (args.runs > 1 or args.find_capacity):
+        parser.error("--kill-replica-at kills once: one run, no capacity search")
     if args.rasa_url and (args.replicas > 1 or args.kill_replica_at is not None):
         parser.error("--replicas and --kill-replica-at start their own system: drop --rasa-url")
     args.store = args.store or ("postgres" if args.replicas > 1 else "sqlite")
@@ -344,7 +351,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         finally:
             if system is not None:
                 system.stop()
-    failed = any(r.lost or r.unanswered or (r.checked and r.still_paused < r.paused) for r in reports)
+    failed = any(r.lost or r.stalled or r.tracker_missing or (not r.checked and r.unanswered) or (r.checked and r.still_paused < r.paused) for r in reports)
     return 1 if failed else 0
 
 

@@ -90,8 +90,23 @@ class Conversation:
 
     @property
     def asked_for_a_person(self) -> bool:
-        """The handoff request went out and was answered (so the conversation should be paused)."""
-        return any(t.text == HANDOFF_REQUEST and t.latency is not None for t in self.turns)
+        """The handoff request was handled (so the conversation should be paused).
+
+        Its reply may be missing: a replica that dies after pausing but before the
+        reply reaches the socket leaves a paused conversation that stays silent when
+        the widget sends the request again.
+        """
+        return any(t.text == HANDOFF_REQUEST and (t.acknowledged or t.latency is not None) for t in self.turns)
+
+    @property
+    def stalled(self) -> bool:
+        """Messages stopped being answered: an unanswered message with nothing handled after it."""
+        for index, turn in enumerate(self.turns):
+            if turn.expects_reply and turn.latency is None:
+                later = self.turns[index + 1:]
+                if not any(t.latency is not None or (not t.expects_reply and t.acknowledged) for t in later):
+                    return True
+        return False
 
     @property
     def unanswered(self) -> int:
