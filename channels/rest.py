@@ -25,6 +25,11 @@ MAX_SENDER_CHARS = 255
 _SENDER = re.compile(r"[A-Za-z0-9_.:@+=\-]{1,%d}" % MAX_SENDER_CHARS)
 
 
+def addressable_sender(sender: Any) -> bool:
+    """Whether ``sender`` is a conversation id this channel accepts (see ``_SENDER``)."""
+    return isinstance(sender, str) and _SENDER.fullmatch(sender) is not None
+
+
 def validated_body(request: Request) -> dict[str, Any]:
     """The JSON object of the request, or a 400 that says what is wrong."""
     try:
@@ -41,7 +46,7 @@ def validated_body(request: Request) -> dict[str, Any]:
     if isinstance(message, str) and len(message) > MAX_MESSAGE_CHARS:
         raise BadRequest(f'"message" is longer than {MAX_MESSAGE_CHARS} characters.')
     sender = body.get("sender")
-    if sender is not None and (not isinstance(sender, str) or not _SENDER.fullmatch(sender)):
+    if sender is not None and not addressable_sender(sender):
         raise BadRequest(f'"sender" must be 1 to {MAX_SENDER_CHARS} characters of A-Z, a-z, 0-9 and _ . : @ + = -.')
     return body
 

@@ -112,7 +112,10 @@ def rank_cues(recent: Sequence[Reading], direction: str) -> List[Cue]:
         ranked.append((RISING_RELEVANCE, "rising", RISING_CUE))
     if direction == "falling":
         ranked.append((FALLING_RELEVANCE, "falling", FALLING_CUE))
-    ranked.sort(key=lambda item: (-item[0], item[1]))
+    # An insult in the newest message is the first thing the agent must see, however
+    # much the text model's negative reading weighs beside it.
+    abused_now = bool(newest_first) and newest_first[0].signals.get("abuse", 0) > 0
+    ranked.sort(key=lambda item: (not (abused_now and item[1] == "abuse"), -item[0], item[1]))
     return [Cue(signal, text) for _, signal, text in ranked[:MAX_CUES]]
 
 

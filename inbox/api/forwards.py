@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import List, Optional
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from sqlalchemy.orm import Session
 
 from inbox.auth import ensure_admin, require_admin, require_agent_csrf
@@ -58,7 +58,7 @@ async def list_forwards(status: Optional[str] = Query(None, pattern="^(pending|d
 
 @router.post("/forwards/{forward_id}/retry", response_model=ForwardOut,
              responses={403: {"description": "Not an admin"}, 404: {"description": "Unknown forward"}})
-async def retry_forward(forward_id: int, svc: Services = Depends(services),
+async def retry_forward(forward_id: int = Path(..., ge=1, le=2**63 - 1), svc: Services = Depends(services),
                         agent: Agent = Depends(require_agent_csrf)) -> ForwardOut:
     """Try a failed forward again (after fixing the target's configuration)."""
     ensure_admin(agent)

@@ -165,3 +165,61 @@ def test_a_lock_past_the_busy_timeout_refuses_the_message_politely(tmp_path_fact
         assert stack.say(sender, "are you there?") == []  # resent: relayed, the bot stays silent
     finally:
         stack.stop_all()
+
+
+def test_a_postgresql_restart_mid_traffic_loses_and_doubles_nothing(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The tracker on PostgreSQL: connections dropped and refused for 6 s while six customers
+    in a handoff keep writing. Every message is relayed once; the bot never speaks."""
+    import sqlalchemy as sa
+
+    from tests.inbox.conftest import throwaway_pg_database
+
+    with throwaway_pg_database("rasa_restart") as url:
+        database = url.rsplit("/", 1)[1]
+        stack = Stack(workdir=tmp_path_factory.mktemp("pgrestart"), extra_env={
+            "TRACKER_STORE_URL": url, "TRACKER_STORE_DB": database,
+            "REDIS_HOST": "127.0.0.1", "REDIS_PORT": "6379", "REDIS_LOCK_DB": "4",
+        })
+        admin = sa.create_engine("postgresql://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT")
+        try:
+            stack.prepare()
+            stack.start_actions()
+            stack.start_inbox()
+            stack.start_rasa(endpoints="endpoints.scale.yml")
+            stack.wait_until_up("actions", f"{stack.action_url}/health")
+            stack.wait_until_up("inbox", f"{stack.inbox_url}/healthz")
+            stack.wait_for_rasa()
+            agent = AgentClient(stack.inbox_url, stack.admin_user, stack.admin_password)
+            senders = [f"pg-{i}-{uuid.uuid4().hex[:6]}" for i in range(6)]
+            for sender in senders:
+                assert HANDOFF_WORDS in texts(stack.say(sender, "let me speak to a human"))
+            keys = {s: stack.tracker(s)["slots"]["handoff_key"] for s in senders}
+
+            def restart() -> None:
+                with admin.connect() as connection:
+                    connection.execute(sa.text(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false'))
+                    connection.execute(sa.text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d"), {"d": database})
+                    time.sleep(6)
+                    connection.execute(sa.text(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true'))
+
+            message = {s: f"hello? still waiting ({s})" for s in senders}
+            away = threading.Thread(target=restart)
+            away.start()
+            time.sleep(0.5)
+            with ThreadPoolExecutor(max_workers=len(senders)) as pool:
+                replies = list(pool.map(lambda s: timed_say(stack, s, message[s])[1], senders))
+            away.join()
+
+            assert replies == [""] * len(senders), replies  # waited out: no bot line, no retry needed
+            for sender in senders:
+                tracker = stack.tracker(sender)
+                assert tracker["paused"] is True and tracker["slots"]["handoff_active"] is True
+            seen = wait_for(lambda: (lambda r: r if all(message[s] in r[s] for s in senders) else None)(
+                {s: agent.customer_texts(keys[s]) for s in senders}), timeout=60, message="messages relayed")
+            sent, relayed = len(senders), sum(seen[s].count(message[s]) for s in senders)
+            assert (sent, relayed) == (6, 6)
+            agent.close()
+        finally:
+            stack.stop_all()
+            admin.dispose()

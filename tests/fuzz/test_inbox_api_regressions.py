@@ -69,3 +69,11 @@ def test_a_nul_in_a_handoff_key_is_not_found(inbox, path: str) -> None:
 def test_a_nul_in_a_handoff_key_is_not_found_for_the_bot(inbox) -> None:
     response = inbox.bot().post("/api/v1/handoffs/%00/customer-ended", json={})
     assert response.status_code == 404, response.text
+
+
+@pytest.mark.parametrize("forward_id", ["99999999999999999999", "-1", "0"])
+def test_a_forward_id_out_of_range_is_refused_not_a_crash(inbox, forward_id: str) -> None:
+    """A 20-digit id reached SQLite as an integer it cannot hold (OverflowError, 500)."""
+    response = inbox.agent("ada").post(f"/api/v1/forwards/{forward_id}/retry")
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"]

@@ -183,3 +183,14 @@ def test_a_coaching_event_follows_each_new_customer_message(inbox) -> None:
     assert [name for name, _ in received] == ["message", "coaching"]
     assert received[1][1]["cues"][0] == {"signal": "churn", "text": CUES["churn"]}
     assert received[1][1]["level"] == "frustrated"
+
+
+def test_an_insult_in_the_newest_message_comes_first() -> None:
+    from inbox.coaching import CUES, Reading, rank_cues
+
+    recent = [
+        Reading(score=0.7, level="frustrated", trend=0.1, signals={"negative_sentiment": 0.9, "churn": 0.2}),
+        Reading(score=0.9, level="frustrated", trend=0.1, signals={"negative_sentiment": 2.0, "abuse": 0.3}),
+    ]
+    cues = rank_cues(recent, "rising")
+    assert cues[0].signal == "abuse" and cues[0].text == CUES["abuse"]
