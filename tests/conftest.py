@@ -7,6 +7,7 @@ from typing import Iterator
 
 import pytest
 
+from tests.agent_client import AgentClient
 from tests.stack import Stack
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,3 +30,12 @@ def test_output() -> Path:
     """Folder for screenshots and reports (git-ignored)."""
     TEST_OUTPUT.mkdir(exist_ok=True)
     return TEST_OUTPUT
+
+
+@pytest.fixture()
+def agent(stack: Stack) -> Iterator[AgentClient]:
+    """The stack's admin, logged in and available, so handoffs reach the queue as waiting."""
+    client = AgentClient(stack.inbox_url, stack.admin_user, stack.admin_password)
+    client.set_available(True)
+    yield client
+    client.close()

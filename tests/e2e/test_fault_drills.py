@@ -16,7 +16,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from typing import Dict, Iterator, List
+from typing import Dict, List
 
 import httpx
 import pytest
@@ -31,14 +31,6 @@ CUSTOMERS = 20
 # The drill stops the inbox for 60 s; 25 s covers several outbox
 # retries and the action server's 3 s budget many times over, in CI time.
 HUNG_SECONDS = 25
-
-
-@pytest.fixture()
-def agent(stack: Stack) -> Iterator[AgentClient]:
-    client = AgentClient(stack.inbox_url, stack.admin_user, stack.admin_password)
-    client.set_available(True)
-    yield client
-    client.close()
 
 
 def timed_say(stack: Stack, sender: str, text: str) -> tuple[float, str]:

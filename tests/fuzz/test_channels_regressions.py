@@ -20,7 +20,6 @@ Fixed here:
 from __future__ import annotations
 
 import uuid
-from typing import Iterator
 
 import httpx
 import pytest
@@ -33,14 +32,6 @@ pytestmark = pytest.mark.e2e
 
 HANDOFF_WORDS = "bringing in a person"
 JSON = {"content-type": "application/json"}
-
-
-@pytest.fixture()
-def agent(stack: Stack) -> Iterator[AgentClient]:
-    client = AgentClient(stack.inbox_url, stack.admin_user, stack.admin_password)
-    client.set_available(True)
-    yield client
-    client.close()
 
 
 def _agent_reply_reaches(stack: Stack, agent: AgentClient, sender: str) -> None:
