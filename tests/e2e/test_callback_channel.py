@@ -74,14 +74,6 @@ def receiver(stack: Stack) -> Iterator[Receiver]:
         yield running
 
 
-@pytest.fixture()
-def agent(stack: Stack) -> Iterator[AgentClient]:
-    client = AgentClient(stack.inbox_url, stack.admin_user, stack.admin_password)
-    client.set_available(True)
-    yield client
-    client.close()
-
-
 def send(stack: Stack, sender: str, text: str) -> None:
     """A customer message through the callback channel; Rasa answers on the receiver."""
     response = httpx.post(f"{stack.rasa_url}/webhooks/callback/webhook",

@@ -33,14 +33,6 @@ FRUSTRATION_SCRIPT = [
 CALM_TURNS = 4
 
 
-@pytest.fixture()
-def agent(stack: Stack):
-    client = AgentClient(stack.inbox_url, stack.admin_user, stack.admin_password)
-    client.set_available(True)
-    yield client
-    client.close()
-
-
 def handoff_key_of(stack: Stack, sender: str) -> str:
     return stack.tracker(sender)["slots"]["handoff_key"]
 

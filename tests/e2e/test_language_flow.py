@@ -17,14 +17,6 @@ GERMAN_LINE = "Ich spreche leider nur Englisch"
 HANDOFF_WORDS = "bringing in a person"
 
 
-@pytest.fixture()
-def agent(stack: Stack):
-    client = AgentClient(stack.inbox_url, stack.admin_user, stack.admin_password)
-    client.set_available(True)
-    yield client
-    client.close()
-
-
 def _get_or_none(agent: AgentClient, key: str):
     try:
         return agent.conversation(key)

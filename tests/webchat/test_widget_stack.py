@@ -43,14 +43,6 @@ def page(browser: Browser, stack: Stack) -> Iterator[Page]:
     assert errors == [], f"JavaScript errors on the page: {errors}"
 
 
-@pytest.fixture()
-def agent(stack: Stack) -> Iterator[AgentClient]:
-    client = AgentClient(stack.inbox_url, stack.admin_user, stack.admin_password)
-    client.set_available(True)
-    yield client
-    client.close()
-
-
 def handoff_key(stack: Stack, session_id: str) -> str:
     """The inbox key of this conversation's handoff, once the bot has made it."""
     return wait_for(lambda: stack.tracker(session_id)["slots"].get("handoff_key"), message="handoff key")
