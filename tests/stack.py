@@ -193,15 +193,16 @@ class Stack:
             time.sleep(0.5)
         raise RuntimeError("Rasa did not load the model:\n" + self.log("rasa"))
 
-    def start(self) -> "Stack":
-        """Start every service and wait until all answer."""
+    def start(self, endpoints: str = "endpoints.yml", webchat: bool = True) -> "Stack":
+        """Start every service (the web chat only if ``webchat``) and wait until all answer."""
         if not MODEL.exists():
             raise RuntimeError(f"{MODEL} is missing: run scripts/train.sh (scripts/test does it)")
         self.prepare()
         self.start_actions()
         self.start_inbox()
-        self.start_rasa()
-        self.start_webchat()
+        self.start_rasa(endpoints=endpoints)
+        if webchat:
+            self.start_webchat()
         self.wait_until_up("actions", f"{self.action_url}/health")
         self.wait_until_up("inbox", f"{self.inbox_url}/healthz")
         if "webchat" in self.processes:

@@ -139,13 +139,7 @@ def test_a_lock_past_the_busy_timeout_refuses_the_message_politely(tmp_path_fact
     again, and the conversation is not started afresh."""
     stack = Stack(workdir=tmp_path_factory.mktemp("lockstack"), extra_env={"TRACKER_STORE_BUSY_TIMEOUT": "2"})
     try:
-        stack.prepare()
-        stack.start_actions()
-        stack.start_inbox()
-        stack.start_rasa()
-        stack.wait_until_up("actions", f"{stack.action_url}/health")
-        stack.wait_until_up("inbox", f"{stack.inbox_url}/healthz")
-        stack.wait_for_rasa()
+        stack.start(webchat=False)
         sender = f"refused-{uuid.uuid4().hex[:6]}"
         assert HANDOFF_WORDS in texts(stack.say(sender, "let me speak to a human"))
         with TrackerLock(str(stack.var / "rasa_tracker.db"), seconds=10):
@@ -174,13 +168,7 @@ def test_a_postgresql_restart_mid_traffic_loses_and_doubles_nothing(tmp_path_fac
         })
         admin = sa.create_engine("postgresql://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT")
         try:
-            stack.prepare()
-            stack.start_actions()
-            stack.start_inbox()
-            stack.start_rasa(endpoints="endpoints.scale.yml")
-            stack.wait_until_up("actions", f"{stack.action_url}/health")
-            stack.wait_until_up("inbox", f"{stack.inbox_url}/healthz")
-            stack.wait_for_rasa()
+            stack.start(endpoints="endpoints.scale.yml", webchat=False)
             agent = AgentClient(stack.inbox_url, stack.admin_user, stack.admin_password)
             senders = [f"pg-{i}-{uuid.uuid4().hex[:6]}" for i in range(6)]
             for sender in senders:
