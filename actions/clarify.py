@@ -8,7 +8,7 @@ people.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -22,7 +22,7 @@ NOT_OFFERED = {"nlu_fallback", "inform", "affirm", "deny", "greet", "goodbye", "
                "end_handoff", "agent_handback", "bot_challenge"}
 OFFER_THRESHOLD = 0.08
 # What a button says to the customer, in their own voice.
-CUSTOMER_PHRASES: Dict[str, str] = {
+CUSTOMER_PHRASES: dict[str, str] = {
     "order_status": "Track my order",
     "cancel_order": "Cancel an order",
     "change_order": "Change an order",
@@ -49,9 +49,9 @@ CUSTOMER_PHRASES: Dict[str, str] = {
 }
 
 
-def suggestions(intent_ranking: List[Dict[str, Any]], limit: int = 2) -> List[Dict[str, str]]:
+def suggestions(intent_ranking: list[dict[str, Any]], limit: int = 2) -> list[dict[str, str]]:
     """Buttons for the likeliest meanings, in plain words."""
-    buttons: List[Dict[str, str]] = []
+    buttons: list[dict[str, str]] = []
     for candidate in intent_ranking:
         name = candidate.get("name")
         if name in NOT_OFFERED or name not in CUSTOMER_PHRASES or (candidate.get("confidence") or 0) < OFFER_THRESHOLD:
@@ -77,10 +77,10 @@ def fallbacks_in_a_row(tracker: Tracker) -> int:
 class ActionClarify(Action):
     """Offers the likeliest meanings, then a person."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return names.ACTION_CLARIFY
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         if fallbacks_in_a_row(tracker) >= 2:
             dispatcher.utter_message(response="utter_clarify_again")
             return []

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from datetime import date, datetime, timezone
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -21,12 +21,12 @@ from rasa_sdk.types import DomainDict
 from actions import names
 from actions.backend.base import (
     CANCELLABLE_STATUSES,
+    WITH_CARRIER_STATUSES,
     BackendUnavailable,
     NotAllowed,
     Order,
     OrderNotFound,
     OrderStatus,
-    WITH_CARRIER_STATUSES,
 )
 from actions.backend.describe import describe_status as describe_status_on
 from actions.backend.describe import format_money, local_date
@@ -57,7 +57,7 @@ def describe_status(order: Order) -> str:
     return describe_status_on(order, today=today())
 
 
-def is_verified_for(tracker: Tracker, number: Optional[str]) -> bool:
+def is_verified_for(tracker: Tracker, number: str | None) -> bool:
     """The customer proved they own *this* order (not just some earlier one)."""
     return bool(
         number
@@ -66,7 +66,7 @@ def is_verified_for(tracker: Tracker, number: Optional[str]) -> bool:
     )
 
 
-def find_order_number(text: Any) -> Optional[str]:
+def find_order_number(text: Any) -> str | None:
     """The first order number in what the customer typed ("it's #10482" → "10482")."""
     match = _ORDER_NUMBER_IN_TEXT.search(str(text or ""))
     return match.group(1) if match else None
@@ -78,9 +78,9 @@ def echo(value: Any) -> str:
     return text if len(text) <= ECHO_LIMIT else text[: ECHO_LIMIT - 1] + "…"
 
 
-def order_facts(order: Order) -> Dict[str, Any]:
+def order_facts(order: Order) -> dict[str, Any]:
     """The facts about an order that the summary shows the agent."""
-    facts: Dict[str, Any] = {
+    facts: dict[str, Any] = {
         "items": [f"{item.quantity} × {item.name}" for item in order.items],
         "order_total": format_money(order.total_pence),
         "placed_on": order.placed_at.date().isoformat(),
@@ -105,26 +105,26 @@ def add_attempt(tracker: Tracker, what: str, outcome: str) -> SlotSet:
 class ValidateOrderForm(FormValidationAction):
     """Checks the order number and the second factor against the order backend."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return names.VALIDATE_ORDER_FORM
 
     async def required_slots(
         self,
-        domain_slots: List[Text],
+        domain_slots: list[str],
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
-    ) -> List[Text]:
+    ) -> list[str]:
         if tracker.get_slot(names.SLOT_FORM_GAVE_UP):
             return []
         if is_verified_for(tracker, tracker.get_slot(names.SLOT_ORDER_NUMBER)):
             return []
         return domain_slots
 
-    def _failure(self, tracker: Tracker, dispatcher: CollectingDispatcher, slot: str) -> Dict[Text, Any]:
+    def _failure(self, tracker: Tracker, dispatcher: CollectingDispatcher, slot: str) -> dict[str, Any]:
         streak = int(tracker.get_slot(names.SLOT_FORM_FAILURE_STREAK) or 0) + 1
         total = int(tracker.get_slot(names.SLOT_FAILED_FORM_ATTEMPTS) or 0) + 1
-        result: Dict[Text, Any] = {
+        result: dict[str, Any] = {
             slot: None,
             names.SLOT_FORM_FAILURE_STREAK: streak,
             names.SLOT_FAILED_FORM_ATTEMPTS: total,
@@ -136,7 +136,7 @@ class ValidateOrderForm(FormValidationAction):
 
     async def validate_order_number(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         number = find_order_number(value)
         if number is None:
             failure = self._failure(tracker, dispatcher, names.SLOT_ORDER_NUMBER)
@@ -152,21 +152,21 @@ class ValidateOrderForm(FormValidationAction):
             return failure
         except BackendUnavailable:
             return self._backend_down(dispatcher, {names.SLOT_ORDER_NUMBER: number})
-        result: Dict[Text, Any] = {names.SLOT_ORDER_NUMBER: number, names.SLOT_FORM_FAILURE_STREAK: 0}
+        result: dict[str, Any] = {names.SLOT_ORDER_NUMBER: number, names.SLOT_FORM_FAILURE_STREAK: 0}
         if not is_verified_for(tracker, number):
             # A different order needs its own verification.
             result.update({names.SLOT_ORDER_VERIFIED: False, names.SLOT_ORDER_VERIFIER: None})
         return result
 
     @staticmethod
-    def _backend_down(dispatcher: CollectingDispatcher, result: Dict[Text, Any]) -> Dict[Text, Any]:
+    def _backend_down(dispatcher: CollectingDispatcher, result: dict[str, Any]) -> dict[str, Any]:
         """Stop the form: the order system, not the customer, failed."""
         dispatcher.utter_message(response="utter_backend_down")
         return {**result, names.SLOT_FORM_GAVE_UP: True, names.SLOT_ORDER_SYSTEM_DOWN: True}
 
     async def validate_order_verifier(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> Dict[Text, Any]:
+    ) -> dict[str, Any]:
         number = tracker.get_slot(names.SLOT_ORDER_NUMBER)
         if not number:
             return {names.SLOT_ORDER_VERIFIER: None}
@@ -196,10 +196,10 @@ class ValidateOrderForm(FormValidationAction):
 class ActionOrderFollowup(Action):
     """After the form: act on what the customer came for (the `goal` slot)."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return names.ACTION_ORDER_FOLLOWUP
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         if tracker.get_slot(names.SLOT_FORM_GAVE_UP):
             return self._gave_up(dispatcher, tracker)
         number = tracker.get_slot(names.SLOT_ORDER_NUMBER)
@@ -222,8 +222,8 @@ class ActionOrderFollowup(Action):
             return [add_attempt(tracker, f"Looked up order {number}", "order system unavailable")]
         return self._status(dispatcher, tracker, order)
 
-    def _gave_up(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
-        events: List[EventType] = [SlotSet(names.SLOT_FORM_GAVE_UP, False), SlotSet(names.SLOT_FORM_FAILURE_STREAK, 0)]
+    def _gave_up(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+        events: list[EventType] = [SlotSet(names.SLOT_FORM_GAVE_UP, False), SlotSet(names.SLOT_FORM_FAILURE_STREAK, 0)]
         if tracker.get_slot(names.SLOT_ORDER_SYSTEM_DOWN):
             # Not the customer's failure: say so (done) and offer a person.
             dispatcher.utter_message(response="utter_offer_person")
@@ -243,7 +243,7 @@ class ActionOrderFollowup(Action):
         dispatcher.utter_message(response="utter_offer_person")
         return events + [SlotSet(names.SLOT_PENDING_CONFIRMATION, names.PENDING_HANDOFF)]
 
-    def _status(self, dispatcher: CollectingDispatcher, tracker: Tracker, order: Order) -> List[EventType]:
+    def _status(self, dispatcher: CollectingDispatcher, tracker: Tracker, order: Order) -> list[EventType]:
         status = describe_status(order)
         dispatcher.utter_message(
             response="utter_order_status",
@@ -259,7 +259,7 @@ class ActionOrderFollowup(Action):
             add_attempt(tracker, f"Looked up order {order.number}", f"told the customer it is {status}"),
         ]
 
-    def _offer_cancel(self, dispatcher: CollectingDispatcher, tracker: Tracker, order: Order) -> List[EventType]:
+    def _offer_cancel(self, dispatcher: CollectingDispatcher, tracker: Tracker, order: Order) -> list[EventType]:
         if order.status in CANCELLABLE_STATUSES:
             dispatcher.utter_message(
                 response="utter_confirm_cancel", order_number=order.number, amount=format_money(order.total_pence)
@@ -273,7 +273,7 @@ class ActionOrderFollowup(Action):
         dispatcher.utter_message(response="utter_anything_else")
         return [add_attempt(tracker, f"Tried to cancel order {order.number}", f"not possible: it is {status}")]
 
-    def _address(self, dispatcher: CollectingDispatcher, tracker: Tracker, order: Order) -> List[EventType]:
+    def _address(self, dispatcher: CollectingDispatcher, tracker: Tracker, order: Order) -> list[EventType]:
         """The bot cannot change an address itself: say what is possible, and offer a person."""
         attempt = f"Checked whether the delivery address of order {order.number} can change"
         if order.status in CANCELLABLE_STATUSES:
@@ -296,7 +296,7 @@ class ActionOrderFollowup(Action):
         dispatcher.utter_message(response="utter_anything_else")
         return [add_attempt(tracker, attempt, f"nothing to change: it is {status}")]
 
-    def _offer_return(self, dispatcher: CollectingDispatcher, tracker: Tracker, order: Order) -> List[EventType]:
+    def _offer_return(self, dispatcher: CollectingDispatcher, tracker: Tracker, order: Order) -> list[EventType]:
         try:
             plan_return(order, None, date.today())
         except NotAllowed as refusal:
@@ -307,7 +307,7 @@ class ActionOrderFollowup(Action):
         dispatcher.utter_message(response="utter_confirm_return", order_number=order.number)
         return [SlotSet(names.SLOT_PENDING_CONFIRMATION, names.PENDING_RETURN)]
 
-    async def _refunds(self, dispatcher: CollectingDispatcher, tracker: Tracker, order: Order) -> List[EventType]:
+    async def _refunds(self, dispatcher: CollectingDispatcher, tracker: Tracker, order: Order) -> list[EventType]:
         refunds = await get_backend().get_refunds(order.number)
         if not refunds:
             dispatcher.utter_message(response="utter_no_refunds", order_number=order.number)
@@ -324,12 +324,12 @@ class ActionOrderFollowup(Action):
 
 
 # Completes "Order 10482 can't be cancelled: it is ...".
-CANCEL_REFUSALS: Dict[str, str] = {
+CANCEL_REFUSALS: dict[str, str] = {
     "already_cancelled": "already cancelled",
     "already_delivered": "already delivered",
     "already_returned": "already returned",
 }
-RETURN_REFUSALS: Dict[str, str] = {
+RETURN_REFUSALS: dict[str, str] = {
     "not_delivered": "it hasn't been delivered yet",
     "return_window_closed": "the 30-day return window has closed",
     "already_returned": "it has already been returned",
@@ -341,13 +341,13 @@ RETURN_REFUSALS: Dict[str, str] = {
 class ActionConfirmPending(Action):
     """The customer said yes to a cancellation or a return the bot offered."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return names.ACTION_CONFIRM_PENDING
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         pending = tracker.get_slot(names.SLOT_PENDING_CONFIRMATION)
         number = tracker.get_slot(names.SLOT_ORDER_NUMBER)
-        events: List[EventType] = [SlotSet(names.SLOT_PENDING_CONFIRMATION, None)]
+        events: list[EventType] = [SlotSet(names.SLOT_PENDING_CONFIRMATION, None)]
         backend = get_backend()
         try:
             if pending == names.PENDING_CANCEL:
@@ -389,10 +389,10 @@ class ActionConfirmPending(Action):
 class ActionDeclinePending(Action):
     """The customer said no to what the bot offered: leave things as they are."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return names.ACTION_DECLINE_PENDING
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         pending = tracker.get_slot(names.SLOT_PENDING_CONFIRMATION)
         number = tracker.get_slot(names.SLOT_ORDER_NUMBER)
         if pending == names.PENDING_CANCEL:
@@ -410,10 +410,10 @@ class ActionOfferPersonLookup(Action):
     customer's name and email, so the bot offers that instead.
     """
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return names.ACTION_OFFER_PERSON_LOOKUP
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         dispatcher.utter_message(response="utter_offer_person_lookup")
         return [
             add_attempt(tracker, "Asked for the order details", "the customer doesn't have them; offered a person"),

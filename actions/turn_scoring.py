@@ -23,7 +23,7 @@ import hashlib
 import logging
 import re
 from datetime import datetime, timezone
-from typing import Any, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -53,7 +53,7 @@ RELAY_REASONS = 8
 RELAY_SIGNALS = 20
 
 
-def previous_bot_text(tracker: Tracker) -> Optional[str]:
+def previous_bot_text(tracker: Tracker) -> str | None:
     """The bot's last message before the customer's latest one.
 
     None when that message was an agent's: the detector reads it for signs of the
@@ -99,7 +99,7 @@ def relay_message_id(tracker: Tracker, event: dict[str, Any]) -> str:
     return (tracker.latest_message or {}).get("message_id") or f"{tracker.sender_id}-{event.get('timestamp')}"
 
 
-def changed_slots(tracker: Tracker, values: dict[str, Any]) -> List[EventType]:
+def changed_slots(tracker: Tracker, values: dict[str, Any]) -> list[EventType]:
     """SlotSet events for the values that differ from the tracker's.
 
     Rasa stores and re-reads every event of a session on each message, so a
@@ -114,7 +114,7 @@ def is_external(message: dict[str, Any]) -> bool:
     return bool(metadata.get("is_external")) or (message.get("text") or "").startswith("EXTERNAL: ")
 
 
-def split_message(text: str, limit: int = RELAY_PART_CHARS) -> List[str]:
+def split_message(text: str, limit: int = RELAY_PART_CHARS) -> list[str]:
     """Cut a long message into parts the inbox accepts, so nothing is dropped."""
     if len(text) <= limit:
         return [text]
@@ -138,7 +138,7 @@ def relay_frustration(result: TurnResult) -> dict[str, Any]:
     }
 
 
-def should_acknowledge(result: TurnResult, intent: Optional[str], timeline: List[dict[str, Any]]) -> bool:
+def should_acknowledge(result: TurnResult, intent: str | None, timeline: list[dict[str, Any]]) -> bool:
     """Frustrated, but no handoff yet: notice it now instead of answering as if all is well.
 
     The detector waits for a trend before handing off (one bad turn must not
@@ -168,10 +168,10 @@ def ends_handoff(tracker: Tracker) -> bool:
 class ActionValidateSlotMappings(Action):
     """Score the turn; relay it to the inbox during a handoff."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return names.ACTION_VALIDATE_SLOT_MAPPINGS
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name")
         text = message.get("text") or ""
@@ -182,7 +182,7 @@ class ActionValidateSlotMappings(Action):
         message_id = message.get("message_id") or str(latest_user_event(tracker).get("timestamp"))
         if message_id == tracker.get_slot(names.SLOT_SCORED_MESSAGE_ID):
             return []
-        events: List[EventType] = [SlotSet(names.SLOT_SCORED_MESSAGE_ID, message_id)]
+        events: list[EventType] = [SlotSet(names.SLOT_SCORED_MESSAGE_ID, message_id)]
         is_fallback = intent == names.INTENT_NLU_FALLBACK
         if is_fallback:
             events.append(SlotSet(names.SLOT_NLU_FALLBACK_COUNT, float(tracker.get_slot(names.SLOT_NLU_FALLBACK_COUNT) or 0) + 1))
@@ -256,7 +256,7 @@ class ActionValidateSlotMappings(Action):
             ]
         return events
 
-    async def _relay(self, tracker: Tracker, intent: Optional[str], text: str, result: TurnResult) -> None:
+    async def _relay(self, tracker: Tracker, intent: str | None, text: str, result: TurnResult) -> None:
         """Send the customer's message to the agent; never lose it, never send it twice."""
         key = tracker.get_slot(names.SLOT_HANDOFF_KEY)
         if not key:

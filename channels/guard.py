@@ -35,10 +35,11 @@ import logging
 import os
 import re
 import unicodedata
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Optional
+from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint, Sanic
@@ -69,7 +70,7 @@ class Screened:
     """What to do with one message: pass ``text`` on, or answer ``reply`` and stop."""
 
     text: str
-    reply: Optional[str] = None  # a response name from domain.yml
+    reply: str | None = None  # a response name from domain.yml
 
     @property
     def refused(self) -> bool:
@@ -103,7 +104,7 @@ def defuse_command(text: str) -> str:
     return SAFE_SLASH + text[1:]
 
 
-def screen(text: Any, limit: Optional[int] = None) -> Screened:
+def screen(text: Any, limit: int | None = None) -> Screened:
     """Decide what happens to one incoming text (pure: no I/O)."""
     if not isinstance(text, str):
         text = ""
@@ -125,7 +126,7 @@ def storable_sender(sender_id: Any) -> bool:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def reply_text(response: str) -> str:
     """The first text of ``response`` in domain.yml, with ``{max_chars}`` filled in."""
     import yaml  # Rasa's own dependency; read once per response name

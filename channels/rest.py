@@ -9,7 +9,7 @@ integrators see what is wrong and nothing half-valid reaches the dialogue.
 from __future__ import annotations
 
 import re
-from typing import Any, Optional, Text
+from typing import Any
 
 from rasa.core.channels.rest import RestInput
 from sanic.exceptions import InvalidUsage as BadRequest  # 400; sanic 21.12 names it InvalidUsage
@@ -22,7 +22,7 @@ MAX_MESSAGE_CHARS = 100_000
 MAX_SENDER_CHARS = 255
 # What Rasa's HTTP API can address as /conversations/{id}: an agent's reply must be
 # able to reach the conversation, so ids with spaces, "/" or non-ASCII are refused.
-_SENDER = re.compile(r"[A-Za-z0-9_.:@+=\-]{1,%d}" % MAX_SENDER_CHARS)
+_SENDER = re.compile(rf"[A-Za-z0-9_.:@+=\-]{{1,{MAX_SENDER_CHARS}}}")
 
 
 def addressable_sender(sender: Any) -> bool:
@@ -54,10 +54,10 @@ def validated_body(request: Request) -> dict[str, Any]:
 class ValidatedBody:
     """Mixin for Rasa's REST-shaped channels (REST, callback): read the body through :func:`validated_body`."""
 
-    async def _extract_sender(self, req: Request) -> Optional[Text]:
+    async def _extract_sender(self, req: Request) -> str | None:
         return validated_body(req).get("sender")
 
-    def _extract_message(self, req: Request) -> Optional[Text]:
+    def _extract_message(self, req: Request) -> str | None:
         return validated_body(req).get("message")
 
 
@@ -69,5 +69,5 @@ class ValidatedRestInput(GuardedInput, ValidatedBody, RestInput):
     """
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"

@@ -25,7 +25,8 @@ import json
 import logging
 import os
 import uuid
-from typing import Any, Awaitable, Callable, Dict, List, Optional
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
@@ -41,7 +42,7 @@ logger = logging.getLogger(__name__)
 MAX_SESSION_ID_LENGTH = 128
 
 
-def session_id_from(data: Any) -> Optional[str]:
+def session_id_from(data: Any) -> str | None:
     """The session id a client asked for, or None when it sent none or an unusable one."""
     if not isinstance(data, dict):
         return None
@@ -51,7 +52,7 @@ def session_id_from(data: Any) -> Optional[str]:
     return None
 
 
-def metadata_from(data: Dict[str, Any], key: str) -> Optional[Dict[str, Any]]:
+def metadata_from(data: dict[str, Any], key: str) -> dict[str, Any] | None:
     """The message's metadata as an object; None when absent; ValueError when malformed.
 
     Rasa's own handler ``json.loads`` a string without a guard and passes lists on.
@@ -69,7 +70,7 @@ def metadata_from(data: Dict[str, Any], key: str) -> Optional[Dict[str, Any]]:
     return value
 
 
-def origin_allowed(origin: Optional[str], allowed: List[str]) -> bool:
+def origin_allowed(origin: str | None, allowed: list[str]) -> bool:
     """A browser's socket may connect only from the origins Rasa's CORS allows.
 
     Browsers apply CORS to HTTP, not to WebSockets, and Rasa's socket.io server
@@ -96,7 +97,7 @@ class _SessionRoomSocketIOInput(RasaSocketIOInput):
         rasa_connect = sio.handlers[self.namespace or "/"]["connect"]
 
         @sio.on("connect", namespace=self.namespace)
-        async def connect(sid: str, environ: Dict[str, Any], auth: Optional[Dict[str, Any]]) -> bool:
+        async def connect(sid: str, environ: dict[str, Any], auth: dict[str, Any] | None) -> bool:
             origin = environ.get("HTTP_ORIGIN")
             if not origin_allowed(origin, allowed):
                 logger.warning("socket.io connection from %s refused (allowed: %s)", origin, ", ".join(allowed))
@@ -105,7 +106,7 @@ class _SessionRoomSocketIOInput(RasaSocketIOInput):
 
         # Registering the same event again replaces the parent's handler.
         @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: str, data: Optional[Dict[str, Any]]) -> None:
+        async def session_request(sid: str, data: dict[str, Any] | None) -> None:
             session_id = session_id_from(data) or uuid.uuid4().hex
             if self.session_persistence:
                 await sio.enter_room(sid, session_id, namespace=self.namespace)

@@ -11,7 +11,6 @@ the output channel without registering the webhook again (start-up did that).
 from __future__ import annotations
 
 import asyncio
-from typing import Text
 
 from rasa.core.channels.telegram import TelegramInput, TelegramOutput
 
@@ -31,7 +30,7 @@ class HandoffTelegramInput(GuardedInput, TelegramInput):
     """Telegram (``/webhooks/telegram/webhook``) that can push agent replies."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "telegram"
 
     def get_output_channel(self) -> TelegramOutput:

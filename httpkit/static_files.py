@@ -8,7 +8,6 @@ name a file we serve, so it is simply "not found".
 from __future__ import annotations
 
 import os
-from typing import Optional, Tuple
 
 from starlette.staticfiles import StaticFiles
 
@@ -16,7 +15,7 @@ from starlette.staticfiles import StaticFiles
 class SafeStaticFiles(StaticFiles):
     """``StaticFiles`` whose look-up treats unusable paths as missing files."""
 
-    def lookup_path(self, path: str) -> Tuple[str, Optional[os.stat_result]]:
+    def lookup_path(self, path: str) -> tuple[str, os.stat_result | None]:
         if "\x00" in path:
             return "", None
         try:

@@ -7,7 +7,6 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import List, Optional
 
 from inbox.settings import Settings, SettingsError
 
@@ -74,7 +73,7 @@ def _export_openapi(args: argparse.Namespace) -> None:
     print(f"inbox: wrote {args.output}")
 
 
-def main(argv: Optional[List[str]] = None) -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m inbox", description="Agent inbox service")
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="migrate, then serve pages and API")

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, case, func, literal, not_, or_, select
@@ -54,7 +55,7 @@ class Period:
     first: date
     last: date
     timezone: str
-    boundaries: Tuple[datetime, ...]  # len(days) + 1 aware UTC instants, local midnights
+    boundaries: tuple[datetime, ...]  # len(days) + 1 aware UTC instants, local midnights
 
     @property
     def start(self) -> datetime:
@@ -65,7 +66,7 @@ class Period:
         return self.boundaries[-1]
 
     @property
-    def days(self) -> List[date]:
+    def days(self) -> list[date]:
         return [self.first + timedelta(days=i) for i in range(len(self.boundaries) - 1)]
 
 
@@ -91,12 +92,12 @@ def last_days(days: int, tz_name: str, now: datetime) -> Period:
 
 
 # -- pure statistics ----------------------------------------------------------------
-def median(values: Sequence[float]) -> Optional[float]:
+def median(values: Sequence[float]) -> float | None:
     """The middle value (mean of the two middle ones for an even count); None when empty."""
     return float(statistics.median(values)) if values else None
 
 
-def percentile(values: Sequence[float], q: float) -> Optional[float]:
+def percentile(values: Sequence[float], q: float) -> float | None:
     """Nearest-rank percentile: the smallest value with at least ``q`` of the values at or below it."""
     if not values:
         return None
@@ -105,11 +106,11 @@ def percentile(values: Sequence[float], q: float) -> Optional[float]:
     return float(ordered[rank - 1])
 
 
-def mean(values: Sequence[float]) -> Optional[float]:
+def mean(values: Sequence[float]) -> float | None:
     return float(statistics.fmean(values)) if values else None
 
 
-def _rounded(value: Optional[float], digits: int) -> Optional[float]:
+def _rounded(value: float | None, digits: int) -> float | None:
     return None if value is None else round(value, digits)
 
 
@@ -147,7 +148,7 @@ def _closed() -> ColumnElement:
     return func.coalesce(Handoff.status, "").in_(CLOSED_STATUSES)
 
 
-def _seconds_between(session: Session, later: Any, earlier: Any) -> Optional[ColumnElement]:
+def _seconds_between(session: Session, later: Any, earlier: Any) -> ColumnElement | None:
     """``later - earlier`` in seconds as SQL, or None for a backend without a known form."""
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
@@ -158,7 +159,7 @@ def _seconds_between(session: Session, later: Any, earlier: Any) -> Optional[Col
 
 
 def _duration_values(session: Session, span: Period, later: Any, earlier: Any,
-                     *conditions: ColumnElement) -> List[float]:
+                     *conditions: ColumnElement) -> list[float]:
     where = [_within(Handoff.created_at, span), later.isnot(None), earlier.isnot(None), *conditions]
     expr = _seconds_between(session, later, earlier)
     if expr is None:
@@ -168,7 +169,7 @@ def _duration_values(session: Session, span: Period, later: Any, earlier: Any,
 
 
 # -- figures ----------------------------------------------------------------------------
-def handoffs_per_day(*, session: Session, span: Period) -> List[HandoffDay]:
+def handoffs_per_day(*, session: Session, span: Period) -> list[HandoffDay]:
     """Handoffs created on each local day, zero-filled."""
     day = _day_index(Handoff.created_at, span).label("day")
     counts = dict(session.execute(
@@ -199,7 +200,7 @@ def session_figures(*, session: Session, span: Period, now: datetime,
         .where(_within(BotSession.session_started_at, span), BotSession.user_turns >= 1)
         .group_by(day)
     ).all()
-    by_day: Dict[int, Tuple[int, int, int, int]] = {
+    by_day: dict[int, tuple[int, int, int, int]] = {
         int(r[0]): (int(r[1]), int(r[2] or 0), int(r[3] or 0), int(r[4] or 0)) for r in rows
     }
     total = sum(v[0] for v in by_day.values())
@@ -219,7 +220,7 @@ def session_figures(*, session: Session, span: Period, now: datetime,
     )
 
 
-def escalation_reasons(*, session: Session, span: Period) -> List[ReasonCount]:
+def escalation_reasons(*, session: Session, span: Period) -> list[ReasonCount]:
     """Handoffs per escalation trigger (``summary.escalation.trigger``, stored at creation
     as ``escalation_trigger``); the five known triggers always appear, anything else (or
     nothing: ``unknown``) is listed after them.

@@ -5,7 +5,7 @@ carries the session's token as on every page. Agents who are not admins get 403.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -27,11 +27,11 @@ TRIGGER_LABELS = {
 }
 
 
-def human_duration(seconds: Optional[float]) -> str:
+def human_duration(seconds: float | None) -> str:
     """``95`` → ``1 min 35 s``; None → ``–`` (no data)."""
     if seconds is None:
         return "–"
-    s = int(round(seconds))
+    s = round(seconds)
     if s < 60:
         return f"{s} s"
     if s < 3600:
@@ -39,20 +39,20 @@ def human_duration(seconds: Optional[float]) -> str:
     return f"{s // 3600} h {(s % 3600) // 60} min"
 
 
-def percent(share: Optional[float]) -> str:
+def percent(share: float | None) -> str:
     return "–" if share is None else f"{share * 100:.0f}%"
 
 
-def score(value: Optional[float]) -> str:
+def score(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
 
 
-def _duration_rows(label: str, figures: DurationFigures, css: str) -> List[tuple]:
+def _duration_rows(label: str, figures: DurationFigures, css: str) -> list[tuple]:
     return [(f"{label}: median", figures.median_seconds, human_duration(figures.median_seconds), css),
             (f"{label}: 90th pct", figures.p90_seconds, human_duration(figures.p90_seconds), css + " p90")]
 
 
-def charts(report: AnalyticsOut) -> Dict[str, Any]:
+def charts(report: AnalyticsOut) -> dict[str, Any]:
     """Chart geometry for the page."""
     days = [d.date for d in report.handoffs_per_day]
     sessions = report.sessions.per_day
@@ -81,10 +81,10 @@ def charts(report: AnalyticsOut) -> Dict[str, Any]:
 @router.get("/admin/analytics", response_class=HTMLResponse)
 async def analytics_page(request: Request, days: int = Query(30, ge=1, le=analytics.MAX_DAYS),
                          svc: Services = Depends(services),
-                         agent: Optional[Agent] = Depends(optional_agent)) -> Response:
+                         agent: Agent | None = Depends(optional_agent)) -> Response:
     if agent is None:
         return RedirectResponse("/login", status_code=303)
-    context: Dict[str, Any] = {"me": agent, "csrf": request.state.csrf}
+    context: dict[str, Any] = {"me": agent, "csrf": request.state.csrf}
     if agent.role != "admin":
         return TEMPLATES.TemplateResponse(request, "forbidden.html", {
             **context, "message": "Analytics are for admins."}, status_code=403)

@@ -6,7 +6,6 @@ Kept apart from ``inbox.schemas`` so this feature's contract can be read in one 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import List, Optional
 
 from pydantic import Field, root_validator, validator
 
@@ -25,23 +24,23 @@ class BotSessionIn(BaseModel):
     last_seen_at: datetime
     user_turns: int = Field(..., ge=0, le=1_000_000)
     handed_off: bool = False
-    max_frustration_score: Optional[float] = Field(None, ge=0.0, le=1.0)
-    outcome: Optional[str] = None
+    max_frustration_score: float | None = Field(None, ge=0.0, le=1.0)
+    outcome: str | None = None
 
     @validator("session_started_at", "last_seen_at")
-    def _aware(cls, value: datetime) -> datetime:  # noqa: N805
+    def _aware(cls, value: datetime) -> datetime:
         if value.tzinfo is None:
             raise ValueError("must carry a timezone (e.g. a trailing Z)")
         return value
 
     @validator("outcome")
-    def _outcome(cls, value: Optional[str]) -> Optional[str]:  # noqa: N805
+    def _outcome(cls, value: str | None) -> str | None:
         if value is not None and value not in OUTCOMES:
             raise ValueError(f"outcome must be one of {', '.join(OUTCOMES)} or null")
         return value
 
     @root_validator(skip_on_failure=True)
-    def _order(cls, values: dict) -> dict:  # noqa: N805
+    def _order(cls, values: dict) -> dict:
         started, seen = values["session_started_at"], values["last_seen_at"]
         if seen < started - timedelta(seconds=1):
             raise ValueError("last_seen_at is before session_started_at")
@@ -56,8 +55,8 @@ class BotSessionStored(BaseModel):
     last_seen_at: datetime
     user_turns: int
     handed_off: bool
-    max_frustration_score: Optional[float]
-    outcome: Optional[str]
+    max_frustration_score: float | None
+    outcome: str | None
     created: bool = Field(..., description="true when this report created the session")
 
 
@@ -90,27 +89,27 @@ class SessionFigures(BaseModel):
     resolved_by_bot: int = Field(..., description="not handed off, and ended (goodbye/thanks or quiet)")
     said_goodbye: int = Field(..., description="of resolved_by_bot: the customer said goodbye or thanks")
     in_progress: int = Field(..., description="neither yet; excluded from the share")
-    bot_resolved_share: Optional[float] = Field(
+    bot_resolved_share: float | None = Field(
         ..., description="resolved_by_bot / (resolved_by_bot + handed_off); null without any")
     in_progress_minutes: int
-    per_day: List[SessionDay]
+    per_day: list[SessionDay]
 
 
 class ReasonCount(BaseModel):
     trigger: str
     count: int
-    share: Optional[float] = Field(..., description="of all handoffs in the period")
+    share: float | None = Field(..., description="of all handoffs in the period")
 
 
 class DurationFigures(BaseModel):
     count: int
-    median_seconds: Optional[float]
-    p90_seconds: Optional[float] = Field(..., description="nearest-rank 90th percentile")
+    median_seconds: float | None
+    p90_seconds: float | None = Field(..., description="nearest-rank 90th percentile")
 
 
 class ScoreFigures(BaseModel):
-    mean: Optional[float]
-    median: Optional[float]
+    mean: float | None
+    median: float | None
 
 
 class FrustrationFigures(BaseModel):
@@ -120,7 +119,7 @@ class FrustrationFigures(BaseModel):
     before: ScoreFigures
     after: ScoreFigures
     fell: int = Field(..., description="pairs whose score at the close is lower than at the handoff")
-    fell_share: Optional[float]
+    fell_share: float | None
 
 
 class AnalyticsOut(BaseModel):
@@ -128,9 +127,9 @@ class AnalyticsOut(BaseModel):
 
     period: PeriodOut
     handoffs_total: int
-    handoffs_per_day: List[HandoffDay]
+    handoffs_per_day: list[HandoffDay]
     sessions: SessionFigures
-    escalation_reasons: List[ReasonCount]
+    escalation_reasons: list[ReasonCount]
     waiting: DurationFigures = Field(..., description="claimed_at - created_at")
     handling: DurationFigures = Field(..., description="closed_at - claimed_at")
     frustration: FrustrationFigures

@@ -5,24 +5,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import AsyncIterator, Optional
 
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from httpkit.static_files import SafeStaticFiles
-from inbox import migrate
+from inbox import analytics_page, migrate, pages
 from inbox.api import agent as agent_api
+from inbox.api import analytics as analytics_api
 from inbox.api import bot as bot_api
 from inbox.api import events as events_api
-from inbox.api import wrap_up as wrap_up_api
 from inbox.api import forwards as forwards_api
-from inbox import pages
-from inbox import analytics_page
-from inbox.api import analytics as analytics_api
 from inbox.api import sessions as sessions_api
+from inbox.api import wrap_up as wrap_up_api
 from inbox.broker import Broker
 from inbox.db import make_engine, make_session_factory
 from inbox.delivery import Deliverer
@@ -30,10 +28,10 @@ from inbox.errors import InboxError
 from inbox.forwarding.worker import Forwarder
 from inbox.hours import BusinessHours
 from inbox.json_body import StorableJsonBody
-from inbox.queue_cache import QueueCache
-from inbox.redis_broker import RedisBroker
-from inbox.rasa_client import RasaClient
 from inbox.login_throttle import build_throttle
+from inbox.queue_cache import QueueCache
+from inbox.rasa_client import RasaClient
+from inbox.redis_broker import RedisBroker
 from inbox.security import SessionCodec
 from inbox.services import Services
 from inbox.settings import Settings
@@ -53,7 +51,7 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 
 def create_app(settings: Settings, *, migrate_on_start: bool = True,
-               rasa_transport: Optional[httpx.AsyncBaseTransport] = None) -> FastAPI:
+               rasa_transport: httpx.AsyncBaseTransport | None = None) -> FastAPI:
     """Build the app; storage and clients are created here, connections at start-up."""
     engine = make_engine(settings.database_url)
     svc = Services(

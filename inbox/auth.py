@@ -6,7 +6,6 @@ CSRF token or a role that may not do this.
 from __future__ import annotations
 
 import hmac
-from typing import Optional, Union
 
 from fastapi import Depends, HTTPException, Request, status
 
@@ -19,7 +18,7 @@ from inbox.services import Services, services
 BOT = "bot"
 
 
-def _bearer(request: Request) -> Optional[str]:
+def _bearer(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
@@ -40,11 +39,11 @@ def require_bot(request: Request, svc: Services = Depends(services)) -> str:
     return BOT
 
 
-def session_data(request: Request, svc: Services) -> Optional[SessionData]:
+def session_data(request: Request, svc: Services) -> SessionData | None:
     return svc.codec.load(request.cookies.get(SESSION_COOKIE))
 
 
-async def optional_agent(request: Request, svc: Services = Depends(services)) -> Optional[Agent]:
+async def optional_agent(request: Request, svc: Services = Depends(services)) -> Agent | None:
     """The logged-in agent or None (pages redirect to login)."""
     data = session_data(request, svc)
     if data is None:
@@ -56,7 +55,7 @@ async def optional_agent(request: Request, svc: Services = Depends(services)) ->
     return agent
 
 
-async def require_agent(agent: Optional[Agent] = Depends(optional_agent)) -> Agent:
+async def require_agent(agent: Agent | None = Depends(optional_agent)) -> Agent:
     """Dependency: a valid agent session, else 401 (reads; no CSRF needed)."""
     if agent is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "agent session required")
@@ -83,8 +82,8 @@ async def require_admin(agent: Agent = Depends(require_agent)) -> Agent:
 
 
 async def require_reader(
-    request: Request, svc: Services = Depends(services), agent: Optional[Agent] = Depends(optional_agent)
-) -> Union[Agent, str]:
+    request: Request, svc: Services = Depends(services), agent: Agent | None = Depends(optional_agent)
+) -> Agent | str:
     """Reads are open to the bot/tools (bearer) and to agents (session)."""
     if agent is not None:
         return agent

@@ -7,9 +7,9 @@ horizontal bars per category.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import List, Optional, Sequence, Tuple
 
 DAY_W, DAY_H, PAD_L, PAD_R, PAD_T, PAD_B = 720, 200, 40, 10, 12, 26
 # Narrow enough to show at natural size in half of the page (text stays 12 px).
@@ -42,9 +42,9 @@ class Rect:
 class DayChart:
     width: int
     height: int
-    rects: List[Rect]
-    gridlines: List[Tuple[float, str]]  # (y, label)
-    x_labels: List[Tuple[float, str]]  # (x, label)
+    rects: list[Rect]
+    gridlines: list[tuple[float, str]]  # (y, label)
+    x_labels: list[tuple[float, str]]  # (x, label)
     plot_left: int
     plot_right: int
 
@@ -64,7 +64,7 @@ def day_chart(days: Sequence[date], series: Sequence[Series]) -> DayChart:
     plot_w, plot_h = DAY_W - PAD_L - PAD_R, DAY_H - PAD_T - PAD_B
     slot = plot_w / n
     bar_w = max(1.0, slot * 0.75)
-    rects: List[Rect] = []
+    rects: list[Rect] = []
     for i, day in enumerate(days):
         x = PAD_L + i * slot + (slot - bar_w) / 2
         base = PAD_T + plot_h
@@ -100,13 +100,13 @@ class HRow:
 class HChart:
     width: int
     height: int
-    rows: List[HRow]
+    rows: list[HRow]
     label_w: int
     bar_h: int
 
 
-def hbar_chart(rows: Sequence[Tuple[str, Optional[float], str, str]],
-               top: Optional[float] = None) -> HChart:
+def hbar_chart(rows: Sequence[tuple[str, float | None, str, str]],
+               top: float | None = None) -> HChart:
     """Horizontal bars from ``(label, value, value_text, css)``; None draws no bar.
 
     ``top`` fixes the scale (e.g. 1.0 for scores); by default the largest value fills the width.

@@ -9,7 +9,7 @@ import asyncio
 import json
 from collections import defaultdict
 from datetime import datetime
-from typing import Any, Dict, Optional, Set
+from typing import Any
 
 from inbox.schemas import iso_utc
 
@@ -30,12 +30,12 @@ def handoff_topic(key: str) -> str:
 class Subscription:
     """An iterator of (event name, JSON text) for one page."""
 
-    def __init__(self, broker: "Broker", topic: str) -> None:
+    def __init__(self, broker: Broker, topic: str) -> None:
         self.broker = broker
         self.topic = topic
-        self.queue: "asyncio.Queue[Any]" = asyncio.Queue(maxsize=1000)
+        self.queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=1000)
 
-    async def get(self, timeout: float) -> Optional[Any]:
+    async def get(self, timeout: float) -> Any | None:
         """Next event, None on timeout, ``_CLOSED`` sentinel on shutdown."""
         try:
             return await asyncio.wait_for(self.queue.get(), timeout)
@@ -52,8 +52,8 @@ class Broker:
     closed_marker = _CLOSED
 
     def __init__(self) -> None:
-        self._subs: Dict[str, Set[Subscription]] = defaultdict(set)
-        self._versions: Dict[str, int] = defaultdict(int)
+        self._subs: dict[str, set[Subscription]] = defaultdict(set)
+        self._versions: dict[str, int] = defaultdict(int)
 
     def version(self, topic: str) -> int:
         """Number of events published on ``topic`` so far (cache keys)."""
@@ -64,7 +64,7 @@ class Broker:
         self._subs[topic].add(sub)
         return sub
 
-    def publish(self, topic: str, event: str, data: Dict[str, Any]) -> None:
+    def publish(self, topic: str, event: str, data: dict[str, Any]) -> None:
         """Queue ``event`` for every subscriber; a stalled page loses events, not the server."""
         self.deliver_local(topic, event, json.dumps(data, default=_encode))
 

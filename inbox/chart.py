@@ -5,7 +5,7 @@ Pure function: numbers in, coordinates out; the template escapes everything it p
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, List
+from typing import Any
 
 WIDTH, HEIGHT, PAD_LEFT, PAD_RIGHT, PAD_Y = 320, 110, 34, 12, 14
 
@@ -23,10 +23,10 @@ class Point:
 class Chart:
     width: int
     height: int
-    points: List[Point]
+    points: list[Point]
     polyline: str
-    gridlines: List[tuple]  # (y, label)
-    x_labels: List[tuple]  # (x, label)
+    gridlines: list[tuple]  # (y, label)
+    x_labels: list[tuple]  # (x, label)
 
 
 def frustration_chart(timeline: Any) -> Chart:

@@ -24,11 +24,11 @@ add a signal; docs/coaching.md has the table.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Dict, List, Mapping, Optional, Sequence
 
 # signal id (actions/frustration/frustration.yml) -> cue shown to the agent
-CUES: Dict[str, str] = {
+CUES: dict[str, str] = {
     "abuse": "Stay calm; you may set a boundary politely — the message is masked",
     "churn": "They mentioned leaving — acknowledge it and say what the policy allows",
     "repetition": "They've asked this before — confirm you understood before answering",
@@ -41,7 +41,7 @@ CUES: Dict[str, str] = {
     "negative_sentiment": "They're unhappy — acknowledge how they feel before the facts",
 }
 # Signals that share another signal's cue (the text model hears what sentiment hears).
-CUE_ALIASES: Dict[str, str] = {"emotion_negative": "negative_sentiment"}
+CUE_ALIASES: dict[str, str] = {"emotion_negative": "negative_sentiment"}
 # Cues that still apply after the customer calms down: a mention of leaving deserves an answer.
 LASTING_CUES = frozenset({"churn"})
 RISING_CUE = "Frustration is rising — slow down, say sorry for the trouble and state your next step"
@@ -60,9 +60,9 @@ FALLING_RELEVANCE = 2.0  # good news first: it tells the agent their approach wo
 class Reading:
     """The detector's reading of one customer message (as relayed and stored)."""
 
-    score: Optional[float]  # None: not scored (an older bot)
+    score: float | None  # None: not scored (an older bot)
     level: str
-    trend: Optional[float] = None
+    trend: float | None = None
     signals: Mapping[str, float] = field(default_factory=dict)
 
 
@@ -74,14 +74,14 @@ class Cue:
 
 @dataclass(frozen=True)
 class Coaching:
-    score: Optional[float]
+    score: float | None
     level: str
-    trend: Optional[float]
+    trend: float | None
     direction: str  # rising | falling | steady
-    cues: List[Cue]
+    cues: list[Cue]
 
 
-def direction_of(trend: Optional[float]) -> str:
+def direction_of(trend: float | None) -> str:
     """Rising, falling or steady, from the detector's slope."""
     if trend is None:
         return "steady"
@@ -92,9 +92,9 @@ def direction_of(trend: Optional[float]) -> str:
     return "steady"
 
 
-def rank_cues(recent: Sequence[Reading], direction: str) -> List[Cue]:
+def rank_cues(recent: Sequence[Reading], direction: str) -> list[Cue]:
     """Cues for the readings (oldest first), most relevant first, at most ``MAX_CUES``."""
-    relevance: Dict[str, float] = {}
+    relevance: dict[str, float] = {}
     newest_first = list(reversed(recent[-RECENT_MESSAGES:]))
     latest_calm = bool(newest_first) and newest_first[0].level == "calm"
     calming = latest_calm or direction == "falling"
@@ -119,7 +119,7 @@ def rank_cues(recent: Sequence[Reading], direction: str) -> List[Cue]:
     return [Cue(signal, text) for _, signal, text in ranked[:MAX_CUES]]
 
 
-def coach(recent: Sequence[Reading], at_handoff: Optional[Reading] = None) -> Coaching:
+def coach(recent: Sequence[Reading], at_handoff: Reading | None = None) -> Coaching:
     """Coaching from the last customer readings (oldest first).
 
     Before the customer writes anything during the handoff, the level the bot

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -28,8 +28,8 @@ log = logging.getLogger(__name__)
 class Job:
     id: int
     kind: str
-    payload: Dict[str, Any]
-    message_pk: Optional[int]
+    payload: dict[str, Any]
+    message_pk: int | None
 
 
 def _pending(handoff_id: int, *, session: Session) -> tuple:
@@ -44,7 +44,7 @@ def _pending(handoff_id: int, *, session: Session) -> tuple:
     return handoff.key, handoff.conversation_id, handoff.channel, jobs
 
 
-def _record(job: Job, error: Optional[str], max_attempts: int, *, session: Session) -> tuple:
+def _record(job: Job, error: str | None, max_attempts: int, *, session: Session) -> tuple:
     """Store the outcome; returns (delivery status, message status or None)."""
     delivery = session.get(Delivery, job.id)
     delivery.attempts += 1
@@ -63,7 +63,7 @@ def _record(job: Job, error: Optional[str], max_attempts: int, *, session: Sessi
     return delivery.status, message.delivery_status
 
 
-def _handoffs_with_pending(*, session: Session) -> List[int]:
+def _handoffs_with_pending(*, session: Session) -> list[int]:
     return list(session.execute(
         select(Delivery.handoff_id).where(Delivery.status == "pending").distinct()
     ).scalars())
@@ -79,7 +79,7 @@ class Deliverer:
         self.broker = broker
         self.retry_seconds = retry_seconds
         self.max_attempts = max_attempts
-        self._locks: Dict[int, asyncio.Lock] = {}
+        self._locks: dict[int, asyncio.Lock] = {}
         self._wake = asyncio.Event()
 
     async def _call(self, conversation_id: str, channel: str, job: Job) -> None:
@@ -98,7 +98,7 @@ class Deliverer:
         async with lock:
             key, conversation_id, channel, jobs = await run_in_session(self.factory, _pending, handoff_id)
             for job in jobs:
-                error: Optional[str] = None
+                error: str | None = None
                 try:
                     await self._call(conversation_id, channel, job)
                 except RasaError as exc:
@@ -126,7 +126,7 @@ class Deliverer:
                     await self.flush(handoff_id)
             except asyncio.CancelledError:
                 raise
-            except Exception:  # noqa: BLE001 - keep retrying after a database hiccup
+            except Exception:
                 log.exception("delivery loop failed; retrying later")
 
     def wake(self) -> None:

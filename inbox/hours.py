@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
-from typing import List, Optional
 from zoneinfo import ZoneInfo
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -32,7 +31,7 @@ class BusinessHours:
     def __init__(self, spec: str, tz: str = "Europe/London") -> None:
         self.tz = ZoneInfo(tz)
         self.always_open = spec.strip().lower() in {"", "24/7", "always"}
-        self.windows: List[Window] = [] if self.always_open else parse(spec)
+        self.windows: list[Window] = [] if self.always_open else parse(spec)
 
     def is_open(self, now: datetime) -> bool:
         """True when ``now`` (aware) falls inside a window."""
@@ -44,7 +43,7 @@ class BusinessHours:
             w.weekday == local.weekday() and w.start <= minute < w.end for w in self.windows
         )
 
-    def next_opening(self, now: datetime) -> Optional[datetime]:
+    def next_opening(self, now: datetime) -> datetime | None:
         """The next opening time in UTC, or None when open now (or never opens)."""
         if self.is_open(now) or not self.windows:
             return None
@@ -60,13 +59,13 @@ class BusinessHours:
         return None
 
 
-def parse(spec: str) -> List[Window]:
+def parse(spec: str) -> list[Window]:
     """Parse a comma-separated list of ``Day[-Day] HH:MM-HH:MM`` parts.
 
     Raises:
         ValueError: a part does not follow the format.
     """
-    windows: List[Window] = []
+    windows: list[Window] = []
     for raw in spec.split(","):
         part = raw.strip().lower()
         if not part:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, List, Tuple
+from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -71,7 +71,7 @@ class StorableJsonBody:
         if scope["type"] != "http" or scope["method"] not in _CHANGES_BODIES or not _is_json(scope):
             await self.app(scope, receive, send)
             return
-        chunks: List[bytes] = []
+        chunks: list[bytes] = []
         while True:
             message = await receive()
             if message["type"] != "http.request":  # the client left: let the app see it
@@ -88,12 +88,12 @@ class StorableJsonBody:
                        send)
 
 
-def _with_length(headers: List[Tuple[bytes, bytes]], length: int) -> List[Tuple[bytes, bytes]]:
+def _with_length(headers: list[tuple[bytes, bytes]], length: int) -> list[tuple[bytes, bytes]]:
     return [(name, value) for name, value in headers if name != b"content-length"] + [
         (b"content-length", str(length).encode())]
 
 
-def _replay(messages: List[Message], receive: Receive) -> Receive:
+def _replay(messages: list[Message], receive: Receive) -> Receive:
     """A ``receive`` that hands out ``messages`` first, then defers to the real one."""
     pending = list(messages)
 

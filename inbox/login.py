@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Optional
 
 from fastapi import HTTPException, Request, Response, status
 from sqlalchemy.orm import Session
@@ -33,7 +32,7 @@ async def authenticate(svc: Services, request: Request, username: str, password:
         raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, wait_message(wait),
                             headers={"Retry-After": str(wait)})
 
-    def unit(*, session: Session) -> Optional[Agent]:
+    def unit(*, session: Session) -> Agent | None:
         agent = crud.agent_by_username(username, session=session)
         ok = verify_password(agent.password_hash if agent else None, password)
         return agent if ok else None

@@ -27,8 +27,9 @@ import logging
 import math
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Optional, Protocol, Tuple
+from typing import Protocol
 
 import redis
 
@@ -70,7 +71,7 @@ def wait_message(seconds: int) -> str:
 class Store(Protocol):
     """Counts per key; ``try_attempt`` checks and counts in one atomic step."""
 
-    def try_attempt(self, keys: List[Tuple[str, int]], now: float, policy: Policy) -> float: ...
+    def try_attempt(self, keys: list[tuple[str, int]], now: float, policy: Policy) -> float: ...
     def clear(self, key: str) -> None: ...
     def undo(self, key: str) -> None: ...
     def reset(self) -> None: ...
@@ -82,10 +83,10 @@ class MemoryStore:
     MAX_KEYS = 100_000  # spraying random usernames must not grow memory without bound
 
     def __init__(self) -> None:
-        self._counts: Dict[str, Tuple[int, float]] = {}
+        self._counts: dict[str, tuple[int, float]] = {}
         self._lock = threading.Lock()
 
-    def try_attempt(self, keys: List[Tuple[str, int]], now: float, policy: Policy) -> float:
+    def try_attempt(self, keys: list[tuple[str, int]], now: float, policy: Policy) -> float:
         with self._lock:
             if len(self._counts) > self.MAX_KEYS:
                 self._forget_stale(now, policy)
@@ -167,7 +168,7 @@ class RedisStore:
     def _key(self, key: str) -> str:
         return f"{self.prefix}{key}"
 
-    def try_attempt(self, keys: List[Tuple[str, int]], now: float, policy: Policy) -> float:
+    def try_attempt(self, keys: list[tuple[str, int]], now: float, policy: Policy) -> float:
         args = [repr(now), policy.base_seconds, policy.cap_seconds, policy.forget_seconds]
         result = self._try(keys=[self._key(k) for k, _ in keys], args=args + [free for _, free in keys])
         return float(result)
@@ -191,10 +192,10 @@ class LoginThrottle:
         self.store = store
         self.policy = policy
         self.clock = clock
-        self._fallback: Optional[MemoryStore] = None if isinstance(store, MemoryStore) else MemoryStore()
+        self._fallback: MemoryStore | None = None if isinstance(store, MemoryStore) else MemoryStore()
 
     @staticmethod
-    def _keys(username: str, ip: str) -> Tuple[str, str]:
+    def _keys(username: str, ip: str) -> tuple[str, str]:
         return f"account:{username.strip().lower()}", f"ip:{ip}"
 
     def _call(self, method: str, *args: object) -> object:

@@ -4,7 +4,7 @@ and the SSE streams from static JS; pages never trust customer text.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -32,18 +32,18 @@ def _login_redirect() -> RedirectResponse:
     return RedirectResponse("/login", status_code=303)
 
 
-def _render(request: Request, name: str, context: Dict[str, Any], status_code: int = 200) -> HTMLResponse:
+def _render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     return TEMPLATES.TemplateResponse(request, name, context, status_code=status_code)
 
 
 @router.get("/", response_class=HTMLResponse)
-async def home(agent: Optional[Agent] = Depends(optional_agent)) -> Response:
+async def home(agent: Agent | None = Depends(optional_agent)) -> Response:
     return RedirectResponse("/queue" if agent else "/login", status_code=303)
 
 
 @router.get("/login", response_class=HTMLResponse)
 async def login_page(request: Request, svc: Services = Depends(services),
-                     agent: Optional[Agent] = Depends(optional_agent)) -> Response:
+                     agent: Agent | None = Depends(optional_agent)) -> Response:
     if agent is not None:
         return RedirectResponse("/queue", status_code=303)
     return _login_form(request, svc)
@@ -77,7 +77,7 @@ async def login_submit(request: Request, username: str = Form(...), password: st
 
 @router.post("/logout")
 async def logout(request: Request, csrf_token: str = Form(""), svc: Services = Depends(services),
-                 agent: Optional[Agent] = Depends(optional_agent)) -> Response:
+                 agent: Agent | None = Depends(optional_agent)) -> Response:
     if agent is None:
         return _login_redirect()
     if not tokens_match(getattr(request.state, "csrf", None), csrf_token):
@@ -90,11 +90,11 @@ async def logout(request: Request, csrf_token: str = Form(""), svc: Services = D
 
 @router.get("/queue", response_class=HTMLResponse)
 async def queue_page(request: Request, svc: Services = Depends(services),
-                     agent: Optional[Agent] = Depends(optional_agent)) -> Response:
+                     agent: Agent | None = Depends(optional_agent)) -> Response:
     if agent is None:
         return _login_redirect()
 
-    def unit(*, session: Session) -> Dict[str, Any]:
+    def unit(*, session: Session) -> dict[str, Any]:
         waiting, claimed, total = crud.queue(session=session)
         counts = crud.new_customer_message_counts([h.id for h in waiting + claimed], session=session)
         figures = crud.figures(session=session, hours=svc.hours,
@@ -111,11 +111,11 @@ async def queue_page(request: Request, svc: Services = Depends(services),
 
 @router.get("/conversations/{handoff_key}", response_class=HTMLResponse)
 async def conversation_page(handoff_key: str, request: Request, svc: Services = Depends(services),
-                            agent: Optional[Agent] = Depends(optional_agent)) -> Response:
+                            agent: Agent | None = Depends(optional_agent)) -> Response:
     if agent is None:
         return _login_redirect()
 
-    def unit(*, session: Session) -> Optional[Dict[str, Any]]:
+    def unit(*, session: Session) -> dict[str, Any] | None:
         handoff = crud.handoff_by_key(handoff_key, session=session)
         if handoff is None:
             return None
@@ -144,7 +144,7 @@ async def conversation_page(handoff_key: str, request: Request, svc: Services = 
 
 @router.get("/search", response_class=HTMLResponse)
 async def search_page(request: Request, q: str = "", svc: Services = Depends(services),
-                      agent: Optional[Agent] = Depends(optional_agent)) -> Response:
+                      agent: Agent | None = Depends(optional_agent)) -> Response:
     if agent is None:
         return _login_redirect()
     q = q[:200]

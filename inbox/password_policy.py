@@ -11,7 +11,7 @@ which ``make run`` uses for the first admin); there is no other way to set one.
 """
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from inbox.errors import InboxError
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Awaitable, Callable, Dict, Tuple
+from collections.abc import Awaitable, Callable
 
 
 class QueueCache:
@@ -17,14 +17,14 @@ class QueueCache:
 
     def __init__(self, ttl_seconds: float) -> None:
         self.ttl = ttl_seconds
-        self._entries: Dict[Tuple[int, int], Tuple[float, bytes]] = {}
+        self._entries: dict[tuple[int, int], tuple[float, bytes]] = {}
         self._lock = asyncio.Lock()
 
     def clear(self) -> None:
         """Forget everything (after changes made behind the API's back, e.g. tests)."""
         self._entries = {}
 
-    def _fresh(self, key: Tuple[int, int]) -> bytes | None:
+    def _fresh(self, key: tuple[int, int]) -> bytes | None:
         entry = self._entries.get(key)
         if entry is not None and time.monotonic() - entry[0] < self.ttl:
             return entry[1]

@@ -9,11 +9,10 @@ use a fake Rasa HTTP server on localhost.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any
 from urllib.parse import quote
 
 import httpx
-
 
 # Besides letters, digits and "-._~": the characters a URL path segment may hold unescaped.
 PATH_SAFE = "!$&'()*+,;=:@"
@@ -27,7 +26,7 @@ class RasaClient:
     """Agent replies, the agent-joined line and the hand-back."""
 
     def __init__(self, base_url: str, token: str, *, timeout: float = 5.0,
-                 transport: Optional[httpx.AsyncBaseTransport] = None) -> None:
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self._client = httpx.AsyncClient(
@@ -38,13 +37,13 @@ class RasaClient:
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    def _params(self, **extra: str) -> Dict[str, str]:
+    def _params(self, **extra: str) -> dict[str, str]:
         params = dict(extra)
         if self.token:
             params["token"] = self.token
         return params
 
-    async def _post(self, path: str, body: Any, params: Dict[str, str]) -> None:
+    async def _post(self, path: str, body: Any, params: dict[str, str]) -> None:
         url = f"{self.base_url}{path}"
         try:
             response = await self._client.post(url, json=body, params=params)
@@ -64,14 +63,14 @@ class RasaClient:
         """
         return quote(conversation_id, safe=PATH_SAFE)
 
-    async def append_events(self, conversation_id: str, events: List[Dict[str, Any]],
+    async def append_events(self, conversation_id: str, events: list[dict[str, Any]],
                             *, side_effects: bool = True) -> None:
         params = self._params(output_channel="latest", execute_side_effects="true") if side_effects \
             else self._params()
         await self._post(f"/conversations/{self._conv(conversation_id)}/tracker/events", events, params)
 
     @staticmethod
-    def _marker(channel: str, kind: str, agent_name: str) -> Dict[str, Any]:
+    def _marker(channel: str, kind: str, agent_name: str) -> dict[str, Any]:
         """The socket.io handoff marker (docs/architecture.md); other channels get plain text."""
         if channel != "socketio":
             return {}

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from typing import Any, Dict, Optional, Set
+from typing import Any
 
 import redis.asyncio as aioredis
 
@@ -28,10 +28,10 @@ class RedisBroker(Broker):
         super().__init__()
         self.url = url
         self.channel = channel
-        self._redis: Optional[aioredis.Redis] = None
-        self._reader: Optional[asyncio.Task] = None
+        self._redis: aioredis.Redis | None = None
+        self._reader: asyncio.Task | None = None
         self._ready = asyncio.Event()
-        self._sending: Set[asyncio.Task] = set()  # strong references until sent
+        self._sending: set[asyncio.Task] = set()  # strong references until sent
 
     async def start(self) -> None:
         """Connect and start relaying; returns once the subscription is active."""
@@ -48,7 +48,7 @@ class RedisBroker(Broker):
         if self._redis is not None:
             await self._redis.close()
 
-    def publish(self, topic: str, event: str, data: Dict[str, Any]) -> None:
+    def publish(self, topic: str, event: str, data: dict[str, Any]) -> None:
         """Send through Redis; the local version moves now so no cached read goes stale."""
         self._versions[topic] += 1
         text = json.dumps(data, default=_encode)
@@ -61,7 +61,7 @@ class RedisBroker(Broker):
         try:
             assert self._redis is not None
             await self._redis.publish(self.channel, message)
-        except Exception as exc:  # noqa: BLE001 - Redis down: keep this replica's pages live
+        except Exception as exc:
             log.warning("redis publish failed (%s); delivering locally only", exc)
             self.deliver_local(topic, event, text)
 
@@ -80,6 +80,6 @@ class RedisBroker(Broker):
                     self.deliver_local(payload["topic"], payload["event"], payload["data"])
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # noqa: BLE001 - keep relaying after a Redis restart
+            except Exception as exc:
                 log.warning("redis subscription lost (%s); retrying", exc)
                 await asyncio.sleep(1)

@@ -10,7 +10,7 @@ import logging
 import math
 import re
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from pydantic import BaseModel as _PydanticModel
 from pydantic import Field, ValidationError, validator
@@ -42,22 +42,22 @@ class HandoffIn(BaseModel):
     handoff_key: str = Field(..., min_length=1, max_length=64)
     conversation_id: str = Field(..., min_length=1, max_length=255)
     channel: str = Field("unknown", max_length=64)
-    created_at: Optional[datetime] = None
+    created_at: datetime | None = None
     priority: str = "normal"
     reason: str = Field("", max_length=2000)
     frustration_level: str = "calm"
-    summary: Dict[str, Any] = Field(default_factory=dict)
+    summary: dict[str, Any] = Field(default_factory=dict)
     brief: str = Field("", max_length=4000)
     suggested_opening: str = Field("", max_length=2000)
 
     @validator("priority")
-    def _priority(cls, value: str) -> str:  # noqa: N805
+    def _priority(cls, value: str) -> str:
         if value not in PRIORITIES:
             raise ValueError(f"priority must be one of {', '.join(PRIORITIES)}")
         return value
 
     @validator("frustration_level")
-    def _level(cls, value: str) -> str:  # noqa: N805
+    def _level(cls, value: str) -> str:
         return value if value in LEVELS else "calm"
 
 
@@ -68,7 +68,7 @@ class QueueFigures(BaseModel):
     queue_length: int
     estimated_wait_seconds: int
     within_business_hours: bool
-    next_opening: Optional[datetime]
+    next_opening: datetime | None
 
 
 class HandoffCreated(BaseModel):
@@ -80,7 +80,7 @@ class HandoffCreated(BaseModel):
     agents_available: int
     estimated_wait_seconds: int
     within_business_hours: bool
-    next_opening: Optional[datetime]
+    next_opening: datetime | None
 
 
 SIGNAL_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -96,22 +96,22 @@ class FrustrationIn(BaseModel):
     score: float = Field(..., ge=0, le=1)
     level: str = "calm"
     trend: float = Field(0.0, ge=-1, le=1)  # slope of scores per turn; scores are 0..1
-    reasons: List[str] = Field(default_factory=list, max_items=MAX_REASONS)
-    signals: Dict[str, float] = Field(default_factory=dict)  # signal id -> contribution (logit units)
+    reasons: list[str] = Field(default_factory=list, max_items=MAX_REASONS)
+    signals: dict[str, float] = Field(default_factory=dict)  # signal id -> contribution (logit units)
     abusive: bool = False
 
     @validator("level")
-    def _level(cls, value: str) -> str:  # noqa: N805
+    def _level(cls, value: str) -> str:
         if value not in LEVELS:
             raise ValueError(f"level must be one of {', '.join(LEVELS)}")
         return value
 
     @validator("reasons", each_item=True)
-    def _reason(cls, value: str) -> str:  # noqa: N805
+    def _reason(cls, value: str) -> str:
         return value[:MAX_REASON_CHARS]
 
     @validator("signals")
-    def _signals(cls, value: Dict[str, float]) -> Dict[str, float]:  # noqa: N805
+    def _signals(cls, value: dict[str, float]) -> dict[str, float]:
         if len(value) > MAX_SIGNALS:
             raise ValueError(f"at most {MAX_SIGNALS} signals")
         for name, contribution in value.items():
@@ -132,18 +132,18 @@ class CustomerMessageIn(BaseModel):
 
     message_id: str = Field(..., min_length=1, max_length=128)
     text: str = Field(..., max_length=10000)
-    sent_at: Optional[datetime] = None
+    sent_at: datetime | None = None
     sender: str = "customer"
-    frustration: Optional[FrustrationIn] = None
+    frustration: FrustrationIn | None = None
 
     @validator("sender")
-    def _sender(cls, value: str) -> str:  # noqa: N805
+    def _sender(cls, value: str) -> str:
         if value != "customer":
             raise ValueError("the bot only forwards customer messages")
         return value
 
     @validator("frustration", pre=True)
-    def _frustration(cls, value: Any) -> Optional[FrustrationIn]:  # noqa: N805
+    def _frustration(cls, value: Any) -> FrustrationIn | None:
         if value is None or isinstance(value, FrustrationIn):
             return value
         try:
@@ -154,14 +154,14 @@ class CustomerMessageIn(BaseModel):
 
 
 class CustomerEndedIn(BaseModel):
-    sent_at: Optional[datetime] = None
+    sent_at: datetime | None = None
 
 
 class ContactPreferenceIn(BaseModel):
     """The customer's choice when nobody can take the chat now (optional endpoint)."""
 
     contact_preference: str = Field(..., regex="^(wait|callback|email)$")
-    contact_detail: Optional[str] = Field(None, max_length=255)
+    contact_detail: str | None = Field(None, max_length=255)
 
 
 class Accepted(BaseModel):
@@ -185,10 +185,10 @@ class MessageFrustrationOut(BaseModel):
     """The detector's reading of a customer message, as stored."""
 
     score: float
-    level: Optional[str]
-    trend: Optional[float]
-    signals: Dict[str, float]
-    reasons: List[str]
+    level: str | None
+    trend: float | None
+    signals: dict[str, float]
+    reasons: list[str]
 
 
 class MessageOut(BaseModel):
@@ -199,10 +199,10 @@ class MessageOut(BaseModel):
     sender: str
     text: str
     sent_at: datetime
-    agent_name: Optional[str]
-    delivery_status: Optional[str]
+    agent_name: str | None
+    delivery_status: str | None
     abusive: bool = False
-    frustration: Optional[MessageFrustrationOut] = None
+    frustration: MessageFrustrationOut | None = None
 
     class Config:
         orm_mode = True
@@ -223,12 +223,12 @@ class QueueItem(BaseModel):
     status: str
     created_at: datetime
     waiting_seconds: int
-    claimed_by: Optional[str]
+    claimed_by: str | None
     new_messages: int = 0
 
 
 class QueueOut(BaseModel):
-    items: List[QueueItem]
+    items: list[QueueItem]
     total_waiting: int
     figures: QueueFigures
 
@@ -241,11 +241,11 @@ class CoachingCueOut(BaseModel):
 class CoachingOut(BaseModel):
     """Live coaching: the customer's current frustration and what to do about it."""
 
-    score: Optional[float]
+    score: float | None
     level: str
-    trend: Optional[float]
+    trend: float | None
     direction: str  # rising | falling | steady
-    cues: List[CoachingCueOut]
+    cues: list[CoachingCueOut]
 
 
 class ConversationOut(BaseModel):
@@ -260,19 +260,19 @@ class ConversationOut(BaseModel):
     reason: str
     brief: str
     suggested_opening: str
-    summary: Dict[str, Any]
+    summary: dict[str, Any]
     created_at: datetime
-    claimed_by: Optional[AgentOut]
-    claimed_at: Optional[datetime]
-    closed_at: Optional[datetime]
-    resolution: Optional[str]
-    customer_ended_at: Optional[datetime]
-    contact_preference: Optional[str]
-    messages: List[MessageOut]
-    coaching: Optional[CoachingOut] = None
-    wrap_up_note: Optional[str] = None
-    wrap_up_saved_at: Optional[datetime] = None
-    wrap_up_saved_by: Optional[str] = None
+    claimed_by: AgentOut | None
+    claimed_at: datetime | None
+    closed_at: datetime | None
+    resolution: str | None
+    customer_ended_at: datetime | None
+    contact_preference: str | None
+    messages: list[MessageOut]
+    coaching: CoachingOut | None = None
+    wrap_up_note: str | None = None
+    wrap_up_saved_at: datetime | None = None
+    wrap_up_saved_by: str | None = None
 
 
 class SearchHit(BaseModel):
@@ -281,13 +281,13 @@ class SearchHit(BaseModel):
     customer_email: str
     order_number: str
     status: str
-    closed_at: Optional[datetime]
+    closed_at: datetime | None
     reason: str
-    wrap_up_note: Optional[str] = None
+    wrap_up_note: str | None = None
 
 
 class SearchOut(BaseModel):
-    items: List[SearchHit]
+    items: list[SearchHit]
 
 
 class ReplyIn(BaseModel):
@@ -306,7 +306,7 @@ class WrapUpIn(BaseModel):
     note: str = Field(..., min_length=1, max_length=10000)
 
     @validator("note")
-    def _not_blank(cls, value: str) -> str:  # noqa: N805
+    def _not_blank(cls, value: str) -> str:
         if not value.strip():
             raise ValueError("the note is empty")
         return value
@@ -317,9 +317,9 @@ class WrapUpOut(BaseModel):
 
     handoff_key: str
     draft: str
-    saved_note: Optional[str]
-    saved_at: Optional[datetime]
-    saved_by: Optional[str]
+    saved_note: str | None
+    saved_at: datetime | None
+    saved_by: str | None
 
 
 class AssignIn(BaseModel):

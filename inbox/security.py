@@ -14,7 +14,6 @@ from __future__ import annotations
 import hmac
 import secrets
 from dataclasses import dataclass
-from typing import Optional
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -35,7 +34,7 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def verify_password(password_hash: Optional[str], password: str) -> bool:
+def verify_password(password_hash: str | None, password: str) -> bool:
     """True when ``password`` matches; spends the same work when there is no hash."""
     try:
         return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
@@ -48,7 +47,7 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def tokens_match(expected: Optional[str], given: Optional[str]) -> bool:
+def tokens_match(expected: str | None, given: str | None) -> bool:
     """Constant-time comparison that is False when either side is missing."""
     if not expected or not given:
         return False
@@ -75,7 +74,7 @@ class SessionCodec:
     def dump(self, data: SessionData) -> str:
         return self._session.dumps({"a": data.agent_id, "c": data.csrf, "e": data.epoch})
 
-    def load(self, cookie: Optional[str]) -> Optional[SessionData]:
+    def load(self, cookie: str | None) -> SessionData | None:
         if not cookie:
             return None
         try:
@@ -87,7 +86,7 @@ class SessionCodec:
     def dump_prelogin(self, token: str) -> str:
         return self._prelogin.dumps(token)
 
-    def load_prelogin(self, cookie: Optional[str]) -> Optional[str]:
+    def load_prelogin(self, cookie: str | None) -> str | None:
         if not cookie:
             return None
         try:

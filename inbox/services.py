@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
@@ -12,9 +11,9 @@ from inbox.broker import Broker
 from inbox.delivery import Deliverer
 from inbox.forwarding.worker import Forwarder
 from inbox.hours import BusinessHours
+from inbox.login_throttle import LoginThrottle
 from inbox.queue_cache import QueueCache
 from inbox.rasa_client import RasaClient
-from inbox.login_throttle import LoginThrottle
 from inbox.security import SessionCodec
 from inbox.settings import Settings
 
@@ -29,9 +28,9 @@ class Services:
     limiter: LoginThrottle
     broker: Broker
     queue_cache: QueueCache
-    rasa: Optional[RasaClient] = None
-    deliverer: Optional[Deliverer] = None
-    forwarder: Optional[Forwarder] = None  # None when no helpdesk is configured
+    rasa: RasaClient | None = None
+    deliverer: Deliverer | None = None
+    forwarder: Forwarder | None = None  # None when no helpdesk is configured
 
 
 def services(request: Request) -> Services:

@@ -6,9 +6,9 @@ missing, so the service can never run with a guessable key.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Optional
 
 from inbox.forwarding.settings import ForwardSettings
 
@@ -21,7 +21,7 @@ class SettingsError(RuntimeError):
     """A required setting is missing or malformed."""
 
 
-def _flag(value: Optional[str], default: bool) -> bool:
+def _flag(value: str | None, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
@@ -55,7 +55,7 @@ class Settings:
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Build settings from ``env`` (default ``os.environ``).
 
         Raises:

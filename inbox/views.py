@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from inbox import schemas
 from inbox.coaching import Reading, coach
@@ -10,17 +10,17 @@ from inbox.models import Agent, Handoff, Message, utcnow
 from inbox.wrapup import Ending, Line, draft_note
 
 
-def waiting_seconds(handoff: Any, now: Optional[datetime] = None) -> int:
+def waiting_seconds(handoff: Any, now: datetime | None = None) -> int:
     """Seconds from the escalation until claimed (or closed, or now)."""
     end = handoff.claimed_at or handoff.closed_at or now or utcnow()
     return max(0, int((end - handoff.created_at).total_seconds()))
 
 
-def agent_out(agent: Optional[Agent]) -> Optional[schemas.AgentOut]:
+def agent_out(agent: Agent | None) -> schemas.AgentOut | None:
     return None if agent is None else schemas.AgentOut.from_orm(agent)
 
 
-def queue_item(row: Any, new_messages: int = 0, now: Optional[datetime] = None) -> schemas.QueueItem:
+def queue_item(row: Any, new_messages: int = 0, now: datetime | None = None) -> schemas.QueueItem:
     """A row of ``crud.queue`` as an API item (built without re-validation: it is ours)."""
     return schemas.QueueItem.construct(
         handoff_key=row.key,
@@ -55,7 +55,7 @@ def _reading(message: Message) -> Reading:
                    trend=message.frustration_trend, signals=message.frustration_signals or {})
 
 
-def coaching(handoff: Handoff, messages: List[Message]) -> schemas.CoachingOut:
+def coaching(handoff: Handoff, messages: list[Message]) -> schemas.CoachingOut:
     """Coaching from the last scored customer messages (``messages`` in order)."""
     scored = [m for m in messages if m.sender == "customer" and m.frustration_score is not None]
     at_handoff = Reading(score=handoff.escalation_score, level=handoff.frustration_level or "calm")
@@ -66,7 +66,7 @@ def coaching(handoff: Handoff, messages: List[Message]) -> schemas.CoachingOut:
     )
 
 
-def wrap_up_draft(handoff: Handoff, messages: List[Message]) -> str:
+def wrap_up_draft(handoff: Handoff, messages: list[Message]) -> str:
     """The proposed note for this conversation as it stands now."""
     lines = [Line(speaker=m.sender, text=m.text, abusive=bool(m.abusive), agent_name=m.agent_name) for m in messages]
     ending = Ending(
@@ -78,7 +78,7 @@ def wrap_up_draft(handoff: Handoff, messages: List[Message]) -> str:
     return draft_note(handoff.summary or {}, lines, ending)
 
 
-def wrap_up(handoff: Handoff, messages: List[Message]) -> schemas.WrapUpOut:
+def wrap_up(handoff: Handoff, messages: list[Message]) -> schemas.WrapUpOut:
     return schemas.WrapUpOut(
         handoff_key=handoff.key, draft=wrap_up_draft(handoff, messages), saved_note=handoff.wrap_up_note,
         saved_at=handoff.wrap_up_saved_at,
@@ -86,7 +86,7 @@ def wrap_up(handoff: Handoff, messages: List[Message]) -> schemas.WrapUpOut:
     )
 
 
-def conversation(handoff: Handoff, messages: List[Message]) -> schemas.ConversationOut:
+def conversation(handoff: Handoff, messages: list[Message]) -> schemas.ConversationOut:
     return schemas.ConversationOut(
         handoff_key=handoff.key,
         conversation_id=handoff.conversation_id,
@@ -113,7 +113,7 @@ def conversation(handoff: Handoff, messages: List[Message]) -> schemas.Conversat
     )
 
 
-def status_event(handoff: Handoff) -> Dict[str, object]:
+def status_event(handoff: Handoff) -> dict[str, object]:
     return {
         "handoff_key": handoff.key,
         "status": handoff.status,

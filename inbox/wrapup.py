@@ -11,14 +11,15 @@ Pure: no database, no web; ``inbox.views`` feeds it.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any
 
 QUOTE_CHARS = 160
 MIN_PROBLEM_WORDS = 3  # "hi there" does not state the problem
 
 # (what the note says, the topic in the agent's sentence)
-COMMITMENTS: Tuple[Tuple[str, "re.Pattern[str]"], ...] = tuple(
+COMMITMENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (label, re.compile(pattern)) for label, pattern in (
         ("Refund issued", r"\brefund(?:ed|s)?\b|\bmoney back\b"),
         ("Replacement sent", r"\breplacement\b|\bresend\b|\bre-send\b|\bsend (?:you )?(?:a )?(?:new|another)\b"),
@@ -40,7 +41,7 @@ COMMITTED = re.compile(
 REFUSED = re.compile(r"\b(?:can't|cannot|can not|unable|won't|not able|couldn't|not possible|no longer|don't|do not)\b")
 ORDER_NUMBER = re.compile(r"(?<![\d£$€.,])\b\d{5}\b(?![.,]\d)")  # the shop's 5-digit order numbers
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
-FACT_LABELS: Tuple[Tuple[str, str], ...] = (
+FACT_LABELS: tuple[tuple[str, str], ...] = (
     ("order_status", "Order status"), ("items", "Items"), ("order_total", "Order total"),
     ("placed_on", "Placed on"), ("carrier", "Carrier"), ("tracking_number", "Tracking number"),
     ("refunds", "Refunds"),
@@ -54,7 +55,7 @@ class Line:
     speaker: str  # customer | bot | agent | system
     text: str
     abusive: bool = False
-    agent_name: Optional[str] = None
+    agent_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,15 +63,15 @@ class Ending:
     """How the conversation stands: what the outcome section is written from."""
 
     status: str  # waiting | claimed | handed_back | resolved
-    resolution: Optional[str] = None
+    resolution: str | None = None
     customer_ended: bool = False
-    agent_name: Optional[str] = None
-    latest_level: Optional[str] = None
-    latest_score: Optional[float] = None
-    contact_preference: Optional[str] = None
+    agent_name: str | None = None
+    latest_level: str | None = None
+    latest_score: float | None = None
+    contact_preference: str | None = None
 
 
-def _dict(value: Any) -> Dict[str, Any]:
+def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
@@ -89,14 +90,14 @@ def _states_something(line: Line) -> bool:
             and len(line.text.split()) >= MIN_PROBLEM_WORDS)
 
 
-def transcript_lines(summary: Mapping[str, Any]) -> List[Line]:
+def transcript_lines(summary: Mapping[str, Any]) -> list[Line]:
     """The summary's pre-handoff transcript as lines."""
     items = [_dict(item) for item in summary.get("transcript") or []]
     return [Line(speaker=str(i.get("speaker") or ""), text=str(i.get("text") or ""), abusive=i.get("abusive") is True)
             for i in items]
 
 
-def problem_section(summary: Mapping[str, Any], lines: Sequence[Line]) -> List[str]:
+def problem_section(summary: Mapping[str, Any], lines: Sequence[Line]) -> list[str]:
     """The goal in plain words, and how the customer put it to the bot and to the agent."""
     goal = str(summary.get("goal") or "").strip() or "Not stated: read the transcript"
     out = [goal.rstrip(".") + "."]
@@ -108,10 +109,10 @@ def problem_section(summary: Mapping[str, Any], lines: Sequence[Line]) -> List[s
     return out
 
 
-def facts_section(summary: Mapping[str, Any], ending: Ending, lines: Sequence[Line]) -> List[str]:
+def facts_section(summary: Mapping[str, Any], ending: Ending, lines: Sequence[Line]) -> list[str]:
     """Who, which order, its state, and how upset the customer was."""
     customer, facts, escalation = _dict(summary.get("customer")), _dict(summary.get("facts")), _dict(summary.get("escalation"))
-    out: List[str] = []
+    out: list[str] = []
     who = customer.get("name") or "Unknown customer"
     email = f" ({customer['email']})" if customer.get("email") else ""
     out.append(f"Customer: {who}{email}, {'verified' if customer.get('verified') else 'not verified'}")
@@ -141,7 +142,7 @@ def facts_section(summary: Mapping[str, Any], ending: Ending, lines: Sequence[Li
     return out
 
 
-def bot_section(summary: Mapping[str, Any]) -> List[str]:
+def bot_section(summary: Mapping[str, Any]) -> list[str]:
     """What the bot answered or tried, and why it handed off."""
     out = []
     for attempt in summary.get("bot_attempts") or []:
@@ -157,9 +158,9 @@ def bot_section(summary: Mapping[str, Any]) -> List[str]:
     return out or ["Nothing recorded"]
 
 
-def commitments(text: str) -> List[Tuple[str, str]]:
+def commitments(text: str) -> list[tuple[str, str]]:
     """(label, sentence) for each thing an agent's message says was done or promised."""
-    found: List[Tuple[str, str]] = []
+    found: list[tuple[str, str]] = []
     for sentence in SENTENCE_END.split(text):
         lowered = sentence.lower().replace("’", "'")
         if not COMMITTED.search(lowered) or REFUSED.search(lowered):
@@ -168,14 +169,14 @@ def commitments(text: str) -> List[Tuple[str, str]]:
     return found
 
 
-def agent_section(lines: Sequence[Line], ending: Ending) -> List[str]:
+def agent_section(lines: Sequence[Line], ending: Ending) -> list[str]:
     """Who took it, how many replies, and the commitments found in them."""
     replies = [line for line in lines if line.speaker == "agent"]
     name = next((line.agent_name for line in replies if line.agent_name), None) or ending.agent_name
     if not replies:
         return [f"{name} took the conversation and sent no reply" if name else "No agent replied"]
     out = [f"{name or 'The agent'} replied {len(replies)} time{'s' if len(replies) != 1 else ''}"]
-    labels: Dict[str, List[str]] = {}  # sentence -> what it commits to, first seen first
+    labels: dict[str, list[str]] = {}  # sentence -> what it commits to, first seen first
     for reply in replies:
         for label, sentence in commitments(reply.text):
             if not any(label in found for found in labels.values()):
@@ -186,7 +187,7 @@ def agent_section(lines: Sequence[Line], ending: Ending) -> List[str]:
     return out
 
 
-def outcome_section(lines: Sequence[Line], ending: Ending) -> List[str]:
+def outcome_section(lines: Sequence[Line], ending: Ending) -> list[str]:
     """Resolved / handed back / still open, the customer's last word and mood."""
     resolution = (ending.resolution or "").strip()
     if ending.status == "resolved":

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import List, Optional
 
 from launch_rasa.options import LaunchError, rasa_argv
 
 
-def main(argv: Optional[List[str]] = None) -> None:
+def main(argv: list[str] | None = None) -> None:
     try:
         args = rasa_argv(sys.argv[1:] if argv is None else argv, os.environ)
     except LaunchError as exc:

@@ -9,7 +9,7 @@ embed the widget. ``*`` is accepted only when written there explicitly.
 from __future__ import annotations
 
 import re
-from typing import List, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from urllib.parse import urlsplit
 
 TOKEN_VARIABLE = "RASA_TOKEN"
@@ -30,7 +30,7 @@ def _origin(value: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def cors_origins(env: Mapping[str, str]) -> List[str]:
+def cors_origins(env: Mapping[str, str]) -> list[str]:
     """The origins browsers may call Rasa from.
 
     ``RASA_CORS_ORIGINS`` when set; otherwise the web chat server as browsers reach
@@ -47,7 +47,7 @@ def cors_origins(env: Mapping[str, str]) -> List[str]:
     return [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
 
 
-def rasa_argv(args: Sequence[str], env: Mapping[str, str]) -> List[str]:
+def rasa_argv(args: Sequence[str], env: Mapping[str, str]) -> list[str]:
     """Rasa's arguments: ``args`` plus the token and the CORS origins.
 
     Raises:

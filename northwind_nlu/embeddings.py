@@ -22,9 +22,9 @@ import functools
 import json
 import os
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional, Sequence
 
 import numpy as np
 from tokenizers import Tokenizer
@@ -41,7 +41,7 @@ class EmbeddingsNotInstalled(FileNotFoundError):
     """The cache lacks a file: the setup step was not run on this machine."""
 
 
-def embeddings_directory(configured: Optional[str] = None) -> Path:
+def embeddings_directory(configured: str | None = None) -> Path:
     """Where the files are: the component's setting, else the env, else the repo cache."""
     chosen = configured or os.environ.get(DIRECTORY_ENV)
     return Path(chosen).expanduser().resolve() if chosen else DEFAULT_DIRECTORY
@@ -88,7 +88,7 @@ class TokenEmbeddings:
         """Length of every vector this returns."""
         return int(self.matrix.shape[1])
 
-    def token_ids(self, text: str) -> List[int]:
+    def token_ids(self, text: str) -> list[int]:
         """Subword ids of a text (no special tokens; unknown characters fall back to bytes)."""
         return self.tokenizer.encode(text, add_special_tokens=False).ids
 
@@ -129,6 +129,6 @@ def _load(directory: Path) -> TokenEmbeddings:
     return TokenEmbeddings(matrix=matrix, tokenizer=loaded)
 
 
-def load_embeddings(directory: Optional[Path] = None) -> TokenEmbeddings:
+def load_embeddings(directory: Path | None = None) -> TokenEmbeddings:
     """The embeddings in ``directory`` (default: ``embeddings_directory()``), loaded once per process."""
     return _load((directory or embeddings_directory()).resolve())

@@ -18,16 +18,16 @@ the matrix is read from the cache once per process (``embeddings.load_embeddings
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text, Type
+from typing import Any
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
 from rasa.nlu.tokenizers.tokenizer import Tokenizer
-from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -46,17 +46,17 @@ class WordEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     """Averaged, L2-normalised pretrained token vectors as dense features."""
 
     @classmethod
-    def required_components(cls) -> List[Type]:
+    def required_components(cls) -> list[type]:
         """A tokenizer must run first: the sequence feature has a row per token."""
         return [Tokenizer]
 
     @staticmethod
-    def required_packages() -> List[Text]:
+    def required_packages() -> list[str]:
         """The tokenizer of the embeddings (the matrix is read with numpy)."""
         return ["tokenizers"]
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         """Defaults: the repo cache, unit vectors, the first 2,000 characters."""
         return {
             **DenseFeaturizer.get_default_config(),
@@ -72,7 +72,7 @@ class WordEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
             "max_chars": 2000,
         }
 
-    def __init__(self, config: Dict[Text, Any], name: Text) -> None:
+    def __init__(self, config: dict[str, Any], name: str) -> None:
         """Loads (or reuses) the embeddings named by the config."""
         super().__init__(name, {**self.get_default_config(), **config})
         self._scale = float(self._config["scale"])
@@ -85,23 +85,23 @@ class WordEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "WordEmbeddingFeaturizer":
+    ) -> WordEmbeddingFeaturizer:
         """Creates the component (nothing to train, so also used at load time)."""
         return cls(config, execution_context.node_name)
 
     @classmethod
-    def validate_config(cls, config: Dict[Text, Any]) -> None:
+    def validate_config(cls, config: dict[str, Any]) -> None:
         """Rejects a scale or character limit that would make every vector zero."""
         if float(config.get("scale", 1.0)) <= 0:
             raise InvalidConfigException("WordEmbeddingFeaturizer: scale must be > 0")
         if int(config.get("max_chars", 1)) < 1:
             raise InvalidConfigException("WordEmbeddingFeaturizer: max_chars must be >= 1")
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         """Adds the sentence and sequence features of each message's text."""
         for message in messages:
             self._featurize(message)
@@ -116,7 +116,7 @@ class WordEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         return text.lower() if self._lowercase else text
 
     def _featurize(self, message: Message) -> None:
-        text: Optional[str] = message.get(TEXT)
+        text: str | None = message.get(TEXT)
         if text is None:  # intent-only or action messages: nothing to read
             return
         sentence = self._embeddings.embed(self._prepare(text[: self._max_chars]))[np.newaxis, :]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the import itself is cheap, but keep start-up free of lingua
     from lingua import LanguageDetector
@@ -61,7 +61,7 @@ _WORD = re.compile(r"(?<![\w@.])[^\W\d_]+(?:['’-][^\W\d_]+)*(?![\w@])")
 _EMAIL_OR_URL = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
 
 _lock = threading.Lock()
-_detector: Optional["LanguageDetector"] = None
+_detector: LanguageDetector | None = None
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ class LanguageGuess:
     ``language`` is None when there is nothing to judge (empty, digits, emoji).
     """
 
-    language: Optional[str]
+    language: str | None
     confidence: float
     words: int
     english: float = 0.0  # the confidence of English, however it ranks
@@ -89,7 +89,7 @@ def count_words(text: str) -> int:
     return len(_WORD.findall(_EMAIL_OR_URL.sub(" ", text or "")))
 
 
-def _get_detector() -> "LanguageDetector":
+def _get_detector() -> LanguageDetector:
     """Build the detector once per process (thread-safe; the first call takes about a second)."""
     global _detector
     if _detector is None:
@@ -121,7 +121,7 @@ def longest_clause(text: str) -> str:
     return max(_CLAUSE_BREAK.split(text or ""), key=count_words, default="")
 
 
-def judged_language(text: str) -> Optional[str]:
+def judged_language(text: str) -> str | None:
     """The language ``text`` is written in when there is enough evidence to say, else None.
 
     English counts (any message of ``MIN_WORDS`` or more whose likeliest
@@ -142,12 +142,12 @@ def judged_language(text: str) -> Optional[str]:
     return ENGLISH if guess.language == ENGLISH else None
 
 
-def other_language(text: str) -> Optional[str]:
+def other_language(text: str) -> str | None:
     """The language of ``text`` when it is confidently not English, else None."""
     language = judged_language(text)
     return language if language not in (None, ENGLISH) else None
 
 
-def language_name(code: Optional[str]) -> str:
+def language_name(code: str | None) -> str:
     """The English name of a language code, for agents ("de" -> "German")."""
     return LANGUAGE_NAMES.get(code or ENGLISH, code or "English")

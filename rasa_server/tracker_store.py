@@ -26,7 +26,8 @@ import asyncio
 import logging
 import os
 import time
-from typing import Any, Awaitable, Callable, Iterable, NoReturn, Optional, Text, TypeVar
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, NoReturn, TypeVar
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, create_engine_kwargs
@@ -69,8 +70,8 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
     def __init__(
         self,
         *args: Any,
-        busy_timeout_seconds: Optional[float] = None,
-        reconnect_seconds: Optional[float] = None,
+        busy_timeout_seconds: float | None = None,
+        reconnect_seconds: float | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -111,13 +112,13 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 2.0)
 
-    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         return await self._call(super().retrieve, sender_id)
 
-    async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
+    async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
         return await self._call(super().retrieve_full_tracker, conversation_id)
 
-    async def keys(self) -> Iterable[Text]:
+    async def keys(self) -> Iterable[str]:
         return await self._call(super().keys)
 
     async def save(self, tracker: DialogueStateTracker) -> None:

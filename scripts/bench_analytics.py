@@ -20,11 +20,11 @@ from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a plain script
 
-from inbox import analytics, migrate  # noqa: E402
-from inbox.analytics_page import charts  # noqa: E402
-from inbox.crud.coaching import escalation_trigger  # noqa: E402
-from inbox.db import make_engine, make_session_factory  # noqa: E402
-from inbox.models import BotSession, Handoff, Message  # noqa: E402
+from inbox import analytics, migrate
+from inbox.analytics_page import charts
+from inbox.crud.coaching import escalation_trigger
+from inbox.db import make_engine, make_session_factory
+from inbox.models import BotSession, Handoff, Message
 
 HANDOFFS, SESSIONS, DAYS = 50_000, 200_000, 90
 TRIGGERS = ["request", "frustration", "abuse", "churn", "repeated_failure"]

@@ -19,7 +19,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Dict, List
 
 import httpx
 
@@ -63,7 +62,7 @@ NOTES = [
 ]
 
 
-def percentile(values: List[float], share: float) -> float:
+def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
     return ordered[index]
@@ -83,7 +82,7 @@ def peak_rss_mb(pid: int) -> float:
     return total / 1024
 
 
-def train(config: str, out: Path) -> Dict[str, float]:
+def train(config: str, out: Path) -> dict[str, float]:
     env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2")
     start = time.perf_counter()
     subprocess.run(
@@ -104,7 +103,7 @@ def nlu_macro_f1(model: Path, out: Path) -> float:
     return json.loads((out / "intent_report.json").read_text())["macro avg"]["f1-score"]
 
 
-def sequential(stack: Stack, count: int) -> Dict[str, float]:
+def sequential(stack: Stack, count: int) -> dict[str, float]:
     latencies = []
     with httpx.Client(timeout=30) as client:
         start = time.perf_counter()
@@ -118,8 +117,8 @@ def sequential(stack: Stack, count: int) -> Dict[str, float]:
     return {"p50": percentile(latencies, 0.5), "p95": percentile(latencies, 0.95), "throughput": count / elapsed}
 
 
-async def concurrent(stack: Stack, count: int, conversations: int) -> Dict[str, float]:
-    latencies: List[float] = []
+async def concurrent(stack: Stack, count: int, conversations: int) -> dict[str, float]:
+    latencies: list[float] = []
 
     async def conversation(client: httpx.AsyncClient, index: int) -> None:
         for turn in range(count // conversations):
@@ -136,7 +135,7 @@ async def concurrent(stack: Stack, count: int, conversations: int) -> Dict[str, 
     return {"p50": percentile(latencies, 0.5), "p95": percentile(latencies, 0.95), "throughput": len(latencies) / elapsed}
 
 
-def handoff_times(stack: Stack, count: int) -> Dict[str, float]:
+def handoff_times(stack: Stack, count: int) -> dict[str, float]:
     """Customer message → handoff in the inbox API; agent reply → customer's conversation."""
     agent = AgentClient(stack.inbox_url, stack.admin_user, stack.admin_password)
     agent.set_available(True)
@@ -170,7 +169,7 @@ def _exists(agent: AgentClient, key: str) -> bool:
         return False
 
 
-def median_of(runs: List[Dict[str, float]]) -> Dict[str, float]:
+def median_of(runs: list[dict[str, float]]) -> dict[str, float]:
     return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
 
 

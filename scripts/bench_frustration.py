@@ -28,7 +28,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Dict, List
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -51,7 +50,7 @@ TURNS = [
 BOT = "Sorry, I couldn't find that order. Could you check the number?"
 
 
-def cold_start() -> Dict[str, float]:
+def cold_start() -> dict[str, float]:
     """Import time and first-turn time, each in a fresh interpreter."""
     code = (
         "import time, sys; t=time.perf_counter(); import actions.frustration as f; t1=time.perf_counter();"
@@ -63,7 +62,7 @@ def cold_start() -> Dict[str, float]:
     return {"import_s": float(out[0]), "first_turn_s": float(out[1]), "spacy_at_import": out[2] == "True"}
 
 
-def model_memory() -> Dict[str, float]:
+def model_memory() -> dict[str, float]:
     """The text model's memory, in a fresh interpreter: its weights, and the process's
     resident memory before and after loading it (numpy already imported)."""
     code = (
@@ -83,7 +82,7 @@ def text_model_share(n: int = 2000) -> float:
     from actions.frustration.emotion import get_emotion_model
 
     model = get_emotion_model()
-    times: List[float] = []
+    times: list[float] = []
     for i in range(n):
         start = time.thread_time_ns()
         model.read(TURNS[i % len(TURNS)])
@@ -91,12 +90,12 @@ def text_model_share(n: int = 2000) -> float:
     return statistics.median(times)
 
 
-def latency_run(detector, n: int) -> Dict[str, float]:
+def latency_run(detector, n: int) -> dict[str, float]:
     """Per-call latency in milliseconds over n turns in conversations of 10 turns."""
     from actions.frustration import TurnInput
 
-    times: List[float] = []
-    cpu: List[float] = []
+    times: list[float] = []
+    cpu: list[float] = []
     state = None
     for i in range(n):
         if i % 10 == 0:
@@ -118,7 +117,7 @@ def latency_run(detector, n: int) -> Dict[str, float]:
     }
 
 
-def throughput_run(detector, lines: List[str]) -> Dict[str, float]:
+def throughput_run(detector, lines: list[str]) -> dict[str, float]:
     """User turns per second for an in-process replay of `lines`: per wall-clock second,
     and per second of this process's CPU time (what one core delivers when the machine
     is shared)."""
@@ -133,7 +132,7 @@ def throughput_run(detector, lines: List[str]) -> Dict[str, float]:
     }
 
 
-def load_lines(path: Path, target_turns: int) -> List[str]:
+def load_lines(path: Path, target_turns: int) -> list[str]:
     """The file's lines, repeated until about `target_turns` user turns."""
     base = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     per_pass = sum(sum(1 for t in json.loads(l)["turns"] if t["speaker"] == "user") for l in base)
@@ -149,8 +148,7 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help=f"write {OUTPUT.relative_to(ROOT)}")
     args = parser.parse_args()
 
-    from actions.frustration import get_detector
-    from actions.frustration import lexicon
+    from actions.frustration import get_detector, lexicon
 
     cold = cold_start()
     memory = model_memory()

@@ -23,9 +23,9 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Callable, Dict, List
 
 import httpx
 from sqlalchemy import create_engine, text
@@ -42,7 +42,7 @@ PRIORITIES = [("low", 0), ("normal", 1), ("high", 2), ("urgent", 3)]
 PASSWORD = "benchmark-password-1"
 
 
-def summary(name: str, order: str, n: int) -> Dict:
+def summary(name: str, order: str, n: int) -> dict:
     return {
         "version": 1, "customer": {"name": name, "email": f"c{n}@example.com", "verified": n % 3 != 0},
         "goal": f"Find out why order {order} has not arrived",
@@ -56,13 +56,13 @@ def summary(name: str, order: str, n: int) -> Dict:
     }
 
 
-def seed(url: str, open_count: int, closed_count: int) -> List[str]:
+def seed(url: str, open_count: int, closed_count: int) -> list[str]:
     """Insert agents, handoffs and messages in bulk; return the open keys."""
     migrate.upgrade(url)
     engine = create_engine(url, future=True)
     now = datetime.now(timezone.utc).replace(tzinfo=None)
     rng = random.Random(7)
-    open_keys: List[str] = []
+    open_keys: list[str] = []
     with engine.begin() as conn:
         conn.execute(Agent.__table__.insert(), [
             {"username": "bench", "display_name": "Bench", "password_hash": hash_password(PASSWORD), "role": "admin",
@@ -121,13 +121,13 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def percentiles(samples: List[float]) -> Dict[str, float]:
+def percentiles(samples: list[float]) -> dict[str, float]:
     ordered = sorted(samples)
     q = statistics.quantiles(ordered, n=100, method="inclusive")
     return {"n": len(ordered), "p50": statistics.median(ordered), "p95": q[94], "max": ordered[-1]}
 
 
-def timed(n: int, call: Callable[[int], httpx.Response]) -> Dict[str, float]:
+def timed(n: int, call: Callable[[int], httpx.Response]) -> dict[str, float]:
     samples = []
     before = getattr(call, "before", None)
     for i in range(n):
@@ -140,7 +140,7 @@ def timed(n: int, call: Callable[[int], httpx.Response]) -> Dict[str, float]:
     return percentiles(samples)
 
 
-def page_latency(base: str, bot: httpx.Client, rounds: int) -> Dict[str, float]:
+def page_latency(base: str, bot: httpx.Client, rounds: int) -> dict[str, float]:
     """Creation (POST sent) -> row in the DOM of a logged-in queue page, wall clock."""
     from playwright.sync_api import sync_playwright
 
@@ -211,7 +211,7 @@ def main() -> None:
                 time.sleep(0.1)
         rng = random.Random(3)
         closed_orders = [str(10000 + n) for n in range(args.open, args.open + args.closed)]
-        def after_change(params: Dict[str, int]) -> Callable[[int], httpx.Response]:
+        def after_change(params: dict[str, int]) -> Callable[[int], httpx.Response]:
             """Change the queue (untimed) so the next read cannot come from the shared cache."""
             def call(i: int) -> httpx.Response:
                 return bot.get("/api/v1/queue", params=params)

@@ -26,7 +26,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Dict, List, Tuple
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = ROOT / "docs" / "nlu-features"
@@ -62,7 +61,7 @@ HEADER = [
     "",
 ]
 # What the figures mean; written by hand after the run of the date below.
-NOTES: List[str] = [
+NOTES: list[str] = [
     "Measured 2026-12-03 on data/nlu as it was at 10:16 (3,241 examples, 34 intents), one run each.",
     "DIET, one run (slow; same day at 09:58 on the data then, ~3,100 examples): combined-diet, i.e. count",
     "features and embeddings (scale 1) with DIETClassifier at 20 epochs: tests/nlu 0.957 / 0.970",
@@ -90,7 +89,7 @@ NOTES: List[str] = [
 ]
 
 
-def _rss_mb() -> Tuple[float, float]:
+def _rss_mb() -> tuple[float, float]:
     """Current and peak resident memory of this process, from /proc (MB)."""
     fields = dict(
         line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line
@@ -98,16 +97,16 @@ def _rss_mb() -> Tuple[float, float]:
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
-def _examples(path: Path) -> List[Tuple[str, str]]:
+def _examples(path: Path) -> list[tuple[str, str]]:
     from rasa.shared.nlu.training_data.loading import load_data
 
     return [(m.get("text"), m.get("intent")) for m in load_data(str(path)).intent_examples]
 
 
-def evaluate(model: Path) -> Dict[str, object]:
+def evaluate(model: Path) -> dict[str, object]:
     """Runs in its own process: quality per test set, latency, memory."""
-    from sklearn.metrics import accuracy_score, f1_score
     from rasa.core.agent import Agent
+    from sklearn.metrics import accuracy_score, f1_score
 
     base_rss, _ = _rss_mb()
     agent = Agent.load(str(model))
@@ -116,7 +115,7 @@ def evaluate(model: Path) -> Dict[str, object]:
     def parse(text: str) -> dict:
         return loop.run_until_complete(agent.parse_message(text))
 
-    result: Dict[str, object] = {}
+    result: dict[str, object] = {}
     for name, path in TEST_SETS.items():
         if not path.exists():
             continue
@@ -153,7 +152,7 @@ def evaluate(model: Path) -> Dict[str, object]:
     return result
 
 
-def train(config: Path, out: Path, data: List[str]) -> Tuple[float, float]:
+def train(config: Path, out: Path, data: list[str]) -> tuple[float, float]:
     """Full `rasa train` (NLU and dialogue) with this config: wall and CPU seconds."""
     start, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(
@@ -168,7 +167,7 @@ def train(config: Path, out: Path, data: List[str]) -> Tuple[float, float]:
     return time.perf_counter() - start, cpu
 
 
-def measure(name: str, out: Path, data: List[str]) -> Dict[str, object]:
+def measure(name: str, out: Path, data: list[str]) -> dict[str, object]:
     """Train, then evaluate in a fresh process (clean memory figures)."""
     seconds, cpu_seconds = train(CONFIGS / f"{name}.yml", out, data)
     done = subprocess.run(
@@ -183,7 +182,7 @@ def measure(name: str, out: Path, data: List[str]) -> Dict[str, object]:
     return figures
 
 
-def _cell(figures: Dict[str, object], test_set: str) -> str:
+def _cell(figures: dict[str, object], test_set: str) -> str:
     f = figures.get(test_set)
     if not f:
         return "—"
@@ -191,7 +190,7 @@ def _cell(figures: Dict[str, object], test_set: str) -> str:
             f"({f['accuracy_no_fallback']:.3f} / {f['macro_f1_no_fallback']:.3f})")
 
 
-def table(results: Dict[str, Dict[str, object]]) -> List[str]:
+def table(results: dict[str, dict[str, object]]) -> list[str]:
     """Markdown rows; extra memory is against the count-only model when it was measured."""
     baseline = results.get("counts-lr", {}).get("rss_mb", {}).get("after")
     sizes = {k: len(v) for k, v in ((n, _examples(p)) for n, p in TEST_SETS.items() if p.exists())}

@@ -29,7 +29,6 @@ import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
 from urllib.parse import urlparse
 
 import httpx
@@ -58,13 +57,13 @@ class Report:
     relayed_acknowledged: int = 0
     reconnects: int = 0
     throughput: float = 0.0  # messages answered or relayed per second
-    p50_ms: Optional[float] = None
-    p95_ms: Optional[float] = None
-    p99_ms: Optional[float] = None
-    max_ms: Optional[float] = None
-    kinds: Dict[str, int] = field(default_factory=dict)
-    peak_rss_mb: Dict[str, Optional[float]] = field(default_factory=dict)
-    requests_by_replica: Dict[str, int] = field(default_factory=dict)  # through HAProxy
+    p50_ms: float | None = None
+    p95_ms: float | None = None
+    p99_ms: float | None = None
+    max_ms: float | None = None
+    kinds: dict[str, int] = field(default_factory=dict)
+    peak_rss_mb: dict[str, float | None] = field(default_factory=dict)
+    requests_by_replica: dict[str, int] = field(default_factory=dict)  # through HAProxy
     # Set by a replica drill (or any run that checks the trackers).
     checked: bool = False
     tracker_missing: int = 0  # conversations whose tracker lacks an acknowledged message
@@ -73,11 +72,11 @@ class Report:
     lost: int = 0  # messages stopped being answered AND the tracker lost events
     paused: int = 0
     still_paused: int = 0
-    killed: Optional[str] = None
-    killed_at: Optional[float] = None
+    killed: str | None = None
+    killed_at: float | None = None
 
 
-def percentile(values: List[float], share: float) -> Optional[float]:
+def percentile(values: list[float], share: float) -> float | None:
     """The nearest-rank percentile (share in 0..1) of ``values``; None for none."""
     if not values:
         return None
@@ -85,10 +84,10 @@ def percentile(values: List[float], share: float) -> Optional[float]:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-def summarise(conversations: List[Conversation], customers: int, elapsed: float, steady_from: float) -> Report:
+def summarise(conversations: list[Conversation], customers: int, elapsed: float, steady_from: float) -> Report:
     """Counts and latency percentiles of a run (latencies of the steady state only)."""
     report = Report(customers=customers, duration=round(elapsed, 1), conversations=len(conversations))
-    steady: List[float] = []
+    steady: list[float] = []
     for conversation in conversations:
         report.reconnects += conversation.reconnects
         for turn in conversation.turns:
@@ -118,23 +117,23 @@ def _quiet_about_unclosed_sessions(loop: asyncio.AbstractEventLoop, context: dic
     loop.default_exception_handler(context)
 
 
-async def drive(url: str, customers: int, duration: float, seed: int, ramp: Optional[float] = None,
-                pace: Pace = Pace(), on_tick=None) -> tuple[List[Conversation], float, float]:
+async def drive(url: str, customers: int, duration: float, seed: int, ramp: float | None = None,
+                pace: Pace = Pace(), on_tick=None) -> tuple[list[Conversation], float, float]:
     """Run ``customers`` seats for ``duration`` s; the conversations, the elapsed time and the steady start."""
     asyncio.get_running_loop().set_exception_handler(_quiet_about_unclosed_sessions)
     rng = random.Random(seed)
     ramp = min(20.0, duration / 4) if ramp is None else ramp
     start = time.monotonic()
     stop_at = start + duration
-    arrivals: List[float] = []
+    arrivals: list[float] = []
     clock = 0.0
     for _ in range(customers):
         arrivals.append(clock)
         clock += rng.expovariate(customers / ramp) if ramp > 0 else 0.0
     arrivals = [min(a, ramp) for a in arrivals]
     steady_from = start + max(arrivals, default=0.0)
-    finished: List[Conversation] = []
-    seated: List[Customer] = []
+    finished: list[Conversation] = []
+    seated: list[Customer] = []
 
     async def seat(index: int, arrival: float) -> None:
         await asyncio.sleep(arrival)
@@ -143,7 +142,7 @@ async def drive(url: str, customers: int, duration: float, seed: int, ramp: Opti
         while time.monotonic() < stop_at:
             try:
                 finished.append(await customer.converse(stop_at))
-            except Exception as error:  # noqa: BLE001 - socketio raises its own ConnectionError family
+            except Exception as error:
                 # Could not even connect: counted as an unanswered message; the seat tries again.
                 failed = Conversation(session_id=f"unconnected-{index}",
                                       kind=f"connect failed: {type(error).__name__}")
@@ -167,7 +166,7 @@ async def warm_up(url: str) -> None:
     await drive(url, customers=3, duration=12, seed=999, ramp=0)
 
 
-def check_trackers(base_url: str, token: str, conversations: List[Conversation], report: Report) -> None:
+def check_trackers(base_url: str, token: str, conversations: list[Conversation], report: Report) -> None:
     """Compare every conversation with its stored tracker: lost messages, pauses that held."""
     with httpx.Client(timeout=30) as client:
         for conversation in conversations:
@@ -216,9 +215,9 @@ def print_report(report: Report, label: str) -> None:
 
 
 def run_once(url: str, args: argparse.Namespace, customers: int, seed: int,
-             system: Optional[System] = None, kill_at: Optional[float] = None) -> Report:
+             system: System | None = None, kill_at: float | None = None) -> Report:
     """One bounded run against ``url``; kills a replica at ``kill_at`` s when asked."""
-    killed: Dict[str, float] = {}
+    killed: dict[str, float] = {}
 
     async def killer(start: float) -> None:
         if system is None or kill_at is None:
@@ -243,14 +242,14 @@ def run_once(url: str, args: argparse.Namespace, customers: int, seed: int,
         report.killed, report.killed_at = victim, when
     token = system.token if system is not None else args.rasa_token
     if token and (args.check_trackers or kill_at is not None):
-        survivor = system.replica_url(list(system.replicas)[0]) if system is not None else url
+        survivor = system.replica_url(next(iter(system.replicas))) if system is not None else url
         check_trackers(survivor, token, conversations, report)
     return report
 
 
 def find_capacity(url: str, args: argparse.Namespace) -> int:
     """Raise N until p95 passes the target; the largest N that held (refined by bisection)."""
-    results: Dict[int, Report] = {}
+    results: dict[int, Report] = {}
 
     def holds(n: int) -> bool:
         report = run_once(url, args, n, seed=args.seed + n)
@@ -283,7 +282,7 @@ def find_capacity(url: str, args: argparse.Namespace) -> int:
     return good
 
 
-def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--customers", type=int, default=50, help="customers in the chat at once (default 50)")
     parser.add_argument("--duration", type=float, default=60, help="seconds of load per run (default 60)")
@@ -318,10 +317,10 @@ def parse_args(argv: Optional[List[str]] = None) -> argparse.Namespace:
     return args
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    system: Optional[System] = None
-    reports: List[Report] = []
+    system: System | None = None
+    reports: list[Report] = []
     with tempfile.TemporaryDirectory(prefix="northwind-load-") as workdir:
         try:
             if args.rasa_url:

@@ -26,7 +26,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Dict, List, Optional
 
 import httpx
 
@@ -62,7 +61,7 @@ def bare_bot(workdir: Path) -> Path:
     return workdir
 
 
-def _env() -> Dict[str, str]:
+def _env() -> dict[str, str]:
     return dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2")
 
 
@@ -111,7 +110,7 @@ async def saturate(url: str, concurrency: int, duration: float) -> float:
     return done / (time.monotonic() - start)
 
 
-def measure(url: str, args: argparse.Namespace, pids: Dict[str, int]) -> Dict[str, object]:
+def measure(url: str, args: argparse.Namespace, pids: dict[str, int]) -> dict[str, object]:
     """Human-pace socket.io figures, then saturated REST throughput, then peak memory."""
     asyncio.run(warm_up(url))
     conversations, elapsed, steady_from = asyncio.run(
@@ -123,7 +122,7 @@ def measure(url: str, args: argparse.Namespace, pids: Dict[str, int]) -> Dict[st
             "human_rate": human.throughput, "saturated": round(rate, 1), "memory": memory}
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--customers", type=int, default=50)
     parser.add_argument("--duration", type=float, default=45)
@@ -133,7 +132,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--workdir", type=Path, default=None, help="keep (and reuse) the rasa init bot here")
     args = parser.parse_args(argv)
 
-    results: Dict[str, Dict[str, object]] = {}
+    results: dict[str, dict[str, object]] = {}
     with tempfile.TemporaryDirectory(prefix="northwind-bare-") as scratch:
         bare_dir = bare_bot(args.workdir or Path(scratch) / "bare")
         port = free_port()

@@ -20,13 +20,12 @@ import random
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import List, Optional, Tuple
 
 import socketio
 
 # (text, a reply is expected). After the handoff the bot is silent on purpose:
 # those messages are relayed to the agent, so only their acknowledgement counts.
-Script = List[Tuple[str, bool]]
+Script = list[tuple[str, bool]]
 
 ORDER_STATUS: Script = [
     ("hi", True), ("where is my order?", True), ("10482", True),
@@ -52,7 +51,7 @@ ASKS_FOR_A_PERSON: Script = [
 HANDOFF_REQUEST = "I want to talk to a person"
 
 # Weights: mostly routine questions, about one conversation in seven asks for a person.
-CONVERSATIONS: List[Tuple[str, Script, int]] = [
+CONVERSATIONS: list[tuple[str, Script, int]] = [
     ("order status", ORDER_STATUS, 35),
     ("shipping", SHIPPING, 20),
     ("returns and payment", RETURNS_AND_PAYMENT, 15),
@@ -61,7 +60,7 @@ CONVERSATIONS: List[Tuple[str, Script, int]] = [
 ]
 
 
-def pick_script(rng: random.Random) -> Tuple[str, Script]:
+def pick_script(rng: random.Random) -> tuple[str, Script]:
     """One scripted conversation, drawn with the weights above."""
     name, script, _ = rng.choices(CONVERSATIONS, weights=[w for _, _, w in CONVERSATIONS])[0]
     return name, script
@@ -74,9 +73,9 @@ class Turn:
     text: str
     expects_reply: bool
     sent_at: float
-    latency: Optional[float] = None  # seconds to the first bot_uttered; None when none came
+    latency: float | None = None  # seconds to the first bot_uttered; None when none came
     acknowledged: bool = False
-    replies: List[str] = field(default_factory=list)
+    replies: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -85,7 +84,7 @@ class Conversation:
 
     session_id: str
     kind: str
-    turns: List[Turn] = field(default_factory=list)
+    turns: list[Turn] = field(default_factory=list)
     reconnects: int = 0
 
     @property
@@ -134,7 +133,7 @@ class Customer:
         self.rng = rng
         self.pace = pace
         self.tag = tag
-        self.closing: List[asyncio.Task] = []
+        self.closing: list[asyncio.Task] = []
 
     async def converse(self, stop_at: float) -> Conversation:
         """Run one scripted conversation; stop sending new messages at ``stop_at`` (monotonic)."""
@@ -168,7 +167,7 @@ class _Link:
         self.client = socketio.AsyncClient(reconnection=True, reconnection_delay=0.5,
                                            reconnection_delay_max=2, handle_sigint=False)
         self.confirmed = asyncio.Event()
-        self.turn: Optional[Turn] = None
+        self.turn: Turn | None = None
         self.replied = asyncio.Event()
         self.acked = asyncio.Event()
         self.connects = 0
@@ -241,5 +240,5 @@ class _Link:
     async def close(self) -> None:
         try:
             await self.client.disconnect()
-        except Exception:  # noqa: BLE001 - a socket already gone is as closed as it gets
+        except Exception:
             pass

@@ -19,9 +19,9 @@ import signal
 import subprocess
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional
 
 import httpx
 import sqlalchemy as sa
@@ -32,7 +32,7 @@ POSTGRES_ADMIN_URL = os.environ.get("LOAD_POSTGRES_ADMIN_URL", "postgresql://pos
 REDIS_LOCK_DB = "4"  # not the tests' 3: a load run may overlap a test run
 
 
-def peak_rss_mb(pid: int) -> Optional[float]:
+def peak_rss_mb(pid: int) -> float | None:
     """A process's peak resident memory (VmHWM) plus its children's, in MB; None when it is gone."""
     total = 0.0
     found = False
@@ -47,8 +47,8 @@ def peak_rss_mb(pid: int) -> Optional[float]:
     return round(total, 1) if found else None
 
 
-def _descendants(pid: int) -> List[int]:
-    children: Dict[int, List[int]] = {}
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -57,7 +57,7 @@ def _descendants(pid: int) -> List[int]:
         except (OSError, IndexError, ValueError):
             continue
         children.setdefault(ppid, []).append(int(entry.name))
-    found: List[int] = []
+    found: list[int] = []
     todo = list(children.get(pid, []))
     while todo:
         child = todo.pop()
@@ -83,7 +83,7 @@ def throwaway_postgres_database() -> Iterator[str]:
         admin.dispose()
 
 
-def haproxy_config(port: int, replicas: Dict[str, int]) -> str:
+def haproxy_config(port: int, replicas: dict[str, int]) -> str:
     """HAProxy in front of the replicas: sticky per session id (or per source), health-checked."""
     servers = "\n".join(
         f"  server {name} 127.0.0.1:{replica_port} check inter 500ms fall 2 rise 2"
@@ -134,12 +134,12 @@ class System:
         self.workdir = workdir
         self.replica_count = replicas
         self.store = store
-        self.stack: Optional[Stack] = None
-        self.replicas: Dict[str, int] = {}
-        self.balancer: Optional[subprocess.Popen] = None
+        self.stack: Stack | None = None
+        self.replicas: dict[str, int] = {}
+        self.balancer: subprocess.Popen | None = None
         self.balancer_port = free_port()
-        self._database: Optional[Iterator[str]] = None
-        self._peaks_of_killed: Dict[str, Optional[float]] = {}
+        self._database: Iterator[str] | None = None
+        self._peaks_of_killed: dict[str, float | None] = {}
 
     @property
     def url(self) -> str:
@@ -157,8 +157,8 @@ class System:
         assert self.stack is not None
         return self.stack.rasa_token
 
-    def start(self) -> "System":
-        extra: Dict[str, str] = {}
+    def start(self) -> System:
+        extra: dict[str, str] = {}
         endpoints = "endpoints.yml"
         if self.store == "postgres":
             self._database = throwaway_postgres_database()
@@ -205,7 +205,7 @@ class System:
             time.sleep(0.3)
         raise RuntimeError("HAProxy did not answer:\n" + (self.workdir / "haproxy.log").read_text()[-2000:])
 
-    def requests_by_replica(self) -> Dict[str, int]:
+    def requests_by_replica(self) -> dict[str, int]:
         """How many HTTP requests HAProxy sent to each replica so far (from its log)."""
         counts = {name: 0 for name in self.replicas}
         log = self.workdir / "haproxy.log"
@@ -226,7 +226,7 @@ class System:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
 
-    def peak_memory(self) -> Dict[str, Optional[float]]:
+    def peak_memory(self) -> dict[str, float | None]:
         """Peak RSS in MB of every process still running, by name."""
         assert self.stack is not None
         peaks = {name: peak_rss_mb(p.pid) for name, p in self.stack.processes.items()}

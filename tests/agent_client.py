@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import httpx
 
@@ -16,34 +16,34 @@ class AgentClient:
         response.raise_for_status()
         self.csrf = response.json()["csrf_token"]
 
-    def _post(self, path: str, body: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+    def _post(self, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         response = self.http.post(path, json=body or {}, headers={"X-CSRF-Token": self.csrf})
         response.raise_for_status()
         return response.json()
 
-    def set_available(self, available: bool = True) -> Dict[str, Any]:
+    def set_available(self, available: bool = True) -> dict[str, Any]:
         return self._post("/api/v1/me/availability", {"available": available})
 
-    def queue(self) -> Dict[str, Any]:
+    def queue(self) -> dict[str, Any]:
         response = self.http.get("/api/v1/queue")
         response.raise_for_status()
         return response.json()
 
-    def conversation(self, key: str) -> Dict[str, Any]:
+    def conversation(self, key: str) -> dict[str, Any]:
         response = self.http.get(f"/api/v1/handoffs/{key}")
         response.raise_for_status()
         return response.json()
 
-    def claim(self, key: str) -> Dict[str, Any]:
+    def claim(self, key: str) -> dict[str, Any]:
         return self._post(f"/api/v1/handoffs/{key}/claim")
 
-    def reply(self, key: str, text: str) -> Dict[str, Any]:
+    def reply(self, key: str, text: str) -> dict[str, Any]:
         return self._post(f"/api/v1/handoffs/{key}/replies", {"text": text})
 
-    def hand_back(self, key: str, resolution: str = "") -> Dict[str, Any]:
+    def hand_back(self, key: str, resolution: str = "") -> dict[str, Any]:
         return self._post(f"/api/v1/handoffs/{key}/handback", {"resolution": resolution})
 
-    def customer_texts(self, key: str) -> List[str]:
+    def customer_texts(self, key: str) -> list[str]:
         """Customer messages the inbox received after the handoff, in order."""
         return [m["text"] for m in self.conversation(key).get("messages", []) if m.get("sender") == "customer"]
 

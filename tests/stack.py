@@ -16,7 +16,6 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
 
 import httpx
 
@@ -49,8 +48,8 @@ class Stack:
     session_secret: str = field(default_factory=lambda: secrets.token_hex(24))
     admin_user: str = "admin"
     admin_password: str = field(default_factory=lambda: secrets.token_hex(8))
-    extra_env: Dict[str, str] = field(default_factory=dict)
-    processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
+    extra_env: dict[str, str] = field(default_factory=dict)
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
     def rasa_url(self) -> str:
@@ -78,7 +77,7 @@ class Stack:
         path.mkdir(parents=True, exist_ok=True)
         return path
 
-    def env(self) -> Dict[str, str]:
+    def env(self) -> dict[str, str]:
         """The environment every service of this stack runs with."""
         env = dict(os.environ)
         env.update(
@@ -111,7 +110,7 @@ class Stack:
         env.update(self.extra_env)
         return env
 
-    def _spawn(self, name: str, args: List[str]) -> None:
+    def _spawn(self, name: str, args: list[str]) -> None:
         log = open(self.workdir / f"{name}.log", "ab")
         self.processes[name] = subprocess.Popen(
             args, cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -136,7 +135,7 @@ class Stack:
         self._spawn("actions", [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(self.action_port),
                                 "--actions", "actions"])
 
-    def start_rasa(self, name: str = "rasa", port: Optional[int] = None, endpoints: str = "endpoints.yml") -> None:
+    def start_rasa(self, name: str = "rasa", port: int | None = None, endpoints: str = "endpoints.yml") -> None:
         """Start a Rasa server (a second replica gets its own name and port)."""
         # launch_rasa adds --auth-token (RASA_TOKEN) and --cors (the web chat's origin) in-process.
         self._spawn(name, [sys.executable, "-m", "launch_rasa", "run", "--enable-api",
@@ -181,7 +180,7 @@ class Stack:
             time.sleep(0.5)
         raise RuntimeError(f"{name} did not answer {url} within {timeout} s:\n{self.log(name)}")
 
-    def wait_for_rasa(self, name: str = "rasa", url: Optional[str] = None) -> None:
+    def wait_for_rasa(self, name: str = "rasa", url: str | None = None) -> None:
         url = url or self.rasa_url
         self.wait_until_up(name, f"{url}/status?token={self.rasa_token}")
         # /status answers before the model is loaded; wait for the loaded model.
@@ -193,7 +192,7 @@ class Stack:
             time.sleep(0.5)
         raise RuntimeError("Rasa did not load the model:\n" + self.log("rasa"))
 
-    def start(self, endpoints: str = "endpoints.yml", webchat: bool = True) -> "Stack":
+    def start(self, endpoints: str = "endpoints.yml", webchat: bool = True) -> Stack:
         """Start every service (the web chat only if ``webchat``) and wait until all answer."""
         if not MODEL.exists():
             raise RuntimeError(f"{MODEL} is missing: run scripts/train.sh (scripts/test does it)")
@@ -211,7 +210,7 @@ class Stack:
         return self
 
     # -- conversation helpers ----------------------------------------------------
-    def say(self, sender: str, text: str, timeout: float = 30, rasa_url: Optional[str] = None) -> List[dict]:
+    def say(self, sender: str, text: str, timeout: float = 30, rasa_url: str | None = None) -> list[dict]:
         """One customer message over the REST channel; the bot's replies."""
         response = httpx.post(
             f"{rasa_url or self.rasa_url}/webhooks/rest/webhook",
@@ -229,11 +228,11 @@ class Stack:
         response.raise_for_status()
         return response.json()
 
-    def bot_headers(self) -> Dict[str, str]:
+    def bot_headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.handoff_secret}"}
 
 
-def texts(replies: List[dict]) -> str:
+def texts(replies: list[dict]) -> str:
     """All reply texts joined, for readable assertions."""
     return "\n".join(reply.get("text") or "" for reply in replies)
 
@@ -241,7 +240,7 @@ def texts(replies: List[dict]) -> str:
 def wait_for(predicate, timeout: float = 20.0, interval: float = 0.25, message: str = "condition"):
     """Poll ``predicate`` until it returns something truthy."""
     deadline = time.monotonic() + timeout
-    last: Optional[object] = None
+    last: object | None = None
     while time.monotonic() < deadline:
         last = predicate()
         if last:

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import List, Optional
 
 from webchat.settings import Settings, SettingsError
 
 
-def parse_args(argv: Optional[List[str]], defaults: Settings) -> argparse.Namespace:
+def parse_args(argv: list[str] | None, defaults: Settings) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m webchat", description=__doc__)
     parser.add_argument("--host", default=defaults.host, help="listen address (WEBCHAT_HOST, default %(default)s)")
     parser.add_argument("--port", type=int, default=defaults.port, help="port (WEBCHAT_PORT, default %(default)s)")
@@ -17,7 +16,7 @@ def parse_args(argv: Optional[List[str]], defaults: Settings) -> argparse.Namesp
     return parser.parse_args(argv)
 
 
-def main(argv: Optional[List[str]] = None) -> None:
+def main(argv: list[str] | None = None) -> None:
     try:
         defaults = Settings.from_env()
         args = parse_args(argv, defaults)

@@ -6,7 +6,6 @@ directly, so this server can restart at any time without a customer noticing.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -21,7 +20,7 @@ PACKAGE = Path(__file__).resolve().parent
 JS_TYPE = "text/javascript; charset=utf-8"
 
 
-def create_app(settings: Optional[Settings] = None) -> FastAPI:
+def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; the widget bundle is made once here (restart to pick up edits)."""
     settings = settings or Settings.from_env()
     widget = bundle.build()

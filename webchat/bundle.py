@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 PACKAGE = Path(__file__).resolve().parent
 VENDOR_SOCKET_IO = PACKAGE / "static" / "vendor" / "socket.io.min.js"

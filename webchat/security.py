@@ -8,7 +8,7 @@ with ``Cross-Origin-Resource-Policy: cross-origin`` and ``Access-Control-Allow-O
 """
 from __future__ import annotations
 
-from typing import Awaitable, Callable, Dict
+from collections.abc import Awaitable, Callable
 
 from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.requests import Request
@@ -20,7 +20,7 @@ from webchat.settings import Settings
 # Paths anyone's page may load (script, stylesheet, config, vendored client).
 PUBLIC_PREFIXES = ("/widget.js", "/config.json", "/static/")
 
-BASE_HEADERS: Dict[str, str] = {
+BASE_HEADERS: dict[str, str] = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
@@ -44,7 +44,7 @@ def content_security_policy(settings: Settings) -> str:
     ])
 
 
-def headers_for(path: str, content_type: str, settings: Settings) -> Dict[str, str]:
+def headers_for(path: str, content_type: str, settings: Settings) -> dict[str, str]:
     """The security headers one response gets."""
     headers = dict(BASE_HEADERS)
     if path.startswith(PUBLIC_PREFIXES):

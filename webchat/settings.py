@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping, Optional
 from urllib.parse import urlsplit
 
 DEFAULT_RASA_URL = "http://127.0.0.1:5005"
@@ -57,7 +57,7 @@ class Settings:
         return "ws" + self.rasa_url[len("http"):]
 
     @classmethod
-    def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         raw_port = env.get("WEBCHAT_PORT", "8080")
         try:
@@ -77,7 +77,7 @@ class Settings:
             public_url=_origin(env["WEBCHAT_PUBLIC_URL"], "WEBCHAT_PUBLIC_URL") if env.get("WEBCHAT_PUBLIC_URL") else "",
         )
 
-    def replace(self, **changes: object) -> "Settings":
+    def replace(self, **changes: object) -> Settings:
         """A copy with some fields changed (command-line options win over the environment)."""
         values = {**self.__dict__, **changes}
         values["rasa_url"] = _origin(str(values["rasa_url"]), "--rasa-url")

@@ -26,7 +26,7 @@ import dataclasses
 import enum
 import re
 from datetime import date, datetime
-from typing import List, Optional, Protocol, Tuple, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 RETURN_WINDOW_DAYS = 30
 """Days after delivery during which a return can be started."""
@@ -149,10 +149,10 @@ class Shipment:
     tracking_number: str
     tracking_url: str
     shipped_at: datetime
-    estimated_delivery: Optional[date] = None
+    estimated_delivery: date | None = None
     last_event: str = ""
-    last_event_at: Optional[datetime] = None
-    delivered_at: Optional[datetime] = None
+    last_event_at: datetime | None = None
+    delivered_at: datetime | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -162,7 +162,7 @@ class Refund:
     status: RefundStatus
     reason: str
     created_at: datetime
-    processed_at: Optional[datetime] = None
+    processed_at: datetime | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -174,7 +174,7 @@ class ReturnAuthorization:
 
     rma_number: str
     order_number: str
-    sku: Optional[str]
+    sku: str | None
     label_url: str
     refund_amount_pence: int
     created_at: datetime
@@ -187,15 +187,15 @@ class Order:
     placed_at: datetime
     customer: Customer
     delivery_address: Address
-    items: Tuple[OrderItem, ...]
+    items: tuple[OrderItem, ...]
     total_pence: int
     delivery_fee_pence: int = 0
-    shipment: Optional[Shipment] = None
-    refunds: Tuple[Refund, ...] = ()
-    returns: Tuple[ReturnAuthorization, ...] = ()
-    cancelled_at: Optional[datetime] = None
+    shipment: Shipment | None = None
+    refunds: tuple[Refund, ...] = ()
+    returns: tuple[ReturnAuthorization, ...] = ()
+    cancelled_at: datetime | None = None
 
-    def item(self, sku: str) -> Optional[OrderItem]:
+    def item(self, sku: str) -> OrderItem | None:
         """The line with this SKU (case-insensitive), if the order has one."""
         wanted = sku.strip().upper()
         return next((i for i in self.items if i.sku.upper() == wanted), None)
@@ -221,13 +221,13 @@ class OrderBackend(Protocol):
         ...
 
     async def start_return(
-        self, order_number: str, sku: Optional[str] = None
+        self, order_number: str, sku: str | None = None
     ) -> ReturnAuthorization:
         """Start a return of one SKU (or the whole order when `sku` is None)
         within `RETURN_WINDOW_DAYS` of delivery; raises `NotAllowed` otherwise."""
         ...
 
-    async def get_refunds(self, order_number: str) -> List[Refund]:
+    async def get_refunds(self, order_number: str) -> list[Refund]:
         """Refunds issued for the order, oldest first."""
         ...
 

@@ -8,7 +8,6 @@ The phrases are facts, not sentences: responses in `domain.yml` wrap them, e.g.
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from typing import Optional
 
 from actions.backend.base import Order, OrderStatus, RefundStatus
 
@@ -34,7 +33,7 @@ def local_date(moment: datetime) -> date:
     return moment.astimezone(SHOP_TIMEZONE).date()
 
 
-def format_day(day: date | datetime, today: Optional[date] = None) -> str:
+def format_day(day: date | datetime, today: date | None = None) -> str:
     """ "3 June"; with the year only when it differs from `today`'s year."""
     if isinstance(day, datetime):
         day = local_date(day)
@@ -44,7 +43,7 @@ def format_day(day: date | datetime, today: Optional[date] = None) -> str:
     return text
 
 
-def describe_status(order: Order, today: Optional[date] = None) -> str:
+def describe_status(order: Order, today: date | None = None) -> str:
     """Where the order is, e.g. "in transit with DPD since 3 June, expected 6 June".
 
     Args:
@@ -87,7 +86,7 @@ def describe_status(order: Order, today: Optional[date] = None) -> str:
     return phrase + _expected(shipment.estimated_delivery, status, today)
 
 
-def _expected(estimate: Optional[date], status: OrderStatus, today: Optional[date]) -> str:
+def _expected(estimate: date | None, status: OrderStatus, today: date | None) -> str:
     if estimate is None:
         return ""
     if today is not None and estimate < today:
@@ -96,7 +95,7 @@ def _expected(estimate: Optional[date], status: OrderStatus, today: Optional[dat
     return f", {word} {format_day(estimate, today)}"
 
 
-def _describe_returned(order: Order, today: Optional[date]) -> str:
+def _describe_returned(order: Order, today: date | None) -> str:
     if not order.refunds:
         return "returned"
     latest = order.refunds[-1]
@@ -107,7 +106,7 @@ def _describe_returned(order: Order, today: Optional[date]) -> str:
     return f"returned, {amount} refunded on {format_day(when, today)}"
 
 
-def describe_last_event(order: Order, today: Optional[date] = None) -> str:
+def describe_last_event(order: Order, today: date | None = None) -> str:
     """The carrier's latest scan for agents, e.g. "5 June: Parcel at DPD hub"."""
     shipment = order.shipment
     if shipment is None or not shipment.last_event:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping, Optional
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -35,8 +35,8 @@ def default_database_url() -> str:
 class BackendSettings:
     kind: str
     database_url: str
-    api_url: Optional[str] = None
-    api_token: Optional[str] = dataclasses.field(default=None, repr=False)
+    api_url: str | None = None
+    api_token: str | None = dataclasses.field(default=None, repr=False)
 
 
 def load_settings(env: Mapping[str, str]) -> BackendSettings:

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Awaitable, Callable, List, Optional
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import httpx
 
@@ -57,7 +58,7 @@ class HttpOrderBackend:
         self,
         base_url: str,
         token: str,
-        transport: Optional[httpx.AsyncBaseTransport] = None,
+        transport: httpx.AsyncBaseTransport | None = None,
         *,
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
@@ -77,8 +78,8 @@ class HttpOrderBackend:
         self._max_attempts = max_attempts
         self._backoff_seconds = backoff_seconds
         self._sleep = sleep
-        self._client: Optional[httpx.AsyncClient] = None
-        self._client_loop: Optional[asyncio.AbstractEventLoop] = None
+        self._client: httpx.AsyncClient | None = None
+        self._client_loop: asyncio.AbstractEventLoop | None = None
 
     def __repr__(self) -> str:
         return f"HttpOrderBackend({self.base_url!r})"
@@ -110,7 +111,7 @@ class HttpOrderBackend:
             self._client, self._client_loop = None, None
 
     async def _request(
-        self, method: str, path: str, order_number: str, body: Optional[dict] = None
+        self, method: str, path: str, order_number: str, body: dict | None = None
     ) -> Any:
         """Send one request (retrying GETs) and return its JSON body, or raise."""
         attempts = self._max_attempts if method == "GET" else 1
@@ -173,7 +174,7 @@ class HttpOrderBackend:
         return _parse(wire.order_from_json, await self._request("POST", f"/orders/{number}/cancel", number))
 
     async def start_return(
-        self, order_number: str, sku: Optional[str] = None
+        self, order_number: str, sku: str | None = None
     ) -> ReturnAuthorization:
         number = normalize_order_number(order_number)
         if sku is not None and not isinstance(sku, str):
@@ -181,7 +182,7 @@ class HttpOrderBackend:
         payload = await self._request("POST", f"/orders/{number}/returns", number, {"sku": sku})
         return _parse(wire.return_from_json, payload)
 
-    async def get_refunds(self, order_number: str) -> List[Refund]:
+    async def get_refunds(self, order_number: str) -> list[Refund]:
         number = normalize_order_number(order_number)
         payload = await self._request("GET", f"/orders/{number}/refunds", number)
         return _parse(wire.refunds_from_json, payload)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hmac
 from datetime import date
-from typing import Optional, Tuple
 
 from actions.backend.base import (
     CANCELLABLE_STATUSES,
@@ -61,7 +60,7 @@ def check_cancellable(order: Order) -> None:
     raise NotAllowed(reason, f"order {order.number} is {order.status.value}")
 
 
-def plan_return(order: Order, sku: Optional[str], today: date) -> Tuple[Optional[str], int]:
+def plan_return(order: Order, sku: str | None, today: date) -> tuple[str | None, int]:
     """Check a return may start and work out what it covers.
 
     Returns:

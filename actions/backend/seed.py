@@ -26,10 +26,10 @@ import os
 import random
 import sys
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence, Tuple
 
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
@@ -68,7 +68,7 @@ DELIVERY_FEE_PENCE = 395
 DEMO_ORDER_NUMBERS = (10482, 10501, 10502, 10377, 10290, 10215, 10160)
 
 # status -> (relative weight, youngest age in days, oldest age in days)
-STATUS_PLAN: Dict[OrderStatus, Tuple[int, int, int]] = {
+STATUS_PLAN: dict[OrderStatus, tuple[int, int, int]] = {
     OrderStatus.PLACED: (6, 0, 1),
     OrderStatus.PROCESSING: (8, 0, 2),
     OrderStatus.SHIPPED: (8, 1, 3),
@@ -107,8 +107,8 @@ class _Builder:
     session: Session
     rng: random.Random
     now: datetime
-    customers: List[CustomerRow]
-    addresses: Dict[int, Tuple[str, str, str]]
+    customers: list[CustomerRow]
+    addresses: dict[int, tuple[str, str, str]]
 
     def clip(self, moment: datetime) -> datetime:
         """No event after "now" (minus an hour, so "now" is never equal)."""
@@ -128,10 +128,10 @@ class _Builder:
         self,
         number: int,
         customer: CustomerRow,
-        address: Tuple[str, str, str],
+        address: tuple[str, str, str],
         status: OrderStatus,
         placed_at: datetime,
-        lines: Sequence[Tuple[str, int]],
+        lines: Sequence[tuple[str, int]],
     ) -> OrderRow:
         items = [
             OrderItemRow(sku=sku, name=PRODUCTS[sku][0], quantity=qty, unit_price_pence=PRODUCTS[sku][1])
@@ -165,7 +165,7 @@ class _Builder:
         estimated: date,
         last_event: str,
         last_event_at: datetime,
-        delivered_at: Optional[datetime] = None,
+        delivered_at: datetime | None = None,
     ) -> None:
         tracking = self.tracking_number(carrier)
         row.shipment = ShipmentRow(
@@ -180,7 +180,7 @@ class _Builder:
         )
 
     def refund(
-        self, row: OrderRow, amount: int, reason: str, at: datetime, processed_at: Optional[datetime]
+        self, row: OrderRow, amount: int, reason: str, at: datetime, processed_at: datetime | None
     ) -> None:
         row.refunds.append(
             RefundRow(
@@ -194,7 +194,7 @@ class _Builder:
         )
 
     def authorise_return(
-        self, row: OrderRow, sku: Optional[str], amount: int, at: datetime, status: str
+        self, row: OrderRow, sku: str | None, amount: int, at: datetime, status: str
     ) -> None:
         rma = f"RMA-{row.number}-{len(row.returns) + 1:02d}"
         row.returns.append(
@@ -210,7 +210,7 @@ class _Builder:
 
     # --- random orders ---------------------------------------------------------
 
-    def random_lines(self) -> List[Tuple[str, int]]:
+    def random_lines(self) -> list[tuple[str, int]]:
         skus = self.rng.sample([sku for sku, _, _ in CATALOGUE], self.rng.choice((1, 1, 1, 2, 2, 3)))
         return [(sku, 2 if PRODUCTS[sku][1] < 2500 and self.rng.random() < 0.3 else 1) for sku in skus]
 
@@ -263,7 +263,7 @@ class _Builder:
             self.authorise_return(row, item.sku, item.quantity * item.unit_price_pence, started, "authorised")
 
 
-def _random_address(rng: random.Random) -> Tuple[str, str, str]:
+def _random_address(rng: random.Random) -> tuple[str, str, str]:
     city, outwards = rng.choice(CITIES)
     inward = f"{rng.randint(1, 9)}{rng.choice(INWARD_LETTERS)}{rng.choice(INWARD_LETTERS)}"
     return f"{rng.randint(1, 180)} {rng.choice(STREETS)}", city, f"{rng.choice(outwards)} {inward}"
@@ -318,8 +318,8 @@ def _demo_orders(b: _Builder) -> None:
 def build_rows(session: Session, today: date) -> None:
     """Add every customer and order for `today` to `session` (no commit)."""
     rng = random.Random(RANDOM_SEED)
-    customers: List[CustomerRow] = []
-    addresses: Dict[int, Tuple[str, str, str]] = {}
+    customers: list[CustomerRow] = []
+    addresses: dict[int, tuple[str, str, str]] = {}
     for index, (name, domain, address) in enumerate(CUSTOMERS, start=1):
         customers.append(CustomerRow(id=index, name=name, email=email_for(name, domain)))
         addresses[index] = address or _random_address(rng)
@@ -346,7 +346,7 @@ def reset_database(engine: Engine) -> None:
     Base.metadata.create_all(engine)
 
 
-def seed_database(database_url: str, today: date) -> Dict[str, int]:
+def seed_database(database_url: str, today: date) -> dict[str, int]:
     """Rebuild the database at `database_url` for `today`; returns row counts."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
@@ -372,7 +372,7 @@ def _parse_day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     from actions.backend.factory import load_settings
 
     parser = argparse.ArgumentParser(

@@ -5,10 +5,9 @@ random seed. Names are deliberately varied (Zoë, Siobhán, Łukasz, Ayşe) so t
 assistant and the inbox are exercised with non-ASCII text.
 """
 
-from typing import Optional, Tuple
 
 # (sku, name, unit price in pence)
-CATALOGUE: Tuple[Tuple[str, str, int], ...] = (
+CATALOGUE: tuple[tuple[str, str, int], ...] = (
     ("CLO-001", "Merino wool jumper", 6500),
     ("CLO-002", "Organic cotton T-shirt", 1800),
     ("CLO-003", "Slim-fit chinos", 4500),
@@ -53,7 +52,7 @@ CATALOGUE: Tuple[Tuple[str, str, int], ...] = (
 PRODUCTS = {sku: (name, price) for sku, name, price in CATALOGUE}
 
 # name, email domain, (line1, city, postcode) — the first seven own the demo orders
-CUSTOMERS: Tuple[Tuple[str, str, Optional[Tuple[str, str, str]]], ...] = (
+CUSTOMERS: tuple[tuple[str, str, tuple[str, str, str] | None], ...] = (
     ("Dana Whitfield", "example.com", ("Flat 3, 12 Buckingham Gate", "London", "SW1A 1AA")),
     ("Siobhán Gallagher", "example.com", ("27 Malone Road", "Belfast", "BT9 6AA")),
     ("Ciarán Doyle", "example.co.uk", ("4 Cathedral Road", "Cardiff", "CF10 3AT")),

@@ -14,8 +14,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Callable, List, Optional, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import create_engine, select
 from sqlalchemy.engine import Engine, make_url
@@ -74,7 +75,7 @@ def create_order_engine(database_url: str) -> Engine:
 # --- data access (no commits) -------------------------------------------------
 
 
-def find_order(number: str, *, session: Session, for_update: bool = False) -> Optional[OrderRow]:
+def find_order(number: str, *, session: Session, for_update: bool = False) -> OrderRow | None:
     """The order row with everything `order_from_row` reads, loaded up front."""
     query = (
         select(OrderRow)
@@ -118,7 +119,7 @@ def add_refund(
 def add_return(
     row: OrderRow,
     *,
-    sku: Optional[str],
+    sku: str | None,
     refund_amount_pence: int,
     label_base_url: str,
     at: datetime,
@@ -223,8 +224,8 @@ class SqlOrderBackend:
         self.database_url = database_url
         self._clock = clock
         self._label_base_url = label_base_url
-        self._engine: Optional[Engine] = None
-        self._sessions: Optional[sessionmaker] = None
+        self._engine: Engine | None = None
+        self._sessions: sessionmaker | None = None
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -281,7 +282,7 @@ class SqlOrderBackend:
         return await self._run(cancel)
 
     async def start_return(
-        self, order_number: str, sku: Optional[str] = None
+        self, order_number: str, sku: str | None = None
     ) -> ReturnAuthorization:
         number = normalize_order_number(order_number)
 
@@ -301,6 +302,6 @@ class SqlOrderBackend:
 
         return await self._run(start)
 
-    async def get_refunds(self, order_number: str) -> List[Refund]:
+    async def get_refunds(self, order_number: str) -> list[Refund]:
         order = await self.get_order(order_number)
         return list(order.refunds)

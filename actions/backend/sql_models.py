@@ -7,7 +7,7 @@ timezone-aware (`UtcDateTime`), so both databases behave the same.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, List, Optional
+from typing import Any
 
 from sqlalchemy import (
     Column,
@@ -30,14 +30,14 @@ class UtcDateTime(TypeDecorator):
     impl = DateTime
     cache_ok = True
 
-    def process_bind_param(self, value: Optional[datetime], dialect: Any) -> Optional[datetime]:
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given; use timezone-aware UTC")
         return value.astimezone(timezone.utc).replace(tzinfo=None)
 
-    def process_result_value(self, value: Optional[datetime], dialect: Any) -> Optional[datetime]:
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         return None if value is None else value.replace(tzinfo=timezone.utc)
 
 
@@ -48,7 +48,7 @@ class CustomerRow(Base):
     name = Column(String(120), nullable=False)
     email = Column(String(254), nullable=False, unique=True)
 
-    orders: List["OrderRow"] = relationship("OrderRow", back_populates="customer")
+    orders: list[OrderRow] = relationship("OrderRow", back_populates="customer")
 
 
 class OrderRow(Base):
@@ -68,16 +68,16 @@ class OrderRow(Base):
     total_pence = Column(Integer, nullable=False)
 
     customer: CustomerRow = relationship("CustomerRow", back_populates="orders")
-    items: List["OrderItemRow"] = relationship(
+    items: list[OrderItemRow] = relationship(
         "OrderItemRow", order_by="OrderItemRow.id", cascade="all, delete-orphan"
     )
-    shipment: Optional["ShipmentRow"] = relationship(
+    shipment: ShipmentRow | None = relationship(
         "ShipmentRow", uselist=False, cascade="all, delete-orphan"
     )
-    refunds: List["RefundRow"] = relationship(
+    refunds: list[RefundRow] = relationship(
         "RefundRow", order_by="RefundRow.id", cascade="all, delete-orphan"
     )
-    returns: List["ReturnRow"] = relationship(
+    returns: list[ReturnRow] = relationship(
         "ReturnRow", order_by="ReturnRow.id", cascade="all, delete-orphan"
     )
 

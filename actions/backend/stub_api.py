@@ -16,7 +16,8 @@ import argparse
 import hmac
 import os
 import sys
-from typing import TYPE_CHECKING, Any, Optional, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from actions.backend import wire
 from actions.backend.base import (
@@ -31,7 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from starlette.requests import Request
 
 
-def create_app(backend: OrderBackend, token: str) -> "Starlette":
+def create_app(backend: OrderBackend, token: str) -> Starlette:
     """A Starlette app answering the documented endpoints from `backend`.
 
     `app.state.backend` may be replaced later (tests swap in a fresh database).
@@ -43,20 +44,20 @@ def create_app(backend: OrderBackend, token: str) -> "Starlette":
     if not token:
         raise ValueError("token is required")
 
-    def error(status: int, code: str, message: str, reason: Optional[str] = None) -> JSONResponse:
+    def error(status: int, code: str, message: str, reason: str | None = None) -> JSONResponse:
         body = {"error": code, "message": message}
         if reason:
             body["reason"] = reason
         return JSONResponse(body, status_code=status)
 
-    async def body_of(request: "Request") -> dict:
+    async def body_of(request: Request) -> dict:
         try:
             payload = await request.json()
         except ValueError:
             return {}
         return payload if isinstance(payload, dict) else {}
 
-    async def dispatch(request: "Request", operation: str) -> JSONResponse:
+    async def dispatch(request: Request, operation: str) -> JSONResponse:
         given = request.headers.get("authorization", "")
         if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
             return error(401, "unauthorized", "missing or wrong bearer token")
@@ -88,7 +89,7 @@ def create_app(backend: OrderBackend, token: str) -> "Starlette":
             return error(503, "unavailable", "order store unavailable")
 
     def route(path: str, operation: str, method: str) -> Route:
-        async def endpoint(request: "Request") -> Any:
+        async def endpoint(request: Request) -> Any:
             return await dispatch(request, operation)
 
         return Route(path, endpoint, methods=[method])
@@ -106,7 +107,7 @@ def create_app(backend: OrderBackend, token: str) -> "Starlette":
     return app
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     import uvicorn
 
     from actions.backend.factory import load_settings

@@ -7,8 +7,9 @@ Times are ISO-8601 UTC ("2026-11-17T06:00:00Z"), dates "YYYY-MM-DD", money pence
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timezone
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any
 
 from actions.backend.base import (
     Address,
@@ -22,27 +23,27 @@ from actions.backend.base import (
     Shipment,
 )
 
-Json = Dict[str, Any]
+Json = dict[str, Any]
 
 
 class WireFormatError(ValueError):
     """A JSON body does not have the documented shape."""
 
 
-def _time_to_json(moment: Optional[datetime]) -> Optional[str]:
+def _time_to_json(moment: datetime | None) -> str | None:
     if moment is None:
         return None
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _time_from_json(text: Any, *, required: bool = False) -> Optional[datetime]:
+def _time_from_json(text: Any, *, required: bool = False) -> datetime | None:
     if text is None and not required:
         return None
     moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
 
 
-def _date_from_json(text: Any) -> Optional[date]:
+def _date_from_json(text: Any) -> date | None:
     return None if text is None else date.fromisoformat(str(text))
 
 
@@ -184,7 +185,7 @@ def refund_from_json(data: Any) -> Refund:
         raise WireFormatError(f"bad refund JSON: {error!r}") from error
 
 
-def refunds_from_json(data: Any) -> List[Refund]:
+def refunds_from_json(data: Any) -> list[Refund]:
     try:
         return [refund_from_json(r) for r in data["refunds"]]
     except (KeyError, TypeError) as error:

@@ -10,7 +10,7 @@ import re
 import threading
 import zlib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Dict, FrozenSet, Tuple
+from typing import TYPE_CHECKING
 
 from actions.frustration.config import FrustrationConfig
 from actions.frustration.emotion import NEUTRAL, EmotionReading, get_emotion_model
@@ -23,16 +23,16 @@ if TYPE_CHECKING:  # pragma: no cover
 _VADER_LOCK = threading.Lock()
 BOT_CACHE_SIZE = 512  # distinct bot messages remembered (oldest dropped first)
 _CAPS_WORD = re.compile(r"\b[A-Z]{3,}\b")
-_VADER: "SentimentIntensityAnalyzer | None" = None
+_VADER: SentimentIntensityAnalyzer | None = None
 
 
-def get_vader() -> "SentimentIntensityAnalyzer":
+def get_vader() -> SentimentIntensityAnalyzer:
     """The process-wide VADER analyser (reads its lexicon file once, lazily)."""
     global _VADER
     if _VADER is None:
         with _VADER_LOCK:
             if _VADER is None:
-                from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer  # noqa: PLC0415
+                from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
                 _VADER = SentimentIntensityAnalyzer()
     return _VADER
@@ -56,7 +56,7 @@ class TextAnalysis:
     clean: CleanText
     matches: Matches
     compound: float
-    fingerprint: FrozenSet[int]
+    fingerprint: frozenset[int]
     letters: int
     caps_words: int
     words: int
@@ -80,7 +80,7 @@ class Analyzer:
         self.lexicon = Lexicon(config)
         self.vader = get_vader()
         self.emotion = get_emotion_model()
-        self._bot_cache: Dict[Tuple[str, int], Matches] = {}
+        self._bot_cache: dict[tuple[str, int], Matches] = {}
 
     def analyse_bot(self, raw: object, max_chars: int) -> Matches:
         """Match the bot-side word lists (failure phrases) in a bot message.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import List, Optional, TextIO
+from typing import TextIO
 
 from actions.frustration.detector import Detector, get_detector
 
@@ -18,7 +18,7 @@ def _open_input(path: str) -> TextIO:
 
 
 def _print_metrics(replayed: list, stream: TextIO) -> None:
-    from actions.frustration.replay import compute_metrics  # noqa: PLC0415
+    from actions.frustration.replay import compute_metrics
 
     metrics = compute_metrics(replayed)
     if metrics.turns is None and metrics.conversations is None:
@@ -36,7 +36,7 @@ def _print_metrics(replayed: list, stream: TextIO) -> None:
 
 def run_replay(args: argparse.Namespace) -> int:
     """Replay a JSONL file or stdin and write one result line per conversation."""
-    from actions.frustration.replay import load_nlu, replay_lines  # noqa: PLC0415
+    from actions.frustration.replay import load_nlu, replay_lines
 
     detector: Detector = get_detector(args.config)
     nlu = load_nlu(args.model) if args.model else None
@@ -58,21 +58,21 @@ def run_replay(args: argparse.Namespace) -> int:
 
 def run_fit(args: argparse.Namespace) -> int:
     """Fit weights and thresholds on a labelled JSONL file and write them into the config."""
-    from actions.frustration.fit import fit_command  # noqa: PLC0415
+    from actions.frustration.fit import fit_command
 
     return fit_command(args.path, config=args.config, write=not args.dry_run, seed=args.seed)
 
 
 def run_fit_text(args: argparse.Namespace) -> int:
     """Fit the GoEmotions text model and write emotion_model.npz."""
-    from actions.frustration.fit_text import fit_text_command  # noqa: PLC0415
+    from actions.frustration.fit_text import fit_text_command
 
     return fit_text_command(args.data, args.out)
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
     """Print detector vs VADER vs text-model figures, one table per labelled file."""
-    from actions.frustration.evaluate import evaluate_files  # noqa: PLC0415
+    from actions.frustration.evaluate import evaluate_files
 
     print(evaluate_files(args.files, seed=args.seed))
     return 0
@@ -107,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Optional[List[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     """Entry point of `python -m actions.frustration`."""
     args = build_parser().parse_args(argv)
     return int(args.handler(args))

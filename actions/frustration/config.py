@@ -8,16 +8,17 @@ threshold outside 0..1) fails at load time rather than silently scoring 0.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Tuple
+from typing import Any
 
 import yaml
 
 DEFAULT_CONFIG_PATH = Path(__file__).with_name("frustration.yml")
 CONFIG_ENV = "FRUSTRATION_CONFIG"
 
-SIGNAL_NAMES: Tuple[str, ...] = (
+SIGNAL_NAMES: tuple[str, ...] = (
     "negative_sentiment",
     "positive_sentiment",
     "abuse",
@@ -41,10 +42,10 @@ SIGNAL_NAMES: Tuple[str, ...] = (
 )
 # Signals that decide *whether* to hand off but not how frustrated the customer is:
 # a polite "can I talk to a person?" is a request, not anger. Their weight is never used.
-TRIGGER_ONLY: Tuple[str, ...] = ("request_human",)
+TRIGGER_ONLY: tuple[str, ...] = ("request_human",)
 # Signals that can only lower the score (the fit keeps their weights <= 0).
-CALMING_SIGNALS: Tuple[str, ...] = ("positive_sentiment", "emotion_calm")
-LEXICON_CATEGORIES: Tuple[str, ...] = (
+CALMING_SIGNALS: tuple[str, ...] = ("positive_sentiment", "emotion_calm")
+LEXICON_CATEGORIES: tuple[str, ...] = (
     "abuse",
     "profanity",
     "bot_complaint",
@@ -82,7 +83,7 @@ class ModelConfig:
     bias: float
     memory: float
     decay: float
-    weights: Dict[str, float]
+    weights: dict[str, float]
     thresholds: Thresholds
 
 
@@ -101,30 +102,30 @@ class EscalationConfig:
 class FrustrationConfig:
     """Everything the detector needs, parsed from `frustration.yml`."""
 
-    languages: Tuple[str, ...]
+    languages: tuple[str, ...]
     max_chars: int
-    escalate_at_once: Dict[str, bool]
+    escalate_at_once: dict[str, bool]
     escalation: EscalationConfig
     trend_window: int
     timeline_max: int
     fingerprints_max: int
     repeat_similarity: float
     low_confidence: float
-    ignore_repeat_intents: Tuple[str, ...]
-    request_intents: Tuple[str, ...]
+    ignore_repeat_intents: tuple[str, ...]
+    request_intents: tuple[str, ...]
     length_start: int
     length_span: int
     disagreement_from_turn: int
     model: ModelConfig
-    lexicon: Dict[str, Dict[str, List[str]]]
-    patterns: Dict[str, List[List[Dict[str, Any]]]]
-    angry_emoji: Tuple[str, ...]
-    calm_emoji: Tuple[str, ...] = ()
+    lexicon: dict[str, dict[str, list[str]]]
+    patterns: dict[str, list[list[dict[str, Any]]]]
+    angry_emoji: tuple[str, ...]
+    calm_emoji: tuple[str, ...] = ()
     source: str = field(default="", compare=False)
 
-    def phrases(self, category: str) -> List[str]:
+    def phrases(self, category: str) -> list[str]:
         """All phrases of `category` across the active languages."""
-        out: List[str] = []
+        out: list[str] = []
         for language in self.languages:
             out.extend(self.lexicon.get(language, {}).get(category, []))
         return out
@@ -179,7 +180,7 @@ def parse_config(raw: Mapping[str, Any], source: str = "<dict>") -> FrustrationC
         rise_min_slope=float(esc.get("rise_min_slope", 0.08)),
         repeated_failure=int(esc.get("repeated_failure", 3)),
     )
-    lexicon: Dict[str, Dict[str, List[str]]] = {}
+    lexicon: dict[str, dict[str, list[str]]] = {}
     for language, lists in (raw.get("lexicon") or {}).items():
         bad = sorted(set(lists) - set(LEXICON_CATEGORIES))
         if bad:

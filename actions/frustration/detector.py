@@ -13,11 +13,18 @@ from __future__ import annotations
 import math
 import threading
 from functools import lru_cache
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 from actions.frustration.analysis import Analyzer, TextAnalysis
-from actions.frustration.config import SIGNAL_NAMES, TRIGGER_ONLY, FrustrationConfig, config_path, load_config
+from actions.frustration.config import (
+    SIGNAL_NAMES,
+    TRIGGER_ONLY,
+    FrustrationConfig,
+    config_path,
+    load_config,
+)
 from actions.frustration.explain import explanation_for, reasons_for
+from actions.frustration.schema import Level, Trigger, TurnInput, TurnResult
 from actions.frustration.signals import conversation
 from actions.frustration.signals.base import SILENT, SignalHit
 from actions.frustration.signals.calming import calming
@@ -25,12 +32,12 @@ from actions.frustration.signals.lexical import lexical_signals
 from actions.frustration.signals.sentiment import sentiment_signals
 from actions.frustration.signals.style import style_signals
 from actions.frustration.state import BOT_PRINTS_KEPT, SCORES_KEPT, coerce_state
-from actions.frustration.trend import falling, steady_rise, trend as trend_of
-from actions.frustration.schema import Level, Trigger, TurnInput, TurnResult
+from actions.frustration.trend import falling, steady_rise
+from actions.frustration.trend import trend as trend_of
 
 BOT_TEXT_CHARS = 300  # the bot's previous message is only checked for failure phrases
 CARRY_LIMITS = (-3.0, 12.0)
-AT_ONCE: Tuple[Tuple[str, Trigger], ...] = (("request_human", "request"), ("abuse", "abuse"), ("churn", "churn"))
+AT_ONCE: tuple[tuple[str, Trigger], ...] = (("request_human", "request"), ("abuse", "abuse"), ("churn", "churn"))
 
 
 PLAIN_ANSWER_MAX_WORDS = 6  # "no", "nope, that's it", "no thanks, all good"
@@ -38,7 +45,7 @@ PLAIN_ANSWER_MIN_COMPOUND = -0.5  # VADER rates a bare "no" about -0.3; stronger
 _LOADED_SIGNALS = ("abuse", "profanity", "bot_complaint", "churn", "time_pressure", "request_human")
 
 
-def _plain_answer(analysis: TextAnalysis, hits: Dict[str, SignalHit]) -> bool:
+def _plain_answer(analysis: TextAnalysis, hits: dict[str, SignalHit]) -> bool:
     """A short reply with nothing but a yes/no in it (no complaint, threat or hurry)."""
     return analysis.words <= PLAIN_ANSWER_MAX_WORDS and not any(hits[name].value for name in _LOADED_SIGNALS)
 
@@ -76,7 +83,7 @@ class Detector:
     def __init__(self, config: FrustrationConfig) -> None:
         """Keep the config; spaCy and VADER are loaded on the first scored turn."""
         self.config = config
-        self._analyzer: Optional[Analyzer] = None
+        self._analyzer: Analyzer | None = None
         self._lock = threading.Lock()
 
     @property
@@ -92,7 +99,7 @@ class Detector:
         """Load everything now (e.g. at action-server start) instead of on the first message."""
         self.score_turn(TurnInput(text="warm up, thanks"), None)
 
-    def signal_hits(self, turn: TurnInput, state: Dict[str, Any]) -> Tuple[Dict[str, SignalHit], Dict[str, Any], TextAnalysis]:
+    def signal_hits(self, turn: TurnInput, state: dict[str, Any]) -> tuple[dict[str, SignalHit], dict[str, Any], TextAnalysis]:
         """Every signal's hit for `turn` given the previous (coerced) state.
 
         Returns:
@@ -105,7 +112,7 @@ class Detector:
         if isinstance(turn.previous_bot_text, str) and turn.previous_bot_text:
             bot = self.analyzer.analyse_bot(turn.previous_bot_text, BOT_TEXT_CHARS)
             bot_print = conversation.bot_fingerprint(turn.previous_bot_text[:BOT_TEXT_CHARS])
-        hits: Dict[str, SignalHit] = {}
+        hits: dict[str, SignalHit] = {}
         hits.update(sentiment_signals(analysis))
         hits.update(lexical_signals(analysis))
         if state["turns"] + 1 < config.disagreement_from_turn:
@@ -140,7 +147,7 @@ class Detector:
         }
         return hits, updates, analysis
 
-    def score_turn(self, turn: TurnInput, state: Optional[Dict[str, Any]]) -> Tuple[TurnResult, Dict[str, Any]]:
+    def score_turn(self, turn: TurnInput, state: dict[str, Any] | None) -> tuple[TurnResult, dict[str, Any]]:
         """Score one user turn.
 
         Args:
@@ -217,7 +224,7 @@ class Detector:
             st["escalated_turn"] = user_turn
         return result, st
 
-    def reset_state(self, state: Optional[Dict[str, Any]], reason: str = "handback") -> Dict[str, Any]:
+    def reset_state(self, state: dict[str, Any] | None, reason: str = "handback") -> dict[str, Any]:
         """Start afresh after a person handed the conversation back to the bot.
 
         Keeps the turn count and the form-failure total
@@ -240,7 +247,7 @@ class Detector:
             return "annoyed"
         return "calm"
 
-    def _trend_note(self, scores: List[float], negs: List[float]) -> Optional[str]:
+    def _trend_note(self, scores: list[float], negs: list[float]) -> str | None:
         window = self.config.trend_window
         if len(negs) >= 3 and falling([-v for v in negs], window) and negs[-1] > 0.05:
             return f"sentiment falling over the last {min(window, len(negs))} turns"
@@ -250,8 +257,8 @@ class Detector:
         return None
 
     def _trigger(
-        self, hits: Dict[str, SignalHit], counters: Dict[str, int], scores: List[float], user_turn: int
-    ) -> Tuple[Optional[Trigger], Optional[str]]:
+        self, hits: dict[str, SignalHit], counters: dict[str, int], scores: list[float], user_turn: int
+    ) -> tuple[Trigger | None, str | None]:
         """Why to hand off now, if at all: at-once triggers first, then failures, then the score."""
         config = self.config
         for signal, trigger in AT_ONCE:
@@ -283,7 +290,7 @@ def _detector_for(path: str) -> Detector:
     return Detector(load_config(path))
 
 
-def get_detector(path: Optional[str] = None) -> Detector:
+def get_detector(path: str | None = None) -> Detector:
     """The process-wide detector for `path` (default: `$FRUSTRATION_CONFIG` or the packaged config).
 
     Reading the config and loading spaCy both happen on first use, never at import.

@@ -23,9 +23,9 @@ import re
 import threading
 import zlib
 from dataclasses import dataclass
-from pathlib import Path
 from functools import lru_cache
-from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -45,7 +45,7 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"'})
 
 
-def tokens(text: str) -> List[str]:
+def tokens(text: str) -> list[str]:
     """Lower-cased words, with every other non-space character (emoji, "!", "?") as its own token."""
     return _TOKEN.findall(text[:MAX_CHARS].lower().translate(_QUOTES))
 
@@ -55,7 +55,7 @@ def _hash(key: str) -> int:
 
 
 @lru_cache(maxsize=WORD_CACHE)
-def _word_features(word: str) -> Tuple[int, Tuple[int, ...]]:
+def _word_features(word: str) -> tuple[int, tuple[int, ...]]:
     """A word's own hash and the bucket indices of the word and its character n-grams.
 
     Cached: customers reuse a small vocabulary, so most words are featurised once per process.
@@ -74,7 +74,7 @@ def _bigram(previous: int, current: int) -> int:
     return ((previous * 1_000_003) ^ (current + 0x9E3779B9)) & (HASH_SIZE - 1)
 
 
-def feature_counts(text: str) -> Dict[int, float]:
+def feature_counts(text: str) -> dict[int, float]:
     """Hashed features of one message: word unigrams and bigrams, character n-grams of words.
 
     Values are presence scaled to unit length, so a long message does not weigh
@@ -114,9 +114,9 @@ def _sigmoid(z: float) -> float:
 class EmotionModel:
     """Two hashed-feature logistic regressions (negative, calm) sharing one featurisation."""
 
-    def __init__(self, weights: "np.ndarray", intercepts: "np.ndarray") -> None:
+    def __init__(self, weights: np.ndarray, intercepts: np.ndarray) -> None:
         """`weights` has shape (2, HASH_SIZE): row 0 negative, row 1 calm."""
-        import numpy as np  # noqa: PLC0415
+        import numpy as np
 
         self._weights = np.asarray(weights, dtype=np.float32)
         self._intercepts = [float(v) for v in intercepts]
@@ -131,7 +131,7 @@ class EmotionModel:
         features = feature_counts(text)
         if not features:
             return NEUTRAL
-        import numpy as np  # noqa: PLC0415
+        import numpy as np
 
         index = np.fromiter(features.keys(), dtype=np.int64, count=len(features))
         values = np.fromiter(features.values(), dtype=np.float32, count=len(features))
@@ -143,7 +143,7 @@ class EmotionModel:
 
     def save(self, path: Path) -> None:
         """Write the weights as a compressed npz (float16: enough for weights, half the size)."""
-        import numpy as np  # noqa: PLC0415
+        import numpy as np
 
         np.savez_compressed(
             path,
@@ -153,9 +153,9 @@ class EmotionModel:
         )
 
     @classmethod
-    def load(cls, path: Path) -> "EmotionModel":
+    def load(cls, path: Path) -> EmotionModel:
         """Read a model written by `save` (refuses one built with other feature settings)."""
-        import numpy as np  # noqa: PLC0415
+        import numpy as np
 
         with np.load(path, allow_pickle=False) as data:
             if int(data["hash_bits"][0]) != HASH_BITS:
@@ -164,10 +164,10 @@ class EmotionModel:
 
 
 _LOCK = threading.Lock()
-_MODEL: Optional[EmotionModel] = None
+_MODEL: EmotionModel | None = None
 
 
-def get_emotion_model(path: Optional[Path] = None) -> EmotionModel:
+def get_emotion_model(path: Path | None = None) -> EmotionModel:
     """The process-wide model, loaded on first use (about 2 MB of float32 weights)."""
     global _MODEL
     if path is not None:

@@ -28,7 +28,7 @@ import io
 import json
 import statistics
 import zlib
-from typing import Callable, Dict, List, Optional, Sequence
+from collections.abc import Callable, Sequence
 
 from actions.frustration.analysis import get_vader
 from actions.frustration.detector import get_detector
@@ -41,11 +41,11 @@ VADER_ESCALATE = -0.05
 TEXT_MODEL_ESCALATE = 0.5
 
 
-def baseline_replay(conversation: Dict, score: Callable[[str], float], threshold: float) -> ReplayedConversation:
+def baseline_replay(conversation: dict, score: Callable[[str], float], threshold: float) -> ReplayedConversation:
     """A one-message scorer's view of a conversation, in the replay shape: escalate at the
     first customer turn scoring `threshold` or more."""
-    turns: List[Dict] = []
-    labels: List[Optional[int]] = []
+    turns: list[dict] = []
+    labels: list[int | None] = []
     escalate_at = None
     for index, turn in enumerate(conversation["turns"]):
         if turn.get("speaker") != "user":
@@ -62,31 +62,31 @@ def baseline_replay(conversation: Dict, score: Callable[[str], float], threshold
     )
 
 
-def vader_replay(conversation: Dict) -> ReplayedConversation:
+def vader_replay(conversation: dict) -> ReplayedConversation:
     """VADER alone: score = -compound of the current customer turn."""
     vader = get_vader()
     return baseline_replay(conversation, lambda text: -vader.polarity_scores(text)["compound"], -VADER_ESCALATE)
 
 
-def text_model_replay(conversation: Dict) -> ReplayedConversation:
+def text_model_replay(conversation: dict) -> ReplayedConversation:
     """The GoEmotions text model alone: score = probability the turn sounds negative."""
     model = get_emotion_model()
     return baseline_replay(conversation, lambda text: model.read(text).negative, TEXT_MODEL_ESCALATE)
 
 
-def first_frustrated(conversation: ReplayedConversation) -> Optional[int]:
+def first_frustrated(conversation: ReplayedConversation) -> int | None:
     """Position (0-based, among customer turns) of the first turn labelled frustrated."""
     return next((i for i, label in enumerate(conversation.labels) if label == 1), None)
 
 
-def escalation_position(conversation: ReplayedConversation) -> Optional[int]:
+def escalation_position(conversation: ReplayedConversation) -> int | None:
     """Position (0-based, among customer turns) of the escalation, if any."""
     if conversation.escalate_at is None:
         return None
     return next((i for i, t in enumerate(conversation.turns) if t["index"] == conversation.escalate_at), None)
 
 
-def figures(replayed: Sequence[ReplayedConversation]) -> Dict[str, float]:
+def figures(replayed: Sequence[ReplayedConversation]) -> dict[str, float]:
     """The figures the issue asks for (conversation label: frustrated at some turn)."""
     labels = [l for c in replayed for l in c.labels if l is not None]
     scores = [t["score"] for c in replayed for t, l in zip(c.turns, c.labels) if l is not None]
@@ -133,7 +133,7 @@ def evaluate_file(path: str, seed: int = 13) -> str:
         ("GoEmotions model", [text_model_replay(c) for c in conversations]),
     )
     rows = []
-    names: List[str] = []
+    names: list[str] = []
     for part in ("all", "train", "validation"):
         for name, replayed in scorers:
             chosen = [c for c in replayed if part == "all" or in_validation(c.id, seed) == (part == "validation")]

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional
-
 from actions.frustration.signals.base import SignalHit
 
 MIN_CONTRIBUTION = 0.25  # logit units; weaker signals are not worth an agent's attention
 MAX_EXPLANATION_PARTS = 4
 
 
-def reasons_for(hits: Dict[str, SignalHit], contributions: Dict[str, float]) -> List[str]:
+def reasons_for(hits: dict[str, SignalHit], contributions: dict[str, float]) -> list[str]:
     """Reasons of the signals that pushed the score up, strongest first."""
     ranked = sorted(
         (name for name, hit in hits.items() if hit.reason and contributions.get(name, 0.0) >= MIN_CONTRIBUTION),
@@ -20,15 +18,15 @@ def reasons_for(hits: Dict[str, SignalHit], contributions: Dict[str, float]) -> 
 
 
 def explanation_for(
-    trigger_reason: Optional[str],
-    counters: Dict[str, int],
-    trend_note: Optional[str],
-    reasons: List[str],
-    truncated_note: Optional[str],
+    trigger_reason: str | None,
+    counters: dict[str, int],
+    trend_note: str | None,
+    reasons: list[str],
+    truncated_note: str | None,
 ) -> str:
     """A short line such as "3 failed attempts to give the requested details; sentiment
     falling over the last 4 turns; asked for a person ('is there a real person')"."""
-    parts: List[str] = []
+    parts: list[str] = []
     if counters.get("form_failures", 0) >= 2:
         parts.append(f"{counters['form_failures']} failed attempts to give the requested details")
     if counters.get("fallbacks", 0) >= 2:

@@ -22,16 +22,26 @@ import json
 import re
 import sys
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any
 
-from actions.frustration.config import CALMING_SIGNALS, SIGNAL_NAMES, TRIGGER_ONLY, FrustrationConfig, ModelConfig, Thresholds, config_path, load_config
+from actions.frustration.config import (
+    CALMING_SIGNALS,
+    SIGNAL_NAMES,
+    TRIGGER_ONLY,
+    FrustrationConfig,
+    ModelConfig,
+    Thresholds,
+    config_path,
+    load_config,
+)
 from actions.frustration.detector import Detector
 from actions.frustration.metrics import best_f1, prf, roc_auc
 from actions.frustration.replay import FALLBACK_INTENTS, ReplayInputError, parse_conversation
-from actions.frustration.state import coerce_state
 from actions.frustration.schema import TurnInput
+from actions.frustration.state import coerce_state
 
 NEGATIVE_ONLY = frozenset(CALMING_SIGNALS)
 CALM_INDEX = SIGNAL_NAMES.index("emotion_calm")
@@ -44,14 +54,14 @@ class Dialogue:
     """Signal values of every user turn of one labelled conversation."""
 
     id: str
-    features: List[List[float]]  # per user turn, in SIGNAL_NAMES order
-    labels: List[int]
-    escalate: Optional[bool]
+    features: list[list[float]]  # per user turn, in SIGNAL_NAMES order
+    labels: list[int]
+    escalate: bool | None
 
 
-def extract(detector: Detector, path: str) -> List[Dialogue]:
+def extract(detector: Detector, path: str) -> list[Dialogue]:
     """Signal values per user turn, computed with the detector's state machinery."""
-    dialogues: List[Dialogue] = []
+    dialogues: list[Dialogue] = []
     with open(path, encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
@@ -62,9 +72,9 @@ def extract(detector: Detector, path: str) -> List[Dialogue]:
                 sys.stderr.write(f"line {number}: {error}\n")
                 continue
             state = coerce_state(None)
-            previous_bot: Optional[str] = None
-            rows: List[List[float]] = []
-            labels: List[int] = []
+            previous_bot: str | None = None
+            rows: list[list[float]] = []
+            labels: list[int] = []
             for turn in conversation["turns"]:
                 if turn["speaker"] == "bot":
                     previous_bot = turn.get("text") or ""
@@ -97,10 +107,10 @@ def extract(detector: Detector, path: str) -> List[Dialogue]:
     return dialogues
 
 
-def split(dialogues: Sequence[Dialogue], seed: int) -> Tuple[List[Dialogue], List[Dialogue]]:
+def split(dialogues: Sequence[Dialogue], seed: int) -> tuple[list[Dialogue], list[Dialogue]]:
     """Train / validation split by dialogue id (stable across runs and machines)."""
-    train: List[Dialogue] = []
-    valid: List[Dialogue] = []
+    train: list[Dialogue] = []
+    valid: list[Dialogue] = []
     for dialogue in dialogues:
         bucket = zlib.crc32(f"{seed}:{dialogue.id}".encode()) % 1000
         (valid if bucket < VALIDATION_SHARE * 1000 else train).append(dialogue)
@@ -109,15 +119,15 @@ def split(dialogues: Sequence[Dialogue], seed: int) -> Tuple[List[Dialogue], Lis
 
 def _scores(dialogues: Sequence[Dialogue], weights: Sequence[float], bias: float, memory: float, decay: float):
     """Per-dialogue score lists and the carried evidence before each turn."""
-    import numpy as np  # noqa: PLC0415
+    import numpy as np
 
     w = np.asarray(weights)
-    all_scores: List[List[float]] = []
-    carries: List[List[float]] = []
+    all_scores: list[list[float]] = []
+    carries: list[list[float]] = []
     for dialogue in dialogues:
         carry = 0.0
-        scores: List[float] = []
-        before: List[float] = []
+        scores: list[float] = []
+        before: list[float] = []
         for row in dialogue.features:
             evidence = float(np.dot(w, row))
             carry *= 1.0 - row[CALM_INDEX]  # as the detector: calming down lets go of carried evidence
@@ -130,15 +140,15 @@ def _scores(dialogues: Sequence[Dialogue], weights: Sequence[float], bias: float
     return all_scores, carries
 
 
-def fit_weights(train: Sequence[Dialogue], prior: ModelConfig, decay: float) -> Tuple[List[float], float, float]:
+def fit_weights(train: Sequence[Dialogue], prior: ModelConfig, decay: float) -> tuple[list[float], float, float]:
     """Weights, bias and memory by penalised, sign-constrained logistic regression.
 
     The memory term depends on the weights (it carries past evidence), so the fit
     alternates: compute the carried evidence with the current weights, refit, three times.
     Classes are balanced so that 0.5 means "as likely frustrated as not" whatever the base rate.
     """
-    import numpy as np  # noqa: PLC0415
-    from scipy.optimize import minimize  # noqa: PLC0415
+    import numpy as np
+    from scipy.optimize import minimize
 
     X = np.array([row for d in train for row in d.features], dtype=float)
     y = np.array([label for d in train for label in d.labels], dtype=float)
@@ -162,13 +172,13 @@ def fit_weights(train: Sequence[Dialogue], prior: ModelConfig, decay: float) -> 
         C = np.array([c for d in carries for c in d], dtype=float)
         A = np.column_stack([X, C, np.ones(len(y))])
 
-        def loss(params: "np.ndarray") -> Tuple[float, "np.ndarray"]:
-            z = A @ params
+        def loss(params: np.ndarray) -> tuple[float, np.ndarray]:
+            z = A @ params  # noqa: B023 (minimize calls it within this iteration)
             p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
             eps = 1e-9
             nll = -np.sum(sample_weight * (y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps)))
             diff = params[:-1] - prior_w
-            grad = A.T @ (sample_weight * (p - y))
+            grad = A.T @ (sample_weight * (p - y))  # noqa: B023
             grad[:-1] += 2 * lam * diff
             return float(nll + lam * np.sum(diff**2)), grad
 
@@ -182,11 +192,11 @@ def fit_weights(train: Sequence[Dialogue], prior: ModelConfig, decay: float) -> 
 
 def _escalations(
     scores: Sequence[Sequence[float]], threshold: float, sustain: int, min_turns: int, annoyed: float
-) -> List[Optional[int]]:
+) -> list[int | None]:
     """Turn at which the sustained-score rule would escalate: `sustain` turns in a row
     at annoyed or above, the last at `threshold` or above (the at-once triggers and
     the steady-rise rule are left out: they hardly fire in these data)."""
-    out: List[Optional[int]] = []
+    out: list[int | None] = []
     for dialogue in scores:
         elevated = 0
         hit = None
@@ -215,7 +225,7 @@ def choose_escalation(
     handoff budget) are not considered; if none fits, the highest threshold is used."""
     labels = [int(bool(d.escalate)) for d in dialogues]
     best_t, best = high, -1.0
-    for step in range(int(round(low * 100)), int(round(high * 100)) + 1):
+    for step in range(round(low * 100), round(high * 100) + 1):
         threshold = step / 100.0
         decided = [e is not None for e in _escalations(scores, threshold, sustain, min_turns, low)]
         if sum(decided) > max_rate * len(decided):
@@ -227,7 +237,7 @@ def choose_escalation(
     return best_t
 
 
-def evaluate(dialogues: Sequence[Dialogue], scores: Sequence[Sequence[float]], config: FrustrationConfig, threshold: float) -> Dict[str, Any]:
+def evaluate(dialogues: Sequence[Dialogue], scores: Sequence[Sequence[float]], config: FrustrationConfig, threshold: float) -> dict[str, Any]:
     """Turn ROC-AUC / best F1, conversation ROC-AUC, escalation precision / recall."""
     labels = [label for d in dialogues for label in d.labels]
     flat = [s for d in scores for s in d]
@@ -237,7 +247,7 @@ def evaluate(dialogues: Sequence[Dialogue], scores: Sequence[Sequence[float]], c
     escalations = _escalations(
         scores, threshold, config.escalation.sustain_turns, config.escalation.min_user_turns, config.model.thresholds.annoyed
     )
-    precision, recall, f1 = prf(conv_labels, [e is not None for e in escalations])
+    precision, recall, _f1 = prf(conv_labels, [e is not None for e in escalations])
     return {
         "turn_roc_auc": round(roc_auc(labels, flat) or 0.0, 3),
         "turn_best_f1": round(top, 3),
@@ -251,7 +261,7 @@ def evaluate(dialogues: Sequence[Dialogue], scores: Sequence[Sequence[float]], c
 def prior_model(path: Path, fallback: ModelConfig) -> ModelConfig:
     """The hand-set `priors:` block (weights, memory), so that re-running the fit
     starts from the same place and gives the same result."""
-    import yaml  # noqa: PLC0415
+    import yaml
 
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     priors = raw.get("priors") or {}
@@ -271,7 +281,7 @@ def prior_model(path: Path, fallback: ModelConfig) -> ModelConfig:
 def fit_budget(path: Path) -> float:
     """`escalation.fit_max_rate` from the config file: the largest share of conversations
     the fitted escalation threshold may hand off on the training data (default 0.15)."""
-    import yaml  # noqa: PLC0415
+    import yaml
 
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return float((raw.get("escalation") or {}).get("fit_max_rate", 0.15))
@@ -298,7 +308,7 @@ def write_model_block(path: Path, model: ModelConfig) -> None:
     path.write_text(pattern.sub(block + "\n", text, count=1), encoding="utf-8")
 
 
-def fit_command(path: str, config: Optional[str] = None, write: bool = True, seed: int = 13) -> int:
+def fit_command(path: str, config: str | None = None, write: bool = True, seed: int = 13) -> int:
     """Run the whole fit and print a JSON report to stdout."""
     target = Path(config) if config else config_path()
     base = load_config(target)
@@ -306,7 +316,7 @@ def fit_command(path: str, config: Optional[str] = None, write: bool = True, see
     detector = Detector(base)
     dialogues = extract(detector, path)
     train, valid = split(dialogues, seed)
-    best: Optional[Tuple[float, List[float], float, float]] = None
+    best: tuple[float, list[float], float, float] | None = None
     best_auc = -1.0
     for decay in (0.4, 0.6, 0.8):
         weights, bias, memory = fit_weights(train, prior, decay)

@@ -18,19 +18,26 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Dict, List, Sequence, Tuple
 
-from actions.frustration.emotion import CALM_LABELS, HASH_SIZE, MODEL_PATH, NEGATIVE_LABELS, EmotionModel, feature_counts
+from actions.frustration.emotion import (
+    CALM_LABELS,
+    HASH_SIZE,
+    MODEL_PATH,
+    NEGATIVE_LABELS,
+    EmotionModel,
+    feature_counts,
+)
 
 DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "emotions"
 C_GRID = (1.0, 2.0, 4.0, 8.0)
 
 
-def read_split(folder: Path, split: str, names: Sequence[str]) -> Tuple[List[str], List[set]]:
+def read_split(folder: Path, split: str, names: Sequence[str]) -> tuple[list[str], list[set]]:
     """Texts and label-name sets of goemotions_<split>.tsv."""
-    texts: List[str] = []
-    labels: List[set] = []
+    texts: list[str] = []
+    labels: list[set] = []
     with open(folder / f"goemotions_{split}.tsv", encoding="utf-8") as handle:
         for line in handle:
             parts = line.rstrip("\n").split("\t")
@@ -43,11 +50,11 @@ def read_split(folder: Path, split: str, names: Sequence[str]) -> Tuple[List[str
 
 def matrix(texts: Sequence[str]):
     """The sparse feature matrix of `texts`."""
-    from scipy.sparse import csr_matrix  # noqa: PLC0415
+    from scipy.sparse import csr_matrix
 
     indptr = [0]
-    indices: List[int] = []
-    data: List[float] = []
+    indices: list[int] = []
+    data: list[float] = []
     for text in texts:
         features = feature_counts(text)
         for index in sorted(features):
@@ -57,23 +64,23 @@ def matrix(texts: Sequence[str]):
     return csr_matrix((data, indices, indptr), shape=(len(texts), HASH_SIZE))
 
 
-def _target(labels: Sequence[set], group: Sequence[str]) -> List[int]:
+def _target(labels: Sequence[set], group: Sequence[str]) -> list[int]:
     return [int(bool(l & set(group))) for l in labels]
 
 
 def fit_text_command(data: str | None = None, out: str | None = None) -> int:
     """Fit, report on dev and test, write the model."""
-    import numpy as np  # noqa: PLC0415
-    from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
-    from sklearn.metrics import roc_auc_score  # noqa: PLC0415
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
 
     folder = Path(data) if data else DEFAULT_DATA
     names = (folder / "goemotions_labels.txt").read_text(encoding="utf-8").split()
     splits = {name: read_split(folder, name, names) for name in ("train", "dev", "test")}
     X = {name: matrix(texts) for name, (texts, _) in splits.items()}
-    weights: List[np.ndarray] = []
-    intercepts: List[float] = []
-    report: Dict[str, Dict[str, float]] = {}
+    weights: list[np.ndarray] = []
+    intercepts: list[float] = []
+    report: dict[str, dict[str, float]] = {}
     for head, group in (("negative", NEGATIVE_LABELS), ("calm", CALM_LABELS)):
         y = {name: np.array(_target(labels, group)) for name, (_, labels) in splits.items()}
         best_c, best_auc = C_GRID[0], -1.0

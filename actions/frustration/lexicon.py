@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Dict, List, Tuple
+from typing import TYPE_CHECKING
 
 from actions.frustration.config import LEXICON_CATEGORIES, FrustrationConfig
 
@@ -20,18 +20,18 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
 
 _NLP_LOCK = threading.Lock()
-_NLP: "Language | None" = None
+_NLP: Language | None = None
 NLP_LOAD_COUNT = 0  # how many times the pipeline was built in this process (tests check it is 1)
 BOT_CATEGORIES = frozenset({"bot_failure", "closing_question"})  # word lists matched in the bot's messages, not the customer's
 
 
-def get_nlp() -> "Language":
+def get_nlp() -> Language:
     """The process-wide blank English spaCy pipeline (tokenizer only), built once."""
     global _NLP, NLP_LOAD_COUNT
     if _NLP is None:
         with _NLP_LOCK:
             if _NLP is None:
-                import spacy  # noqa: PLC0415  (lazy on purpose: heavy import)
+                import spacy
 
                 _NLP = spacy.blank("en")
                 NLP_LOAD_COUNT += 1
@@ -46,7 +46,7 @@ class Matches:
         hits: category -> the matched spans' text, in order of appearance.
     """
 
-    hits: Dict[str, List[str]] = field(default_factory=dict)
+    hits: dict[str, list[str]] = field(default_factory=dict)
 
     def count(self, category: str) -> int:
         """How many times the category matched."""
@@ -63,13 +63,13 @@ class Lexicon:
 
     def __init__(self, config: FrustrationConfig) -> None:
         """Build the matchers (this loads spaCy on first construction in the process)."""
-        from spacy.matcher import Matcher, PhraseMatcher  # noqa: PLC0415
+        from spacy.matcher import Matcher, PhraseMatcher
 
         self.nlp = get_nlp()
         self._phrase = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self._bot_phrase = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self._pattern = Matcher(self.nlp.vocab)
-        self._labels: Dict[int, str] = {}
+        self._labels: dict[int, str] = {}
         for category in LEXICON_CATEGORIES:
             phrases = sorted({p.strip() for p in config.phrases(category) if p.strip()})
             if phrases:
@@ -84,11 +84,11 @@ class Lexicon:
                 self._pattern.add(category, patterns)
                 self._labels[self.nlp.vocab.strings[category]] = category
 
-    def tokenize(self, text: str) -> "Doc":
+    def tokenize(self, text: str) -> Doc:
         """Tokenise with the shared pipeline's tokenizer only."""
         return self.nlp.make_doc(text)
 
-    def match(self, doc: "Doc", bot: bool = False, original: str | None = None) -> Matches:
+    def match(self, doc: Doc, bot: bool = False, original: str | None = None) -> Matches:
         """Longest non-overlapping hits per category (a phrase inside a longer one counts once).
 
         Args:
@@ -97,9 +97,9 @@ class Lexicon:
             original: the text before lower-casing, to quote the customer's own spelling.
         """
         found = list(self._bot_phrase(doc)) if bot else list(self._phrase(doc)) + list(self._pattern(doc))
-        spans: List[Tuple[int, int, str]] = [(start, end, self._labels[match_id]) for match_id, start, end in found]
+        spans: list[tuple[int, int, str]] = [(start, end, self._labels[match_id]) for match_id, start, end in found]
         result = Matches()
-        taken: Dict[str, List[Tuple[int, int]]] = {}
+        taken: dict[str, list[tuple[int, int]]] = {}
         # Longest first so "you're useless" wins over "useless" in the same category.
         for start, end, category in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
             ranges = taken.setdefault(category, [])

@@ -6,8 +6,8 @@ of every module stays cheap.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence
 
 
 @dataclass(frozen=True)
@@ -19,11 +19,11 @@ class BinaryReport:
     precision: float
     recall: float
     f1: float
-    roc_auc: Optional[float]
+    roc_auc: float | None
     best_f1: float
-    best_threshold: Optional[float]
+    best_threshold: float | None
 
-    def as_dict(self) -> Dict[str, object]:
+    def as_dict(self) -> dict[str, object]:
         """Rounded figures for printing."""
         return {
             "n": self.n,
@@ -48,7 +48,7 @@ def prf(labels: Sequence[int], predicted: Sequence[bool]) -> tuple[float, float,
     return precision, recall, f1
 
 
-def roc_auc(labels: Sequence[int], scores: Sequence[float]) -> Optional[float]:
+def roc_auc(labels: Sequence[int], scores: Sequence[float]) -> float | None:
     """Area under the ROC curve (Mann-Whitney with tie correction); None if one class is missing."""
     pairs = sorted(zip(scores, labels))
     positives = sum(1 for _, y in pairs if y)
@@ -67,7 +67,7 @@ def roc_auc(labels: Sequence[int], scores: Sequence[float]) -> Optional[float]:
     return (rank_sum - positives * (positives + 1) / 2.0) / (positives * negatives)
 
 
-def best_f1(labels: Sequence[int], scores: Sequence[float]) -> tuple[float, Optional[float]]:
+def best_f1(labels: Sequence[int], scores: Sequence[float]) -> tuple[float, float | None]:
     """The best F1 over all thresholds "score >= t", and that threshold."""
     pairs = sorted(zip(scores, labels), key=lambda p: -p[0])
     total_pos = sum(labels)
@@ -90,7 +90,7 @@ def best_f1(labels: Sequence[int], scores: Sequence[float]) -> tuple[float, Opti
 
 def report(labels: Sequence[int], scores: Sequence[float], predicted: Sequence[bool]) -> BinaryReport:
     """All figures for one set of labels, scores and the detector's own decisions."""
-    labels_list: List[int] = [1 if y else 0 for y in labels]
+    labels_list: list[int] = [1 if y else 0 for y in labels]
     precision, recall, f1 = prf(labels_list, predicted)
     top, threshold = best_f1(labels_list, scores)
     return BinaryReport(

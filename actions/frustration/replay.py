@@ -19,15 +19,16 @@ Bad lines are reported on stderr with their line number and skipped.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, TextIO, Tuple
+from typing import Any, TextIO
 
 from actions.frustration.detector import Detector
 from actions.frustration.metrics import BinaryReport, report
 from actions.frustration.schema import TurnInput, TurnResult
 
 # (text) -> (intent, confidence); used when a trained Rasa model is given.
-NluParser = Callable[[str], Tuple[Optional[str], Optional[float]]]
+NluParser = Callable[[str], tuple[str | None, float | None]]
 FALLBACK_INTENTS = frozenset({"nlu_fallback"})
 
 
@@ -40,23 +41,23 @@ class ReplayedConversation:
     """One conversation after replay, with its labels kept for metrics."""
 
     id: str
-    turns: List[Dict[str, Any]]
-    escalate_at: Optional[int]
-    trigger: Optional[str] = None
-    explanation: Optional[str] = None
-    labels: List[Optional[int]] = field(default_factory=list)
-    escalate_label: Optional[bool] = None
+    turns: list[dict[str, Any]]
+    escalate_at: int | None
+    trigger: str | None = None
+    explanation: str | None = None
+    labels: list[int | None] = field(default_factory=list)
+    escalate_label: bool | None = None
 
-    def output(self) -> Dict[str, Any]:
+    def output(self) -> dict[str, Any]:
         """The JSON object written to stdout."""
-        out: Dict[str, Any] = {"id": self.id, "turns": self.turns, "escalate_at": self.escalate_at}
+        out: dict[str, Any] = {"id": self.id, "turns": self.turns, "escalate_at": self.escalate_at}
         if self.escalate_at is not None:
             out["trigger"] = self.trigger
             out["explanation"] = self.explanation
         return out
 
 
-def _label(value: Any) -> Optional[int]:
+def _label(value: Any) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool):
@@ -66,7 +67,7 @@ def _label(value: Any) -> Optional[int]:
     raise ReplayInputError(f"label must be 0 or 1, got {value!r}")
 
 
-def parse_conversation(line: str) -> Dict[str, Any]:
+def parse_conversation(line: str) -> dict[str, Any]:
     """Parse and validate one JSON line.
 
     Raises:
@@ -93,17 +94,17 @@ def parse_conversation(line: str) -> Dict[str, Any]:
 
 
 def replay_conversation(
-    detector: Detector, conversation: Dict[str, Any], nlu: Optional[NluParser] = None
+    detector: Detector, conversation: dict[str, Any], nlu: NluParser | None = None
 ) -> ReplayedConversation:
     """Score every user turn of one conversation exactly as the live action would."""
-    state: Optional[Dict[str, Any]] = None
-    previous_bot: Optional[str] = None
+    state: dict[str, Any] | None = None
+    previous_bot: str | None = None
     form_failures = 0
-    out: List[Dict[str, Any]] = []
-    labels: List[Optional[int]] = []
-    escalate_at: Optional[int] = None
-    trigger: Optional[str] = None
-    explanation: Optional[str] = None
+    out: list[dict[str, Any]] = []
+    labels: list[int | None] = []
+    escalate_at: int | None = None
+    trigger: str | None = None
+    explanation: str | None = None
     for index, turn in enumerate(conversation["turns"]):
         text = turn.get("text") or ""
         if turn["speaker"] == "bot":
@@ -145,7 +146,7 @@ def replay_conversation(
 
 
 def replay_lines(
-    detector: Detector, lines: Iterable[str], errors: TextIO, nlu: Optional[NluParser] = None
+    detector: Detector, lines: Iterable[str], errors: TextIO, nlu: NluParser | None = None
 ) -> Iterator[ReplayedConversation]:
     """Replay a stream of JSON lines; report bad ones on `errors` and go on."""
     for number, line in enumerate(lines, start=1):
@@ -163,16 +164,16 @@ def replay_lines(
 class ReplayMetrics:
     """Turn-level and conversation-level figures of a replay."""
 
-    turns: Optional[BinaryReport]
-    conversations: Optional[BinaryReport]
+    turns: BinaryReport | None
+    conversations: BinaryReport | None
 
 
-def compute_metrics(replayed: List[ReplayedConversation]) -> ReplayMetrics:
+def compute_metrics(replayed: list[ReplayedConversation]) -> ReplayMetrics:
     """Turn figures (score vs label, decision = level != calm) and conversation figures
     (highest turn score vs "escalate", decision = escalate_at is set)."""
-    labels: List[int] = []
-    scores: List[float] = []
-    decided: List[bool] = []
+    labels: list[int] = []
+    scores: list[float] = []
+    decided: list[bool] = []
     for conv in replayed:
         for turn, label in zip(conv.turns, conv.labels):
             if label is None:
@@ -180,9 +181,9 @@ def compute_metrics(replayed: List[ReplayedConversation]) -> ReplayMetrics:
             labels.append(label)
             scores.append(turn["score"])
             decided.append(turn["level"] != "calm")
-    conv_labels: List[int] = []
-    conv_scores: List[float] = []
-    conv_decided: List[bool] = []
+    conv_labels: list[int] = []
+    conv_scores: list[float] = []
+    conv_decided: list[bool] = []
     for conv in replayed:
         if conv.escalate_label is None:
             continue
@@ -197,14 +198,14 @@ def compute_metrics(replayed: List[ReplayedConversation]) -> ReplayMetrics:
 
 def load_nlu(model_path: str) -> NluParser:
     """A parser backed by a trained Rasa model (the only place this package imports `rasa`)."""
-    import asyncio  # noqa: PLC0415
+    import asyncio
 
-    from rasa.core.agent import Agent  # noqa: PLC0415  (lazy: TensorFlow is heavy)
+    from rasa.core.agent import Agent
 
     agent = Agent.load(model_path)
     loop = asyncio.new_event_loop()
 
-    def parse(text: str) -> Tuple[Optional[str], Optional[float]]:
+    def parse(text: str) -> tuple[str | None, float | None]:
         message = loop.run_until_complete(agent.parse_message(text))
         intent = message.get("intent") or {}
         return intent.get("name"), intent.get("confidence")

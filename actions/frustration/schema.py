@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Dict, List, Literal, Optional
+from typing import Any, Literal
 
 from actions.frustration.trend import direction as trend_direction
 
@@ -26,11 +26,11 @@ class TurnInput:
     """
 
     text: str
-    intent: Optional[str] = None
-    confidence: Optional[float] = None
+    intent: str | None = None
+    confidence: float | None = None
     is_fallback: bool = False
     form_failures_total: int = 0
-    previous_bot_text: Optional[str] = None
+    previous_bot_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,24 +54,24 @@ class TurnResult:
 
     score: float
     level: Level
-    reasons: List[str]
+    reasons: list[str]
     trend: float
     escalate: bool
-    trigger: Optional[Trigger]
+    trigger: Trigger | None
     explanation: str
-    signals: Dict[str, float] = field(default_factory=dict)
+    signals: dict[str, float] = field(default_factory=dict)
     turn: int = 0
-    counters: Dict[str, int] = field(default_factory=dict)
+    counters: dict[str, int] = field(default_factory=dict)
 
     @property
     def direction(self) -> str:
         """"rising" / "falling" / "steady": what the coaching panel shows for this turn."""
         return trend_direction(self.trend)
 
-    def timeline_entry(self) -> Dict[str, Any]:
+    def timeline_entry(self) -> dict[str, Any]:
         """The `frustration_timeline` slot entry for this turn."""
         return {"turn": self.turn, "score": self.score, "level": self.level}
 
-    def to_dict(self) -> Dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable copy (for logs and the replay output)."""
         return asdict(self)

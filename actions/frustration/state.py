@@ -11,7 +11,7 @@ detector never mutates its caller's object.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any
 
 STATE_VERSION = 1
 BOT_PRINTS_KEPT = 3  # hashes of the bot's recent messages, to notice it repeating itself
@@ -20,7 +20,7 @@ SCORES_KEPT = 12  # recent scores kept for the trend (the window is configurable
 COUNTERS = ("fallbacks", "low_conf_streak", "form_failures", "repeats", "bot_failures", "elevated")
 
 
-def new_state() -> Dict[str, Any]:
+def new_state() -> dict[str, Any]:
     """An empty conversation state."""
     return {
         "v": STATE_VERSION,
@@ -37,10 +37,10 @@ def new_state() -> Dict[str, Any]:
     }
 
 
-def _floats(values: Any, keep: int) -> List[float]:
+def _floats(values: Any, keep: int) -> list[float]:
     if not isinstance(values, list):
         return []
-    out: List[float] = []
+    out: list[float] = []
     for value in values[-keep:]:
         try:
             out.append(float(value))
@@ -49,7 +49,7 @@ def _floats(values: Any, keep: int) -> List[float]:
     return out
 
 
-def coerce_state(state: Any) -> Dict[str, Any]:
+def coerce_state(state: Any) -> dict[str, Any]:
     """A complete copy of `state` (never shares lists with it), with defaults for anything missing or malformed."""
     fresh = new_state()
     if not isinstance(state, dict) or state.get("v") != STATE_VERSION:

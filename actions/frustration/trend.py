@@ -9,7 +9,8 @@ agree on the detector's own output).
 
 from __future__ import annotations
 
-from typing import Sequence
+import itertools
+from collections.abc import Sequence
 
 WOBBLE = 0.02  # a step down this small still counts as part of a rise
 
@@ -68,7 +69,7 @@ def steady_rise(values: Sequence[float], window: int, min_slope: float) -> bool:
         return False
     if slope(recent) < min_slope:
         return False
-    steps = [b - a for a, b in zip(recent, recent[1:])]
+    steps = [b - a for a, b in itertools.pairwise(recent)]
     if any(step < -WOBBLE for step in steps):
         return False
     return sum(step >= min_slope / 2 for step in steps) >= min(RISING_STEPS, len(steps))
@@ -79,4 +80,4 @@ def falling(values: Sequence[float], window: int, min_step: float = 0.05) -> boo
     recent = list(values[-window:])
     if len(recent) < 3:
         return False
-    return recent[-1] < recent[0] - min_step and all(b <= a + min_step for a, b in zip(recent, recent[1:]))
+    return recent[-1] < recent[0] - min_step and all(b <= a + min_step for a, b in itertools.pairwise(recent))

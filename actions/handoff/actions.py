@@ -12,10 +12,17 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import datetime, timezone
-from typing import Any, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, ActiveLoop, ConversationPaused, EventType, FollowupAction, SlotSet
+from rasa_sdk.events import (
+    ActionExecuted,
+    ActiveLoop,
+    ConversationPaused,
+    EventType,
+    FollowupAction,
+    SlotSet,
+)
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -57,10 +64,10 @@ def bot_failed(tracker: Tracker) -> bool:
 class ActionHandoffToHuman(Action):
     """Escalate once: summary to the inbox, honest words to the customer, then silence."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return names.ACTION_HANDOFF_TO_HUMAN
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         if tracker.get_slot(names.SLOT_HANDOFF_ACTIVE):
             dispatcher.utter_message(response="utter_handoff_already")
             return [ActionExecuted(names.ACTION_LISTEN), ConversationPaused()]
@@ -108,7 +115,7 @@ class ActionHandoffToHuman(Action):
         ]
 
 
-def after_handoff_slots(tracker: Tracker) -> List[EventType]:
+def after_handoff_slots(tracker: Tracker) -> list[EventType]:
     """Clear the handoff and start the frustration trend afresh; keep every fact."""
     state = get_detector().reset_state(tracker.get_slot(names.SLOT_FRUSTRATION_STATE), reason="handback")
     return [
@@ -146,10 +153,10 @@ def resolution_of(tracker: Tracker) -> str:
 class ActionHandback(Action):
     """The agent handed the conversation back, perhaps with a one-line resolution."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return names.ACTION_HANDBACK
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         resolution = resolution_of(tracker)
         line = f"Our team noted: {resolution.rstrip('.')}. " if resolution else ""
         dispatcher.utter_message(response="utter_handback", resolution_line=line)
@@ -164,10 +171,10 @@ UNSURE_END_CONFIDENCE = 0.6  # below this, "I'm done" outside a handoff is a gue
 class ActionEndHandoff(Action):
     """The customer ended the chat with the person (or said they are done)."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return names.ACTION_END_HANDOFF
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         if not tracker.get_slot(names.SLOT_HANDOFF_ACTIVE):
             confidence = ((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0.0
             if confidence < UNSURE_END_CONFIDENCE:

@@ -8,10 +8,11 @@ long it should take — or, when nobody is there, what happens instead.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import os
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Mapping, Optional
+from typing import Any
 from zoneinfo import ZoneInfo
 
 
@@ -38,7 +39,7 @@ def acknowledgement(trigger: str, bot_failed: bool, level: str = "calm") -> str:
     return "utter_handoff_ack_request"
 
 
-def wait_text(seconds: Optional[float]) -> str:
+def wait_text(seconds: float | None) -> str:
     """"a minute or two", "about 5 minutes", "about an hour"."""
     if seconds is None or seconds <= 120:
         return "a minute or two"
@@ -49,7 +50,7 @@ def wait_text(seconds: Optional[float]) -> str:
     return "about an hour" if hours <= 1 else f"about {hours} hours"
 
 
-def next_opening_text(next_opening: Optional[str]) -> str:
+def next_opening_text(next_opening: str | None) -> str:
     """When the team is next in, in words ("on Monday at 08:00")."""
     if not next_opening:
         return "as soon as the team is back"
@@ -63,7 +64,7 @@ def next_opening_text(next_opening: Optional[str]) -> str:
     return f"when we open on {moment.strftime('%A')} at {moment.strftime('%H:%M')}"
 
 
-def queue_messages(status: Optional[Mapping[str, Any]], email_known: bool = True) -> list[Utterance]:
+def queue_messages(status: Mapping[str, Any] | None, email_known: bool = True) -> list[Utterance]:
     """What to say about the wait, from the inbox's answer (None: inbox unreachable).
 
     When nobody can answer soon and we have no email for the customer, ask for

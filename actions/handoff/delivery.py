@@ -66,7 +66,7 @@ async def _after_delivery(delivery: Delivery) -> None:
                 try:
                     await api.resume_and_trigger(conversation_id, "end_handoff")
                     return
-                except Exception as error:  # noqa: BLE001 - logged and retried
+                except Exception as error:
                     logger.warning("resuming %s failed (attempt %s): %r", conversation_id, attempt + 1, error)
                     await asyncio.sleep(0.5 * 2**attempt)
         finally:
@@ -86,7 +86,7 @@ async def _worker_loop() -> None:
             # The customer's items first, then the reports, each pass under its own lock.
             results = await outbox().deliver_pending(client(), _after_delivery, BEST_EFFORT_KINDS)
             results += await outbox().deliver_best_effort(client(), BEST_EFFORT_KINDS)
-        except Exception:  # noqa: BLE001 - the worker must survive a bad moment
+        except Exception:
             logger.exception("outbox delivery failed")
             results = []
         failed = any(result.error for result in results)

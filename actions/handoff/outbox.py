@@ -16,9 +16,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from sqlalchemy import Column, DateTime, Integer, String, Text, create_engine, inspect, select, text
 from sqlalchemy.engine import Engine
@@ -223,7 +224,7 @@ class Outbox:
             if after is not None:
                 try:
                     await after(delivery)
-                except Exception:  # noqa: BLE001 - a hook must not stop delivery
+                except Exception:
                     logger.exception("after-delivery hook failed for item %s", item_id)
         return results
 

@@ -8,10 +8,15 @@ slots over and pause again.
 
 from __future__ import annotations
 
-from typing import List, Text
-
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, Restarted, SessionStarted, SlotSet
+from rasa_sdk.events import (
+    ActionExecuted,
+    ConversationPaused,
+    EventType,
+    Restarted,
+    SessionStarted,
+    SlotSet,
+)
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -21,9 +26,9 @@ from actions import names
 NOT_CARRIED = {names.SLOT_REQUESTED, names.SLOT_ESCALATE, names.SLOT_PENDING_CONFIRMATION}
 
 
-def carried_slots(tracker: Tracker, only: tuple[str, ...] | None = None) -> List[EventType]:
+def carried_slots(tracker: Tracker, only: tuple[str, ...] | None = None) -> list[EventType]:
     """SlotSet events re-creating the slots worth keeping."""
-    events: List[EventType] = []
+    events: list[EventType] = []
     for name, value in tracker.current_slot_values().items():
         if value is None or name in NOT_CARRIED or name == "session_started_metadata":
             continue
@@ -33,7 +38,7 @@ def carried_slots(tracker: Tracker, only: tuple[str, ...] | None = None) -> List
     return events
 
 
-def paused_if_handed_off(tracker: Tracker) -> List[EventType]:
+def paused_if_handed_off(tracker: Tracker) -> list[EventType]:
     """A pause when a person owns the conversation, else nothing."""
     return [ConversationPaused()] if tracker.get_slot(names.SLOT_HANDOFF_ACTIVE) else []
 
@@ -41,11 +46,11 @@ def paused_if_handed_off(tracker: Tracker) -> List[EventType]:
 class ActionSessionStart(Action):
     """A new session keeps the customer's facts and, during a handoff, the silence."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return names.ACTION_SESSION_START
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        events: List[EventType] = [SessionStarted()]
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        events: list[EventType] = [SessionStarted()]
         events += carried_slots(tracker)
         events.append(ActionExecuted(names.ACTION_LISTEN))
         return events + paused_if_handed_off(tracker)
@@ -54,10 +59,10 @@ class ActionSessionStart(Action):
 class ActionRestart(Action):
     """Restart the conversation, unless a person owns it: then the handoff stays."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return names.ACTION_RESTART
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         if not tracker.get_slot(names.SLOT_HANDOFF_ACTIVE):
             return [Restarted()]
         keep = names.HANDOFF_SLOTS + (

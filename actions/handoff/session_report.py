@@ -28,9 +28,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
-from typing import Any, Awaitable, Callable, Iterable, Mapping, Optional
+from typing import Any
 
 from rasa_sdk import Tracker
 
@@ -48,7 +49,7 @@ KEY_LIMIT = 64  # the outbox's key column
 
 Sink = Callable[[str, str, dict], Awaitable[Any]]
 # Tests replace this; None means the process's outbox (``delivery.send_later``).
-SINK: Optional[Sink] = None
+SINK: Sink | None = None
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,8 @@ class SessionReport:
     last_seen_at: str
     user_turns: int
     handed_off: bool
-    max_frustration_score: Optional[float]
-    outcome: Optional[str]
+    max_frustration_score: float | None
+    outcome: str | None
 
     def payload(self) -> dict[str, Any]:
         return asdict(self)
@@ -73,7 +74,7 @@ def iso(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp, tz=timezone.utc).isoformat().replace("+00:00", "Z")
 
 
-def _since_session_start(events: Iterable[Mapping[str, Any]]) -> tuple[Optional[float], list[Mapping[str, Any]]]:
+def _since_session_start(events: Iterable[Mapping[str, Any]]) -> tuple[float | None, list[Mapping[str, Any]]]:
     """The latest ``session_started`` timestamp (else the first event's) and the events after it."""
     events = list(events)
     for index in range(len(events) - 1, -1, -1):
@@ -91,7 +92,7 @@ def is_customer_turn(event: Mapping[str, Any]) -> bool:
     return not (metadata.get("is_external") or text.startswith("EXTERNAL: ") or text.startswith("/session_start"))
 
 
-def highest_score(tracker: Tracker, score: Optional[float]) -> Optional[float]:
+def highest_score(tracker: Tracker, score: float | None) -> float | None:
     """The highest frustration of the bot's part of the conversation so far (timeline and now)."""
     timeline = tracker.get_slot(names.SLOT_FRUSTRATION_TIMELINE) or []
     scores = [entry.get("score") for entry in timeline if isinstance(entry, dict) and not entry.get("during_handoff")]
@@ -101,8 +102,8 @@ def highest_score(tracker: Tracker, score: Optional[float]) -> Optional[float]:
     return max(scores) if scores else None
 
 
-def build(tracker: Tracker, *, score: Optional[float], handed_off: bool = False,
-          outcome: Optional[str] = None) -> Optional[SessionReport]:
+def build(tracker: Tracker, *, score: float | None, handed_off: bool = False,
+          outcome: str | None = None) -> SessionReport | None:
     """The report for the tracker's current session; None without a customer message."""
     started, events = _since_session_start(tracker.events)
     turns = [event for event in events if is_customer_turn(event)]
@@ -121,7 +122,7 @@ def build(tracker: Tracker, *, score: Optional[float], handed_off: bool = False,
     )
 
 
-def for_turn(tracker: Tracker, score: Optional[float]) -> Optional[SessionReport]:
+def for_turn(tracker: Tracker, score: float | None) -> SessionReport | None:
     """A report when this customer message opens the session, refreshes it, or ends it; else None.
 
     Messages to a person during a handoff are not the bot's: nothing is reported.
@@ -138,7 +139,7 @@ def for_turn(tracker: Tracker, score: Optional[float]) -> Optional[SessionReport
     return report if refresh or outcome is not None else None
 
 
-def for_handoff(tracker: Tracker) -> Optional[SessionReport]:
+def for_handoff(tracker: Tracker) -> SessionReport | None:
     """The report when the bot hands the session to a person."""
     return build(tracker, score=tracker.get_slot(names.SLOT_FRUSTRATION_SCORE), handed_off=True)
 
@@ -149,7 +150,7 @@ def outbox_key(conversation_id: str) -> str:
     return key if len(key) <= KEY_LIMIT else "session:" + hashlib.sha256(conversation_id.encode()).hexdigest()[:KEY_LIMIT - 8]
 
 
-async def submit(report: Optional[SessionReport]) -> None:
+async def submit(report: SessionReport | None) -> None:
     """Queue ``report`` for delivery; never raises, never waits longer than the timeout."""
     if report is None:
         return
@@ -161,5 +162,5 @@ async def submit(report: Optional[SessionReport]) -> None:
     try:
         await asyncio.wait_for(sink(KIND_SESSION_REPORT, outbox_key(report.conversation_id), report.payload()),
                                timeout=ENQUEUE_TIMEOUT_SECONDS)
-    except Exception as error:  # noqa: BLE001 - analytics must never break the customer's turn
+    except Exception as error:
         logger.warning("session report for %s not queued: %r", report.conversation_id, error)

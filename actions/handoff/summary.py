@@ -7,9 +7,10 @@ docs/architecture.md and is redacted before it is returned.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from actions import names
 from actions.frustration.abuse import is_abusive

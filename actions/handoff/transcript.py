@@ -6,8 +6,9 @@ one ordered list with who said what and when.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timezone
-from typing import Any, Iterable, TypedDict
+from typing import Any, TypedDict
 
 MAX_TRANSCRIPT_TURNS = 200
 MAX_TEXT_CHARS = 4000

@@ -1,8 +1,6 @@
 """Agent endpoints: reads for agents and tools, actions with session + CSRF."""
 from __future__ import annotations
 
-from typing import Union
-
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from sqlalchemy.orm import Session
 
@@ -29,7 +27,7 @@ def _publish_messages(svc: Services, key: str, messages: list) -> None:
 
 @router.get("/queue", response_model=schemas.QueueOut)
 async def read_queue(limit: int = Query(100, ge=1, le=1000), svc: Services = Depends(services),
-                     _who: Union[Agent, str] = Depends(require_reader)) -> Response:
+                     _who: Agent | str = Depends(require_reader)) -> Response:
     """Waiting handoffs by priority then waiting time, then those being handled.
 
     Shared between callers until the queue changes (see ``inbox.queue_cache``).
@@ -50,7 +48,7 @@ async def read_queue(limit: int = Query(100, ge=1, le=1000), svc: Services = Dep
 
 @router.get("/handoffs/{handoff_key}", response_model=schemas.ConversationOut)
 async def read_conversation(handoff_key: str, svc: Services = Depends(services),
-                            _who: Union[Agent, str] = Depends(require_reader)) -> schemas.ConversationOut:
+                            _who: Agent | str = Depends(require_reader)) -> schemas.ConversationOut:
     """Summary, status and every message since the handoff."""
 
     def unit(*, session: Session) -> schemas.ConversationOut:
@@ -63,7 +61,7 @@ async def read_conversation(handoff_key: str, svc: Services = Depends(services),
 @router.get("/search", response_model=schemas.SearchOut)
 async def search(q: str = Query("", max_length=200), include_open: bool = False,
                  svc: Services = Depends(services),
-                 _who: Union[Agent, str] = Depends(require_reader)) -> schemas.SearchOut:
+                 _who: Agent | str = Depends(require_reader)) -> schemas.SearchOut:
     """Closed conversations by customer name/email, order number or message text."""
 
     def unit(*, session: Session) -> schemas.SearchOut:

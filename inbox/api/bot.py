@@ -1,8 +1,6 @@
 """Bot-facing endpoints of the contract in docs/architecture.md (bearer HANDOFF_SECRET)."""
 from __future__ import annotations
 
-from typing import Optional, Tuple
-
 from fastapi import APIRouter, Depends, Header, HTTPException, Response, status
 from sqlalchemy.orm import Session
 
@@ -20,7 +18,7 @@ router = APIRouter(prefix="/api/v1", tags=["bot"], dependencies=[Depends(require
              responses={200: {"description": "Same key again: the first handoff", "model": schemas.HandoffCreated}})
 async def create_handoff(
     body: schemas.HandoffIn, response: Response, svc: Services = Depends(services),
-    idempotency_key: Optional[str] = Header(None, alias="Idempotency-Key"),
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ) -> schemas.HandoffCreated:
     """Create a handoff once per key: the same key again returns the first (200)."""
     if idempotency_key is not None and idempotency_key != body.handoff_key:
@@ -81,7 +79,7 @@ async def customer_ended(handoff_key: str, body: schemas.CustomerEndedIn,
 
     forwarder = svc.forwarder
 
-    def unit(*, session: Session) -> Tuple[str, bool]:
+    def unit(*, session: Session) -> tuple[str, bool]:
         # Locked: two racing calls must not both queue the event (one row per target and event).
         handoff = crud.require_handoff(handoff_key, session=session, for_update=forwarder is not None)
         # News for the helpdesks only while a person still has to act: not a repeat, not after closing.

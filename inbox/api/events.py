@@ -5,7 +5,7 @@ queue and append messages from the payload, so a missed event heals on the next 
 """
 from __future__ import annotations
 
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse

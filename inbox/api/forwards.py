@@ -4,7 +4,6 @@ what is still retrying, and what failed and why (docs/forwarding.md).
 from __future__ import annotations
 
 from datetime import datetime
-from typing import List, Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from sqlalchemy.orm import Session
@@ -28,14 +27,14 @@ class ForwardOut(BaseModel):
     event: str
     status: str
     attempts: int
-    next_attempt_at: Optional[datetime]
-    last_error: Optional[str]
+    next_attempt_at: datetime | None
+    last_error: str | None
     created_at: datetime
-    delivered_at: Optional[datetime]
+    delivered_at: datetime | None
 
 
 class ForwardsOut(BaseModel):
-    items: List[ForwardOut]
+    items: list[ForwardOut]
 
 
 def _out(row: Forward, key: str) -> ForwardOut:
@@ -45,7 +44,7 @@ def _out(row: Forward, key: str) -> ForwardOut:
 
 
 @router.get("/forwards", response_model=ForwardsOut, responses={403: {"description": "Not an admin"}})
-async def list_forwards(status: Optional[str] = Query(None, pattern="^(pending|delivered|failed)$"),
+async def list_forwards(status: str | None = Query(None, pattern="^(pending|delivered|failed)$"),
                         limit: int = Query(100, ge=1, le=1000), svc: Services = Depends(services),
                         _admin: Agent = Depends(require_admin)) -> ForwardsOut:
     """Forwarded events, newest first; ``?status=failed`` for the ones that gave up."""

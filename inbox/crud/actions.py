@@ -5,7 +5,7 @@ Each queues the matching Rasa calls in the delivery outbox (``inbox.delivery``).
 from __future__ import annotations
 
 import uuid
-from typing import Any, Dict, Optional, Tuple
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
@@ -21,8 +21,8 @@ def _require_owner(handoff: Handoff, agent: Agent) -> None:
         raise Forbidden("this conversation is claimed by another agent")
 
 
-def _enqueue(handoff: Handoff, kind: str, payload: Dict[str, Any], *, session: Session,
-             message: Optional[Message] = None) -> Delivery:
+def _enqueue(handoff: Handoff, kind: str, payload: dict[str, Any], *, session: Session,
+             message: Message | None = None) -> Delivery:
     delivery = Delivery(handoff_id=handoff.id, kind=kind, payload=payload, status="pending",
                         message_pk=message.id if message is not None else None)
     session.add(delivery)
@@ -88,7 +88,7 @@ def assign(handoff: Handoff, admin: Agent, target: Agent, *, session: Session) -
     return handoff
 
 
-def add_agent_reply(handoff: Handoff, agent: Agent, text: str, *, session: Session) -> Tuple[Message, Delivery]:
+def add_agent_reply(handoff: Handoff, agent: Agent, text: str, *, session: Session) -> tuple[Message, Delivery]:
     """Store the reply as pending delivery and queue it for Rasa."""
     _require_owner(handoff, agent)
     message = Message(
@@ -113,7 +113,7 @@ def hand_back(handoff: Handoff, agent: Agent, resolution: str, *, session: Sessi
     return _enqueue(handoff, "handback", {"resolution": resolution}, session=session)
 
 
-def resolve(handoff: Handoff, agent: Agent, note: str, *, session: Session) -> Optional[Delivery]:
+def resolve(handoff: Handoff, agent: Agent, note: str, *, session: Session) -> Delivery | None:
     """Close the conversation with a note.
 
     The bot is resumed as for a hand-back (with the note as resolution) so the customer

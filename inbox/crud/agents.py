@@ -1,8 +1,6 @@
 """Agent accounts and availability."""
 from __future__ import annotations
 
-from typing import Optional
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -31,13 +29,13 @@ def create_agent(
     return agent
 
 
-def agent_by_username(username: str, *, session: Session) -> Optional[Agent]:
+def agent_by_username(username: str, *, session: Session) -> Agent | None:
     return session.execute(
         select(Agent).where(Agent.username == username, Agent.active.is_(True))
     ).scalar_one_or_none()
 
 
-def agent_by_id(agent_id: int, *, session: Session) -> Optional[Agent]:
+def agent_by_id(agent_id: int, *, session: Session) -> Agent | None:
     agent = session.get(Agent, agent_id)
     return agent if agent is not None and agent.active else None
 

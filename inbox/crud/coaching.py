@@ -7,7 +7,8 @@ the reading is applied in one place (live coaching and analytics read these colu
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Iterable, List, Optional
+from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,7 +19,7 @@ from inbox.coaching import RECENT_MESSAGES
 from inbox.models import Handoff, Message
 
 
-def message_reading(reading: Optional[schemas.FrustrationIn]) -> Dict[str, Any]:
+def message_reading(reading: schemas.FrustrationIn | None) -> dict[str, Any]:
     """The message columns for a reading (none without one: an older bot)."""
     if reading is None:
         return {}
@@ -32,7 +33,7 @@ def message_reading(reading: Optional[schemas.FrustrationIn]) -> Dict[str, Any]:
     }
 
 
-def note_latest(handoff: Handoff, reading: Optional[schemas.FrustrationIn]) -> None:
+def note_latest(handoff: Handoff, reading: schemas.FrustrationIn | None) -> None:
     """Make the reading the handoff's latest (live coaching and analytics read it).
 
     Without a reading the handoff keeps what it had: coaching then shows the level
@@ -45,7 +46,7 @@ def note_latest(handoff: Handoff, reading: Optional[schemas.FrustrationIn]) -> N
     handoff.latest_frustration_trend = reading.trend
 
 
-def escalation_score(summary: Dict[str, Any]) -> Optional[float]:
+def escalation_score(summary: dict[str, Any]) -> float | None:
     """The score the bot handed off with (``summary.escalation.score``), if it is a number 0..1."""
     escalation = summary.get("escalation")
     score = escalation.get("score") if isinstance(escalation, dict) else None
@@ -54,7 +55,7 @@ def escalation_score(summary: Dict[str, Any]) -> Optional[float]:
     return None
 
 
-def escalation_trigger(summary: Dict[str, Any]) -> Optional[str]:
+def escalation_trigger(summary: dict[str, Any]) -> str | None:
     """``summary.escalation.trigger`` as the analytics group it (at most 32 characters);
     None when absent or null (the report shows ``unknown``). A non-string is kept as JSON.
     """
@@ -87,7 +88,7 @@ def note_closing_frustration(handoff: Handoff, *, session: Session) -> None:
     handoff.closing_frustration_score = last if last is not None else handoff.latest_frustration_score
 
 
-def keep_closing_frustration(session: Session, _context: Any, _instances: Optional[Iterable[Any]]) -> None:
+def keep_closing_frustration(session: Session, _context: Any, _instances: Iterable[Any] | None) -> None:
     """``before_flush`` hook (``inbox.db.make_session_factory``): every handoff whose
     ``closed_at`` changed gets its closing frustration, whichever code closed it
     (hand-back, resolve, or anything added later).
@@ -97,7 +98,7 @@ def keep_closing_frustration(session: Session, _context: Any, _instances: Option
             note_closing_frustration(handoff, session=session)
 
 
-def recent_scored_messages(handoff: Handoff, *, session: Session, limit: int = RECENT_MESSAGES) -> List[Message]:
+def recent_scored_messages(handoff: Handoff, *, session: Session, limit: int = RECENT_MESSAGES) -> list[Message]:
     """The last ``limit`` customer messages with a reading, oldest first."""
     rows = session.execute(
         select(Message)

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -26,12 +27,12 @@ def _search_blob(parts: Iterable[Any]) -> str:
     return "\n".join(str(p) for p in parts if p).lower()
 
 
-def _customer(summary: Dict[str, Any]) -> Dict[str, Any]:
+def _customer(summary: dict[str, Any]) -> dict[str, Any]:
     customer = summary.get("customer")
     return customer if isinstance(customer, dict) else {}
 
 
-def create_handoff(data: schemas.HandoffIn, *, session: Session) -> Tuple[Handoff, bool]:
+def create_handoff(data: schemas.HandoffIn, *, session: Session) -> tuple[Handoff, bool]:
     """Store a handoff once per key. Returns (handoff, created)."""
     existing = handoff_by_key(data.handoff_key, session=session)
     if existing is not None:
@@ -77,7 +78,7 @@ def create_handoff(data: schemas.HandoffIn, *, session: Session) -> Tuple[Handof
     return handoff, True
 
 
-def handoff_by_key(key: str, *, session: Session) -> Optional[Handoff]:
+def handoff_by_key(key: str, *, session: Session) -> Handoff | None:
     return session.execute(select(Handoff).where(Handoff.key == key)).scalar_one_or_none()
 
 
@@ -94,7 +95,7 @@ def require_handoff(key: str, *, session: Session, for_update: bool = False) -> 
     return handoff
 
 
-def messages(handoff: Handoff, *, session: Session) -> List[Message]:
+def messages(handoff: Handoff, *, session: Session) -> list[Message]:
     """Messages in the order they were sent, then the order they arrived."""
     return list(
         session.execute(
@@ -105,7 +106,7 @@ def messages(handoff: Handoff, *, session: Session) -> List[Message]:
 
 def add_customer_message(
     handoff: Handoff, data: schemas.CustomerMessageIn, *, session: Session
-) -> Tuple[Message, bool]:
+) -> tuple[Message, bool]:
     """Store a customer message exactly once per ``message_id``; kept in any status."""
     existing = session.execute(
         select(Message).where(Message.handoff_id == handoff.id, Message.message_id == data.message_id)
@@ -136,7 +137,7 @@ def add_customer_message(
     return message, True
 
 
-def mark_customer_ended(handoff: Handoff, at: Optional[datetime], *, session: Session) -> Handoff:
+def mark_customer_ended(handoff: Handoff, at: datetime | None, *, session: Session) -> Handoff:
     if handoff.customer_ended_at is None:
         handoff.customer_ended_at = at or utcnow()
         session.add(

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, defer
@@ -46,7 +47,7 @@ def estimate_wait(position: int, available: int, avg_handle_seconds: int) -> int
 
 def figures(
     *, session: Session, hours: BusinessHours, avg_handle_seconds: int,
-    now: Optional[datetime] = None, position: Optional[int] = None,
+    now: datetime | None = None, position: int | None = None,
 ) -> schemas.QueueFigures:
     """Queue figures; the wait is for ``position`` (default: a new arrival)."""
     now = now or utcnow()
@@ -69,7 +70,7 @@ QUEUE_COLUMNS = (
 )
 
 
-def queue(*, session: Session, limit: int = 100) -> Tuple[List[Any], List[Any], int]:
+def queue(*, session: Session, limit: int = 100) -> tuple[list[Any], list[Any], int]:
     """(waiting by priority then waiting time, claimed open ones, total waiting).
 
     Plain rows of the queue columns, not ORM objects: pages re-read the queue after
@@ -89,7 +90,7 @@ def queue(*, session: Session, limit: int = 100) -> Tuple[List[Any], List[Any], 
     return list(waiting), list(claimed), waiting_count(session=session)
 
 
-def new_customer_message_counts(handoff_ids: Sequence[int], *, session: Session) -> Dict[int, int]:
+def new_customer_message_counts(handoff_ids: Sequence[int], *, session: Session) -> dict[int, int]:
     """Customer messages per handoff that arrived after it was created (queue badges)."""
     if not handoff_ids:
         return {}
@@ -110,7 +111,7 @@ def _printable(text: str) -> str:
     return "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cs") or ch in "\t\n")
 
 
-def search(q: str, *, session: Session, closed_only: bool = True, limit: int = 50) -> List[Handoff]:
+def search(q: str, *, session: Session, closed_only: bool = True, limit: int = 50) -> list[Handoff]:
     """Conversations whose customer, order number or text contains ``q``.
 
     An exact order number or email hits an index first; only when that finds

@@ -8,8 +8,6 @@ outcome stays ``handed_off``. Replaying any report changes nothing.
 """
 from __future__ import annotations
 
-from typing import Optional, Tuple
-
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -18,11 +16,11 @@ from inbox.analytics_schemas import BotSessionIn
 from inbox.models import BotSession
 
 
-def _max(a: Optional[float], b: Optional[float]) -> Optional[float]:
+def _max(a: float | None, b: float | None) -> float | None:
     return b if a is None else a if b is None else max(a, b)
 
 
-def _find(data: BotSessionIn, *, session: Session) -> Optional[BotSession]:
+def _find(data: BotSessionIn, *, session: Session) -> BotSession | None:
     return session.execute(
         select(BotSession).where(BotSession.conversation_id == data.conversation_id,
                                  BotSession.session_started_at == data.session_started_at)
@@ -45,7 +43,7 @@ def merge(row: BotSession, data: BotSessionIn) -> None:
         row.channel = data.channel
 
 
-def upsert_bot_session(data: BotSessionIn, *, session: Session) -> Tuple[BotSession, bool]:
+def upsert_bot_session(data: BotSessionIn, *, session: Session) -> tuple[BotSession, bool]:
     """Create or merge the session of ``data``. Returns (row, created)."""
     row = _find(data, session=session)
     if row is not None:

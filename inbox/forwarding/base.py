@@ -10,14 +10,15 @@ never contain the target URL, which for Slack is itself the secret.
 from __future__ import annotations
 
 import abc
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from typing import Any, Awaitable, Callable, Dict, Optional
+from typing import Any
 
 import httpx
 
-SaveProgress = Callable[[Dict[str, Any]], Awaitable[None]]
+SaveProgress = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 class ForwardError(Exception):
@@ -27,7 +28,7 @@ class ForwardError(Exception):
 class RetryableError(ForwardError):
     """Try again later; ``retry_after`` (seconds) when the target said how long."""
 
-    def __init__(self, message: str, retry_after: Optional[float] = None) -> None:
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.retry_after = retry_after
 
@@ -48,9 +49,9 @@ class Job:
     id: int
     target: str
     event: str
-    payload: Dict[str, Any]
-    progress: Dict[str, Any] = field(default_factory=dict)
-    earlier: Dict[str, Dict[str, Any]] = field(default_factory=dict)
+    payload: dict[str, Any]
+    progress: dict[str, Any] = field(default_factory=dict)
+    earlier: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 class Target(abc.ABC):
@@ -68,7 +69,7 @@ class Target(abc.ABC):
         """
 
 
-def retry_after_seconds(value: Optional[str]) -> Optional[float]:
+def retry_after_seconds(value: str | None) -> float | None:
     """``Retry-After`` as seconds: either delta-seconds or an HTTP date (RFC 9110)."""
     if not value:
         return None

@@ -21,7 +21,8 @@ Every call carries the ``api_access_token`` header (developers.chatwoot.com).
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from collections.abc import Callable
+from typing import Any
 
 import httpx
 
@@ -32,7 +33,7 @@ EMAIL = re.compile(r"^[^@\s*]+@[^@\s*]+\.[^@\s*]+$")  # masked emails (d***@…)
 NOTE_LIMIT = 20000
 
 
-def identifier(data: Dict[str, Any]) -> str:
+def identifier(data: dict[str, Any]) -> str:
     """Chatwoot's contact ``identifier``: the bot's conversation (one per customer and channel)."""
     return f"rasa:{data.get('conversation_id')}"
 
@@ -45,7 +46,7 @@ def md(value: Any) -> str:
     return _MARKDOWN.sub(r"\\\1", str(value))
 
 
-def _lines(items: Any) -> List[str]:
+def _lines(items: Any) -> list[str]:
     out = []
     for item in items if isinstance(items, list) else []:
         if isinstance(item, dict):
@@ -55,7 +56,7 @@ def _lines(items: Any) -> List[str]:
     return out
 
 
-def created_note(data: Dict[str, Any]) -> str:
+def created_note(data: dict[str, Any]) -> str:
     """The private note agents read first: the bot's summary in a few lines."""
     summary = data.get("summary") if isinstance(data.get("summary"), dict) else {}
     facts = summary.get("facts") if isinstance(summary.get("facts"), dict) else {}
@@ -82,25 +83,25 @@ def created_note(data: Dict[str, Any]) -> str:
     return text if len(text) <= NOTE_LIMIT else text[: NOTE_LIMIT - 1] + "…"
 
 
-def resolved_note(data: Dict[str, Any]) -> str:
+def resolved_note(data: dict[str, Any]) -> str:
     who = md(data.get("resolved_by") or "An agent")
     note = f": {md(data['resolution'])}" if data.get("resolution") else "."
     return f"**Resolved in the agent inbox** by {who}{note}"
 
 
-def handed_back_note(data: Dict[str, Any]) -> str:
+def handed_back_note(data: dict[str, Any]) -> str:
     who = md(data.get("handed_back_by") or "An agent")
     note = f": {md(data['resolution'])}" if data.get("resolution") else "."
     return f"**Handed back to the bot** by {who}{note}"
 
 
-def customer_ended_note(data: Dict[str, Any]) -> str:
+def customer_ended_note(data: dict[str, Any]) -> str:
     return f"**The customer ended the chat.** Wrap it up in the agent inbox: {data.get('inbox_url')}"
 
 
 # Events after ``handoff.created``: the note they add, and the status they leave the
 # conversation in (None: unchanged). A hand-back resolves it too: the bot has the customer again.
-FOLLOW_UPS: Dict[str, Tuple[Callable[[Dict[str, Any]], str], Optional[str]]] = {
+FOLLOW_UPS: dict[str, tuple[Callable[[dict[str, Any]], str], str | None]] = {
     events.RESOLVED: (resolved_note, "resolved"),
     events.HANDED_BACK: (handed_back_note, "resolved"),
     events.CUSTOMER_ENDED: (customer_ended_note, None),
@@ -129,21 +130,21 @@ class ChatwootTarget(Target):
 
     # ------------------------------------------------------------ contact
 
-    def _source_id(self, contact: Dict[str, Any]) -> Optional[str]:
+    def _source_id(self, contact: dict[str, Any]) -> str | None:
         for link in contact.get("contact_inboxes") or []:
             inbox = link.get("inbox") if isinstance(link, dict) else None
             if isinstance(inbox, dict) and inbox.get("id") == self.inbox_id and link.get("source_id"):
                 return str(link["source_id"])
         return None
 
-    async def _search(self, client: httpx.AsyncClient, query: str, field: str) -> Optional[Dict[str, Any]]:
+    async def _search(self, client: httpx.AsyncClient, query: str, field: str) -> dict[str, Any] | None:
         found = await self._call(client, "GET", "/contacts/search", "contact search", params={"q": query})
         for contact in found.get("payload") or [] if isinstance(found, dict) else []:
             if str(contact.get(field) or "").lower() == query.lower():
                 return contact
         return None
 
-    async def _contact(self, client: httpx.AsyncClient, data: Dict[str, Any]) -> Tuple[int, str]:
+    async def _contact(self, client: httpx.AsyncClient, data: dict[str, Any]) -> tuple[int, str]:
         """(contact id, source id in our inbox): reused when it exists, created otherwise."""
         ident = identifier(data)
         summary = data.get("summary") if isinstance(data.get("summary"), dict) else {}
@@ -154,7 +155,7 @@ class ChatwootTarget(Target):
         if contact is None and email:
             contact = await self._search(client, email, "email")
         if contact is None:
-            body: Dict[str, Any] = {"inbox_id": self.inbox_id, "identifier": ident,
+            body: dict[str, Any] = {"inbox_id": self.inbox_id, "identifier": ident,
                                     "name": str(customer.get("name") or f"Customer {data.get('conversation_id')}")}
             if email:
                 body["email"] = email
@@ -175,7 +176,7 @@ class ChatwootTarget(Target):
 
     # ------------------------------------------------------------ conversation and notes
 
-    async def _find_conversation(self, client: httpx.AsyncClient, contact_id: int, key: str) -> Optional[int]:
+    async def _find_conversation(self, client: httpx.AsyncClient, contact_id: int, key: str) -> int | None:
         found = await self._call(client, "GET", f"/contacts/{contact_id}/conversations", "list conversations")
         for conversation in found.get("payload") or [] if isinstance(found, dict) else []:
             attributes = conversation.get("additional_attributes") or {}
@@ -188,7 +189,7 @@ class ChatwootTarget(Target):
         return any(m.get("private") and m.get("content") == content
                    for m in (found.get("payload") or [] if isinstance(found, dict) else []))
 
-    async def _note_once(self, client: httpx.AsyncClient, progress: Dict[str, Any], flag: str,
+    async def _note_once(self, client: httpx.AsyncClient, progress: dict[str, Any], flag: str,
                          conversation_id: int, content: str, save: SaveProgress) -> None:
         if progress.get(flag):
             return

@@ -7,7 +7,7 @@ The summary is the bot's, already redacted (docs/architecture.md).
 from __future__ import annotations
 
 import uuid
-from typing import Any, Dict, Optional
+from typing import Any
 from urllib.parse import quote
 
 from inbox.models import Handoff, utcnow
@@ -25,11 +25,11 @@ def conversation_url(public_url: str, handoff_key: str) -> str:
     return f"{public_url.rstrip('/')}/conversations/{quote(handoff_key, safe='')}"
 
 
-def _envelope(event: str, data: Dict[str, Any]) -> Dict[str, Any]:
+def _envelope(event: str, data: dict[str, Any]) -> dict[str, Any]:
     return {"id": f"evt_{uuid.uuid4().hex}", "type": event, "created_at": iso_utc(utcnow()), "data": data}
 
 
-def created(handoff: Handoff, public_url: str) -> Dict[str, Any]:
+def created(handoff: Handoff, public_url: str) -> dict[str, Any]:
     """``handoff.created``: everything an agent elsewhere needs to pick the chat up."""
     return _envelope(CREATED, {
         "handoff_key": handoff.key,
@@ -44,7 +44,7 @@ def created(handoff: Handoff, public_url: str) -> Dict[str, Any]:
     })
 
 
-def _closed(event: str, by_field: str, handoff: Handoff, public_url: str, by: Optional[str]) -> Dict[str, Any]:
+def _closed(event: str, by_field: str, handoff: Handoff, public_url: str, by: str | None) -> dict[str, Any]:
     """The envelope of a closing event (resolved or handed back): same fields, its own "by" key."""
     return _envelope(event, {
         "handoff_key": handoff.key,
@@ -58,17 +58,17 @@ def _closed(event: str, by_field: str, handoff: Handoff, public_url: str, by: Op
     })
 
 
-def resolved(handoff: Handoff, public_url: str, resolved_by: Optional[str] = None) -> Dict[str, Any]:
+def resolved(handoff: Handoff, public_url: str, resolved_by: str | None = None) -> dict[str, Any]:
     """``handoff.resolved``: the agent closed the conversation with a note."""
     return _closed(RESOLVED, "resolved_by", handoff, public_url, resolved_by)
 
 
-def handed_back(handoff: Handoff, public_url: str, handed_back_by: Optional[str] = None) -> Dict[str, Any]:
+def handed_back(handoff: Handoff, public_url: str, handed_back_by: str | None = None) -> dict[str, Any]:
     """``handoff.handed_back``: an agent gave the conversation back to the bot (it is closed for people)."""
     return _closed(HANDED_BACK, "handed_back_by", handoff, public_url, handed_back_by)
 
 
-def customer_ended(handoff: Handoff, public_url: str) -> Dict[str, Any]:
+def customer_ended(handoff: Handoff, public_url: str) -> dict[str, Any]:
     """``handoff.customer_ended``: the customer left while waiting or talking to a person.
 
     The conversation stays open in the inbox (an agent still wraps it up), so this is news,

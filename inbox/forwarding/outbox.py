@@ -8,9 +8,10 @@ conditional UPDATE, so two inbox replicas never send the same row at once.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
@@ -21,7 +22,7 @@ from inbox.models import Forward, Handoff, utcnow
 MAX_RETRY_AFTER_SECONDS = 3600.0
 
 
-def enqueue(handoff: Handoff, event: Dict[str, Any], targets: Sequence[str], *, session: Session) -> List[Forward]:
+def enqueue(handoff: Handoff, event: dict[str, Any], targets: Sequence[str], *, session: Session) -> list[Forward]:
     """Queue ``event`` once per target, in the caller's transaction (the handoff's own)."""
     if not targets:
         return []
@@ -39,13 +40,13 @@ def enqueue(handoff: Handoff, event: Dict[str, Any], targets: Sequence[str], *, 
 class Due:
     """Rows whose turn it is, and when the next deferred one is due (for the loop's sleep)."""
 
-    ids: List[int]
-    next_at: Optional[datetime]
+    ids: list[int]
+    next_at: datetime | None
 
 
 def due(now: datetime, *, session: Session) -> Due:
     """The first pending row of every (handoff, target) whose attempt time has come."""
-    heads: Dict[Tuple[int, str], Tuple[int, Optional[datetime]]] = {}
+    heads: dict[tuple[int, str], tuple[int, datetime | None]] = {}
     for row_id, handoff_id, target, at in session.execute(
         select(Forward.id, Forward.handoff_id, Forward.target, Forward.next_attempt_at)
         .where(Forward.status == "pending").order_by(Forward.id)
@@ -56,7 +57,7 @@ def due(now: datetime, *, session: Session) -> Due:
     return Due(ids=sorted(ready), next_at=min(later) if later else None)
 
 
-def claim(row_id: int, now: datetime, lease_until: datetime, *, session: Session) -> Optional[Job]:
+def claim(row_id: int, now: datetime, lease_until: datetime, *, session: Session) -> Job | None:
     """Take the row for one attempt; None when another worker has it or it is done."""
     taken = session.execute(
         update(Forward)
@@ -80,7 +81,7 @@ def claim(row_id: int, now: datetime, lease_until: datetime, *, session: Session
                progress=dict(row.progress or {}), earlier=earlier)
 
 
-def save_progress(row_id: int, progress: Dict[str, Any], *, session: Session) -> None:
+def save_progress(row_id: int, progress: dict[str, Any], *, session: Session) -> None:
     """Remember what the target accepted, before the next step is tried."""
     session.execute(update(Forward).where(Forward.id == row_id).values(progress=dict(progress))
                     .execution_options(synchronize_session=False))
@@ -92,7 +93,7 @@ def backoff(attempts: int, base: float, cap: float, rng: Callable[[], float] = r
     return ceiling / 2 + rng() * ceiling / 2
 
 
-def record(row_id: int, error: Optional[ForwardError], *, session: Session, max_attempts: int,
+def record(row_id: int, error: ForwardError | None, *, session: Session, max_attempts: int,
            base: float, cap: float, rng: Callable[[], float] = random.random) -> str:
     """Store the attempt's outcome; returns the new status."""
     row = session.get(Forward, row_id)
@@ -112,7 +113,7 @@ def record(row_id: int, error: Optional[ForwardError], *, session: Session, max_
     return row.status
 
 
-def listing(status: Optional[str], limit: int, *, session: Session) -> List[Tuple[Forward, str]]:
+def listing(status: str | None, limit: int, *, session: Session) -> list[tuple[Forward, str]]:
     """Rows (newest first) with their handoff key, for the admin endpoint."""
     stmt = select(Forward, Handoff.key).join(Handoff, Handoff.id == Forward.handoff_id)
     if status:
@@ -120,7 +121,7 @@ def listing(status: Optional[str], limit: int, *, session: Session) -> List[Tupl
     return [(row, key) for row, key in session.execute(stmt.order_by(Forward.id.desc()).limit(limit))]
 
 
-def retry(row_id: int, *, session: Session) -> Optional[Forward]:
+def retry(row_id: int, *, session: Session) -> Forward | None:
     """Give a ``failed`` row a fresh set of attempts (after fixing the configuration)."""
     row = session.get(Forward, row_id)
     if row is None:

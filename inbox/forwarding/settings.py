@@ -6,8 +6,8 @@ stops start-up instead of silently dropping handoffs.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping, Optional, Tuple
 
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:5080"
 MIN_SECRET_LENGTH = 16
@@ -24,14 +24,14 @@ def _url(name: str, value: str) -> str:
     return value
 
 
-def _int(name: str, value: Optional[str], default: int) -> int:
+def _int(name: str, value: str | None, default: int) -> int:
     try:
         return int(value) if value else default
     except ValueError:
         raise ForwardSettingsError(f"{name} must be a whole number, not {value!r}") from None
 
 
-def _float(name: str, value: Optional[str], default: float) -> float:
+def _float(name: str, value: str | None, default: float) -> float:
     try:
         return float(value) if value else default
     except ValueError:
@@ -57,7 +57,7 @@ class ForwardSettings:
     poll_seconds: float = 5.0
 
     @property
-    def targets(self) -> Tuple[str, ...]:
+    def targets(self) -> tuple[str, ...]:
         """Names of the configured targets, in the order their rows are queued."""
         names = []
         if self.slack_webhook_url:
@@ -89,7 +89,7 @@ class ForwardSettings:
                 "INBOX_FORWARD_MAX_ATTEMPTS must be >= 1, the backoff >= 0 and the timeout > 0")
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> "ForwardSettings":
+    def from_env(cls, env: Mapping[str, str]) -> ForwardSettings:
         """Read the ``INBOX_FORWARD_*`` variables and ``INBOX_PUBLIC_URL``.
 
         Raises:

@@ -10,7 +10,8 @@ Customer text is escaped for mrkdwn (``&``, ``<``, ``>``) so a customer cannot w
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List
+from collections.abc import Callable
+from typing import Any
 
 import httpx
 
@@ -32,7 +33,7 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _mrkdwn(text: str) -> Dict[str, str]:
+def _mrkdwn(text: str) -> dict[str, str]:
     return {"type": "mrkdwn", "text": text}
 
 
@@ -41,7 +42,7 @@ def _link(url: str, label: str) -> str:
     return f"<{escape(url)}|{label}>"
 
 
-def created_message(data: Dict[str, Any]) -> Dict[str, Any]:
+def created_message(data: dict[str, Any]) -> dict[str, Any]:
     """The ``text`` + ``blocks`` body for ``handoff.created``."""
     summary = data.get("summary") if isinstance(data.get("summary"), dict) else {}
     customer = summary.get("customer") if isinstance(summary.get("customer"), dict) else {}
@@ -49,7 +50,7 @@ def created_message(data: Dict[str, Any]) -> Dict[str, Any]:
     name = escape(customer.get("name") or "A customer")
     priority = str(data.get("priority") or "normal")
     text = f"{PRIORITY_MARK.get(priority, '')} {name} needs a person ({escape(priority)} priority)".strip()
-    fields: List[Dict[str, str]] = [
+    fields: list[dict[str, str]] = [
         _mrkdwn(f"*Priority*\n{escape(priority)}"),
         _mrkdwn(f"*Frustration*\n{escape(data.get('frustration_level') or 'calm')}"),
         _mrkdwn(f"*Channel*\n{escape(data.get('channel') or 'unknown')}"),
@@ -58,7 +59,7 @@ def created_message(data: Dict[str, Any]) -> Dict[str, Any]:
         fields.append(_mrkdwn(f"*Order*\n{escape(facts['order_number'])}"))
     if data.get("reason"):
         fields.append(_mrkdwn(_cut(f"*Why*\n{escape(data['reason'])}", FIELD_LIMIT)))
-    blocks: List[Dict[str, Any]] = [
+    blocks: list[dict[str, Any]] = [
         {"type": "section", "text": _mrkdwn(_cut(f"*{text}*", TEXT_LIMIT))},
         {"type": "section", "fields": fields},
     ]
@@ -70,32 +71,32 @@ def created_message(data: Dict[str, Any]) -> Dict[str, Any]:
     return {"text": _cut(text, TEXT_LIMIT), "blocks": blocks}
 
 
-def _one_line(text: str, data: Dict[str, Any]) -> Dict[str, Any]:
+def _one_line(text: str, data: dict[str, Any]) -> dict[str, Any]:
     return {"text": _cut(text, TEXT_LIMIT), "blocks": [
         {"type": "section", "text": _mrkdwn(_cut(text, TEXT_LIMIT))},
         {"type": "context", "elements": [_mrkdwn(_link(data["inbox_url"], "Open in the inbox"))]},
     ]}
 
 
-def resolved_message(data: Dict[str, Any]) -> Dict[str, Any]:
+def resolved_message(data: dict[str, Any]) -> dict[str, Any]:
     """A short line for ``handoff.resolved``; the agent's note stays in the inbox."""
     who = escape(data.get("resolved_by") or "An agent")
     return _one_line(f":white_check_mark: {who} resolved conversation {escape(data.get('conversation_id'))}", data)
 
 
-def handed_back_message(data: Dict[str, Any]) -> Dict[str, Any]:
+def handed_back_message(data: dict[str, Any]) -> dict[str, Any]:
     """A short line for ``handoff.handed_back``: the bot has the customer again."""
     who = escape(data.get("handed_back_by") or "An agent")
     return _one_line(f":robot_face: {who} handed conversation {escape(data.get('conversation_id'))} "
                      "back to the bot", data)
 
 
-def customer_ended_message(data: Dict[str, Any]) -> Dict[str, Any]:
+def customer_ended_message(data: dict[str, Any]) -> dict[str, Any]:
     """A short line for ``handoff.customer_ended``: nobody needs to pick it up any more."""
     return _one_line(f":wave: The customer left conversation {escape(data.get('conversation_id'))}", data)
 
 
-MESSAGES: Dict[str, Callable[[Dict[str, Any]], Dict[str, Any]]] = {
+MESSAGES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     events.CREATED: created_message,
     events.RESOLVED: resolved_message,
     events.HANDED_BACK: handed_back_message,

@@ -8,8 +8,8 @@ any URL in an error is cut out before it is shown.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Dict, List, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -47,10 +47,10 @@ def _state(row: Forward) -> str:
     return str(row.status)
 
 
-def summarize(rows: Sequence[Forward]) -> List[TargetStatus]:
+def summarize(rows: Sequence[Forward]) -> list[TargetStatus]:
     """Rows of one handoff (any order) → one status per target, in the order first queued."""
     rank = {"delivered": 0, "pending": 1, "retrying": 2, "failed": 3}
-    by_target: Dict[str, List[Forward]] = {}
+    by_target: dict[str, list[Forward]] = {}
     for row in sorted(rows, key=lambda r: r.id):
         by_target.setdefault(row.target, []).append(row)
     out = []
@@ -69,6 +69,6 @@ def summarize(rows: Sequence[Forward]) -> List[TargetStatus]:
     return out
 
 
-def for_handoff(handoff_id: int, *, session: Session) -> List[TargetStatus]:
+def for_handoff(handoff_id: int, *, session: Session) -> list[TargetStatus]:
     """The conversation page's "Forwarded to" line (empty when nothing was queued)."""
     return summarize(list(session.execute(select(Forward).where(Forward.handoff_id == handoff_id)).scalars()))

@@ -15,7 +15,7 @@ import hashlib
 import hmac
 import json
 import time
-from typing import Any, Dict, Optional
+from typing import Any
 
 import httpx
 
@@ -27,7 +27,7 @@ EVENT_ID_HEADER = "X-Northwind-Event-Id"
 TOLERANCE_SECONDS = 300
 
 
-def body_bytes(event: Dict[str, Any]) -> bytes:
+def body_bytes(event: dict[str, Any]) -> bytes:
     """The exact bytes sent (and signed)."""
     return json.dumps(event, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
@@ -39,7 +39,7 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
 
 
 def verify(secret: str, timestamp: str, signature: str, body: bytes,
-           tolerance: float = TOLERANCE_SECONDS, now: Optional[float] = None) -> bool:
+           tolerance: float = TOLERANCE_SECONDS, now: float | None = None) -> bool:
     """What a receiver does: the signature matches and the timestamp is recent."""
     try:
         age = abs((time.time() if now is None else now) - int(timestamp))
@@ -57,7 +57,7 @@ class WebhookTarget(Target):
         self.url = url
         self.secret = secret
 
-    def headers(self, event: Dict[str, Any], body: bytes, timestamp: Optional[str] = None) -> Dict[str, str]:
+    def headers(self, event: dict[str, Any], body: bytes, timestamp: str | None = None) -> dict[str, str]:
         timestamp = timestamp or str(int(time.time()))
         return {
             "Content-Type": "application/json",

@@ -11,8 +11,8 @@ import asyncio
 import contextlib
 import logging
 import random
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Callable, Dict, Optional
 
 import httpx
 from sqlalchemy.orm import Session, sessionmaker
@@ -30,9 +30,9 @@ log = logging.getLogger(__name__)
 CONCURRENCY = 8
 
 
-def make_targets(settings: ForwardSettings) -> Dict[str, Target]:
+def make_targets(settings: ForwardSettings) -> dict[str, Target]:
     """One target per configured service, keyed by the name stored on the rows."""
-    targets: Dict[str, Target] = {}
+    targets: dict[str, Target] = {}
     if settings.slack_webhook_url:
         targets["slack"] = SlackTarget(settings.slack_webhook_url)
     if settings.webhook_url:
@@ -47,7 +47,7 @@ class Forwarder:
     """Queues events in the caller's transaction and delivers them in the background."""
 
     def __init__(self, factory: sessionmaker, settings: ForwardSettings,
-                 transport: Optional[httpx.AsyncBaseTransport] = None,
+                 transport: httpx.AsyncBaseTransport | None = None,
                  rng: Callable[[], float] = random.random) -> None:
         self.factory = factory
         self.settings = settings
@@ -56,12 +56,12 @@ class Forwarder:
         self.client = httpx.AsyncClient(timeout=settings.timeout_seconds, transport=transport,
                                         follow_redirects=False)
         self._wake = asyncio.Event()
-        self._task: Optional[asyncio.Task] = None
+        self._task: asyncio.Task | None = None
         self._slots = asyncio.Semaphore(CONCURRENCY)
 
     @classmethod
     def build(cls, factory: sessionmaker, settings: ForwardSettings,
-              transport: Optional[httpx.AsyncBaseTransport] = None) -> Optional["Forwarder"]:
+              transport: httpx.AsyncBaseTransport | None = None) -> Forwarder | None:
         """A forwarder, or None when no target is configured (nothing queued, no loop)."""
         return cls(factory, settings, transport) if settings.targets else None
 
@@ -88,7 +88,7 @@ class Forwarder:
     def _lease_seconds(self) -> float:
         return self.settings.timeout_seconds * 8 + 30  # Chatwoot's longest path is 8 calls
 
-    async def attempt(self, row_id: int) -> Optional[str]:
+    async def attempt(self, row_id: int) -> str | None:
         """One attempt at one row; returns its new status (None when not ours to send)."""
         now = utcnow()
         job = await run_in_session(self.factory, outbox.claim, row_id, now,
@@ -96,7 +96,7 @@ class Forwarder:
         if job is None:
             return None
         target = self.targets.get(job.target)
-        error: Optional[ForwardError] = None
+        error: ForwardError | None = None
         if target is None:
             error = ForwardError(f"target {job.target} is no longer configured")
         else:
@@ -107,7 +107,7 @@ class Forwarder:
                 await target.send(job, self.client, save)
             except ForwardError as exc:
                 error = exc
-            except Exception as exc:  # noqa: BLE001 - e.g. an answer of an unexpected shape
+            except Exception as exc:
                 # Recorded like any failure, so backoff, max_attempts and the agents'
                 # "failed" status apply instead of the row silently looping forever.
                 log.exception("forwarding row %s: unexpected error", job.id)
@@ -125,10 +125,10 @@ class Forwarder:
                 await self.attempt(row_id)
             except asyncio.CancelledError:
                 raise
-            except Exception:  # noqa: BLE001 - a bug in one row must not stop the others
+            except Exception:
                 log.exception("forwarding row %s failed unexpectedly", row_id)
 
-    async def flush(self) -> Optional[float]:
+    async def flush(self) -> float | None:
         """Send everything due (chains follow on at once); seconds until the next retry, if any."""
         while True:
             due = await run_in_session(self.factory, outbox.due, utcnow())
@@ -148,7 +148,7 @@ class Forwarder:
                     wait = min(wait, next_retry + 0.01)
             except asyncio.CancelledError:
                 raise
-            except Exception:  # noqa: BLE001 - keep forwarding after a database hiccup
+            except Exception:
                 log.exception("forwarding loop failed; retrying later")
             try:
                 await asyncio.wait_for(self._wake.wait(), wait)

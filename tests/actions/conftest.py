@@ -15,9 +15,10 @@ import re
 import shutil
 import tempfile
 import uuid
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any
 
 import httpx
 import pytest
@@ -37,14 +38,14 @@ INBOX_URL = "http://inbox.test"
 SENDER = "web-3a9c"
 
 with open(DOMAIN_PATH, encoding="utf-8") as _handle:
-    DOMAIN: Dict[str, Any] = yaml.safe_load(_handle)
+    DOMAIN: dict[str, Any] = yaml.safe_load(_handle)
 
 
 # -- events ------------------------------------------------------------------
 _clock = [1_764_150_000.0]  # 2025-11-26-ish, increasing per event built
 
 
-def _ts(timestamp: Optional[float]) -> float:
+def _ts(timestamp: float | None) -> float:
     if timestamp is not None:
         return timestamp
     _clock[0] += 5
@@ -53,16 +54,16 @@ def _ts(timestamp: Optional[float]) -> float:
 
 def user(
     text: str,
-    intent: Optional[str] = None,
+    intent: str | None = None,
     confidence: float = 0.95,
     *,
-    entities: Optional[List[Dict[str, Any]]] = None,
-    ranking: Optional[List[Dict[str, Any]]] = None,
-    message_id: Optional[str] = None,
-    timestamp: Optional[float] = None,
+    entities: list[dict[str, Any]] | None = None,
+    ranking: list[dict[str, Any]] | None = None,
+    message_id: str | None = None,
+    timestamp: float | None = None,
     channel: str = "socketio",
-    metadata: Optional[Dict[str, Any]] = None,
-) -> Dict[str, Any]:
+    metadata: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """A UserUttered event as Rasa 3.6 stores it (`UserUttered.as_dict`)."""
     message_id = message_id or uuid.uuid4().hex
     intent_data = {"name": intent, "confidence": confidence} if intent else {}
@@ -85,7 +86,7 @@ def user(
     }
 
 
-def external(intent: str, entities: Optional[List[Dict[str, Any]]] = None) -> Dict[str, Any]:
+def external(intent: str, entities: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """What Rasa stores for `trigger_intent` (`UserUttered.create_external`)."""
     event = user(f"EXTERNAL: {intent}", intent, metadata={"is_external": True}, entities=entities)
     event["message_id"] = None
@@ -95,8 +96,8 @@ def external(intent: str, entities: Optional[List[Dict[str, Any]]] = None) -> Di
     return event
 
 
-def bot(text: Optional[str], *, metadata: Optional[Dict[str, Any]] = None, buttons: Optional[List[Dict[str, str]]] = None,
-        timestamp: Optional[float] = None) -> Dict[str, Any]:
+def bot(text: str | None, *, metadata: dict[str, Any] | None = None, buttons: list[dict[str, str]] | None = None,
+        timestamp: float | None = None) -> dict[str, Any]:
     """A BotUttered event (agent replies carry metadata.source = "agent")."""
     return {
         "event": "bot",
@@ -107,15 +108,15 @@ def bot(text: Optional[str], *, metadata: Optional[Dict[str, Any]] = None, butto
     }
 
 
-def slot(name: str, value: Any) -> Dict[str, Any]:
+def slot(name: str, value: Any) -> dict[str, Any]:
     return {"event": "slot", "timestamp": _ts(None), "name": name, "value": value}
 
 
-def action(name: str) -> Dict[str, Any]:
+def action(name: str) -> dict[str, Any]:
     return {"event": "action", "timestamp": _ts(None), "name": name}
 
 
-def initial_slots() -> Dict[str, Any]:
+def initial_slots() -> dict[str, Any]:
     """Every domain slot at its initial value (None when it has none)."""
     slots = {name: spec.get("initial_value") for name, spec in DOMAIN["slots"].items()}
     slots["requested_slot"] = None
@@ -123,12 +124,12 @@ def initial_slots() -> Dict[str, Any]:
 
 
 def make_tracker(
-    events: Optional[List[Dict[str, Any]]] = None,
-    slots: Optional[Dict[str, Any]] = None,
-    latest_message: Optional[Dict[str, Any]] = None,
+    events: list[dict[str, Any]] | None = None,
+    slots: dict[str, Any] | None = None,
+    latest_message: dict[str, Any] | None = None,
     *,
     sender_id: str = SENDER,
-    active_loop: Optional[str] = None,
+    active_loop: str | None = None,
     paused: bool = False,
 ) -> Tracker:
     """A rasa_sdk Tracker like the one Rasa sends to the action server.
@@ -160,17 +161,17 @@ def make_tracker(
 
 
 # -- reading results ------------------------------------------------------------
-def slot_values(events: List[Dict[str, Any]]) -> Dict[str, Any]:
+def slot_values(events: list[dict[str, Any]]) -> dict[str, Any]:
     """The slots an action set (the last SlotSet of each name wins)."""
     return {event["name"]: event["value"] for event in events if event.get("event") == "slot"}
 
 
-def responses(dispatcher: CollectingDispatcher) -> List[str]:
+def responses(dispatcher: CollectingDispatcher) -> list[str]:
     """The response names the action uttered, in order."""
     return [message.get("response") for message in dispatcher.messages]
 
 
-def message_for(dispatcher: CollectingDispatcher, response: str) -> Dict[str, Any]:
+def message_for(dispatcher: CollectingDispatcher, response: str) -> dict[str, Any]:
     """The one message that uttered `response`."""
     found = [message for message in dispatcher.messages if message.get("response") == response]
     assert len(found) == 1, f"{response} uttered {len(found)} times: {responses(dispatcher)}"
@@ -180,7 +181,7 @@ def message_for(dispatcher: CollectingDispatcher, response: str) -> Dict[str, An
 _PLACEHOLDER = re.compile(r"{(\w+)}")
 
 
-def render(message: Dict[str, Any], slots: Optional[Dict[str, Any]] = None) -> str:
+def render(message: dict[str, Any], slots: dict[str, Any] | None = None) -> str:
     """The text Rasa would send for a dispatched response (first, channel-less variant).
 
     Fails when a placeholder is filled neither by the action's values nor by a slot,
@@ -203,12 +204,12 @@ def dispatcher() -> CollectingDispatcher:
 
 
 @pytest.fixture(autouse=True)
-def session_reports(monkeypatch: pytest.MonkeyPatch) -> List[tuple]:
+def session_reports(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
     """Session reports (actions/handoff/session_report.py) recorded as (kind, key, payload)
     instead of written to a real outbox; tests that want the outbox set ``SINK`` back."""
     from actions.handoff import session_report
 
-    recorded: List[tuple] = []
+    recorded: list[tuple] = []
 
     async def record(kind: str, key: str, payload: dict) -> None:
         recorded.append((kind, key, payload))
@@ -218,7 +219,7 @@ def session_reports(monkeypatch: pytest.MonkeyPatch) -> List[tuple]:
 
 
 @pytest.fixture(scope="session")
-def domain() -> Dict[str, Any]:
+def domain() -> dict[str, Any]:
     return DOMAIN
 
 
@@ -274,19 +275,19 @@ class FakeInbox:
     """The inbox's bot API (docs/architecture.md, contract v1) as a MockTransport handler."""
 
     def __init__(self) -> None:
-        self.requests: List[httpx.Request] = []
-        self.handoffs: Dict[str, Dict[str, Any]] = {}
-        self.messages: Dict[str, List[Dict[str, Any]]] = {}
-        self.ended: List[str] = []
+        self.requests: list[httpx.Request] = []
+        self.handoffs: dict[str, dict[str, Any]] = {}
+        self.messages: dict[str, list[dict[str, Any]]] = {}
+        self.ended: list[str] = []
         self.down = False  # connection refused
-        self.fail_status: Optional[int] = None  # answer every call with this status
+        self.fail_status: int | None = None  # answer every call with this status
         self.status = {"queue_position": 2, "agents_available": 1, "estimated_wait_seconds": 240,
                        "within_business_hours": True, "next_opening": None}
 
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(lambda request: self.handle(request))  # `handle` may be swapped
 
-    def bodies(self, path_suffix: str) -> List[Dict[str, Any]]:
+    def bodies(self, path_suffix: str) -> list[dict[str, Any]]:
         return [json.loads(r.content) for r in self.requests if r.url.path.endswith(path_suffix) and r.method == "POST"]
 
     def handle(self, request: httpx.Request) -> httpx.Response:

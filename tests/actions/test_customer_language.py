@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Any
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
@@ -14,7 +14,7 @@ from tests.actions.conftest import DOMAIN, bot, make_tracker, slot_values, user
 KEY = "3f2a9c1e5b7d4f60a1b2c3d4e5f60718"
 
 
-async def score(tracker) -> Dict[str, Any]:
+async def score(tracker) -> dict[str, Any]:
     dispatcher = CollectingDispatcher()
     events = await ActionValidateSlotMappings().run(dispatcher, tracker, DOMAIN)
     assert dispatcher.messages == []  # the rule answers, not the scorer

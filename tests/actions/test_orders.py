@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
@@ -37,14 +37,14 @@ pytestmark = pytest.mark.usefixtures("orders_db")
 DANA = {"order_number": "10482", "email": "dana.whitfield@example.com", "postcode": "SW1A 1AA"}
 
 
-def form_tracker(slot_name: str, value: Any, slots: Optional[Dict[str, Any]] = None):
+def form_tracker(slot_name: str, value: Any, slots: dict[str, Any] | None = None):
     """The tracker Rasa sends to validate_order_form: the slot candidate is the last event."""
     current = {"requested_slot": slot_name, slot_name: value, **(slots or {})}
     events = [action("action_listen"), user(str(value), "inform"), slot(slot_name, value)]
     return make_tracker(events, current, active_loop=names.ORDER_FORM)
 
 
-async def validate(dispatcher: CollectingDispatcher, tracker) -> Dict[str, Any]:
+async def validate(dispatcher: CollectingDispatcher, tracker) -> dict[str, Any]:
     events = await ValidateOrderForm().run(dispatcher, tracker, DOMAIN)
     return slot_values(events)
 
@@ -55,7 +55,7 @@ async def validate(dispatcher: CollectingDispatcher, tracker) -> Dict[str, Any]:
     [("10482", "10482"), ("it's #10482", "10482"), ("ORD-10501 please", "10501"), ("ord10377", "10377"),
      ("abc", None), ("1234", None), ("12345678", None), ("", None), (None, None)],
 )
-def test_find_order_number(text: Any, number: Optional[str]) -> None:
+def test_find_order_number(text: Any, number: str | None) -> None:
     assert find_order_number(text) == number
 
 
@@ -202,7 +202,7 @@ async def test_a_different_order_needs_its_own_verification(dispatcher: Collecti
 
 
 # -- after the form --------------------------------------------------------------------------
-def verified(number: str, goal: Optional[str] = None, **extra: Any):
+def verified(number: str, goal: str | None = None, **extra: Any):
     slots = {"order_number": number, "order_verified": True, "goal": goal, **extra}
     return make_tracker([user("done", "inform")], slots)
 

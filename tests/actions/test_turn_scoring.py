@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any, Dict, List
+from typing import Any
 
 import httpx
 import pytest
@@ -18,7 +18,7 @@ from tests.actions.conftest import DOMAIN, FakeInbox, bot, external, make_tracke
 KEY = "3f2a9c1e5b7d4f60a1b2c3d4e5f60718"
 
 
-async def score(tracker, dispatcher: CollectingDispatcher | None = None) -> Dict[str, Any]:
+async def score(tracker, dispatcher: CollectingDispatcher | None = None) -> dict[str, Any]:
     dispatcher = dispatcher or CollectingDispatcher()
     events = await ActionValidateSlotMappings().run(dispatcher, tracker, DOMAIN)
     # It speaks only to acknowledge a frustrated customer (tested below).
@@ -27,7 +27,7 @@ async def score(tracker, dispatcher: CollectingDispatcher | None = None) -> Dict
     return slot_values(events)
 
 
-def handoff_tracker(*events: Dict[str, Any], **slots: Any):
+def handoff_tracker(*events: dict[str, Any], **slots: Any):
     return make_tracker(list(events), {"handoff_active": True, "handoff_key": KEY, **slots}, paused=True)
 
 
@@ -39,9 +39,9 @@ def open_handoff(inbox: FakeInbox) -> FakeInbox:
 
 
 @pytest.fixture
-def rasa_calls(monkeypatch: pytest.MonkeyPatch) -> List[httpx.Request]:
+def rasa_calls(monkeypatch: pytest.MonkeyPatch) -> list[httpx.Request]:
     """Rasa's HTTP API as the outbox worker sees it (records resume + trigger_intent)."""
-    calls: List[httpx.Request] = []
+    calls: list[httpx.Request] = []
 
     def handle(request: httpx.Request) -> httpx.Response:
         calls.append(request)
@@ -133,7 +133,7 @@ async def test_an_escalation_is_not_set_twice() -> None:
     external("agent_handback", [{"entity": "resolution", "value": "refund sent"}]),
     user("/session_start", "session_start"),
 ])
-async def test_handback_and_session_start_are_not_scored(event: Dict[str, Any]) -> None:
+async def test_handback_and_session_start_are_not_scored(event: dict[str, Any]) -> None:
     assert await ActionValidateSlotMappings().run(CollectingDispatcher(), make_tracker([event]), DOMAIN) == []
 
 
@@ -215,7 +215,7 @@ async def test_an_externally_triggered_intent_is_not_relayed(open_handoff: FakeI
 USELESS = "that's useless, it said that last week too"
 
 
-async def acknowledged(tracker) -> tuple[Dict[str, Any], List[Dict[str, Any]]]:
+async def acknowledged(tracker) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     dispatcher = CollectingDispatcher()
     slots = await score(tracker, dispatcher)
     return slots, dispatcher.messages
@@ -242,7 +242,7 @@ async def test_the_acknowledgement_is_not_repeated_on_every_turn() -> None:
     ("request_human", {}),  # a person is on the way
     ("x", {"escalate": True}),  # the handoff message says it
 ])
-async def test_no_acknowledgement_where_the_answer_says_it_already(intent: str, slots: Dict[str, Any]) -> None:
+async def test_no_acknowledgement_where_the_answer_says_it_already(intent: str, slots: dict[str, Any]) -> None:
     _, messages = await acknowledged(make_tracker([bot("Order 10482 is in transit."), user(USELESS, intent)], slots))
     assert messages == []
 

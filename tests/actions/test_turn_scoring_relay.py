@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Any
 
 import pytest
 
@@ -10,10 +10,14 @@ from actions.frustration import TurnResult
 from actions.turn_scoring import relay_frustration
 from inbox.schemas import CustomerMessageIn
 from tests.actions.conftest import FakeInbox, bot, user
-from tests.actions.test_turn_scoring import KEY, handoff_tracker, score
 
 # the fixture of test_turn_scoring, used here too
-from tests.actions.test_turn_scoring import open_handoff  # noqa: F401
+from tests.actions.test_turn_scoring import (
+    KEY,
+    handoff_tracker,
+    open_handoff,  # noqa: F401
+    score,
+)
 
 
 def result(**signals: float) -> TurnResult:
@@ -33,7 +37,7 @@ def test_the_relayed_reading_keeps_only_the_signals_that_raised_the_score() -> N
     ({"profanity": 1.4}, False),  # "ridiculous", "fed up": a complaint, not an insult
     ({}, False),
 ])
-def test_abusive_follows_the_abuse_signal(signals: Dict[str, float], abusive: bool) -> None:
+def test_abusive_follows_the_abuse_signal(signals: dict[str, float], abusive: bool) -> None:
     assert relay_frustration(result(**signals))["abusive"] is abusive
 
 
@@ -45,8 +49,8 @@ def test_the_relayed_reading_is_what_the_inbox_accepts() -> None:
     assert parsed.frustration.signals["s29"] == 30.0
 
 
-async def test_scoring_runs_during_the_handoff_and_each_message_carries_its_reading(open_handoff: FakeInbox) -> None:  # noqa: F811
-    slots: Dict[str, Any] = {}
+async def test_scoring_runs_during_the_handoff_and_each_message_carries_its_reading(open_handoff: FakeInbox) -> None:
+    slots: dict[str, Any] = {}
     script = [
         (bot("Sam has joined the chat.", metadata={"source": "system"}), "When will my parcel arrive?", "order_status"),
         (bot("Hi, I'm Sam, let me check.", metadata={"source": "agent"}), "When will my parcel arrive?", "order_status"),
@@ -69,13 +73,13 @@ async def test_scoring_runs_during_the_handoff_and_each_message_carries_its_read
     assert "escalate" not in insult  # nobody escalates a chat a person already has
 
 
-async def test_relayed_times_keep_milliseconds(open_handoff: FakeInbox) -> None:  # noqa: F811
+async def test_relayed_times_keep_milliseconds(open_handoff: FakeInbox) -> None:
     await score(handoff_tracker(user("hello?", "greet", message_id="t1", timestamp=1_764_151_234.567)))
     assert open_handoff.messages[KEY][0]["sent_at"] == "2025-11-26T10:00:34.567Z"
 
 
 
-async def test_a_resent_widget_message_keeps_its_relay_id(open_handoff: FakeInbox) -> None:  # noqa: F811
+async def test_a_resent_widget_message_keeps_its_relay_id(open_handoff: FakeInbox) -> None:
     """Rasa gives a resend a new message id; the widget's client_message_id stays, so the inbox keeps one copy."""
     first = user("is anyone there?", "greet", message_id="rasa-1", metadata={"client_message_id": "m-42"})
     resent = user("is anyone there?", "greet", message_id="rasa-2", metadata={"client_message_id": "m-42"})
@@ -88,7 +92,7 @@ async def test_a_resent_widget_message_keeps_its_relay_id(open_handoff: FakeInbo
     assert [m["text"] for m in open_handoff.messages[KEY]] == ["is anyone there?", "hello?"]  # one copy each
 
 
-async def test_an_odd_client_message_id_is_ignored(open_handoff: FakeInbox) -> None:  # noqa: F811
+async def test_an_odd_client_message_id_is_ignored(open_handoff: FakeInbox) -> None:
     await score(handoff_tracker(user("hi", "greet", message_id="rasa-9", metadata={"client_message_id": {"x": 1}})))
     await score(handoff_tracker(user("hi", "greet", message_id="rasa-10", metadata={"client_message_id": "a" * 500})))
     assert [m["message_id"] for m in open_handoff.messages[KEY]] == ["rasa-9", "rasa-10"]

@@ -7,7 +7,7 @@ tests/e2e/test_hostile_input.py.
 from __future__ import annotations
 
 import importlib
-from typing import Any, List
+from typing import Any
 
 import pytest
 import yaml
@@ -123,8 +123,8 @@ def test_credentials_use_only_guarded_channels() -> None:
         assert issubclass(cls, GuardedInput), path
 
 
-async def _through_guard(text: Any, metadata: Any = None) -> tuple[List[UserMessage], List[dict]]:
-    seen: List[UserMessage] = []
+async def _through_guard(text: Any, metadata: Any = None) -> tuple[list[UserMessage], list[dict]]:
+    seen: list[UserMessage] = []
 
     async def on_new_message(message: UserMessage) -> None:
         seen.append(message)
@@ -174,7 +174,7 @@ def test_socketio_malformed_metadata_is_refused(value: Any) -> None:
         ("https://evil.example", ["*"], True),  # only when written explicitly
     ],
 )
-def test_socketio_connections_follow_rasas_cors_origins(origin: Any, allowed: List[str], ok: bool) -> None:
+def test_socketio_connections_follow_rasas_cors_origins(origin: Any, allowed: list[str], ok: bool) -> None:
     from channels.socketio import origin_allowed
 
     assert origin_allowed(origin, allowed) is ok
@@ -182,7 +182,7 @@ def test_socketio_connections_follow_rasas_cors_origins(origin: Any, allowed: Li
 
 @pytest.mark.parametrize("sender", ["fuzz-\ud800", "a\x00b", "line\nbreak", "", "x" * 256, None])
 async def test_a_sender_id_that_cannot_be_stored_is_refused(sender: Any) -> None:
-    seen: List[UserMessage] = []
+    seen: list[UserMessage] = []
 
     async def on_new_message(message: UserMessage) -> None:
         seen.append(message)

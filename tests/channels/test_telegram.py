@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from typing import Iterator, List
 
 import pytest
 from aiogram.bot.api import TelegramAPIServer
@@ -22,9 +22,9 @@ TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw8"
 class FakeTelegram(BaseHTTPRequestHandler):
     """POST /bot<token>/sendMessage, answered as the Bot API does."""
 
-    received: List[dict] = []
+    received: list[dict] = []
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+    def do_POST(self) -> None:
         length = int(self.headers.get("content-length") or 0)
         body = self.rfile.read(length).decode()
         fields = dict(pair.split("=", 1) for pair in body.split("&") if "=" in pair) if "json" not in (

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import threading
 import uuid
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Iterator, List
 from urllib.parse import urlsplit
 
 import httpx
@@ -29,12 +29,12 @@ class Receiver:
 
     def __init__(self, port: int, path: str) -> None:
         self.path = path
-        self.bodies: List[dict] = []
+        self.bodies: list[dict] = []
         self.lock = threading.Lock()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
                 status = 200 if self.path == receiver.path else 404
@@ -51,7 +51,7 @@ class Receiver:
         self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> "Receiver":
+    def __enter__(self) -> Receiver:
         self.thread.start()
         return self
 
@@ -59,7 +59,7 @@ class Receiver:
         self.server.shutdown()
         self.server.server_close()
 
-    def texts(self, recipient: str) -> List[str]:
+    def texts(self, recipient: str) -> list[str]:
         with self.lock:
             return [b.get("text") or "" for b in self.bodies if b.get("recipient_id") == recipient]
 

@@ -13,8 +13,8 @@ Screenshots go to test-output/inbox/ (git-ignored).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect

@@ -16,9 +16,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from typing import Dict, List
 
-import httpx
 import pytest
 
 from tests.agent_client import AgentClient
@@ -39,7 +37,7 @@ def timed_say(stack: Stack, sender: str, text: str) -> tuple[float, str]:
     return time.monotonic() - started, reply
 
 
-def handoffs_per_conversation(agent: AgentClient, senders: List[str]) -> Dict[str, int]:
+def handoffs_per_conversation(agent: AgentClient, senders: list[str]) -> dict[str, int]:
     items = agent.queue()["items"]
     return {sender: sum(1 for item in items if item.get("conversation_id") == sender) for sender in senders}
 
@@ -72,7 +70,7 @@ def test_a_hung_inbox_leaves_no_ghost_handoffs(stack: Stack, agent: AgentClient)
     with ThreadPoolExecutor(max_workers=CUSTOMERS) as pool:
         assert all(reply == "" for _, reply in pool.map(lambda s: timed_say(stack, s, after[s]), senders))
 
-    def relayed() -> Dict[str, List[str]]:
+    def relayed() -> dict[str, list[str]]:
         return {s: agent.customer_texts(keys[s]) for s in senders}
 
     expected = {s: [f"my order is 10482 ({s})", after[s]] for s in senders}
@@ -102,7 +100,7 @@ class TrackerLock:
         connection.execute("COMMIT")
         connection.close()
 
-    def __enter__(self) -> "TrackerLock":
+    def __enter__(self) -> TrackerLock:
         self.thread.start()
         assert self.locked.wait(30)
         return self

@@ -10,7 +10,7 @@ import asyncio
 import json
 import time
 import uuid
-from typing import Any, List
+from typing import Any
 
 import httpx
 import pytest
@@ -31,11 +31,11 @@ def new_sender(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
-def bot_texts(tracker: dict) -> List[str]:
+def bot_texts(tracker: dict) -> list[str]:
     return [e.get("text") or "" for e in tracker["events"] if e["event"] == "bot"]
 
 
-def intents(tracker: dict) -> List[str]:
+def intents(tracker: dict) -> list[str]:
     return [e["parse_data"]["intent"].get("name") for e in tracker["events"] if e["event"] == "user"]
 
 
@@ -53,13 +53,13 @@ def assert_typed_as_text(tracker: dict, intent: str) -> None:
 
 
 # ------------------------------------------------------------- socket.io client
-async def _socketio_exchange(rasa_url: str, session_id: str, messages: List[Any], wait: float) -> List[dict]:
+async def _socketio_exchange(rasa_url: str, session_id: str, messages: list[Any], wait: float) -> list[dict]:
     """Send ``messages`` over socket.io as the widget does; what the bot said back.
 
     Each message gets at least one answer here (none is sent during a handoff), so
     the next one goes after the first answer arrives, plus ``wait`` for the rest.
     """
-    heard: List[dict] = []
+    heard: list[dict] = []
     client = socketio.AsyncClient()
     confirmed = asyncio.Event()
     client.on("bot_uttered", lambda data: heard.append(data))
@@ -81,7 +81,7 @@ async def _socketio_exchange(rasa_url: str, session_id: str, messages: List[Any]
     return heard
 
 
-def over_socketio(stack: Stack, session_id: str, messages: List[Any], wait: float = 0.5) -> List[dict]:
+def over_socketio(stack: Stack, session_id: str, messages: list[Any], wait: float = 0.5) -> list[dict]:
     return asyncio.run(_socketio_exchange(stack.rasa_url, session_id, messages, wait))
 
 
@@ -202,7 +202,7 @@ def test_a_huge_socketio_message_does_not_hold_up_other_customers(stack: Stack) 
 # ------------------------------------------------------------- broken text and payloads
 def test_a_lone_surrogate_does_not_block_the_handoff(stack: Stack, agent: AgentClient) -> None:
     sender = new_sender("surrogate")
-    raw = '{"sender": "%s", "message": "hi \\ud800 there"}' % sender  # JSON escape: a lone surrogate
+    raw = f'{{"sender": "{sender}", "message": "hi \\ud800 there"}}'  # JSON escape: a lone surrogate
     response = httpx.post(f"{stack.rasa_url}/webhooks/rest/webhook", content=raw.encode(),
                           headers={"content-type": "application/json"}, timeout=30)
     assert response.status_code == 200

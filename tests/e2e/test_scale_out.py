@@ -7,7 +7,7 @@ Redis servers that run beside the tests (.ci/run makes sure they answer).
 from __future__ import annotations
 
 import uuid
-from typing import Iterator
+from collections.abc import Iterator
 
 import httpx
 import pytest

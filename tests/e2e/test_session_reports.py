@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from typing import Any, Dict, Optional
+from typing import Any
 
 import pytest
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.e2e
 REPORT_TIMEOUT = 30.0  # the outbox retries every 0.5 s in the stack (OUTBOX_RETRY_SECONDS)
 
 
-def bot_session(stack: Stack, conversation_id: str) -> Optional[Dict[str, Any]]:
+def bot_session(stack: Stack, conversation_id: str) -> dict[str, Any] | None:
     """The conversation's one ``bot_sessions`` row in the inbox database, or None yet."""
     connection = sqlite3.connect(f"file:{stack.var / 'inbox.db'}?mode=ro", uri=True, timeout=10)
     connection.row_factory = sqlite3.Row
@@ -43,7 +43,7 @@ def admin(stack: Stack):
     client.close()
 
 
-def session_totals(admin: AgentClient) -> Dict[str, Any]:
+def session_totals(admin: AgentClient) -> dict[str, Any]:
     response = admin.http.get("/api/v1/analytics", params={"days": 7})
     response.raise_for_status()
     return response.json()["sessions"]

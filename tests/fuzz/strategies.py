@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from hypothesis import strategies as st
 
 # Every general category, surrogates (Cs) included: hypothesis leaves Cs out by default.
 ALL_CATEGORIES = sorted({unicodedata.category(chr(code)) for code in range(0x110000)} | {"Cs"})
 
-HOSTILE_STRINGS: List[str] = [
+HOSTILE_STRINGS: list[str] = [
     "", " ", "\n\t ", "\x00", "\x00\x07\x1b[31m", "hi \ud800", "\udfff", "\udc00\ud800", "a\ud83d",
     "\u202eevil\u202c", "\ufeffbom", "\u200b\u200d", "😡😡😡🙄", "👍🏽👨‍👩‍👧", "مرحبا، أين طلبي؟",
     "שלום", "我的订单在哪里？", "cafe\u0301", "𝕳𝖊𝖑𝖑𝖔", "\r\n\r\n", "null", "[]", "{}", "true",
@@ -58,7 +58,7 @@ def raw_json(value: Any) -> bytes:
 
 
 # ------------------------------------------------------------------ JSON Schema (OpenAPI) -> strategy
-def _resolve(schema: Dict[str, Any], components: Dict[str, Any]) -> Dict[str, Any]:
+def _resolve(schema: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:
     while "$ref" in schema:
         schema = components[schema["$ref"].rsplit("/", 1)[-1]]
     if "allOf" in schema and len(schema["allOf"]) == 1:
@@ -66,7 +66,7 @@ def _resolve(schema: Dict[str, Any], components: Dict[str, Any]) -> Dict[str, An
     return schema
 
 
-def _string(schema: Dict[str, Any]) -> st.SearchStrategy[str]:
+def _string(schema: dict[str, Any]) -> st.SearchStrategy[str]:
     if "enum" in schema:
         return st.sampled_from(schema["enum"])
     if schema.get("format") == "date-time":
@@ -76,7 +76,7 @@ def _string(schema: Dict[str, Any]) -> st.SearchStrategy[str]:
     return fitting | st.text(_ANY_CHAR, min_size=low, max_size=min(high, 300))
 
 
-def from_schema(schema: Dict[str, Any], components: Dict[str, Any]) -> st.SearchStrategy[Any]:
+def from_schema(schema: dict[str, Any], components: dict[str, Any]) -> st.SearchStrategy[Any]:
     """Values that follow ``schema`` (pydantic's OpenAPI output), with hostile strings.
 
     A field with a default also gets that default half the time: validators the
@@ -89,7 +89,7 @@ def from_schema(schema: Dict[str, Any], components: Dict[str, Any]) -> st.Search
     return _from_resolved(schema, components)
 
 
-def _from_resolved(schema: Dict[str, Any], components: Dict[str, Any]) -> st.SearchStrategy[Any]:
+def _from_resolved(schema: dict[str, Any], components: dict[str, Any]) -> st.SearchStrategy[Any]:
     for key in ("anyOf", "oneOf"):
         if key in schema:
             return st.one_of([from_schema(option, components) for option in schema[key]])
@@ -111,10 +111,10 @@ def _from_resolved(schema: Dict[str, Any], components: Dict[str, Any]) -> st.Sea
     return json_values()
 
 
-def _object(schema: Dict[str, Any], components: Dict[str, Any]) -> st.SearchStrategy[Dict[str, Any]]:
-    properties: Dict[str, Any] = schema.get("properties") or {}
+def _object(schema: dict[str, Any], components: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
+    properties: dict[str, Any] = schema.get("properties") or {}
     if not properties:
-        extra: Optional[Dict[str, Any]] = schema.get("additionalProperties")
+        extra: dict[str, Any] | None = schema.get("additionalProperties")
         values = from_schema(extra, components) if isinstance(extra, dict) else json_values(4)
         return st.dictionaries(hostile_text(30), values, max_size=4)
     required = set(schema.get("required") or [])
@@ -124,7 +124,7 @@ def _object(schema: Dict[str, Any], components: Dict[str, Any]) -> st.SearchStra
     )
 
 
-def body_for(schema: Dict[str, Any], components: Dict[str, Any]) -> st.SearchStrategy[Any]:
+def body_for(schema: dict[str, Any], components: dict[str, Any]) -> st.SearchStrategy[Any]:
     """A request body: mostly schema-shaped, sometimes with a field of the wrong kind, sometimes any JSON."""
     shaped = from_schema(schema, components)
     return st.one_of(

@@ -25,16 +25,17 @@ import os
 import re
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any
 
 import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from inbox.json_body import storable
 from channels.rest import addressable_sender
+from inbox.json_body import storable
 from tests.e2e.test_callback_channel import Receiver, receiver  # noqa: F401 - fixture
 from tests.fuzz.strategies import hostile_text, json_values, raw_json
 from tests.stack import Stack, texts, wait_for
@@ -57,11 +58,11 @@ def fuzz_settings(examples: int) -> settings:
 class LogWatch:
     """The lines services log from now on (the whole file, not ``Stack.log``'s tail)."""
 
-    def __init__(self, stack: Stack, names: List[str]) -> None:
+    def __init__(self, stack: Stack, names: list[str]) -> None:
         self.paths = {name: stack.workdir / f"{name}.log" for name in names}
         self.offsets = {name: _size(path) for name, path in self.paths.items()}
 
-    def problems(self) -> List[str]:
+    def problems(self) -> list[str]:
         """New lines that mention a traceback or an exception, with the service's name."""
         found = []
         for name, path in self.paths.items():
@@ -84,11 +85,11 @@ def logs(stack: Stack) -> Iterator[LogWatch]:
 
 
 # ------------------------------------------------------------------ what is sent
-def metadata() -> st.SearchStrategy[Optional[Dict[str, Any]]]:
+def metadata() -> st.SearchStrategy[dict[str, Any] | None]:
     return st.one_of(st.none(), st.dictionaries(hostile_text(20), json_values(6), max_size=4))
 
 
-def customer_bodies() -> st.SearchStrategy[Dict[str, Any]]:
+def customer_bodies() -> st.SearchStrategy[dict[str, Any]]:
     """A well-formed body (the sender is added per example) with hostile text and metadata."""
     return st.fixed_dictionaries({"message": hostile_text(300)}, optional={"metadata": metadata()})
 
@@ -119,7 +120,7 @@ def hostile_senders() -> st.SearchStrategy[str]:
     return st.one_of(st.just(""), tails).map(lambda tail: (new_sender() + tail)[:255])
 
 
-def census(messages: List[str]) -> Dict[str, int]:
+def census(messages: list[str]) -> dict[str, int]:
     """How many of the sent messages had each kind of trouble (printed with -s)."""
     kinds = {
         "lone surrogate": lambda m: any(0xD800 <= ord(c) <= 0xDFFF for c in m),
@@ -133,7 +134,7 @@ def census(messages: List[str]) -> Dict[str, int]:
 
 
 # ------------------------------------------------------------------ checks
-def assert_still_answers(stack: Stack, sender: str, replies: List[str], after: Any) -> None:
+def assert_still_answers(stack: Stack, sender: str, replies: list[str], after: Any) -> None:
     """A normal question after the fuzzed message is answered, unless a person now has the chat."""
     if any(NORMAL_ANSWER in text for text in replies):
         return
@@ -162,7 +163,7 @@ def test_rest_channel_answers_any_message(stack: Stack, logs: LogWatch) -> None:
 
     @fuzz_settings(100)
     @given(body=customer_bodies(), sender=hostile_senders())
-    def one(body: Dict[str, Any], sender: str) -> None:
+    def one(body: dict[str, Any], sender: str) -> None:
         response = httpx.post(f"{stack.rasa_url}/webhooks/rest/webhook", content=raw_json({"sender": sender, **body}),
                               headers=JSON, timeout=60)
         sent.append(body["message"])
@@ -178,7 +179,7 @@ def test_rest_channel_answers_any_message(stack: Stack, logs: LogWatch) -> None:
 
 
 def test_rest_channel_refuses_malformed_bodies_clearly(stack: Stack, logs: LogWatch) -> None:
-    statuses: Dict[int, int] = {}
+    statuses: dict[int, int] = {}
 
     @fuzz_settings(100)
     @given(content=malformed_bodies())
@@ -200,7 +201,7 @@ def test_callback_channel_answers_any_message(stack: Stack, receiver: Receiver, 
 
     @fuzz_settings(40)
     @given(body=customer_bodies(), sender=hostile_senders())
-    def one(body: Dict[str, Any], sender: str) -> None:
+    def one(body: dict[str, Any], sender: str) -> None:
         response = httpx.post(f"{stack.rasa_url}/webhooks/callback/webhook",
                               content=raw_json({"sender": sender, **body}), headers=JSON, timeout=60)
         sent.append(body["message"])

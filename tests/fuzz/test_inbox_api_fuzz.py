@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -33,8 +33,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.fuzz.strategies import body_for, from_schema, hostile_text, json_values, raw_json
-from tests.inbox.conftest import (FakeRasa, RunningInbox, fake_rasa, start_inbox,  # noqa: F401 - fixture
-                                  throwaway_pg_database)
+from tests.inbox.conftest import (  # noqa: F401 - fixture
+    FakeRasa,
+    RunningInbox,
+    fake_rasa,
+    start_inbox,
+    throwaway_pg_database,
+)
 from tests.inbox.helpers import handoff_payload
 
 pytestmark = pytest.mark.fuzz
@@ -57,12 +62,12 @@ class Operation:
 
     method: str
     path: str
-    body: Optional[Dict[str, Any]]
-    query: Dict[str, Dict[str, Any]]
-    headers: Dict[str, Dict[str, Any]]
+    body: dict[str, Any] | None
+    query: dict[str, dict[str, Any]]
+    headers: dict[str, dict[str, Any]]
 
 
-def operations(spec: Dict[str, Any]) -> List[Operation]:
+def operations(spec: dict[str, Any]) -> list[Operation]:
     """Every operation worth fuzzing in the inbox's OpenAPI document."""
     found = []
     for path, methods in spec["paths"].items():
@@ -85,18 +90,18 @@ class ErrorLog(logging.Handler):
 
     def __init__(self) -> None:
         super().__init__(level=logging.ERROR)
-        self.records: List[logging.LogRecord] = []
+        self.records: list[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         self.records.append(record)
 
-    def lines(self) -> List[str]:
+    def lines(self) -> list[str]:
         return [f"{r.name}: {r.getMessage()[:300]}" for r in self.records]
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def running(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-            fake_rasa: FakeRasa) -> Iterator[RunningInbox]:  # noqa: F811 - the imported fixture
+            fake_rasa: FakeRasa) -> Iterator[RunningInbox]:
     """A real inbox, its own database, the standard agents."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('fuzz-inbox') / 'inbox.db'}"
@@ -206,7 +211,7 @@ def test_the_inbox_api_never_fails_on_generated_input(running: RunningInbox, cal
                                                                     min_size=1, max_size=80)), label="Idempotency-Key")
             if idem is not None:
                 headers["Idempotency-Key"] = idem
-        content: Optional[bytes] = None
+        content: bytes | None = None
         if op.body is not None:
             shaped = body_for(op.body, components).map(raw_json)
             content = data.draw(st.one_of(shaped, shaped, shaped, not_json()), label="body")

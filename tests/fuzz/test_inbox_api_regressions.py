@@ -22,7 +22,7 @@ JSON = {"content-type": "application/json"}
 @pytest.mark.parametrize("escape", ["\\ud800", "\\udc00\\ud800", "\\u0000"])
 def test_a_customer_message_with_an_unstorable_character_is_stored(inbox, escape: str) -> None:
     key = create_handoff(inbox.bot())["handoff_key"]
-    raw = '{"message_id": "%s", "text": "hi %s there"}' % (uuid.uuid4(), escape)
+    raw = f'{{"message_id": "{uuid.uuid4()}", "text": "hi {escape} there"}}'
     response = inbox.bot().post(f"/api/v1/handoffs/{key}/messages", content=raw.encode(), headers=JSON)
     assert response.status_code == 201, response.text
     texts = [m["text"] for m in inbox.bot().get(f"/api/v1/handoffs/{key}").json()["messages"]]

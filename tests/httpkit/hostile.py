@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import socket
-from typing import Dict, List, Optional, Tuple
 from urllib.parse import urlsplit
 
 # Paths under /static/ an attacker tries: NUL bytes, traversal in every encoding,
 # over-long names, invalid UTF-8, control characters.
-HOSTILE_STATIC_PATHS: List[str] = [
+HOSTILE_STATIC_PATHS: list[str] = [
     "/static/..%00/app.py",
     "/static/%00",
     "/static/a%00b.css",
@@ -29,7 +28,7 @@ HOSTILE_STATIC_PATHS: List[str] = [
 ]
 
 # Host headers an attacker sends to get their text into a page.
-HOSTILE_HOSTS: List[str] = [
+HOSTILE_HOSTS: list[str] = [
     'evil.example',
     'evil.example"><script>alert(1)</script>',
     "evil.example/</script><script>alert(1)</script>",
@@ -38,8 +37,8 @@ HOSTILE_HOSTS: List[str] = [
 ]
 
 
-def raw_get(base_url: str, path: str, headers: Optional[Dict[str, str]] = None,
-            timeout: float = 10.0) -> Tuple[int, str]:
+def raw_get(base_url: str, path: str, headers: dict[str, str] | None = None,
+            timeout: float = 10.0) -> tuple[int, str]:
     """Send ``GET path`` exactly as given (``headers`` may replace Host); the status and body."""
     parts = urlsplit(base_url)
     headers = {"Host": parts.netloc, "Connection": "close", **(headers or {})}

@@ -9,20 +9,21 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Dict, Iterator, List
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 import uvicorn
+from argon2 import PasswordHasher
 from sqlalchemy import create_engine, delete, text
 
 from inbox.app import create_app
 from inbox.models import Agent, Delivery, Handoff, Message
-from argon2 import PasswordHasher
 from inbox.services import Services
 from inbox.settings import Settings
 
@@ -40,7 +41,7 @@ class FakeRasa:
     """Records every call; answers 200, or 503 while ``down`` is set."""
 
     url: str = ""
-    calls: List[Dict[str, Any]] = field(default_factory=list)
+    calls: list[dict[str, Any]] = field(default_factory=list)
     down: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -49,11 +50,11 @@ class FakeRasa:
             self.calls.clear()
         self.down = False
 
-    def paths(self) -> List[str]:
+    def paths(self) -> list[str]:
         with self.lock:
             return [c["path"] for c in self.calls]
 
-    def wait_for(self, count: int, timeout: float = 10.0) -> List[Dict[str, Any]]:
+    def wait_for(self, count: int, timeout: float = 10.0) -> list[dict[str, Any]]:
         """Poll until ``count`` calls arrived (not a timing assertion: fails only on hang)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -67,7 +68,7 @@ class FakeRasa:
 
 def _fake_rasa_handler(rasa: FakeRasa) -> type:
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server API
+        def do_POST(self) -> None:
             length = int(self.headers.get("content-length") or 0)
             body = json.loads(self.rfile.read(length) or b"null")
             parts = urlsplit(self.path)
@@ -178,7 +179,7 @@ class RunningInbox:
 
 
 def start_inbox(database_url: str, rasa: FakeRasa, **overrides: Any) -> Iterator[RunningInbox]:
-    values: Dict[str, Any] = dict(
+    values: dict[str, Any] = dict(
         handoff_secret=secrets.token_urlsafe(16), session_secret=secrets.token_urlsafe(32),
         database_url=database_url, rasa_url=rasa.url, rasa_token="rasa-test-token",
         business_hours="24/7", avg_handle_seconds=120, delivery_retry_seconds=0.3,

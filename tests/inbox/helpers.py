@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, Dict, Optional
+from typing import Any
 
 import httpx
 
 
-def handoff_payload(key: Optional[str] = None, **overrides: Any) -> Dict[str, Any]:
+def handoff_payload(key: str | None = None, **overrides: Any) -> dict[str, Any]:
     """A handoff as the bot sends it (docs/architecture.md)."""
     key = key or str(uuid.uuid4())
-    body: Dict[str, Any] = {
+    body: dict[str, Any] = {
         "handoff_key": key,
         "conversation_id": f"web-{key[:8]}",
         "channel": "socketio",
@@ -44,7 +44,7 @@ def handoff_payload(key: Optional[str] = None, **overrides: Any) -> Dict[str, An
     return body
 
 
-def create_handoff(bot: httpx.Client, **overrides: Any) -> Dict[str, Any]:
+def create_handoff(bot: httpx.Client, **overrides: Any) -> dict[str, Any]:
     body = handoff_payload(**overrides)
     response = bot.post("/api/v1/handoffs", json=body, headers={"Idempotency-Key": body["handoff_key"]})
     assert response.status_code == 201, response.text

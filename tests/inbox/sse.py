@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import json
 import threading
-from typing import List
 
 
-def read_events(inbox, key: str, wanted: int, received: List[tuple], ready: threading.Event) -> None:
+def read_events(inbox, key: str, wanted: int, received: list[tuple], ready: threading.Event) -> None:
     """Collect (event, data) pairs until `wanted` arrived; `ready` is set once subscribed."""
     client = inbox.agent("sam")
     with client.stream("GET", f"/api/v1/handoffs/{key}/events", timeout=10) as stream:

@@ -140,7 +140,7 @@ def test_hand_back_resumes_the_bot_and_triggers_the_intent(inbox):
 
 
 def test_reply_is_kept_while_rasa_is_down_and_delivered_later(inbox):
-    key, conv, sam = _claimed(inbox)
+    key, _conv, sam = _claimed(inbox)
     inbox.rasa.wait_for(1)
     inbox.rasa.down = True
     reply = sam.post(f"/api/v1/handoffs/{key}/replies", json={"text": "are you there?"})
@@ -157,7 +157,7 @@ def test_reply_is_kept_while_rasa_is_down_and_delivered_later(inbox):
 
 
 def test_resolve_closes_with_a_note_and_resumes_the_bot(inbox):
-    key, conv, sam = _claimed(inbox)
+    key, _conv, sam = _claimed(inbox)
     response = sam.post(f"/api/v1/handoffs/{key}/resolve", json={"note": "sent a replacement"})
     assert response.status_code == 200
     assert response.json()["status"] == "resolved" and response.json()["resolution"] == "sent a replacement"

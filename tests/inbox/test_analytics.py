@@ -7,8 +7,8 @@ Sat 28 – Mon 30 March, i.e. UTC [28 Mar 00:00, 30 Mar 23:00) — Monday starts
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
-from typing import Iterator
 
 import pytest
 from sqlalchemy.orm import sessionmaker

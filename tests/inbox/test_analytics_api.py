@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import Any, Dict
+from typing import Any
 
 import httpx
 import pytest
@@ -22,8 +22,8 @@ def clean(inbox: RunningInbox) -> RunningInbox:
     return inbox
 
 
-def report(**overrides: Any) -> Dict[str, Any]:
-    body: Dict[str, Any] = {
+def report(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
         "conversation_id": "web-1", "session_started_at": "2026-03-28T10:00:00.250000Z", "channel": "socketio",
         "last_seen_at": "2026-03-28T10:00:05Z", "user_turns": 1, "handed_off": False,
         "max_frustration_score": 0.2, "outcome": None,
@@ -92,7 +92,7 @@ def test_a_later_outcome_wins_an_earlier_one_does_not(clean: RunningInbox) -> No
     {"conversation_id": "x" * 256},
     {"session_started_at": "yesterday"},
 ])
-def test_bad_reports_are_refused(clean: RunningInbox, bad: Dict[str, Any]) -> None:
+def test_bad_reports_are_refused(clean: RunningInbox, bad: dict[str, Any]) -> None:
     with clean.bot() as bot:
         response = bot.put("/api/v1/bot-sessions", json=report(**bad))
     assert response.status_code == 422, response.text

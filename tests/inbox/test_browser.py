@@ -7,9 +7,9 @@ Screenshots go to test-output/inbox/ (git-ignored).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Iterator, List
 
 import pytest
 from playwright.sync_api import expect
@@ -53,7 +53,7 @@ def page(browser, web_inbox):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
-    dialogs: List[str] = []
+    dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.dialogs = dialogs
     yield page

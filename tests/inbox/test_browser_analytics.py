@@ -47,7 +47,7 @@ def seed(inbox) -> int:
     return len(days)
 
 
-def test_admin_sees_the_analytics_charts(page, web_inbox) -> None:  # noqa: F811 - fixtures
+def test_admin_sees_the_analytics_charts(page, web_inbox) -> None:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     handoff_days = seed(web_inbox)
     login(page, web_inbox, "ada")
@@ -72,7 +72,7 @@ def test_admin_sees_the_analytics_charts(page, web_inbox) -> None:  # noqa: F811
     page.screenshot(path=str(OUTPUT / "analytics.png"), full_page=True)
 
 
-def test_an_agent_is_refused(page, web_inbox) -> None:  # noqa: F811 - fixtures
+def test_an_agent_is_refused(page, web_inbox) -> None:
     login(page, web_inbox, "sam")
     expect(page.get_by_role("link", name="Analytics")).to_have_count(0)
     response = page.goto(f"{web_inbox.url}/admin/analytics")

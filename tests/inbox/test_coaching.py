@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import threading
-from typing import Any, Dict, List
+from typing import Any
 
 import httpx
 import pytest
@@ -81,12 +81,12 @@ def test_direction(trend, expected) -> None:
 
 
 # -- the API ----------------------------------------------------------------------------------
-def frustration(score: float, level: str, trend: float, abusive: bool = False, **signals: float) -> Dict[str, Any]:
+def frustration(score: float, level: str, trend: float, abusive: bool = False, **signals: float) -> dict[str, Any]:
     return {"score": score, "level": level, "trend": trend, "reasons": ["r"], "signals": signals, "abusive": abusive}
 
 
 def send(bot: httpx.Client, key: str, message_id: str, text: str, reading: Any = None) -> httpx.Response:
-    body: Dict[str, Any] = {"message_id": message_id, "text": text}
+    body: dict[str, Any] = {"message_id": message_id, "text": text}
     if reading is not None:
         body["frustration"] = reading
     response = bot.post(f"/api/v1/handoffs/{key}/messages", json=body)
@@ -109,7 +109,7 @@ def test_the_conversation_shows_cues_as_the_customer_writes(inbox) -> None:
     send(bot, key, "c3", "I'll cancel my account and go to a competitor",
          frustration(0.918, "frustrated", 0.133, churn=2.52, negative_sentiment=0.44))
     conversation = sam.get(f"/api/v1/handoffs/{key}").json()
-    assert [c["signal"] for c in conversation["coaching"]["cues"]][0] == "churn"
+    assert next(c["signal"] for c in conversation["coaching"]["cues"]) == "churn"
     assert "repetition" in [c["signal"] for c in conversation["coaching"]["cues"]]
     last = conversation["messages"][-1]
     assert last["frustration"] == {"score": 0.918, "level": "frustrated", "trend": 0.133,
@@ -122,8 +122,9 @@ def test_latest_and_escalation_scores_are_stored(inbox) -> None:
     body["summary"]["escalation"]["score"] = 0.81
     other = create_handoff(bot, summary=body["summary"])
     send(bot, other["handoff_key"], "c1", "hello?", frustration(0.4, "calm", -0.1))
-    from inbox.models import Handoff
     from sqlalchemy import select
+
+    from inbox.models import Handoff
 
     with inbox.svc.factory() as session:
         first = session.execute(select(Handoff).where(Handoff.key == body["handoff_key"])).scalar_one()
@@ -173,7 +174,7 @@ def test_long_reasons_are_cut(inbox) -> None:
 def test_a_coaching_event_follows_each_new_customer_message(inbox) -> None:
     bot = inbox.bot()
     key = create_handoff(bot)["handoff_key"]
-    received: List[tuple] = []
+    received: list[tuple] = []
     ready = threading.Event()
     reader = threading.Thread(target=read_events, args=(inbox, key, 2, received, ready), daemon=True)
     reader.start()

@@ -5,7 +5,7 @@ tests/e2e/test_coaching_flow.py). Screenshots go to test-output/inbox/.
 """
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Any
 
 import pytest
 from playwright.sync_api import expect
@@ -19,11 +19,11 @@ pytestmark = pytest.mark.browser
 INSULT = "you are all useless idiots <b>x</b>"
 
 
-def reading(score: float, level: str, trend: float, abusive: bool = False, **signals: float) -> Dict[str, Any]:
+def reading(score: float, level: str, trend: float, abusive: bool = False, **signals: float) -> dict[str, Any]:
     return {"score": score, "level": level, "trend": trend, "reasons": [], "signals": signals, "abusive": abusive}
 
 
-def say(bot, key: str, message_id: str, text: str, frustration: Dict[str, Any]) -> None:
+def say(bot, key: str, message_id: str, text: str, frustration: dict[str, Any]) -> None:
     bot.post(f"/api/v1/handoffs/{key}/messages",
              json={"message_id": message_id, "text": text, "frustration": frustration}).raise_for_status()
 
@@ -34,7 +34,7 @@ def open_conversation(page, inbox, key: str) -> None:
     page.evaluate("window.__sameDocument = true")
 
 
-def test_cues_update_live_and_insults_are_masked_until_shown(page, web_inbox) -> None:  # noqa: F811
+def test_cues_update_live_and_insults_are_masked_until_shown(page, web_inbox) -> None:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     bot = web_inbox.bot()
     body = handoff_payload()
@@ -92,7 +92,7 @@ def test_cues_update_live_and_insults_are_masked_until_shown(page, web_inbox) ->
     assert [m["text"] for m in stored if m["abusive"]] == [INSULT]
 
 
-def test_resolve_proposes_a_draft_the_agent_edits_and_saves(page, web_inbox) -> None:  # noqa: F811
+def test_resolve_proposes_a_draft_the_agent_edits_and_saves(page, web_inbox) -> None:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     bot = web_inbox.bot()
     key = create_handoff(bot)["handoff_key"]

@@ -8,7 +8,7 @@ the other side's input, so the panel's direction is always the trend slot's.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any
 
 from actions.frustration import TurnInput, get_detector
 from actions.frustration.trend import DIRECTION_STEP, direction, trend
@@ -16,7 +16,7 @@ from actions.turn_scoring import relay_frustration
 from inbox.coaching import FALLING_CUE, RISING_CUE, TREND_STEP, Reading, coach
 
 
-def reading(relayed: Dict[str, Any]) -> Reading:
+def reading(relayed: dict[str, Any]) -> Reading:
     return Reading(score=relayed["score"], level=relayed["level"], trend=relayed["trend"], signals=relayed["signals"])
 
 
@@ -27,7 +27,7 @@ def test_both_sides_cut_the_trend_at_the_same_step() -> None:
 def test_the_panel_follows_the_detector_turn_by_turn() -> None:
     detector = get_detector()
     state = None
-    readings: List[Reading] = []
+    readings: list[Reading] = []
     texts = [
         "hi, where is my order 10482?",
         "no, that's not it. it still hasn't arrived and it's been two weeks!!",

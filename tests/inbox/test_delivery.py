@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import List
 
 import httpx
 from sqlalchemy import select
@@ -34,7 +33,7 @@ def _setup(tmp_path):
 
 def test_a_call_that_keeps_failing_is_given_up_and_the_next_one_goes_out(tmp_path):
     factory, handoff_id = _setup(tmp_path)
-    sent: List[str] = []
+    sent: list[str] = []
 
     def rasa(request: httpx.Request) -> httpx.Response:
         text = json.loads(request.content)[0]["text"]
@@ -43,7 +42,7 @@ def test_a_call_that_keeps_failing_is_given_up_and_the_next_one_goes_out(tmp_pat
         sent.append(text)
         return httpx.Response(200, json={})
 
-    async def run() -> List[bool]:
+    async def run() -> list[bool]:
         client = RasaClient("http://rasa", "t", transport=httpx.MockTransport(rasa))
         deliverer = Deliverer(factory, client, Broker(), retry_seconds=60, max_attempts=2)
         results = [await deliverer.flush(handoff_id), await deliverer.flush(handoff_id)]

@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import json
 import threading
-from typing import List
 
 from .helpers import create_handoff
 
 
-def _read_events(client, path: str, wanted: int, out: List[tuple], ready: threading.Event) -> None:
+def _read_events(client, path: str, wanted: int, out: list[tuple], ready: threading.Event) -> None:
     event = None
     with client.stream("GET", path, timeout=10) as response:
         for line in response.iter_lines():
@@ -25,7 +24,7 @@ def _read_events(client, path: str, wanted: int, out: List[tuple], ready: thread
 
 def test_queue_stream_announces_a_new_handoff(inbox):
     sam = inbox.agent("sam")
-    events: List[tuple] = []
+    events: list[tuple] = []
     ready = threading.Event()
     reader = threading.Thread(target=_read_events, args=(sam, "/api/v1/events", 1, events, ready), daemon=True)
     reader.start()
@@ -39,7 +38,7 @@ def test_conversation_stream_carries_customer_messages(inbox):
     bot = inbox.bot()
     key = create_handoff(bot)["handoff_key"]
     sam = inbox.agent("sam")
-    events: List[tuple] = []
+    events: list[tuple] = []
     ready = threading.Event()
     reader = threading.Thread(target=_read_events, args=(sam, f"/api/v1/handoffs/{key}/events", 1, events, ready),
                               daemon=True)

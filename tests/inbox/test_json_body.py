@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import json
-from typing import Any, AsyncIterator, Dict, List
+from collections.abc import AsyncIterator
+from typing import Any
 
-import pytest
 import httpx
+import pytest
 from fastapi import Body, FastAPI
 
 from inbox.json_body import StorableJsonBody, clean_json_body, storable
@@ -43,7 +44,7 @@ def _echo_app() -> FastAPI:
     app.add_middleware(StorableJsonBody)
 
     @app.post("/echo")
-    async def echo(body: Dict[str, Any] = Body(...)) -> Dict[str, Any]:
+    async def echo(body: dict[str, Any] = Body(...)) -> dict[str, Any]:
         json.dumps(body, ensure_ascii=False).encode("utf-8")  # what storing it does: raised before
         return body
 
@@ -57,7 +58,7 @@ async def test_an_endpoint_gets_the_cleaned_body() -> None:
 
 
 async def test_a_body_sent_in_many_chunks_arrives_whole() -> None:
-    chunks: List[bytes] = [b'{"text": "', b"\\ud800", b' and more"}']
+    chunks: list[bytes] = [b'{"text": "', b"\\ud800", b' and more"}']
 
     async def stream() -> AsyncIterator[bytes]:
         for chunk in chunks:

@@ -6,7 +6,7 @@ import re
 import secrets
 import time
 import uuid
-from typing import Iterator, Tuple
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -76,7 +76,7 @@ def test_the_login_page_says_how_long_to_wait(inbox):
 
 
 @pytest.fixture(scope="module")
-def two_replicas(tmp_path_factory, fake_rasa) -> Iterator[Tuple[RunningInbox, RunningInbox]]:
+def two_replicas(tmp_path_factory, fake_rasa) -> Iterator[tuple[RunningInbox, RunningInbox]]:
     _redis_up()
     url = f"sqlite:///{tmp_path_factory.mktemp('login-replicas') / 'inbox.db'}"
     shared = dict(redis_url="redis://127.0.0.1:6379/0", redis_channel=f"inbox-test:{uuid.uuid4().hex}",

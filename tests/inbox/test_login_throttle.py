@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import socket
 import uuid
-from typing import Iterator, List
+from collections.abc import Iterator
 
 import pytest
 import redis
@@ -56,7 +56,7 @@ def throttle(request: pytest.FixtureRequest, prefix: str) -> LoginThrottle:
     return _make(request.param, prefix, Clock())
 
 
-def _fail_until_blocked(throttle: LoginThrottle, username: str, ip: str) -> List[int]:
+def _fail_until_blocked(throttle: LoginThrottle, username: str, ip: str) -> list[int]:
     """Attempts until the first refusal; the waits returned (0 = counted)."""
     waits = []
     for _ in range(100):

@@ -5,7 +5,6 @@ import secrets
 import socket
 import threading
 import uuid
-from typing import List
 
 import pytest
 
@@ -47,7 +46,7 @@ def test_event_published_on_one_replica_reaches_pages_on_the_other(two_replicas)
     a, b = two_replicas
     a.reset()
     sam = a.agent("sam")
-    events: List[tuple] = []
+    events: list[tuple] = []
     ready = threading.Event()
     reader = threading.Thread(target=_read_events, args=(sam, "/api/v1/events", 1, events, ready), daemon=True)
     reader.start()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any
 
 import pytest
 
@@ -18,7 +18,7 @@ from .helpers import create_handoff
 DATA = Path(__file__).parent / "data"
 
 
-def recorded(name: str) -> Dict[str, Any]:
+def recorded(name: str) -> dict[str, Any]:
     return json.loads((DATA / f"handoff_{name}.json").read_text())
 
 
@@ -32,7 +32,7 @@ def draft_of(name: str) -> str:
     return draft_note(record["summary"], lines, ending)
 
 
-def sections(note: str) -> Dict[str, str]:
+def sections(note: str) -> dict[str, str]:
     out = {}
     for block in note.split("\n\n"):
         title, _, body = block.partition(":\n")

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Tuple
+from typing import Any
 
 import pytest
 import yaml
@@ -25,7 +26,7 @@ DOMAIN = ROOT / "domain.yml"
 MIN_EXAMPLES_PER_INTENT = 25
 
 # Domain intents a customer never types, so the field set leaves them out on purpose.
-NOT_TYPED_BY_CUSTOMERS: Dict[str, str] = {
+NOT_TYPED_BY_CUSTOMERS: dict[str, str] = {
     "agent_handback": "sent only by the inbox through trigger_intent when an agent hands back",
 }
 
@@ -46,7 +47,7 @@ def normalise(example: str) -> str:
     return _PUNCTUATION.sub(" ", text).strip()
 
 
-def _examples_of(item: Dict[str, Any]) -> List[str]:
+def _examples_of(item: dict[str, Any]) -> list[str]:
     """The examples of one `- intent:` item, in either Rasa 3 YAML form."""
     examples = item.get("examples")
     if isinstance(examples, str):
@@ -56,7 +57,7 @@ def _examples_of(item: Dict[str, Any]) -> List[str]:
     return []
 
 
-def intent_examples(path: Path) -> List[Tuple[str, str]]:
+def intent_examples(path: Path) -> list[tuple[str, str]]:
     """(intent, example) for every intent example of a Rasa NLU YAML file."""
     document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return [
@@ -67,23 +68,23 @@ def intent_examples(path: Path) -> List[Tuple[str, str]]:
     ]
 
 
-def training_files() -> List[Path]:
+def training_files() -> list[Path]:
     return sorted(p for pattern in ("*.yml", "*.yaml") for p in TRAINING_DIR.rglob(pattern))
 
 
-def customer_intents() -> List[str]:
+def customer_intents() -> list[str]:
     """The domain's intents, minus the ones no customer types."""
     domain = yaml.safe_load(DOMAIN.read_text(encoding="utf-8"))
     names = [next(iter(entry)) if isinstance(entry, dict) else str(entry) for entry in domain["intents"]]
     return [name for name in names if name not in NOT_TYPED_BY_CUSTOMERS]
 
 
-def _duplicates(texts: Iterable[str]) -> List[str]:
+def _duplicates(texts: Iterable[str]) -> list[str]:
     return sorted(text for text, count in Counter(texts).items() if count > 1)
 
 
 @pytest.fixture(scope="module")
-def field() -> List[Tuple[str, str]]:
+def field() -> list[tuple[str, str]]:
     return intent_examples(FIELD_SET)
 
 
@@ -93,7 +94,7 @@ def test_normalise_folds_case_markup_punctuation_and_spacing() -> None:
     assert normalise("cancel, my order") != normalise("cancel my orders")
 
 
-def test_no_field_example_is_in_the_training_data(field: List[Tuple[str, str]]) -> None:
+def test_no_field_example_is_in_the_training_data(field: list[tuple[str, str]]) -> None:
     files = training_files()
     training = {normalise(text) for path in files for _, text in intent_examples(path)}
     # Guard against passing vacuously when data/nlu moves or changes format.
@@ -102,17 +103,17 @@ def test_no_field_example_is_in_the_training_data(field: List[Tuple[str, str]]) 
     assert not leaked, f"{len(leaked)} field examples appear in data/nlu (remove them there): {leaked}"
 
 
-def test_every_customer_intent_has_enough_field_examples(field: List[Tuple[str, str]]) -> None:
+def test_every_customer_intent_has_enough_field_examples(field: list[tuple[str, str]]) -> None:
     counts = Counter(intent for intent, _ in field)
     thin = {name: counts.get(name, 0) for name in customer_intents() if counts.get(name, 0) < MIN_EXAMPLES_PER_INTENT}
     assert not thin, f"intents with fewer than {MIN_EXAMPLES_PER_INTENT} field examples: {thin}"
 
 
-def test_field_intents_all_exist_in_the_domain(field: List[Tuple[str, str]]) -> None:
+def test_field_intents_all_exist_in_the_domain(field: list[tuple[str, str]]) -> None:
     unknown = sorted({intent for intent, _ in field} - set(customer_intents()))
     assert not unknown, f"field set intents that domain.yml lacks (or customers never type): {unknown}"
 
 
-def test_no_duplicate_examples_in_the_field_set(field: List[Tuple[str, str]]) -> None:
+def test_no_duplicate_examples_in_the_field_set(field: list[tuple[str, str]]) -> None:
     duplicates = _duplicates(normalise(text) for _, text in field)
     assert not duplicates, f"examples written twice (after normalising): {duplicates}"

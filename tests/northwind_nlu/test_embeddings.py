@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import struct
 import json
+import struct
 import time
 from pathlib import Path
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import numpy as np
 import pytest
@@ -49,7 +49,7 @@ def tokenizer() -> WhitespaceTokenizer:
     return WhitespaceTokenizer.create(WhitespaceTokenizer.get_default_config(), None, None, context("tok"))
 
 
-def featurized(tokenizer: WhitespaceTokenizer, text: Optional[str], **config: Any) -> Message:
+def featurized(tokenizer: WhitespaceTokenizer, text: str | None, **config: Any) -> Message:
     message = Message(data={} if text is None else {TEXT: text})
     tokenizer.process([message])
     featurizer(**config).process([message])
@@ -110,7 +110,7 @@ def test_same_text_same_features(tokenizer: WhitespaceTokenizer) -> None:
 
 
 @pytest.mark.parametrize("config", [{"scale": 0}, {"max_chars": 0}])
-def test_config_that_would_zero_every_vector_is_refused(config: Dict[str, Any]) -> None:
+def test_config_that_would_zero_every_vector_is_refused(config: dict[str, Any]) -> None:
     with pytest.raises(InvalidConfigException):
         featurizer(**config)
 
@@ -129,7 +129,7 @@ def train_classifier(
         )
         vectors.train(data)
         vectors.process_training_data(data)
-        featurizers: List[Any] = [vectors]
+        featurizers: list[Any] = [vectors]
     else:
         featurizers = []
     if embeddings:

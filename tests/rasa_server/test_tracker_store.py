@@ -6,11 +6,12 @@ The same drill over the running system is tests/e2e/test_locked_tracker.py.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -66,7 +67,7 @@ class Locker:
         connection.execute("COMMIT")
         connection.close()
 
-    def __enter__(self) -> "Locker":
+    def __enter__(self) -> Locker:
         self.thread.start()
         self.locked.wait(5)
         return self
@@ -109,7 +110,7 @@ async def test_waiting_for_the_lock_does_not_freeze_other_conversations(tmp_path
 
     with Locker(path, 1.2):
         await asyncio.gather(store.retrieve("dana"), ticker())
-    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
     assert max(gaps) < 0.5, gaps  # Rasa's own store would block the loop for the whole lock
 
 

@@ -1,7 +1,7 @@
 """Shared steps of the web chat browser tests (Playwright sync API)."""
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -39,12 +39,12 @@ def bot_texts(page: Page) -> Locator:
     return page.locator(".nwc-msg-bot .nwc-text")
 
 
-def state(page: Page) -> Dict[str, Any]:
+def state(page: Page) -> dict[str, Any]:
     """What the widget keeps in localStorage."""
     return page.evaluate(f"JSON.parse(localStorage.getItem('{STORAGE_KEY}'))")
 
 
-def transcript(page: Page) -> List[str]:
+def transcript(page: Page) -> list[str]:
     """Every visible line, 'sender: text' (notices as they are), for readable assertions."""
     return page.evaluate("""() => {
         const root = document.getElementById('northwind-chat').shadowRoot;

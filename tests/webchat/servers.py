@@ -12,8 +12,9 @@ import asyncio
 import socket
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any
 
 import socketio
 import uvicorn
@@ -21,7 +22,7 @@ import uvicorn
 from webchat.app import create_app
 from webchat.settings import Settings
 
-Reply = Callable[[str], List[Dict[str, Any]]]
+Reply = Callable[[str], list[dict[str, Any]]]
 
 
 def free_port() -> int:
@@ -35,9 +36,9 @@ class ServerThread:
 
     def __init__(self, app: Any, port: int, ws: str) -> None:
         self.app, self.port, self.ws = app, port, ws
-        self.server: Optional[uvicorn.Server] = None
-        self.thread: Optional[threading.Thread] = None
-        self.loop: Optional[asyncio.AbstractEventLoop] = None
+        self.server: uvicorn.Server | None = None
+        self.thread: threading.Thread | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
 
     def start(self) -> None:
         config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning",
@@ -75,7 +76,7 @@ class FakeRasa:
 
     def __init__(self, reply: Reply) -> None:
         self.reply = reply
-        self.received: List[Dict[str, Any]] = []   # every user_uttered, in order
+        self.received: list[dict[str, Any]] = []   # every user_uttered, in order
         self.lock = threading.Lock()
         self.holding = threading.Event()  # set: replies wait until release() (typing indicator)
         self.sio = socketio.AsyncServer(async_mode="asgi", cors_allowed_origins="*")
@@ -91,12 +92,12 @@ class FakeRasa:
         sio = self.sio
 
         @sio.on("session_request")
-        async def session_request(sid: str, data: Dict[str, Any]) -> None:
+        async def session_request(sid: str, data: dict[str, Any]) -> None:
             await sio.enter_room(sid, data["session_id"])
             await sio.emit("session_confirm", data["session_id"], room=sid)
 
         @sio.on("user_uttered")
-        async def user_uttered(sid: str, data: Dict[str, Any]) -> None:
+        async def user_uttered(sid: str, data: dict[str, Any]) -> None:
             with self.lock:
                 self.received.append(data)
             while self.holding.is_set():
@@ -111,11 +112,11 @@ class FakeRasa:
     def release(self) -> None:
         self.holding.clear()
 
-    def messages(self) -> List[str]:
+    def messages(self) -> list[str]:
         with self.lock:
             return [m["message"] for m in self.received]
 
-    def push(self, session_id: str, *payloads: Dict[str, Any]) -> None:
+    def push(self, session_id: str, *payloads: dict[str, Any]) -> None:
         """Emit bot_uttered payloads unprompted (an agent's reply, a marker)."""
 
         async def emit() -> None:
@@ -157,7 +158,7 @@ class OtherSite:
         body = html.encode("utf-8")
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            def do_GET(self) -> None:
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
@@ -175,7 +176,7 @@ class OtherSite:
         # "localhost", not 127.0.0.1: another origin than the web chat server's.
         return f"http://localhost:{self.server.server_address[1]}/"
 
-    def __enter__(self) -> "OtherSite":
+    def __enter__(self) -> OtherSite:
         self.thread.start()
         return self
 

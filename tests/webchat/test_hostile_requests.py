@@ -1,7 +1,7 @@
 """The running web chat server against hostile requests: static paths, Host headers."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 

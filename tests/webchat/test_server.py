@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from typing import Dict, Optional
 
 import httpx
 import pytest
@@ -24,7 +23,7 @@ class Client:
     def __init__(self, app: FastAPI) -> None:
         self.app = app
 
-    def get(self, path: str, headers: Optional[Dict[str, str]] = None) -> httpx.Response:
+    def get(self, path: str, headers: dict[str, str] | None = None) -> httpx.Response:
         async def request() -> httpx.Response:
             transport = httpx.ASGITransport(app=self.app)
             async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:

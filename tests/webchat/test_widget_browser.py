@@ -7,8 +7,9 @@ keyboard use and embedding on another site's page.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -27,17 +28,17 @@ QUICK = {"text": "What do you need?", "quick_replies": [
     {"content_type": "text", "title": "Track an order", "payload": "/order_status"},
     {"content_type": "text", "title": "Returns", "payload": "/return_item"},
 ]}
-SCRIPT: Dict[str, List[Dict[str, Any]]] = {
+SCRIPT: dict[str, list[dict[str, Any]]] = {
     "menu": [QUICK],
     "/order_status": [{"text": "Sure, what's your order number?"}],
 }
 
 
-def scripted(message: str) -> List[Dict[str, Any]]:
+def scripted(message: str) -> list[dict[str, Any]]:
     return SCRIPT.get(message, [{"text": f"You said: {message}"}])
 
 
-def marker(kind: str, agent: str = "Sam") -> Dict[str, Any]:
+def marker(kind: str, agent: str = "Sam") -> dict[str, Any]:
     """What Rasa's socket.io channel emits for data.custom.data.handoff."""
     return {"handoff": {"kind": kind, "agent": agent}}
 
@@ -243,7 +244,7 @@ CONTRAST_JS = """() => {
 
 
 def test_text_contrast_is_at_least_4_5_to_1(page: Page, fake: FakeRasa) -> None:
-    def contrast(selectors: List[str]) -> Dict[str, Any]:
+    def contrast(selectors: list[str]) -> dict[str, Any]:
         return page.evaluate(CONTRAST_JS.replace("SELECTORS", repr(selectors)))
 
     open_chat(page)

@@ -12,8 +12,8 @@ without markers is covered in test_widget_browser.py with a scripted server.)
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 import pytest

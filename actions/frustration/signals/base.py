@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 
 @dataclass(frozen=True)
@@ -16,7 +15,7 @@ class SignalHit:
     """
 
     value: float
-    reason: Optional[str] = None
+    reason: str | None = None
 
 
 SILENT = SignalHit(0.0)

@@ -17,7 +17,7 @@ polite "thank you" often comes with a real complaint.
 
 from __future__ import annotations
 
-from typing import Dict, Sequence
+from collections.abc import Sequence
 
 from actions.frustration.analysis import TextAnalysis
 from actions.frustration.signals.base import SILENT, SignalHit
@@ -28,7 +28,7 @@ NEGATIVE_CEILING = 0.5  # the text model hearing more negativity than this cance
 MIN_STRENGTH = 0.2  # weaker calm readings are noise ("ok", "yes")
 
 
-def calming(analysis: TextAnalysis, hits: Dict[str, SignalHit], calm_emoji: Sequence[str]) -> SignalHit:
+def calming(analysis: TextAnalysis, hits: dict[str, SignalHit], calm_emoji: Sequence[str]) -> SignalHit:
     """How strongly this message says the customer has calmed down (silent when anything sounds upset)."""
     upset = any(hits[name].value > 0 for name in UPSET_SIGNALS if name in hits)
     if upset or analysis.matches.count("sarcasm") or analysis.matches.count("contrast"):

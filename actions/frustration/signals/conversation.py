@@ -8,18 +8,19 @@ with the counter values the detector should store.
 from __future__ import annotations
 
 import zlib
-from typing import Any, Dict, FrozenSet, Iterable, Optional, Tuple
+from collections.abc import Iterable
+from typing import Any
 
 from actions.frustration.analysis import TextAnalysis
 from actions.frustration.config import FrustrationConfig
 from actions.frustration.lexicon import Matches
-from actions.frustration.signals.base import SILENT, SignalHit, quote, saturating
 from actions.frustration.schema import TurnInput
+from actions.frustration.signals.base import SILENT, SignalHit, quote, saturating
 
 REPHRASE_FLOOR = 0.3  # Jaccard similarity below which two requests are unrelated
 
 
-def _jaccard(a: FrozenSet[int], b: Iterable[int]) -> float:
+def _jaccard(a: frozenset[int], b: Iterable[int]) -> float:
     other = set(b)
     if not a or not other:
         return 0.0
@@ -29,8 +30,8 @@ def _jaccard(a: FrozenSet[int], b: Iterable[int]) -> float:
 
 
 def repetition(
-    analysis: TextAnalysis, turn: TurnInput, state: Dict[str, Any], config: FrustrationConfig
-) -> Tuple[SignalHit, bool]:
+    analysis: TextAnalysis, turn: TurnInput, state: dict[str, Any], config: FrustrationConfig
+) -> tuple[SignalHit, bool]:
     """The customer repeats or rephrases an earlier request (same words or same intent).
 
     Returns:
@@ -57,7 +58,7 @@ def bot_fingerprint(text: str) -> int:
     return zlib.crc32(folded.encode("utf-8"))
 
 
-def bot_failure(bot: Optional[Matches], streak: int, repeated: bool = False) -> Tuple[SignalHit, int]:
+def bot_failure(bot: Matches | None, streak: int, repeated: bool = False) -> tuple[SignalHit, int]:
     """The bot's previous message admitted failure ("sorry, I couldn't find ...") or
     repeated an answer it had already given (a canned reply that did not help).
 
@@ -80,7 +81,7 @@ def bot_failure(bot: Optional[Matches], streak: int, repeated: bool = False) -> 
     return SignalHit(min(1.0, saturating(count) + 0.2 * (streak - 1)), reason), streak
 
 
-def nlu_trouble(turn: TurnInput, state: Dict[str, Any], config: FrustrationConfig) -> Tuple[SignalHit, int, int]:
+def nlu_trouble(turn: TurnInput, state: dict[str, Any], config: FrustrationConfig) -> tuple[SignalHit, int, int]:
     """NLU fallbacks and streaks of low-confidence turns.
 
     Returns:
@@ -102,7 +103,7 @@ def nlu_trouble(turn: TurnInput, state: Dict[str, Any], config: FrustrationConfi
     return SILENT, fallbacks, 0
 
 
-def form_failure(turn: TurnInput, state: Dict[str, Any]) -> Tuple[SignalHit, int]:
+def form_failure(turn: TurnInput, state: dict[str, Any]) -> tuple[SignalHit, int]:
     """New rejected form inputs since the previous turn.
 
     Returns:

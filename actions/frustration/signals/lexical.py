@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Dict
-
 from actions.frustration.analysis import TextAnalysis
 from actions.frustration.signals.base import SILENT, SignalHit, quote, saturating
 
 # signal name -> (word list, how the reason starts)
-LEXICAL_SIGNALS: Dict[str, tuple[str, str]] = {
+LEXICAL_SIGNALS: dict[str, tuple[str, str]] = {
     "abuse": ("abuse", "abusive language"),
     "profanity": ("profanity", "strong language"),
     "bot_complaint": ("bot_complaint", "complained about the bot"),
@@ -23,14 +21,14 @@ LEXICAL_SIGNALS: Dict[str, tuple[str, str]] = {
 NEGATED_POSITIVE = 0.3  # VADER compound above which a negation is part of praise ("not bad")
 
 
-def lexical_signals(analysis: TextAnalysis) -> Dict[str, SignalHit]:
+def lexical_signals(analysis: TextAnalysis) -> dict[str, SignalHit]:
     """One `SignalHit` per word-list signal, quoting the first matched words.
 
     A negation inside a clearly positive message ("not bad", "no, thank you, that's
     perfect") or a reassurance ("no rush", "no, that's all") is not disagreement, so
     it does not count as a negation or a correction.
     """
-    out: Dict[str, SignalHit] = {}
+    out: dict[str, SignalHit] = {}
     for name, (category, label) in LEXICAL_SIGNALS.items():
         count = analysis.matches.count(category)
         if name == "negation" and analysis.compound >= NEGATED_POSITIVE:

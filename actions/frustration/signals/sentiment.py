@@ -7,8 +7,6 @@ positive), so a configured sarcasm phrase flips the turn to negative.
 
 from __future__ import annotations
 
-from typing import Dict
-
 from actions.frustration.analysis import TextAnalysis
 from actions.frustration.signals.base import SILENT, SignalHit, quote
 
@@ -19,7 +17,7 @@ def _strength(value: float) -> str:
     return "strong" if value >= 0.6 else ("moderate" if value >= 0.3 else "mild")
 
 
-def sentiment_signals(analysis: TextAnalysis) -> Dict[str, SignalHit]:
+def sentiment_signals(analysis: TextAnalysis) -> dict[str, SignalHit]:
     """`negative_sentiment` and `positive_sentiment` for one message."""
     sarcasm = analysis.matches.first("sarcasm")
     compound = analysis.compound

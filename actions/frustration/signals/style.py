@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Dict, Sequence
+from collections.abc import Sequence
 
 from actions.frustration.analysis import TextAnalysis
 from actions.frustration.signals.base import SILENT, SignalHit
@@ -46,7 +46,7 @@ def angry_emoji(analysis: TextAnalysis, emoji: Sequence[str]) -> SignalHit:
     return SignalHit(min(1.0, 0.5 + 0.25 * (count - 1)), f"angry emoji ({' '.join(found[:3])})")
 
 
-def style_signals(analysis: TextAnalysis, emoji: Sequence[str]) -> Dict[str, SignalHit]:
+def style_signals(analysis: TextAnalysis, emoji: Sequence[str]) -> dict[str, SignalHit]:
     """`shouting`, `punctuation` and `angry_emoji` for one message."""
     return {
         "shouting": shouting(analysis),

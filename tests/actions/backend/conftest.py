@@ -16,9 +16,9 @@ import shutil
 import socket
 import threading
 import uuid
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import Iterator, Tuple
 
 import pytest
 import pytest_asyncio
@@ -97,7 +97,7 @@ def free_socket() -> socket.socket:
 
 
 @pytest.fixture(scope="session")
-def order_api(seeded_sqlite_template: Path) -> Iterator[Tuple[str, object]]:
+def order_api(seeded_sqlite_template: Path) -> Iterator[tuple[str, object]]:
     """The stub order API on a free localhost port: (base URL, Starlette app)."""
     store = SqlOrderBackend(copy_of(seeded_sqlite_template, "api.db"), clock=pinned_clock)
     app = create_app(store, API_TOKEN)

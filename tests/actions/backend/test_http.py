@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import socket
 import ssl
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import Callable, List
 
 import httpx
 import pytest
@@ -48,7 +48,7 @@ class Recorder:
     """Sleep stand-in that remembers the delays it was asked to wait."""
 
     def __init__(self) -> None:
-        self.delays: List[float] = []
+        self.delays: list[float] = []
 
     async def __call__(self, seconds: float) -> None:
         self.delays.append(seconds)
@@ -61,7 +61,7 @@ def backend_with(
 
 
 async def test_requests_carry_token_timeouts_and_documented_path() -> None:
-    seen: List[httpx.Request] = []
+    seen: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
@@ -87,7 +87,7 @@ async def test_get_retries_5xx_with_growing_backoff_then_succeeds() -> None:
 
 
 async def test_get_gives_up_after_max_attempts() -> None:
-    calls: List[httpx.Request] = []
+    calls: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         calls.append(request)
@@ -99,7 +99,7 @@ async def test_get_gives_up_after_max_attempts() -> None:
 
 
 async def test_get_retries_connect_errors() -> None:
-    calls: List[httpx.Request] = []
+    calls: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         calls.append(request)
@@ -113,7 +113,7 @@ async def test_get_retries_connect_errors() -> None:
 
 @pytest.mark.parametrize("operation", ["cancel", "return", "verify"])
 async def test_posts_are_never_retried(operation: str) -> None:
-    calls: List[httpx.Request] = []
+    calls: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         calls.append(request)
@@ -131,7 +131,7 @@ async def test_posts_are_never_retried(operation: str) -> None:
 
 
 async def test_read_timeout_is_unavailable_without_retry() -> None:
-    calls: List[httpx.Request] = []
+    calls: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         calls.append(request)
@@ -169,7 +169,7 @@ async def test_conflict_carries_the_reason_code() -> None:
 
 
 async def test_return_sends_sku_and_verify_needs_a_boolean() -> None:
-    bodies: List[bytes] = []
+    bodies: list[bytes] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         bodies.append(request.content)

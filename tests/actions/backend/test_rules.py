@@ -13,11 +13,11 @@ from actions.backend.base import (
     NotAllowed,
     Order,
     OrderItem,
+    OrderNotFound,
     OrderStatus,
     ReturnAuthorization,
     Shipment,
     normalize_order_number,
-    OrderNotFound,
 )
 from actions.backend.rules import check_cancellable, matches_factor, plan_return
 

@@ -6,7 +6,6 @@ import re
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
-from typing import Dict, List
 
 import pytest
 from sqlalchemy import create_engine, select
@@ -18,7 +17,7 @@ from actions.backend.sql_models import Base, CustomerRow, OrderRow, ShipmentRow
 from tests.actions.backend.conftest import TODAY
 
 
-def dump(path: Path) -> Dict[str, List[tuple]]:
+def dump(path: Path) -> dict[str, list[tuple]]:
     engine = create_engine(f"sqlite:///{path}", future=True)
     with engine.connect() as connection:
         rows = {
@@ -30,11 +29,11 @@ def dump(path: Path) -> Dict[str, List[tuple]]:
 
 
 @pytest.fixture(scope="module")
-def seeded(seeded_sqlite_template: Path) -> Dict[str, List[tuple]]:
+def seeded(seeded_sqlite_template: Path) -> dict[str, list[tuple]]:
     return dump(seeded_sqlite_template)
 
 
-def test_same_day_gives_identical_rows(tmp_path: Path, seeded: Dict[str, List[tuple]]) -> None:
+def test_same_day_gives_identical_rows(tmp_path: Path, seeded: dict[str, list[tuple]]) -> None:
     again = tmp_path / "again.db"
     seed_database(f"sqlite:///{again}", TODAY)
     seed_database(f"sqlite:///{again}", TODAY)  # reseeding replaces, never appends
@@ -70,7 +69,7 @@ def test_tracking_numbers_look_like_each_carriers(seeded_sqlite_template: Path) 
 
 
 def test_another_day_moves_the_demo_orders_with_it(
-    tmp_path: Path, seeded: Dict[str, List[tuple]]
+    tmp_path: Path, seeded: dict[str, list[tuple]]
 ) -> None:
     path = tmp_path / "later.db"
     seed_database(f"sqlite:///{path}", TODAY + timedelta(days=5))

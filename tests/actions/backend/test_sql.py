@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import List
 
 import pytest
 from sqlalchemy import event
@@ -14,6 +13,7 @@ from actions.backend.base import BackendUnavailable, OrderNotFound
 from actions.backend.seed import build_rows, reset_database, seed_database
 from actions.backend.sql import SqlOrderBackend, create_order_engine, find_order
 from tests.actions.backend.conftest import TODAY, copy_of, pinned_clock
+
 
 @pytest.mark.asyncio
 async def test_engine_is_created_on_first_use_only(seeded_sqlite_template: Path) -> None:
@@ -30,7 +30,7 @@ async def test_engine_is_created_on_first_use_only(seeded_sqlite_template: Path)
 async def test_queries_run_off_the_event_loop_thread(seeded_sqlite_template: Path) -> None:
     backend = SqlOrderBackend(copy_of(seeded_sqlite_template, "threads.db"), clock=pinned_clock)
     await backend.get_order("10482")  # creates the engine
-    query_threads: List[int] = []
+    query_threads: list[int] = []
     event.listen(
         backend._engine,
         "before_cursor_execute",

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import copy
-from typing import Any, Callable, Dict, Optional
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 import yaml
@@ -13,7 +14,7 @@ from actions.frustration.detector import Detector, get_detector
 
 
 @pytest.fixture(scope="session")
-def raw_config() -> Dict[str, Any]:
+def raw_config() -> dict[str, Any]:
     """The packaged YAML as a mapping (tests copy it before changing anything)."""
     with open(DEFAULT_CONFIG_PATH, encoding="utf-8") as handle:
         return yaml.safe_load(handle)
@@ -25,7 +26,7 @@ def detector() -> Detector:
     return get_detector()
 
 
-def _merge(base: Dict[str, Any], changes: Dict[str, Any]) -> Dict[str, Any]:
+def _merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     for key, value in changes.items():
         if isinstance(value, dict) and isinstance(base.get(key), dict):
             _merge(base[key], value)
@@ -35,10 +36,10 @@ def _merge(base: Dict[str, Any], changes: Dict[str, Any]) -> Dict[str, Any]:
 
 
 @pytest.fixture
-def make_config(raw_config: Dict[str, Any]) -> Callable[..., FrustrationConfig]:
+def make_config(raw_config: dict[str, Any]) -> Callable[..., FrustrationConfig]:
     """Build a config from the packaged one with nested overrides."""
 
-    def build(changes: Optional[Dict[str, Any]] = None) -> FrustrationConfig:
+    def build(changes: dict[str, Any] | None = None) -> FrustrationConfig:
         return parse_config(_merge(copy.deepcopy(raw_config), changes or {}), source="test")
 
     return build
@@ -48,7 +49,7 @@ def make_config(raw_config: Dict[str, Any]) -> Callable[..., FrustrationConfig]:
 def make_detector(make_config: Callable[..., FrustrationConfig]) -> Callable[..., Detector]:
     """A detector with config overrides (shares the process-wide spaCy pipeline)."""
 
-    def build(changes: Optional[Dict[str, Any]] = None) -> Detector:
+    def build(changes: dict[str, Any] | None = None) -> Detector:
         return Detector(make_config(changes))
 
     return build

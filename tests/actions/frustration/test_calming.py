@@ -6,7 +6,7 @@ the parametrised ones are further wording of the same behaviour.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Tuple
+from typing import Any
 
 import pytest
 
@@ -22,9 +22,9 @@ ANGRY = [
 ]
 
 
-def angry_state(detector: Detector) -> Tuple[TurnResult, Dict[str, Any]]:
+def angry_state(detector: Detector) -> tuple[TurnResult, dict[str, Any]]:
     """A customer who got angry before the handoff (the agent's messages are not bot text)."""
-    state: Optional[Dict[str, Any]] = None
+    state: dict[str, Any] | None = None
     result = None
     for text in ANGRY:
         result, state = detector.score_turn(TurnInput(text=text), state)

@@ -66,9 +66,7 @@ def test_fit_text_is_deterministic_on_a_small_sample(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
     (data / "goemotions_labels.txt").write_text("\n".join(
-        "admiration amusement anger annoyance approval caring confusion curiosity desire disappointment disapproval "
-        "disgust embarrassment excitement fear gratitude grief joy love nervousness optimism pride realization relief "
-        "remorse sadness surprise neutral".split()) + "\n")
+        ["admiration", "amusement", "anger", "annoyance", "approval", "caring", "confusion", "curiosity", "desire", "disappointment", "disapproval", "disgust", "embarrassment", "excitement", "fear", "gratitude", "grief", "joy", "love", "nervousness", "optimism", "pride", "realization", "relief", "remorse", "sadness", "surprise", "neutral"]) + "\n")
     rows = [("this is awful and I hate it", "2"), ("so annoying, stop it", "3"), ("thank you so much", "15"),
             ("what a relief, thanks", "23"), ("the sky is blue", "27"), ("I went to the shop", "27")] * 5
     for split in ("train", "dev", "test"):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Dict, List
+from typing import Any
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
@@ -30,7 +30,7 @@ from tests.actions.conftest import (
     user,
 )
 
-DANA_SLOTS: Dict[str, Any] = {
+DANA_SLOTS: dict[str, Any] = {
     "order_number": "10482", "order_verified": True, "order_verifier": "verified",
     "customer_name": "Dana Whitfield", "customer_email": "dana.whitfield@example.com",
     "order_status": "in transit with DPD since 17 November, was expected 19 November",
@@ -42,7 +42,7 @@ DANA_SLOTS: Dict[str, Any] = {
 }
 
 
-def dana_events(last: Dict[str, Any] | None = None) -> List[Dict[str, Any]]:
+def dana_events(last: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     return [
         user("where is my parcel?", "order_status"),
         bot("What's your order number?"),
@@ -56,11 +56,11 @@ def dana(**slots: Any):
     return make_tracker(dana_events(), {**DANA_SLOTS, **slots})
 
 
-async def hand_off(dispatcher: CollectingDispatcher, tracker) -> List[Dict[str, Any]]:
+async def hand_off(dispatcher: CollectingDispatcher, tracker) -> list[dict[str, Any]]:
     return await ActionHandoffToHuman().run(dispatcher, tracker, DOMAIN)
 
 
-def assert_paused_last(events: List[Dict[str, Any]]) -> None:
+def assert_paused_last(events: list[dict[str, Any]]) -> None:
     assert events[-2]["event"] == "action" and events[-2]["name"] == "action_listen"
     assert events[-1]["event"] == "pause"
 
@@ -185,7 +185,7 @@ def test_bot_failed() -> None:
 
 
 # -- handing back ---------------------------------------------------------------------------
-def detector_state(turns: int) -> Dict[str, Any]:
+def detector_state(turns: int) -> dict[str, Any]:
     from actions.frustration import TurnInput, get_detector
 
     state = None

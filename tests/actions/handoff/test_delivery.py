@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
-from typing import List
 
 import httpx
 import pytest
@@ -72,7 +71,7 @@ async def test_inbox_status(inbox: FakeInbox) -> None:
 async def test_customer_ended_gives_the_conversation_back_to_the_bot(inbox: FakeInbox, monkeypatch) -> None:
     monkeypatch.setenv("RASA_TOKEN", "rasa-token")
     get_settings.cache_clear()
-    calls: List[httpx.Request] = []
+    calls: list[httpx.Request] = []
     failures = {"left": 1}
 
     def rasa(request: httpx.Request) -> httpx.Response:

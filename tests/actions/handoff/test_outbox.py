@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator, List
 
 import httpx
 import pytest
@@ -30,16 +30,16 @@ def url(db_dir: Path) -> str:
 
 
 @pytest.fixture
-def outboxes(url: str) -> Iterator[List[Outbox]]:
+def outboxes(url: str) -> Iterator[list[Outbox]]:
     """Outbox instances on one file (each test may open several); engines disposed afterwards."""
-    made: List[Outbox] = []
+    made: list[Outbox] = []
     yield made
     for box in made:
         if box._engine is not None:
             box._engine.dispose()
 
 
-def open_outbox(outboxes: List[Outbox], url: str) -> Outbox:
+def open_outbox(outboxes: list[Outbox], url: str) -> Outbox:
     box = Outbox(url)
     outboxes.append(box)
     return box
@@ -65,12 +65,12 @@ def message(mid: str, text: str = "hello", sender: str = "customer") -> dict:
     return {"message_id": mid, "text": text, "sender": sender, "sent_at": "2026-11-26T10:00:00Z"}
 
 
-def rows(box: Outbox) -> List[OutboxItem]:
+def rows(box: Outbox) -> list[OutboxItem]:
     with box._session_factory()() as session:
         return list(session.execute(select(OutboxItem).order_by(OutboxItem.id)).scalars())
 
 
-def sent(fake: FakeInbox) -> List[str]:
+def sent(fake: FakeInbox) -> list[str]:
     return [r.url.path for r in fake.requests]
 
 
@@ -170,7 +170,7 @@ async def test_a_rejected_item_is_skipped_and_kept_with_its_error(outboxes, url:
     assert [(r.item_id == bad, r.error is not None) for r in results] == [(False, False), (True, True), (False, False)]
     assert [m["message_id"] for m in fake.messages["k1"]] == ["m2"]  # not held back by the refused one
     assert await box.pending_count() == 0
-    kept = [row for row in rows(box) if row.id == bad][0]
+    kept = next(row for row in rows(box) if row.id == bad)
     assert kept.rejected_at is not None and kept.delivered_at is None
     assert "422" in kept.last_error
     assert await box.response_of(bad) is None
@@ -191,7 +191,7 @@ async def test_the_after_hook_sees_each_delivery_and_cannot_stop_the_rest(outbox
     box = open_outbox(outboxes, url)
     await box.enqueue(KIND_HANDOFF, "k1", handoff("k1"))
     await box.enqueue(KIND_MESSAGE, "k1", message("m1"))
-    seen: List[Delivery] = []
+    seen: list[Delivery] = []
 
     async def after(delivery: Delivery) -> None:
         seen.append(delivery)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff.session import ActionRestart, ActionSessionStart
 from tests.actions.conftest import DOMAIN, make_tracker, slot_values, user
 
-FACTS: Dict[str, Any] = {
+FACTS: dict[str, Any] = {
     "order_number": "10482", "order_verified": True, "customer_name": "Dana Whitfield",
     "customer_email": "dana.whitfield@example.com", "order_status": "in transit",
     "order_facts": {"order_total": "£89.00"}, "frustration_level": "annoyed", "frustration_score": 0.5,
@@ -19,7 +19,7 @@ FACTS: Dict[str, Any] = {
 HANDOFF = {"handoff_active": True, "handoff_key": "k1"}
 
 
-def kinds(events: List[Dict[str, Any]]) -> List[str]:
+def kinds(events: list[dict[str, Any]]) -> list[str]:
     return [event["event"] for event in events]
 
 

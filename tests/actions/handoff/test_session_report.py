@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from typing import Any, Dict, List
+from typing import Any
 
 import httpx
 import pytest
@@ -14,18 +14,25 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.handoff import delivery, session_report
 from actions.handoff.actions import ActionHandoffToHuman
 from actions.handoff.outbox import KIND_HANDOFF, KIND_SESSION_REPORT
-from actions.handoff.session_report import SessionReport, for_handoff, for_turn, iso, outbox_key, submit
+from actions.handoff.session_report import (
+    SessionReport,
+    for_handoff,
+    for_turn,
+    iso,
+    outbox_key,
+    submit,
+)
 from actions.turn_scoring import ActionValidateSlotMappings
 from tests.actions.conftest import DOMAIN, FakeInbox, bot, external, make_tracker, user
 
 START = 1_780_000_000.0  # 2026-05-28T20:26:40Z
 
 
-def started(timestamp: float = START) -> Dict[str, Any]:
+def started(timestamp: float = START) -> dict[str, Any]:
     return {"event": "session_started", "timestamp": timestamp}
 
 
-def session(*events: Dict[str, Any], **slots: Any):
+def session(*events: dict[str, Any], **slots: Any):
     return make_tracker([started(), *events], slots)
 
 
@@ -156,13 +163,13 @@ async def test_a_slow_sink_costs_at_most_the_timeout(monkeypatch) -> None:
     assert time.monotonic() - began < 1.0
 
 
-async def test_none_is_not_submitted(session_reports: List[tuple]) -> None:
+async def test_none_is_not_submitted(session_reports: list[tuple]) -> None:
     await submit(None)
     assert session_reports == []
 
 
 # -- the hooks ------------------------------------------------------------------------------
-async def test_the_turn_scorer_reports_the_first_message(session_reports: List[tuple]) -> None:
+async def test_the_turn_scorer_reports_the_first_message(session_reports: list[tuple]) -> None:
     tracker = session(user("where is my parcel?", "order_status", message_id="m1", timestamp=START + 5))
     await ActionValidateSlotMappings().run(CollectingDispatcher(), tracker, DOMAIN)
     [(kind, key, payload)] = session_reports
@@ -171,7 +178,7 @@ async def test_the_turn_scorer_reports_the_first_message(session_reports: List[t
     assert 0.0 <= payload["max_frustration_score"] <= 1.0
 
 
-async def test_the_handoff_action_reports_the_handoff(inbox: FakeInbox, session_reports: List[tuple]) -> None:
+async def test_the_handoff_action_reports_the_handoff(inbox: FakeInbox, session_reports: list[tuple]) -> None:
     tracker = session(user("where is my parcel?", "order_status", timestamp=START + 5), bot("Order number?"),
                       user("I want a person", "request_human", timestamp=START + 20), frustration_score=0.4)
     await ActionHandoffToHuman().run(CollectingDispatcher(), tracker, DOMAIN)

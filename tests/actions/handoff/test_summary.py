@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
-from typing import Any, Dict, List
-
+from typing import Any
 
 from actions.handoff.summary import (
     ConversationInfo,
@@ -27,7 +26,7 @@ DANA_FACTS = {
 }
 
 
-def conversation() -> List[Dict[str, Any]]:
+def conversation() -> list[dict[str, Any]]:
     return [
         user("hi, where is my parcel?", "order_status", timestamp=START),
         bot("Sure, what's your order number?", timestamp=START + 1),
@@ -44,7 +43,7 @@ def conversation() -> List[Dict[str, Any]]:
     ]
 
 
-def slots(**extra: Any) -> Dict[str, Any]:
+def slots(**extra: Any) -> dict[str, Any]:
     return {
         "order_number": "10482", "order_verified": True, "customer_name": "Dana Whitfield",
         "customer_email": "dana.whitfield@example.com",
@@ -65,7 +64,7 @@ ESCALATION = EscalationInfo(
 )
 
 
-def summary_for(events=None, slot_values=None, escalation=ESCALATION, now=NOW) -> Dict[str, Any]:
+def summary_for(events=None, slot_values=None, escalation=ESCALATION, now=NOW) -> dict[str, Any]:
     return build_summary(
         conversation=ConversationInfo(conversation_id="web-3a9c", channel="socketio"),
         events=conversation() if events is None else events,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Any
 
 from actions.handoff.summary import ConversationInfo, EscalationInfo, build_summary
 from tests.actions.conftest import bot, user
@@ -11,7 +11,7 @@ START = 1_764_151_200.0
 ESCALATION = EscalationInfo(trigger="request", explanation='Asked for a person: "/request_human"')
 
 
-def summary_with(**slots: Any) -> Dict[str, Any]:
+def summary_with(**slots: Any) -> dict[str, Any]:
     events = [
         user("Hallo, wo ist meine Bestellung? Ich warte seit einer Woche.", "order_status", timestamp=START),
         bot("Ich spreche leider nur Englisch, aber eine Person aus unserem Team hilft Ihnen gern weiter.", timestamp=START + 1),

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-
-from actions.handoff.transcript import MAX_TEXT_CHARS, MAX_TRANSCRIPT_TURNS, build_transcript, iso_time
+from actions.handoff.transcript import (
+    MAX_TEXT_CHARS,
+    MAX_TRANSCRIPT_TURNS,
+    build_transcript,
+    iso_time,
+)
 from tests.actions.conftest import action, bot, external, slot, user
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any, Iterator, List, Tuple
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import delete, select
@@ -83,7 +84,7 @@ def settings(**overrides: Any) -> ForwardSettings:
     return ForwardSettings(**values)
 
 
-def queue_handoff(factory: sessionmaker, forward_settings: ForwardSettings, **payload: Any) -> Tuple[str, int]:
+def queue_handoff(factory: sessionmaker, forward_settings: ForwardSettings, **payload: Any) -> tuple[str, int]:
     """Store a handoff and queue ``handoff.created`` as the bot endpoint does."""
     forwarder = Forwarder(factory, forward_settings)  # only its queueing side is used here
     with factory.begin() as session:
@@ -114,6 +115,6 @@ def run_until_settled(factory: sessionmaker, forward_settings: ForwardSettings, 
     asyncio.run(go())
 
 
-def rows(factory: sessionmaker) -> List[Forward]:
+def rows(factory: sessionmaker) -> list[Forward]:
     with factory.begin() as session:
         return list(session.execute(select(Forward).order_by(Forward.id)).scalars())

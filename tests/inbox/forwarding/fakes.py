@@ -9,9 +9,10 @@ import re
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from inbox.forwarding.webhook import verify
@@ -24,7 +25,7 @@ class Failure:
 
     status: int = 503
     body: str = "unavailable"
-    headers: Dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     lost: bool = False
 
@@ -33,8 +34,8 @@ class Failure:
 class Recorded:
     method: str
     path: str
-    query: Dict[str, str]
-    headers: Dict[str, str]
+    query: dict[str, str]
+    headers: dict[str, str]
     body: bytes
     at: float
     status: int = 0
@@ -43,16 +44,16 @@ class Recorded:
         return json.loads(self.body)
 
 
-Reply = Tuple[int, Dict[str, str], bytes]
+Reply = tuple[int, dict[str, str], bytes]
 
 
 class FakeService:
     """A threaded HTTP server; subclasses implement ``handle`` for their API."""
 
     def __init__(self) -> None:
-        self.requests: List[Recorded] = []
+        self.requests: list[Recorded] = []
         self.lock = threading.RLock()
-        self._failures: List[Tuple[str, Failure]] = []
+        self._failures: list[tuple[str, Failure]] = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -68,7 +69,7 @@ class FakeService:
         with self.lock:
             self._failures.extend((route, f) for f in failures)
 
-    def _take_failure(self, key: str) -> Optional[Failure]:
+    def _take_failure(self, key: str) -> Failure | None:
         with self.lock:
             for i, (route, failure) in enumerate(self._failures):
                 if re.search(route, key):
@@ -76,7 +77,7 @@ class FakeService:
                     return failure
         return None
 
-    def calls(self, route: str = "") -> List[Recorded]:
+    def calls(self, route: str = "") -> list[Recorded]:
         with self.lock:
             return [r for r in self.requests if re.search(route, f"{r.method} {r.path}")]
 
@@ -134,7 +135,7 @@ class FakeService:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a timeout test)
 
-            do_GET = do_POST = _serve  # noqa: N815 - http.server API
+            do_GET = do_POST = _serve
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -153,7 +154,7 @@ class FakeSlack(FakeService):
 
     def __init__(self) -> None:
         super().__init__()
-        self.messages: List[Dict[str, Any]] = []
+        self.messages: list[dict[str, Any]] = []
         self.webhook_url = self.url + self.HOOK
 
     def handle(self, record: Recorded) -> Reply:
@@ -180,7 +181,7 @@ class FakeReceiver(FakeService):
     def __init__(self, secret: str) -> None:
         super().__init__()
         self.secret = secret
-        self.events: Dict[str, Dict[str, Any]] = {}  # processed, by event id
+        self.events: dict[str, dict[str, Any]] = {}  # processed, by event id
         self.rejected = 0
 
     def handle(self, record: Recorded) -> Reply:
@@ -207,16 +208,16 @@ class FakeChatwoot(FakeService):
     def __init__(self, account_id: int = 7, inbox_id: int = 3, token: str = "cw-token-123") -> None:
         super().__init__()
         self.account_id, self.inbox_id, self.token = account_id, inbox_id, token
-        self.contacts: Dict[int, Dict[str, Any]] = {}
-        self.conversations: Dict[int, Dict[str, Any]] = {}
-        self.messages: Dict[int, List[Dict[str, Any]]] = {}
+        self.contacts: dict[int, dict[str, Any]] = {}
+        self.conversations: dict[int, dict[str, Any]] = {}
+        self.messages: dict[int, list[dict[str, Any]]] = {}
         self._ids = iter(range(100, 100000))
 
-    def _inbox(self) -> Dict[str, Any]:
+    def _inbox(self) -> dict[str, Any]:
         return {"id": self.inbox_id, "name": "Northwind handoffs", "channel_type": "Channel::Api"}
 
-    def add_contact(self, name: str, identifier: Optional[str] = None, email: Optional[str] = None,
-                    in_inbox: bool = True) -> Dict[str, Any]:
+    def add_contact(self, name: str, identifier: str | None = None, email: str | None = None,
+                    in_inbox: bool = True) -> dict[str, Any]:
         contact = {"id": next(self._ids), "name": name, "identifier": identifier, "email": email,
                    "contact_inboxes": []}
         if in_inbox:

@@ -2,7 +2,6 @@
 once, without waiting for them; admins see what failed."""
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from inbox.forwarding.settings import ForwardSettings
@@ -51,7 +50,7 @@ def test_a_handoff_is_forwarded_to_slack_the_webhook_and_chatwoot_once(database_
         assert chatwoot.wait_for(lambda: all(c["status"] == "resolved" for c in chatwoot.conversations.values()))
         assert slack.wait_for(lambda: len(slack.messages) == 2)
         assert len(chatwoot.contacts) == 1 and len(chatwoot.conversations) == 1
-        resolved = [e for e in receiver.events.values() if e["type"] == "handoff.resolved"][0]
+        resolved = next(e for e in receiver.events.values() if e["type"] == "handoff.resolved")
         assert resolved["data"]["resolution"] == "replacement sent" and resolved["data"]["resolved_by"] == "Sam"
         # Admins see every row; agents may not.
         assert slack.wait_for(lambda: all(row[2] == "delivered" for row in _forwards(inbox)))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .conftest import queue_handoff, rows, run_until_settled, settings
-from .fakes import FakeChatwoot, Failure
+from .fakes import Failure, FakeChatwoot
 
 
 def _config(chatwoot: FakeChatwoot, **overrides):  # type: ignore[no-untyped-def]
@@ -86,7 +86,7 @@ def test_lost_answers_never_duplicate_contact_conversation_or_note(factory, chat
     chatwoot.fail("POST .*/messages$", Failure(502, lost=True))
     queue_handoff(factory, config)
     run_until_settled(factory, config)
-    contact, conversation, note = _one_of_each(chatwoot)
+    contact, conversation, _note = _one_of_each(chatwoot)
     assert contact["identifier"].startswith("rasa:") and conversation["status"] == "open"
     assert len(chatwoot.calls("POST .*/contacts$")) == 1  # found by identifier on the retry
     assert len(chatwoot.calls("GET .*/contacts/\\d+/conversations")) == 1

@@ -3,9 +3,8 @@ endpoints, and agents see where a conversation was forwarded on its page."""
 from __future__ import annotations
 
 import re
-from typing import Callable, List, Tuple
+from collections.abc import Callable
 
-import pytest
 from sqlalchemy import select
 
 from inbox.forwarding import status
@@ -21,13 +20,13 @@ FAST = dict(public_url="https://inbox.example.com", backoff_seconds=0.05, max_ba
             timeout_seconds=2, poll_seconds=0.2)
 
 
-def _forwards(inbox: RunningInbox) -> List[Tuple[str, str, str]]:
+def _forwards(inbox: RunningInbox) -> list[tuple[str, str, str]]:
     with inbox.svc.factory.begin() as session:
         return [(f.target, f.event, f.status)
                 for f in session.execute(select(Forward).order_by(Forward.id)).scalars()]
 
 
-def _settled(inbox: RunningInbox, expected: Callable[[List[Tuple[str, str, str]]], bool]) -> Callable[[], bool]:
+def _settled(inbox: RunningInbox, expected: Callable[[list[tuple[str, str, str]]], bool]) -> Callable[[], bool]:
     return lambda: expected(_forwards(inbox))
 
 

@@ -1,8 +1,8 @@
 """Signals that depend on earlier turns: repetition, bot failure, NLU, forms, length."""
 
+from actions.frustration.schema import TurnInput
 from actions.frustration.signals import conversation
 from actions.frustration.state import new_state
-from actions.frustration.schema import TurnInput
 
 
 def state_after(detector, *texts):
