@@ -18,8 +18,20 @@ from rasa_sdk.types import DomainDict
 from actions import names
 
 # Intents never offered as a guess: offering "greet?" helps nobody.
-NOT_OFFERED = {"nlu_fallback", "inform", "affirm", "deny", "greet", "goodbye", "thank", "out_of_scope", "dont_know",
-               "end_handoff", "agent_handback", "bot_challenge"}
+NOT_OFFERED = {
+    "nlu_fallback",
+    "inform",
+    "affirm",
+    "deny",
+    "greet",
+    "goodbye",
+    "thank",
+    "out_of_scope",
+    "dont_know",
+    "end_handoff",
+    "agent_handback",
+    "bot_challenge",
+}
 OFFER_THRESHOLD = 0.08
 # What a button says to the customer, in their own voice.
 CUSTOMER_PHRASES: dict[str, str] = {
@@ -54,7 +66,11 @@ def suggestions(intent_ranking: list[dict[str, Any]], limit: int = 2) -> list[di
     buttons: list[dict[str, str]] = []
     for candidate in intent_ranking:
         name = candidate.get("name")
-        if name in NOT_OFFERED or name not in CUSTOMER_PHRASES or (candidate.get("confidence") or 0) < OFFER_THRESHOLD:
+        if (
+            name in NOT_OFFERED
+            or name not in CUSTOMER_PHRASES
+            or (candidate.get("confidence") or 0) < OFFER_THRESHOLD
+        ):
             continue
         buttons.append({"title": CUSTOMER_PHRASES[name], "payload": f"/{name}"})
         if len(buttons) == limit:
@@ -68,7 +84,9 @@ def fallbacks_in_a_row(tracker: Tracker) -> int:
     for event in reversed(tracker.events):
         if event.get("event") != "user":
             continue
-        if (event.get("parse_data") or {}).get("intent", {}).get("name") != names.INTENT_NLU_FALLBACK:
+        if (event.get("parse_data") or {}).get("intent", {}).get(
+            "name"
+        ) != names.INTENT_NLU_FALLBACK:
             break
         count += 1
     return count
@@ -80,7 +98,9 @@ class ActionClarify(Action):
     def name(self) -> str:
         return names.ACTION_CLARIFY
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         if fallbacks_in_a_row(tracker) >= 2:
             dispatcher.utter_message(response="utter_clarify_again")
             return []

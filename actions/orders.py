@@ -91,7 +91,9 @@ def order_facts(order: Order) -> dict[str, Any]:
         facts["tracking_number"] = order.shipment.tracking_number
         facts["tracking_url"] = order.shipment.tracking_url
     if order.refunds:
-        facts["refunds"] = [f"{format_money(r.amount_pence)} {r.status.value}" for r in order.refunds]
+        facts["refunds"] = [
+            f"{format_money(r.amount_pence)} {r.status.value}" for r in order.refunds
+        ]
     return facts
 
 
@@ -121,7 +123,9 @@ class ValidateOrderForm(FormValidationAction):
             return []
         return domain_slots
 
-    def _failure(self, tracker: Tracker, dispatcher: CollectingDispatcher, slot: str) -> dict[str, Any]:
+    def _failure(
+        self, tracker: Tracker, dispatcher: CollectingDispatcher, slot: str
+    ) -> dict[str, Any]:
         streak = int(tracker.get_slot(names.SLOT_FORM_FAILURE_STREAK) or 0) + 1
         total = int(tracker.get_slot(names.SLOT_FAILED_FORM_ATTEMPTS) or 0) + 1
         result: dict[str, Any] = {
@@ -152,7 +156,10 @@ class ValidateOrderForm(FormValidationAction):
             return failure
         except BackendUnavailable:
             return self._backend_down(dispatcher, {names.SLOT_ORDER_NUMBER: number})
-        result: dict[str, Any] = {names.SLOT_ORDER_NUMBER: number, names.SLOT_FORM_FAILURE_STREAK: 0}
+        result: dict[str, Any] = {
+            names.SLOT_ORDER_NUMBER: number,
+            names.SLOT_FORM_FAILURE_STREAK: 0,
+        }
         if not is_verified_for(tracker, number):
             # A different order needs its own verification.
             result.update({names.SLOT_ORDER_VERIFIED: False, names.SLOT_ORDER_VERIFIER: None})
@@ -199,7 +206,9 @@ class ActionOrderFollowup(Action):
     def name(self) -> str:
         return names.ACTION_ORDER_FOLLOWUP
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         if tracker.get_slot(names.SLOT_FORM_GAVE_UP):
             return self._gave_up(dispatcher, tracker)
         number = tracker.get_slot(names.SLOT_ORDER_NUMBER)
@@ -223,27 +232,41 @@ class ActionOrderFollowup(Action):
         return self._status(dispatcher, tracker, order)
 
     def _gave_up(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
-        events: list[EventType] = [SlotSet(names.SLOT_FORM_GAVE_UP, False), SlotSet(names.SLOT_FORM_FAILURE_STREAK, 0)]
+        events: list[EventType] = [
+            SlotSet(names.SLOT_FORM_GAVE_UP, False),
+            SlotSet(names.SLOT_FORM_FAILURE_STREAK, 0),
+        ]
         if tracker.get_slot(names.SLOT_ORDER_SYSTEM_DOWN):
             # Not the customer's failure: say so (done) and offer a person.
             dispatcher.utter_message(response="utter_offer_person")
             return events + [
                 SlotSet(names.SLOT_ORDER_SYSTEM_DOWN, False),
-                add_attempt(tracker, "Tried to look up the order", "the order system was unavailable"),
+                add_attempt(
+                    tracker, "Tried to look up the order", "the order system was unavailable"
+                ),
                 SlotSet(names.SLOT_PENDING_CONFIRMATION, names.PENDING_HANDOFF),
             ]
-        events.append(add_attempt(tracker, "Tried to find and verify the order", "gave up after repeated failures"))
+        events.append(
+            add_attempt(
+                tracker, "Tried to find and verify the order", "gave up after repeated failures"
+            )
+        )
         if escalate_on_repeated_failure():
             failures = int(tracker.get_slot(names.SLOT_FAILED_FORM_ATTEMPTS) or 0)
             return events + [
                 SlotSet(names.SLOT_ESCALATION_TRIGGER, "repeated_failure"),
-                SlotSet(names.SLOT_ESCALATION_REASON, f"{failures} failed attempts to find or verify the order"),
+                SlotSet(
+                    names.SLOT_ESCALATION_REASON,
+                    f"{failures} failed attempts to find or verify the order",
+                ),
                 FollowupAction(names.ACTION_HANDOFF_TO_HUMAN),
             ]
         dispatcher.utter_message(response="utter_offer_person")
         return events + [SlotSet(names.SLOT_PENDING_CONFIRMATION, names.PENDING_HANDOFF)]
 
-    def _status(self, dispatcher: CollectingDispatcher, tracker: Tracker, order: Order) -> list[EventType]:
+    def _status(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, order: Order
+    ) -> list[EventType]:
         status = describe_status(order)
         dispatcher.utter_message(
             response="utter_order_status",
@@ -252,62 +275,104 @@ class ActionOrderFollowup(Action):
             order_status=status,
         )
         if order.shipment is not None and order.status != OrderStatus.DELIVERED:
-            dispatcher.utter_message(response="utter_order_tracking", tracking_url=order.shipment.tracking_url)
+            dispatcher.utter_message(
+                response="utter_order_tracking", tracking_url=order.shipment.tracking_url
+            )
         dispatcher.utter_message(response="utter_anything_else")
         return [
             SlotSet(names.SLOT_ORDER_STATUS, status),
-            add_attempt(tracker, f"Looked up order {order.number}", f"told the customer it is {status}"),
+            add_attempt(
+                tracker, f"Looked up order {order.number}", f"told the customer it is {status}"
+            ),
         ]
 
-    def _offer_cancel(self, dispatcher: CollectingDispatcher, tracker: Tracker, order: Order) -> list[EventType]:
+    def _offer_cancel(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, order: Order
+    ) -> list[EventType]:
         if order.status in CANCELLABLE_STATUSES:
             dispatcher.utter_message(
-                response="utter_confirm_cancel", order_number=order.number, amount=format_money(order.total_pence)
+                response="utter_confirm_cancel",
+                order_number=order.number,
+                amount=format_money(order.total_pence),
             )
             return [SlotSet(names.SLOT_PENDING_CONFIRMATION, names.PENDING_CANCEL)]
         status = describe_status(order)
         if order.status in (OrderStatus.CANCELLED, OrderStatus.RETURNED, OrderStatus.DELIVERED):
-            dispatcher.utter_message(response="utter_cannot_cancel_other", order_number=order.number, order_status=status)
+            dispatcher.utter_message(
+                response="utter_cannot_cancel_other", order_number=order.number, order_status=status
+            )
         else:
-            dispatcher.utter_message(response="utter_cannot_cancel_shipped", order_number=order.number)
+            dispatcher.utter_message(
+                response="utter_cannot_cancel_shipped", order_number=order.number
+            )
         dispatcher.utter_message(response="utter_anything_else")
-        return [add_attempt(tracker, f"Tried to cancel order {order.number}", f"not possible: it is {status}")]
+        return [
+            add_attempt(
+                tracker, f"Tried to cancel order {order.number}", f"not possible: it is {status}"
+            )
+        ]
 
-    def _address(self, dispatcher: CollectingDispatcher, tracker: Tracker, order: Order) -> list[EventType]:
+    def _address(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, order: Order
+    ) -> list[EventType]:
         """The bot cannot change an address itself: say what is possible, and offer a person."""
         attempt = f"Checked whether the delivery address of order {order.number} can change"
         if order.status in CANCELLABLE_STATUSES:
             dispatcher.utter_message(response="utter_address_changeable", order_number=order.number)
             return [
-                add_attempt(tracker, attempt, "not shipped yet: it can change; offered a person to change it"),
+                add_attempt(
+                    tracker,
+                    attempt,
+                    "not shipped yet: it can change; offered a person to change it",
+                ),
                 SlotSet(names.SLOT_PENDING_CONFIRMATION, names.PENDING_HANDOFF),
             ]
         if order.status in WITH_CARRIER_STATUSES and order.shipment is not None:
             dispatcher.utter_message(
-                response="utter_address_with_carrier", order_number=order.number,
-                carrier=order.shipment.carrier, tracking_url=order.shipment.tracking_url,
+                response="utter_address_with_carrier",
+                order_number=order.number,
+                carrier=order.shipment.carrier,
+                tracking_url=order.shipment.tracking_url,
             )
             return [
-                add_attempt(tracker, attempt, f"already with {order.shipment.carrier}: pointed to redirecting it"),
+                add_attempt(
+                    tracker,
+                    attempt,
+                    f"already with {order.shipment.carrier}: pointed to redirecting it",
+                ),
                 SlotSet(names.SLOT_PENDING_CONFIRMATION, names.PENDING_HANDOFF),
             ]
         status = describe_status(order)
-        dispatcher.utter_message(response="utter_address_not_applicable", order_number=order.number, order_status=status)
+        dispatcher.utter_message(
+            response="utter_address_not_applicable", order_number=order.number, order_status=status
+        )
         dispatcher.utter_message(response="utter_anything_else")
         return [add_attempt(tracker, attempt, f"nothing to change: it is {status}")]
 
-    def _offer_return(self, dispatcher: CollectingDispatcher, tracker: Tracker, order: Order) -> list[EventType]:
+    def _offer_return(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, order: Order
+    ) -> list[EventType]:
         try:
             plan_return(order, None, date.today())
         except NotAllowed as refusal:
             why = RETURN_REFUSALS.get(refusal.reason, "it isn't eligible for an online return")
-            dispatcher.utter_message(response="utter_cannot_return", order_number=order.number, why=why)
+            dispatcher.utter_message(
+                response="utter_cannot_return", order_number=order.number, why=why
+            )
             dispatcher.utter_message(response="utter_anything_else")
-            return [add_attempt(tracker, f"Tried to start a return for order {order.number}", f"not possible: {why}")]
+            return [
+                add_attempt(
+                    tracker,
+                    f"Tried to start a return for order {order.number}",
+                    f"not possible: {why}",
+                )
+            ]
         dispatcher.utter_message(response="utter_confirm_return", order_number=order.number)
         return [SlotSet(names.SLOT_PENDING_CONFIRMATION, names.PENDING_RETURN)]
 
-    async def _refunds(self, dispatcher: CollectingDispatcher, tracker: Tracker, order: Order) -> list[EventType]:
+    async def _refunds(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, order: Order
+    ) -> list[EventType]:
         refunds = await get_backend().get_refunds(order.number)
         if not refunds:
             dispatcher.utter_message(response="utter_no_refunds", order_number=order.number)
@@ -317,7 +382,9 @@ class ActionOrderFollowup(Action):
                 f"a refund of {format_money(r.amount_pence)} is {'on its way (processed ' + r.processed_at.date().isoformat() + ')' if r.processed_at else 'pending, usually 3–5 working days'}"
                 for r in refunds
             )
-            dispatcher.utter_message(response="utter_refund_status", order_number=order.number, refunds=text)
+            dispatcher.utter_message(
+                response="utter_refund_status", order_number=order.number, refunds=text
+            )
             outcome = text
         dispatcher.utter_message(response="utter_anything_else")
         return [add_attempt(tracker, f"Checked refunds on order {order.number}", outcome)]
@@ -344,7 +411,9 @@ class ActionConfirmPending(Action):
     def name(self) -> str:
         return names.ACTION_CONFIRM_PENDING
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         pending = tracker.get_slot(names.SLOT_PENDING_CONFIRMATION)
         number = tracker.get_slot(names.SLOT_ORDER_NUMBER)
         events: list[EventType] = [SlotSet(names.SLOT_PENDING_CONFIRMATION, None)]
@@ -353,7 +422,9 @@ class ActionConfirmPending(Action):
             if pending == names.PENDING_CANCEL:
                 order = await backend.cancel_order(number)
                 dispatcher.utter_message(
-                    response="utter_order_cancelled", order_number=number, amount=format_money(order.total_pence)
+                    response="utter_order_cancelled",
+                    order_number=number,
+                    amount=format_money(order.total_pence),
                 )
                 events += [
                     SlotSet(names.SLOT_ORDER_STATUS, describe_status(order)),
@@ -367,21 +438,41 @@ class ActionConfirmPending(Action):
                     label_url=rma.label_url,
                     amount=format_money(rma.refund_amount_pence),
                 )
-                events.append(add_attempt(tracker, f"Started a return for order {number}", f"return {rma.rma_number} created"))
+                events.append(
+                    add_attempt(
+                        tracker,
+                        f"Started a return for order {number}",
+                        f"return {rma.rma_number} created",
+                    )
+                )
         except NotAllowed as refusal:
             why = RETURN_REFUSALS.get(refusal.reason, str(refusal.reason).replace("_", " "))
             if pending == names.PENDING_CANCEL:
                 if refusal.reason == "already_shipped":
-                    dispatcher.utter_message(response="utter_cannot_cancel_shipped", order_number=number)
+                    dispatcher.utter_message(
+                        response="utter_cannot_cancel_shipped", order_number=number
+                    )
                 else:
-                    state = CANCEL_REFUSALS.get(refusal.reason, str(refusal.reason).replace("_", " "))
-                    dispatcher.utter_message(response="utter_cannot_cancel_other", order_number=number, order_status=state)
+                    state = CANCEL_REFUSALS.get(
+                        refusal.reason, str(refusal.reason).replace("_", " ")
+                    )
+                    dispatcher.utter_message(
+                        response="utter_cannot_cancel_other",
+                        order_number=number,
+                        order_status=state,
+                    )
             else:
-                dispatcher.utter_message(response="utter_cannot_return", order_number=number, why=why)
-            events.append(add_attempt(tracker, f"Tried to change order {number}", f"refused: {why}"))
+                dispatcher.utter_message(
+                    response="utter_cannot_return", order_number=number, why=why
+                )
+            events.append(
+                add_attempt(tracker, f"Tried to change order {number}", f"refused: {why}")
+            )
         except (BackendUnavailable, OrderNotFound):
             dispatcher.utter_message(response="utter_backend_down")
-            events.append(add_attempt(tracker, f"Tried to change order {number}", "order system unavailable"))
+            events.append(
+                add_attempt(tracker, f"Tried to change order {number}", "order system unavailable")
+            )
         dispatcher.utter_message(response="utter_anything_else")
         return events
 
@@ -392,7 +483,9 @@ class ActionDeclinePending(Action):
     def name(self) -> str:
         return names.ACTION_DECLINE_PENDING
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         pending = tracker.get_slot(names.SLOT_PENDING_CONFIRMATION)
         number = tracker.get_slot(names.SLOT_ORDER_NUMBER)
         if pending == names.PENDING_CANCEL:
@@ -413,9 +506,15 @@ class ActionOfferPersonLookup(Action):
     def name(self) -> str:
         return names.ACTION_OFFER_PERSON_LOOKUP
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         dispatcher.utter_message(response="utter_offer_person_lookup")
         return [
-            add_attempt(tracker, "Asked for the order details", "the customer doesn't have them; offered a person"),
+            add_attempt(
+                tracker,
+                "Asked for the order details",
+                "the customer doesn't have them; offered a person",
+            ),
             SlotSet(names.SLOT_PENDING_CONFIRMATION, names.PENDING_HANDOFF),
         ]

@@ -42,9 +42,13 @@ from actions.handoff.transcript import iso_time
 logger = logging.getLogger(__name__)
 
 END_HANDOFF_CONFIDENCE = 0.9
-ACKNOWLEDGE_EVERY_TURNS = 3  # say "I'm sorry this has been frustrating" at most once in this many turns
+ACKNOWLEDGE_EVERY_TURNS = (
+    3  # say "I'm sorry this has been frustrating" at most once in this many turns
+)
 # Intents whose own answer already apologises or brings in a person.
-NO_ACKNOWLEDGEMENT_INTENTS = frozenset({names.INTENT_COMPLAINT, names.INTENT_REQUEST_HUMAN, names.INTENT_END_HANDOFF})
+NO_ACKNOWLEDGEMENT_INTENTS = frozenset(
+    {names.INTENT_COMPLAINT, names.INTENT_REQUEST_HUMAN, names.INTENT_END_HANDOFF}
+)
 # The inbox accepts up to 10,000 characters a message; longer ones go in parts.
 RELAY_PART_CHARS = 5000
 NOT_SCORED_INTENTS = {names.INTENT_AGENT_HANDBACK, names.INTENT_SESSION_START}
@@ -96,7 +100,9 @@ def relay_message_id(tracker: Tracker, event: dict[str, Any]) -> str:
     if isinstance(client_id, str) and _CLIENT_MESSAGE_ID.fullmatch(client_id):
         digest = hashlib.sha256(f"{tracker.sender_id}\0{client_id}".encode()).hexdigest()[:40]
         return f"client-{digest}"  # within the inbox's 128 characters, whatever the sender id
-    return (tracker.latest_message or {}).get("message_id") or f"{tracker.sender_id}-{event.get('timestamp')}"
+    return (tracker.latest_message or {}).get(
+        "message_id"
+    ) or f"{tracker.sender_id}-{event.get('timestamp')}"
 
 
 def changed_slots(tracker: Tracker, values: dict[str, Any]) -> list[EventType]:
@@ -105,7 +111,9 @@ def changed_slots(tracker: Tracker, values: dict[str, Any]) -> list[EventType]:
     Rasa stores and re-reads every event of a session on each message, so a
     slot that did not change (a calm level, no reasons) is not set again.
     """
-    return [SlotSet(name, value) for name, value in values.items() if tracker.get_slot(name) != value]
+    return [
+        SlotSet(name, value) for name, value in values.items() if tracker.get_slot(name) != value
+    ]
 
 
 def is_external(message: dict[str, Any]) -> bool:
@@ -138,7 +146,9 @@ def relay_frustration(result: TurnResult) -> dict[str, Any]:
     }
 
 
-def should_acknowledge(result: TurnResult, intent: str | None, timeline: list[dict[str, Any]]) -> bool:
+def should_acknowledge(
+    result: TurnResult, intent: str | None, timeline: list[dict[str, Any]]
+) -> bool:
     """Frustrated, but no handoff yet: notice it now instead of answering as if all is well.
 
     The detector waits for a trend before handing off (one bad turn must not
@@ -162,7 +172,9 @@ def ends_handoff(tracker: Tracker) -> bool:
     intent = message.get("intent") or {}
     if intent.get("name") != names.INTENT_END_HANDOFF:
         return False
-    return (message.get("text") or "").startswith("/") or (intent.get("confidence") or 0) >= END_HANDOFF_CONFIDENCE
+    return (message.get("text") or "").startswith("/") or (
+        intent.get("confidence") or 0
+    ) >= END_HANDOFF_CONFIDENCE
 
 
 class ActionValidateSlotMappings(Action):
@@ -171,11 +183,17 @@ class ActionValidateSlotMappings(Action):
     def name(self) -> str:
         return names.ACTION_VALIDATE_SLOT_MAPPINGS
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         message = tracker.latest_message or {}
         intent = (message.get("intent") or {}).get("name")
         text = message.get("text") or ""
-        if intent in NOT_SCORED_INTENTS or text.startswith("/session_start") or is_external(message):
+        if (
+            intent in NOT_SCORED_INTENTS
+            or text.startswith("/session_start")
+            or is_external(message)
+        ):
             return []
         # Rasa runs this action again for the same message when a form starts;
         # score (and relay) each message once.
@@ -185,10 +203,19 @@ class ActionValidateSlotMappings(Action):
         events: list[EventType] = [SlotSet(names.SLOT_SCORED_MESSAGE_ID, message_id)]
         is_fallback = intent == names.INTENT_NLU_FALLBACK
         if is_fallback:
-            events.append(SlotSet(names.SLOT_NLU_FALLBACK_COUNT, float(tracker.get_slot(names.SLOT_NLU_FALLBACK_COUNT) or 0) + 1))
+            events.append(
+                SlotSet(
+                    names.SLOT_NLU_FALLBACK_COUNT,
+                    float(tracker.get_slot(names.SLOT_NLU_FALLBACK_COUNT) or 0) + 1,
+                )
+            )
         confidence = (message.get("intent") or {}).get("confidence")
         if is_fallback and message.get("intent_ranking"):
-            ranking = [item for item in message["intent_ranking"] if item.get("name") != names.INTENT_NLU_FALLBACK]
+            ranking = [
+                item
+                for item in message["intent_ranking"]
+                if item.get("name") != names.INTENT_NLU_FALLBACK
+            ]
             confidence = ranking[0].get("confidence") if ranking else confidence
         turn = TurnInput(
             text=text,
@@ -201,12 +228,14 @@ class ActionValidateSlotMappings(Action):
         detector = get_detector()
         result, state = detector.score_turn(turn, tracker.get_slot(names.SLOT_FRUSTRATION_STATE))
         timeline = list(tracker.get_slot(names.SLOT_FRUSTRATION_TIMELINE) or [])
-        timeline.append({
-            "turn": len(timeline) + 1,
-            "score": round(result.score, 3),
-            "level": result.level,
-            "during_handoff": bool(tracker.get_slot(names.SLOT_HANDOFF_ACTIVE)),
-        })
+        timeline.append(
+            {
+                "turn": len(timeline) + 1,
+                "score": round(result.score, 3),
+                "level": result.level,
+                "during_handoff": bool(tracker.get_slot(names.SLOT_HANDOFF_ACTIVE)),
+            }
+        )
         language = await language_slots(text)
         acknowledge = (
             not tracker.get_slot(names.SLOT_HANDOFF_ACTIVE)
@@ -229,7 +258,9 @@ class ActionValidateSlotMappings(Action):
                 **language,
             },
         )
-        await session_report.submit(session_report.for_turn(tracker, result.score))  # analytics; never raises
+        await session_report.submit(
+            session_report.for_turn(tracker, result.score)
+        )  # analytics; never raises
         if tracker.get_slot(names.SLOT_HANDOFF_ACTIVE):
             await self._relay(tracker, intent, text, result)
             return events
@@ -256,7 +287,9 @@ class ActionValidateSlotMappings(Action):
             ]
         return events
 
-    async def _relay(self, tracker: Tracker, intent: str | None, text: str, result: TurnResult) -> None:
+    async def _relay(
+        self, tracker: Tracker, intent: str | None, text: str, result: TurnResult
+    ) -> None:
         """Send the customer's message to the agent; never lose it, never send it twice."""
         key = tracker.get_slot(names.SLOT_HANDOFF_KEY)
         if not key:
@@ -266,9 +299,13 @@ class ActionValidateSlotMappings(Action):
         message_id = relay_message_id(tracker, event)
         # Milliseconds: the inbox orders messages by sent_at, and an agent's reply within
         # the same second as the customer's message must not jump ahead of it.
-        sent_at = iso_time(event.get("timestamp") or datetime.now(tz=timezone.utc).timestamp(), "milliseconds")
+        sent_at = iso_time(
+            event.get("timestamp") or datetime.now(tz=timezone.utc).timestamp(), "milliseconds"
+        )
         frustration = relay_frustration(result)
-        shown = f"(clicked: {intent.replace('_', ' ')})" if text.startswith("/") and intent else text
+        shown = (
+            f"(clicked: {intent.replace('_', ' ')})" if text.startswith("/") and intent else text
+        )
         for index, part in enumerate(split_message(redact(shown))):
             payload = {
                 "message_id": message_id if index == 0 else f"{message_id}-part{index + 1}",

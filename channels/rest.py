@@ -37,17 +37,25 @@ def validated_body(request: Request) -> dict[str, Any]:
     except Exception as error:  # sanic raises its own InvalidUsage for bad JSON
         raise BadRequest("The request body is not valid JSON.") from error
     if not isinstance(body, dict):
-        raise BadRequest('The request body must be a JSON object: {"sender": "...", "message": "..."}.')
+        raise BadRequest(
+            'The request body must be a JSON object: {"sender": "...", "message": "..."}.'
+        )
     message = body.get("message")
     if message is not None and not isinstance(message, str):
         raise BadRequest('"message" must be a string.')
-    if "metadata" in body and body["metadata"] is not None and not isinstance(body["metadata"], dict):
+    if (
+        "metadata" in body
+        and body["metadata"] is not None
+        and not isinstance(body["metadata"], dict)
+    ):
         raise BadRequest('"metadata" must be a JSON object.')
     if isinstance(message, str) and len(message) > MAX_MESSAGE_CHARS:
         raise BadRequest(f'"message" is longer than {MAX_MESSAGE_CHARS} characters.')
     sender = body.get("sender")
     if sender is not None and not addressable_sender(sender):
-        raise BadRequest(f'"sender" must be 1 to {MAX_SENDER_CHARS} characters of A-Z, a-z, 0-9 and _ . : @ + = -.')
+        raise BadRequest(
+            f'"sender" must be 1 to {MAX_SENDER_CHARS} characters of A-Z, a-z, 0-9 and _ . : @ + = -.'
+        )
     return body
 
 

@@ -19,6 +19,7 @@ only replaces the ``session_request`` handler. Use it in credentials.yml::
 This module imports Rasa and is loaded by the Rasa server only, never by the
 web chat server.
 """
+
 from __future__ import annotations
 
 import json
@@ -100,7 +101,9 @@ class _SessionRoomSocketIOInput(RasaSocketIOInput):
         async def connect(sid: str, environ: dict[str, Any], auth: dict[str, Any] | None) -> bool:
             origin = environ.get("HTTP_ORIGIN")
             if not origin_allowed(origin, allowed):
-                logger.warning("socket.io connection from %s refused (allowed: %s)", origin, ", ".join(allowed))
+                logger.warning(
+                    "socket.io connection from %s refused (allowed: %s)", origin, ", ".join(allowed)
+                )
                 return False
             return bool(await rasa_connect(sid, environ, auth))
 
@@ -126,11 +129,17 @@ class _SessionRoomSocketIOInput(RasaSocketIOInput):
                 metadata = metadata_from(data, self.metadata_key)
             except ValueError as error:
                 logger.warning("socket %s sent a malformed message: %s", sid, error)
-                await sio.emit(self.bot_message_evt, {"text": reply_text("utter_message_unreadable")},
-                               room=sid, namespace=self.namespace)
+                await sio.emit(
+                    self.bot_message_evt,
+                    {"text": reply_text("utter_message_unreadable")},
+                    room=sid,
+                    namespace=self.namespace,
+                )
                 return
             await on_new_message(
-                UserMessage(text, output_channel, sender_id, input_channel=self.name(), metadata=metadata)
+                UserMessage(
+                    text, output_channel, sender_id, input_channel=self.name(), metadata=metadata
+                )
             )
 
         return socketio_webhook

@@ -5,6 +5,7 @@ Starlette's ``StaticFiles`` passes the decoded path to ``os.stat``: a NUL byte
 ``OSError(ENAMETOOLONG)``, both of which escaped as 500 errors. No such path can
 name a file we serve, so it is simply "not found".
 """
+
 from __future__ import annotations
 
 import os

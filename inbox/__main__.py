@@ -1,4 +1,5 @@
 """Command line: ``python -m inbox serve|migrate|create-admin|create-agent|export-openapi``."""
+
 from __future__ import annotations
 
 import argparse
@@ -27,9 +28,15 @@ def _serve(args: argparse.Namespace) -> None:
     settings = _settings()
     migrate.upgrade(settings.database_url)
     app = create_app(settings, migrate_on_start=False)
-    uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port,
-                log_level=args.log_level, timeout_graceful_shutdown=3, proxy_headers=False,
-                ws="none")  # SSE only; rasa pins a websockets too old for uvicorn's ws
+    uvicorn.run(
+        app,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        log_level=args.log_level,
+        timeout_graceful_shutdown=3,
+        proxy_headers=False,
+        ws="none",
+    )  # SSE only; rasa pins a websockets too old for uvicorn's ws
 
 
 def _migrate(_args: argparse.Namespace) -> None:
@@ -46,7 +53,9 @@ def _create(args: argparse.Namespace, role: str) -> None:
     from inbox.password_policy import WeakPassword, check_password
 
     settings = _settings()
-    password = os.environ.get("INBOX_NEW_PASSWORD") or getpass.getpass(f"Password for {args.username}: ")
+    password = os.environ.get("INBOX_NEW_PASSWORD") or getpass.getpass(
+        f"Password for {args.username}: "
+    )
     try:
         check_password(password, known_words=[args.username, args.name or ""])
     except WeakPassword as exc:
@@ -55,8 +64,13 @@ def _create(args: argparse.Namespace, role: str) -> None:
     engine = make_engine(settings.database_url)
     try:
         with make_session_factory(engine).begin() as session:
-            crud.create_agent(args.username, password, session=session,
-                              display_name=args.name or args.username, role=role)
+            crud.create_agent(
+                args.username,
+                password,
+                session=session,
+                display_name=args.name or args.username,
+                role=role,
+            )
     except Conflict as exc:
         sys.exit(f"inbox: {exc}")
     finally:
@@ -69,7 +83,9 @@ def _export_openapi(args: argparse.Namespace) -> None:
 
     settings = Settings(handoff_secret="x", session_secret="x", database_url="sqlite://")
     spec = create_app(settings, migrate_on_start=False).openapi()
-    Path(args.output).write_text(json.dumps(spec, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    Path(args.output).write_text(
+        json.dumps(spec, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
     print(f"inbox: wrote {args.output}")
 
 
@@ -83,7 +99,9 @@ def main(argv: list[str] | None = None) -> None:
     serve.set_defaults(func=_serve)
     sub.add_parser("migrate", help="upgrade the database to head").set_defaults(func=_migrate)
     for name, role in (("create-admin", "admin"), ("create-agent", "agent")):
-        cmd = sub.add_parser(name, help=f"create an {role} account (password from INBOX_NEW_PASSWORD or prompt)")
+        cmd = sub.add_parser(
+            name, help=f"create an {role} account (password from INBOX_NEW_PASSWORD or prompt)"
+        )
         cmd.add_argument("username")
         cmd.add_argument("--name", help="display name shown to customers")
         cmd.set_defaults(func=lambda a, role=role: _create(a, role))

@@ -13,6 +13,7 @@ The report reads only columns of the covering indexes: what it needs of the summ
 (``escalation_trigger``) and of the messages (``closing_frustration_score``) is stored
 on the handoff when it happens (``inbox.crud.coaching``).
 """
+
 from __future__ import annotations
 
 import math
@@ -79,7 +80,9 @@ def period(first: date, last: date, tz_name: str) -> Period:
         raise ValueError(f"at most {MAX_DAYS} days")
     zone = ZoneInfo(tz_name)
     bounds = tuple(
-        datetime.combine(first + timedelta(days=i), time.min, tzinfo=zone).astimezone(ZoneInfo("UTC"))
+        datetime.combine(first + timedelta(days=i), time.min, tzinfo=zone).astimezone(
+            ZoneInfo("UTC")
+        )
         for i in range(count + 1)
     )
     return Period(first, last, tz_name, bounds)
@@ -116,8 +119,11 @@ def _rounded(value: float | None, digits: int) -> float | None:
 
 def durations(values: Sequence[float]) -> DurationFigures:
     """Count, median and p90 of durations in seconds."""
-    return DurationFigures(count=len(values), median_seconds=_rounded(median(values), 1),
-                           p90_seconds=_rounded(percentile(values, 0.9), 1))
+    return DurationFigures(
+        count=len(values),
+        median_seconds=_rounded(median(values), 1),
+        p90_seconds=_rounded(percentile(values, 0.9), 1),
+    )
 
 
 # -- SQL helpers ----------------------------------------------------------------------
@@ -158,8 +164,9 @@ def _seconds_between(session: Session, later: Any, earlier: Any) -> ColumnElemen
     return None
 
 
-def _duration_values(session: Session, span: Period, later: Any, earlier: Any,
-                     *conditions: ColumnElement) -> list[float]:
+def _duration_values(
+    session: Session, span: Period, later: Any, earlier: Any, *conditions: ColumnElement
+) -> list[float]:
     where = [_within(Handoff.created_at, span), later.isnot(None), earlier.isnot(None), *conditions]
     expr = _seconds_between(session, later, earlier)
     if expr is None:
@@ -172,19 +179,25 @@ def _duration_values(session: Session, span: Period, later: Any, earlier: Any,
 def handoffs_per_day(*, session: Session, span: Period) -> list[HandoffDay]:
     """Handoffs created on each local day, zero-filled."""
     day = _day_index(Handoff.created_at, span).label("day")
-    counts = dict(session.execute(
-        select(day, func.count()).where(_within(Handoff.created_at, span)).group_by(day)).all())
+    counts = dict(
+        session.execute(
+            select(day, func.count()).where(_within(Handoff.created_at, span)).group_by(day)
+        ).all()
+    )
     return [HandoffDay(date=d, count=int(counts.get(i, 0))) for i, d in enumerate(span.days)]
 
 
 def _resolved_alone(cutoff: datetime) -> ColumnElement:
     """Not handed off, and ended: the customer said goodbye/thanks or went quiet."""
-    return and_(not_(BotSession.handed_off),
-                or_(BotSession.outcome == RESOLVED_BY_BOT, BotSession.last_seen_at <= cutoff))
+    return and_(
+        not_(BotSession.handed_off),
+        or_(BotSession.outcome == RESOLVED_BY_BOT, BotSession.last_seen_at <= cutoff),
+    )
 
 
-def session_figures(*, session: Session, span: Period, now: datetime,
-                    in_progress_minutes: int = IN_PROGRESS_MINUTES) -> SessionFigures:
+def session_figures(
+    *, session: Session, span: Period, now: datetime, in_progress_minutes: int = IN_PROGRESS_MINUTES
+) -> SessionFigures:
     """Sessions with a customer message, split into handed off / resolved by the bot / in progress."""
     cutoff = now - timedelta(minutes=in_progress_minutes)
     one = literal(1)
@@ -195,7 +208,12 @@ def session_figures(*, session: Session, span: Period, now: datetime,
             func.count(),
             func.sum(case((BotSession.handed_off, one), else_=0)),
             func.sum(case((_resolved_alone(cutoff), one), else_=0)),
-            func.sum(case((and_(not_(BotSession.handed_off), BotSession.outcome == RESOLVED_BY_BOT), one), else_=0)),
+            func.sum(
+                case(
+                    (and_(not_(BotSession.handed_off), BotSession.outcome == RESOLVED_BY_BOT), one),
+                    else_=0,
+                )
+            ),
         )
         .where(_within(BotSession.session_started_at, span), BotSession.user_turns >= 1)
         .group_by(day)
@@ -209,14 +227,22 @@ def session_figures(*, session: Session, span: Period, now: datetime,
     confirmed = sum(v[3] for v in by_day.values())
     settled = handed + resolved
     return SessionFigures(
-        total=total, handed_off=handed, resolved_by_bot=resolved, said_goodbye=confirmed,
+        total=total,
+        handed_off=handed,
+        resolved_by_bot=resolved,
+        said_goodbye=confirmed,
         in_progress=total - settled,
         bot_resolved_share=round(resolved / settled, 4) if settled else None,
         in_progress_minutes=in_progress_minutes,
-        per_day=[SessionDay(date=d, sessions=by_day.get(i, (0, 0, 0, 0))[0],
-                            handed_off=by_day.get(i, (0, 0, 0, 0))[1],
-                            resolved_by_bot=by_day.get(i, (0, 0, 0, 0))[2])
-                 for i, d in enumerate(span.days)],
+        per_day=[
+            SessionDay(
+                date=d,
+                sessions=by_day.get(i, (0, 0, 0, 0))[0],
+                handed_off=by_day.get(i, (0, 0, 0, 0))[1],
+                resolved_by_bot=by_day.get(i, (0, 0, 0, 0))[2],
+            )
+            for i, d in enumerate(span.days)
+        ],
     )
 
 
@@ -226,13 +252,22 @@ def escalation_reasons(*, session: Session, span: Period) -> list[ReasonCount]:
     nothing: ``unknown``) is listed after them.
     """
     trigger = func.coalesce(Handoff.escalation_trigger, "unknown").label("trigger")
-    counts = {str(t): int(n) for t, n in session.execute(
-        select(trigger, func.count()).where(_within(Handoff.created_at, span)).group_by(trigger)).all()}
+    counts = {
+        str(t): int(n)
+        for t, n in session.execute(
+            select(trigger, func.count()).where(_within(Handoff.created_at, span)).group_by(trigger)
+        ).all()
+    }
     total = sum(counts.values())
     others = sorted((t for t in counts if t not in TRIGGERS), key=lambda t: (-counts[t], t))
-    return [ReasonCount(trigger=t, count=counts.get(t, 0),
-                        share=round(counts.get(t, 0) / total, 4) if total else None)
-            for t in (*TRIGGERS, *others)]
+    return [
+        ReasonCount(
+            trigger=t,
+            count=counts.get(t, 0),
+            share=round(counts.get(t, 0) / total, 4) if total else None,
+        )
+        for t in (*TRIGGERS, *others)
+    ]
 
 
 def waiting_times(*, session: Session, span: Period) -> DurationFigures:
@@ -242,8 +277,9 @@ def waiting_times(*, session: Session, span: Period) -> DurationFigures:
 
 def handling_times(*, session: Session, span: Period) -> DurationFigures:
     """Claim until closed (``closed_at - claimed_at``), handoffs both claimed and closed."""
-    return durations(_duration_values(session, span, Handoff.closed_at, Handoff.claimed_at,
-                                      _closed()))
+    return durations(
+        _duration_values(session, span, Handoff.closed_at, Handoff.claimed_at, _closed())
+    )
 
 
 def frustration_change(*, session: Session, span: Period) -> FrustrationFigures:
@@ -253,32 +289,45 @@ def frustration_change(*, session: Session, span: Period) -> FrustrationFigures:
     the last scored customer message sent at or before the close, else the latest reading.
     """
     rows = session.execute(
-        select(Handoff.escalation_score, Handoff.closing_frustration_score)
-        .where(_within(Handoff.created_at, span), _closed(),
-               Handoff.closed_at.isnot(None))
+        select(Handoff.escalation_score, Handoff.closing_frustration_score).where(
+            _within(Handoff.created_at, span), _closed(), Handoff.closed_at.isnot(None)
+        )
     ).all()
     pairs = [(float(b), float(a)) for b, a in rows if b is not None and a is not None]
     before = [b for b, _ in pairs]
     after = [a for _, a in pairs]
     fell = sum(1 for b, a in pairs if a < b)
     return FrustrationFigures(
-        closed=len(rows), pairs=len(pairs), missing=len(rows) - len(pairs),
+        closed=len(rows),
+        pairs=len(pairs),
+        missing=len(rows) - len(pairs),
         before=ScoreFigures(mean=_rounded(mean(before), 4), median=_rounded(median(before), 4)),
         after=ScoreFigures(mean=_rounded(mean(after), 4), median=_rounded(median(after), 4)),
-        fell=fell, fell_share=round(fell / len(pairs), 4) if pairs else None,
+        fell=fell,
+        fell_share=round(fell / len(pairs), 4) if pairs else None,
     )
 
 
-def report(*, session: Session, span: Period, now: datetime,
-           in_progress_minutes: int = IN_PROGRESS_MINUTES) -> AnalyticsOut:
+def report(
+    *, session: Session, span: Period, now: datetime, in_progress_minutes: int = IN_PROGRESS_MINUTES
+) -> AnalyticsOut:
     """Every figure for ``span`` (what the page shows and the API returns)."""
     per_day = handoffs_per_day(session=session, span=span)
     return AnalyticsOut(
-        period=PeriodOut(first_day=span.first, last_day=span.last, days=len(span.days),
-                         timezone=span.timezone, start=span.start, end=span.end, generated_at=now),
+        period=PeriodOut(
+            first_day=span.first,
+            last_day=span.last,
+            days=len(span.days),
+            timezone=span.timezone,
+            start=span.start,
+            end=span.end,
+            generated_at=now,
+        ),
         handoffs_total=sum(d.count for d in per_day),
         handoffs_per_day=per_day,
-        sessions=session_figures(session=session, span=span, now=now, in_progress_minutes=in_progress_minutes),
+        sessions=session_figures(
+            session=session, span=span, now=now, in_progress_minutes=in_progress_minutes
+        ),
         escalation_reasons=escalation_reasons(session=session, span=span),
         waiting=waiting_times(session=session, span=span),
         handling=handling_times(session=session, span=span),

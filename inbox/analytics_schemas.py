@@ -3,6 +3,7 @@ session reports (``PUT /api/v1/bot-sessions``). Definitions: docs/analytics.md.
 
 Kept apart from ``inbox.schemas`` so this feature's contract can be read in one place.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -86,11 +87,16 @@ class SessionDay(BaseModel):
 class SessionFigures(BaseModel):
     total: int = Field(..., description="sessions with at least one customer message")
     handed_off: int
-    resolved_by_bot: int = Field(..., description="not handed off, and ended (goodbye/thanks or quiet)")
-    said_goodbye: int = Field(..., description="of resolved_by_bot: the customer said goodbye or thanks")
+    resolved_by_bot: int = Field(
+        ..., description="not handed off, and ended (goodbye/thanks or quiet)"
+    )
+    said_goodbye: int = Field(
+        ..., description="of resolved_by_bot: the customer said goodbye or thanks"
+    )
     in_progress: int = Field(..., description="neither yet; excluded from the share")
     bot_resolved_share: float | None = Field(
-        ..., description="resolved_by_bot / (resolved_by_bot + handed_off); null without any")
+        ..., description="resolved_by_bot / (resolved_by_bot + handed_off); null without any"
+    )
     in_progress_minutes: int
     per_day: list[SessionDay]
 
@@ -114,11 +120,15 @@ class ScoreFigures(BaseModel):
 
 class FrustrationFigures(BaseModel):
     closed: int = Field(..., description="closed handoffs in the period")
-    pairs: int = Field(..., description="of those, with a score at the handoff and one at the close")
+    pairs: int = Field(
+        ..., description="of those, with a score at the handoff and one at the close"
+    )
     missing: int
     before: ScoreFigures
     after: ScoreFigures
-    fell: int = Field(..., description="pairs whose score at the close is lower than at the handoff")
+    fell: int = Field(
+        ..., description="pairs whose score at the close is lower than at the handoff"
+    )
     fell_share: float | None
 
 

@@ -1,6 +1,7 @@
 """The FastAPI application: wiring of settings, storage, routers, pages and the
 delivery loop. ``create_app`` is the only entry point (serve, tests, OpenAPI export).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -46,12 +47,18 @@ API_DESCRIPTION = """JSON API of the agent inbox.
 The bot <-> inbox contract is described in docs/architecture.md.
 """
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+)
 
 
-def create_app(settings: Settings, *, migrate_on_start: bool = True,
-               rasa_transport: httpx.AsyncBaseTransport | None = None) -> FastAPI:
+def create_app(
+    settings: Settings,
+    *,
+    migrate_on_start: bool = True,
+    rasa_transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
     """Build the app; storage and clients are created here, connections at start-up."""
     engine = make_engine(settings.database_url)
     svc = Services(
@@ -60,9 +67,15 @@ def create_app(settings: Settings, *, migrate_on_start: bool = True,
         factory=make_session_factory(engine),
         hours=BusinessHours(settings.business_hours, settings.timezone),
         codec=SessionCodec(settings.session_secret, settings.session_max_age_seconds),
-        limiter=build_throttle(settings.redis_url, settings.redis_channel, settings.login_max_attempts,
-                               settings.login_window_seconds),
-        broker=RedisBroker(settings.redis_url, settings.redis_channel) if settings.redis_url else Broker(),
+        limiter=build_throttle(
+            settings.redis_url,
+            settings.redis_channel,
+            settings.login_max_attempts,
+            settings.login_window_seconds,
+        ),
+        broker=RedisBroker(settings.redis_url, settings.redis_channel)
+        if settings.redis_url
+        else Broker(),
         queue_cache=QueueCache(settings.queue_cache_seconds),
     )
 
@@ -71,10 +84,19 @@ def create_app(settings: Settings, *, migrate_on_start: bool = True,
         if migrate_on_start:
             migrate.upgrade(settings.database_url)
         await svc.broker.start()
-        svc.rasa = RasaClient(settings.rasa_url, settings.rasa_token,
-                              timeout=settings.rasa_timeout_seconds, transport=rasa_transport)
-        svc.deliverer = Deliverer(svc.factory, svc.rasa, svc.broker, settings.delivery_retry_seconds,
-                                  settings.delivery_max_attempts)
+        svc.rasa = RasaClient(
+            settings.rasa_url,
+            settings.rasa_token,
+            timeout=settings.rasa_timeout_seconds,
+            transport=rasa_transport,
+        )
+        svc.deliverer = Deliverer(
+            svc.factory,
+            svc.rasa,
+            svc.broker,
+            settings.delivery_retry_seconds,
+            settings.delivery_max_attempts,
+        )
         loop_task = asyncio.create_task(svc.deliverer.run())
         svc.deliverer.wake()
         svc.forwarder = Forwarder.build(svc.factory, settings.forwarding)
@@ -92,11 +114,19 @@ def create_app(settings: Settings, *, migrate_on_start: bool = True,
                 await svc.forwarder.aclose()
             engine.dispose()
 
-    app = FastAPI(title="Agent inbox", version="1.0.0", description=API_DESCRIPTION,
-                  lifespan=lifespan, docs_url=None, redoc_url=None,  # Swagger UI would need a CDN
-                  openapi_url="/api/openapi.json")
+    app = FastAPI(
+        title="Agent inbox",
+        version="1.0.0",
+        description=API_DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,  # Swagger UI would need a CDN
+        openapi_url="/api/openapi.json",
+    )
     app.state.inbox = svc
-    app.add_middleware(StorableJsonBody)  # lone surrogates and NUL in JSON bodies made every endpoint 500
+    app.add_middleware(
+        StorableJsonBody
+    )  # lone surrogates and NUL in JSON bodies made every endpoint 500
 
     @app.exception_handler(InboxError)
     async def _domain_error(_request: Request, exc: InboxError) -> JSONResponse:
@@ -122,7 +152,9 @@ def create_app(settings: Settings, *, migrate_on_start: bool = True,
     app.include_router(analytics_api.router)
     app.include_router(pages.router)
     app.include_router(analytics_page.router)
-    app.mount("/static", SafeStaticFiles(directory=str(Path(__file__).parent / "static")), name="static")
+    app.mount(
+        "/static", SafeStaticFiles(directory=str(Path(__file__).parent / "static")), name="static"
+    )
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict:

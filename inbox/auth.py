@@ -3,6 +3,7 @@
 Anything else is refused: 401 without valid credentials, 403 for a missing or wrong
 CSRF token or a role that may not do this.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -34,8 +35,11 @@ def is_bot(request: Request, svc: Services) -> bool:
 def require_bot(request: Request, svc: Services = Depends(services)) -> str:
     """Dependency: the caller holds HANDOFF_SECRET, else 401."""
     if not is_bot(request, svc):
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "bot credentials required",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "bot credentials required",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     return BOT
 
 
@@ -82,7 +86,9 @@ async def require_admin(agent: Agent = Depends(require_agent)) -> Agent:
 
 
 async def require_reader(
-    request: Request, svc: Services = Depends(services), agent: Agent | None = Depends(optional_agent)
+    request: Request,
+    svc: Services = Depends(services),
+    agent: Agent | None = Depends(optional_agent),
 ) -> Agent | str:
     """Reads are open to the bot/tools (bearer) and to agents (session)."""
     if agent is not None:

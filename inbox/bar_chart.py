@@ -4,6 +4,7 @@ Like ``inbox.chart``: numbers in, coordinates out, no markup here, so the templa
 autoescaping covers every label. Two shapes: bars per day (stacked series) and
 horizontal bars per category.
 """
+
 from __future__ import annotations
 
 import math
@@ -74,12 +75,23 @@ def day_chart(days: Sequence[date], series: Sequence[Series]) -> DayChart:
                 continue
             h = plot_h * value / top
             base -= h
-            rects.append(Rect(round(x, 1), round(base, 1), round(bar_w, 1), round(h, 1), s.css,
-                              f"{day.strftime('%a %d %b')}: {value} {s.name}"))
+            rects.append(
+                Rect(
+                    round(x, 1),
+                    round(base, 1),
+                    round(bar_w, 1),
+                    round(h, 1),
+                    s.css,
+                    f"{day.strftime('%a %d %b')}: {value} {s.name}",
+                )
+            )
     grid = [(round(PAD_T + plot_h * (1 - f), 1), _number(top * f)) for f in (0.0, 0.5, 1.0)]
     step = max(1, math.ceil(n / 10))
-    x_labels = [(round(PAD_L + i * slot + slot / 2, 1), d.strftime("%d %b"))
-                for i, d in enumerate(days) if i % step == 0]
+    x_labels = [
+        (round(PAD_L + i * slot + slot / 2, 1), d.strftime("%d %b"))
+        for i, d in enumerate(days)
+        if i % step == 0
+    ]
     return DayChart(DAY_W, DAY_H, rects, grid, x_labels, PAD_L, DAY_W - PAD_R)
 
 
@@ -105,15 +117,25 @@ class HChart:
     bar_h: int
 
 
-def hbar_chart(rows: Sequence[tuple[str, float | None, str, str]],
-               top: float | None = None) -> HChart:
+def hbar_chart(
+    rows: Sequence[tuple[str, float | None, str, str]], top: float | None = None
+) -> HChart:
     """Horizontal bars from ``(label, value, value_text, css)``; None draws no bar.
 
     ``top`` fixes the scale (e.g. 1.0 for scores); by default the largest value fills the width.
     """
     largest = max((v for _, v, _, _ in rows if v is not None), default=0.0)
     scale = top if top else (largest or 1.0)
-    out = [HRow(label, text, H_PAD + i * H_ROW,
-                round(H_BAR_W * min(1.0, (value or 0.0) / scale), 1) if value is not None else 0.0, css)
-           for i, (label, value, text, css) in enumerate(rows)]
-    return HChart(H_LABEL_W + H_BAR_W + H_VALUE_W, 2 * H_PAD + H_ROW * len(rows), out, H_LABEL_W, H_ROW - 8)
+    out = [
+        HRow(
+            label,
+            text,
+            H_PAD + i * H_ROW,
+            round(H_BAR_W * min(1.0, (value or 0.0) / scale), 1) if value is not None else 0.0,
+            css,
+        )
+        for i, (label, value, text, css) in enumerate(rows)
+    ]
+    return HChart(
+        H_LABEL_W + H_BAR_W + H_VALUE_W, 2 * H_PAD + H_ROW * len(rows), out, H_LABEL_W, H_ROW - 8
+    )

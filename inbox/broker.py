@@ -3,6 +3,7 @@
 One asyncio queue per connected page. Good for one inbox process; with several
 replicas, ``inbox.redis_broker.RedisBroker`` carries the same events over Redis.
 """
+
 from __future__ import annotations
 
 import asyncio

@@ -2,6 +2,7 @@
 
 Pure function: numbers in, coordinates out; the template escapes everything it prints.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

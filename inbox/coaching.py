@@ -22,6 +22,7 @@ step as ``actions/frustration/trend.py`` (``DIRECTION_STEP``); a contract test
 feeds the detector's output into ``coach`` to keep the two in agreement. Edit ``CUES`` to change the wording or
 add a signal; docs/coaching.md has the table.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -34,7 +35,7 @@ CUES: dict[str, str] = {
     "repetition": "They've asked this before — confirm you understood before answering",
     "bot_complaint": "They're tired of the bot — introduce yourself by name",
     "request_human": "They wanted a person — tell them who you are and that you'll see this through",
-    "time_pressure": "They've been waiting — give a concrete time or next step, not \"soon\"",
+    "time_pressure": 'They\'ve been waiting — give a concrete time or next step, not "soon"',
     "correction": "They said that's not it — ask what they meant and restate it in your own words",
     "profanity": "Strong words are about the situation, not you — acknowledge the frustration, then the fix",
     "shouting": "They're writing in capitals — keep replies short, calm and specific",
@@ -107,7 +108,11 @@ def rank_cues(recent: Sequence[Reading], direction: str) -> list[Cue]:
                 continue  # calmed down: what upset them no longer applies ("thank you, that actually helps")
             if signal in CUES and contribution > 0:
                 relevance[signal] = relevance.get(signal, 0.0) + weight * contribution
-    ranked = [(value, signal, CUES[signal]) for signal, value in relevance.items() if value >= MIN_RELEVANCE]
+    ranked = [
+        (value, signal, CUES[signal])
+        for signal, value in relevance.items()
+        if value >= MIN_RELEVANCE
+    ]
     if direction == "rising" and recent and recent[-1].level != "calm":
         ranked.append((RISING_RELEVANCE, "rising", RISING_CUE))
     if direction == "falling":
@@ -127,9 +132,19 @@ def coach(recent: Sequence[Reading], at_handoff: Reading | None = None) -> Coach
     """
     if not recent:
         start = at_handoff or Reading(score=None, level="calm")
-        return Coaching(score=start.score, level=start.level, trend=start.trend,
-                        direction=direction_of(start.trend), cues=[])
+        return Coaching(
+            score=start.score,
+            level=start.level,
+            trend=start.trend,
+            direction=direction_of(start.trend),
+            cues=[],
+        )
     latest = recent[-1]
     direction = direction_of(latest.trend)
-    return Coaching(score=latest.score, level=latest.level, trend=latest.trend, direction=direction,
-                    cues=rank_cues(recent, direction))
+    return Coaching(
+        score=latest.score,
+        level=latest.level,
+        trend=latest.trend,
+        direction=direction,
+        cues=rank_cues(recent, direction),
+    )

@@ -4,6 +4,7 @@ Handlers never commit by hand: a unit of work is ``with factory.begin() as sessi
 ``run_in_session`` runs such a unit in the thread pool so async handlers never block
 the event loop on the (synchronous) database driver.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -52,7 +53,9 @@ def make_session_factory(engine: Engine) -> sessionmaker:
     return factory
 
 
-async def run_in_session(factory: sessionmaker, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+async def run_in_session(
+    factory: sessionmaker, fn: Callable[..., T], *args: Any, **kwargs: Any
+) -> T:
     """Run ``fn(*args, session=..., **kwargs)`` in one transaction in the thread pool."""
 
     def unit() -> T:
@@ -60,4 +63,3 @@ async def run_in_session(factory: sessionmaker, fn: Callable[..., T], *args: Any
             return fn(*args, session=session, **kwargs)
 
     return await run_in_threadpool(unit)
-

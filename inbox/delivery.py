@@ -6,6 +6,7 @@ first failure, so a hand-back never overtakes a reply. A failed call stays
 it, up to ``INBOX_DELIVERY_MAX_ATTEMPTS`` times; then it is ``failed`` and the
 calls queued after it go out.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -37,7 +38,8 @@ def _pending(handoff_id: int, *, session: Session) -> tuple:
     jobs = [
         Job(d.id, d.kind, dict(d.payload), d.message_pk)
         for d in session.execute(
-            select(Delivery).where(Delivery.handoff_id == handoff_id, Delivery.status == "pending")
+            select(Delivery)
+            .where(Delivery.handoff_id == handoff_id, Delivery.status == "pending")
             .order_by(Delivery.id)
         ).scalars()
     ]
@@ -59,21 +61,31 @@ def _record(job: Job, error: str | None, max_attempts: int, *, session: Session)
     if job.message_pk is None:
         return delivery.status, None
     message = session.get(Message, job.message_pk)
-    message.delivery_status = {"delivered": "delivered", "failed": "failed"}.get(delivery.status, "retrying")
+    message.delivery_status = {"delivered": "delivered", "failed": "failed"}.get(
+        delivery.status, "retrying"
+    )
     return delivery.status, message.delivery_status
 
 
 def _handoffs_with_pending(*, session: Session) -> list[int]:
-    return list(session.execute(
-        select(Delivery.handoff_id).where(Delivery.status == "pending").distinct()
-    ).scalars())
+    return list(
+        session.execute(
+            select(Delivery.handoff_id).where(Delivery.status == "pending").distinct()
+        ).scalars()
+    )
 
 
 class Deliverer:
     """Sends pending deliveries; one lock per conversation keeps them ordered."""
 
-    def __init__(self, factory: sessionmaker, rasa: RasaClient, broker: Broker,
-                 retry_seconds: float, max_attempts: int = 100) -> None:
+    def __init__(
+        self,
+        factory: sessionmaker,
+        rasa: RasaClient,
+        broker: Broker,
+        retry_seconds: float,
+        max_attempts: int = 100,
+    ) -> None:
         self.factory = factory
         self.rasa = rasa
         self.broker = broker
@@ -84,9 +96,13 @@ class Deliverer:
 
     async def _call(self, conversation_id: str, channel: str, job: Job) -> None:
         if job.kind == "reply":
-            await self.rasa.send_agent_message(conversation_id, job.payload["text"], job.payload["agent"], channel)
+            await self.rasa.send_agent_message(
+                conversation_id, job.payload["text"], job.payload["agent"], channel
+            )
         elif job.kind == "agent_joined":
-            await self.rasa.send_agent_joined(conversation_id, job.payload["text"], job.payload["agent"], channel)
+            await self.rasa.send_agent_joined(
+                conversation_id, job.payload["text"], job.payload["agent"], channel
+            )
         elif job.kind == "handback":
             await self.rasa.hand_back(conversation_id, job.payload.get("resolution", ""))
         else:
@@ -96,7 +112,9 @@ class Deliverer:
         """Deliver what is pending for one conversation; True when nothing is left."""
         lock = self._locks.setdefault(handoff_id, asyncio.Lock())
         async with lock:
-            key, conversation_id, channel, jobs = await run_in_session(self.factory, _pending, handoff_id)
+            key, conversation_id, channel, jobs = await run_in_session(
+                self.factory, _pending, handoff_id
+            )
             for job in jobs:
                 error: str | None = None
                 try:
@@ -105,10 +123,14 @@ class Deliverer:
                     error = str(exc)
                     log.warning("delivery %s to %s failed: %s", job.kind, conversation_id, error)
                 status, message_status = await run_in_session(
-                    self.factory, _record, job, error, self.max_attempts)
+                    self.factory, _record, job, error, self.max_attempts
+                )
                 if message_status is not None:
-                    self.broker.publish(handoff_topic(key), "message_status",
-                                        {"message_pk": job.message_pk, "delivery_status": message_status})
+                    self.broker.publish(
+                        handoff_topic(key),
+                        "message_status",
+                        {"message_pk": job.message_pk, "delivery_status": message_status},
+                    )
                 if status == "pending":
                     return False
             return True

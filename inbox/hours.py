@@ -3,6 +3,7 @@
 
 Pure functions, so the rules can be tested without a clock or a server.
 """
+
 from __future__ import annotations
 
 import re
@@ -39,9 +40,7 @@ class BusinessHours:
             return True
         local = now.astimezone(self.tz)
         minute = local.hour * 60 + local.minute
-        return any(
-            w.weekday == local.weekday() and w.start <= minute < w.end for w in self.windows
-        )
+        return any(w.weekday == local.weekday() and w.start <= minute < w.end for w in self.windows)
 
     def next_opening(self, now: datetime) -> datetime | None:
         """The next opening time in UTC, or None when open now (or never opens)."""

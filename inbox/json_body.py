@@ -12,6 +12,7 @@ surrogate bytes are not valid UTF-8 and raw control characters are not valid
 JSON), so every other body passes through untouched and unparsed. A body that is
 not valid JSON also passes through: FastAPI then answers 422 saying why.
 """
+
 from __future__ import annotations
 
 import json
@@ -84,13 +85,17 @@ class StorableJsonBody:
         cleaned = clean_json_body(body)
         if cleaned is not body:
             scope = dict(scope, headers=_with_length(scope["headers"], len(cleaned)))
-        await self.app(scope, _replay([{"type": "http.request", "body": cleaned, "more_body": False}], receive),
-                       send)
+        await self.app(
+            scope,
+            _replay([{"type": "http.request", "body": cleaned, "more_body": False}], receive),
+            send,
+        )
 
 
 def _with_length(headers: list[tuple[bytes, bytes]], length: int) -> list[tuple[bytes, bytes]]:
     return [(name, value) for name, value in headers if name != b"content-length"] + [
-        (b"content-length", str(length).encode())]
+        (b"content-length", str(length).encode())
+    ]
 
 
 def _replay(messages: list[Message], receive: Receive) -> Receive:

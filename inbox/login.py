@@ -1,4 +1,5 @@
 """Login and logout shared by the page form and the JSON API (one throttle for both)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -29,8 +30,11 @@ async def authenticate(svc: Services, request: Request, username: str, password:
     ip = client_ip(request)
     wait = await asyncio.to_thread(svc.limiter.try_attempt, username, ip)  # Redis is a network call
     if wait:
-        raise HTTPException(status.HTTP_429_TOO_MANY_REQUESTS, wait_message(wait),
-                            headers={"Retry-After": str(wait)})
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            wait_message(wait),
+            headers={"Retry-After": str(wait)},
+        )
 
     def unit(*, session: Session) -> Agent | None:
         agent = crud.agent_by_username(username, session=session)
@@ -48,9 +52,13 @@ def start_session(response: Response, svc: Services, agent: Agent) -> str:
     """Set a fresh session cookie (new CSRF token: no fixation) and return the token."""
     csrf = new_token()
     response.set_cookie(
-        SESSION_COOKIE, svc.codec.dump(SessionData(agent.id, csrf, agent.session_epoch)),
-        max_age=svc.settings.session_max_age_seconds, httponly=True,
-        secure=svc.settings.cookie_secure, samesite="lax", path="/",
+        SESSION_COOKIE,
+        svc.codec.dump(SessionData(agent.id, csrf, agent.session_epoch)),
+        max_age=svc.settings.session_max_age_seconds,
+        httponly=True,
+        secure=svc.settings.cookie_secure,
+        samesite="lax",
+        path="/",
     )
     response.delete_cookie(PRELOGIN_COOKIE, path="/")
     return csrf
@@ -66,5 +74,6 @@ async def end_session(response: Response, svc: Services, agent: Agent) -> None:
             me.session_epoch += 1
 
     await run_in_session(svc.factory, unit)
-    response.delete_cookie(SESSION_COOKIE, path="/", secure=svc.settings.cookie_secure,
-                           httponly=True, samesite="lax")
+    response.delete_cookie(
+        SESSION_COOKIE, path="/", secure=svc.settings.cookie_secure, httponly=True, samesite="lax"
+    )

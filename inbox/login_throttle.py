@@ -21,6 +21,7 @@ Where counts live: in Redis when the inbox has ``INBOX_REDIS_URL`` (every replic
 shares them; one Lua script checks and counts atomically), in this process
 otherwise. If Redis fails the process falls back to its own counts, never to none.
 """
+
 from __future__ import annotations
 
 import logging
@@ -106,7 +107,9 @@ class MemoryStore:
             return 0.0
 
     def _forget_stale(self, now: float, policy: Policy) -> None:
-        for key in [k for k, (_f, last) in self._counts.items() if now - last > policy.forget_seconds]:
+        for key in [
+            k for k, (_f, last) in self._counts.items() if now - last > policy.forget_seconds
+        ]:
             del self._counts[key]
 
     def clear(self, key: str) -> None:
@@ -170,7 +173,9 @@ class RedisStore:
 
     def try_attempt(self, keys: list[tuple[str, int]], now: float, policy: Policy) -> float:
         args = [repr(now), policy.base_seconds, policy.cap_seconds, policy.forget_seconds]
-        result = self._try(keys=[self._key(k) for k, _ in keys], args=args + [free for _, free in keys])
+        result = self._try(
+            keys=[self._key(k) for k, _ in keys], args=args + [free for _, free in keys]
+        )
         return float(result)
 
     def clear(self, key: str) -> None:
@@ -188,11 +193,15 @@ class RedisStore:
 class LoginThrottle:
     """The login limit the inbox consults; see the module docstring for the rules."""
 
-    def __init__(self, store: Store, policy: Policy, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, store: Store, policy: Policy, clock: Callable[[], float] = time.time
+    ) -> None:
         self.store = store
         self.policy = policy
         self.clock = clock
-        self._fallback: MemoryStore | None = None if isinstance(store, MemoryStore) else MemoryStore()
+        self._fallback: MemoryStore | None = (
+            None if isinstance(store, MemoryStore) else MemoryStore()
+        )
 
     @staticmethod
     def _keys(username: str, ip: str) -> tuple[str, str]:
@@ -227,13 +236,20 @@ class LoginThrottle:
             self._fallback.reset()
 
 
-def build_throttle(redis_url: str, redis_namespace: str, account_free: int, cap_seconds: float) -> LoginThrottle:
+def build_throttle(
+    redis_url: str, redis_namespace: str, account_free: int, cap_seconds: float
+) -> LoginThrottle:
     """The throttle for an inbox's settings: Redis-backed when ``redis_url`` is set.
 
     Keys are ``<redis_namespace>:login:...``: replicas of one inbox (same event
     channel) share them and two inboxes on one Redis keep theirs apart.
     """
-    policy = Policy(account_free=account_free, ip_free=account_free * IP_ALLOWANCE_FACTOR,
-                    cap_seconds=cap_seconds)
-    store: Store = RedisStore(redis_url, f"{redis_namespace}:login:") if redis_url else MemoryStore()
+    policy = Policy(
+        account_free=account_free,
+        ip_free=account_free * IP_ALLOWANCE_FACTOR,
+        cap_seconds=cap_seconds,
+    )
+    store: Store = (
+        RedisStore(redis_url, f"{redis_namespace}:login:") if redis_url else MemoryStore()
+    )
     return LoginThrottle(store, policy)

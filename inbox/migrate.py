@@ -1,4 +1,5 @@
 """Run Alembic migrations programmatically (``python -m inbox migrate``, and at serve)."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Storage shapes (SQLAlchemy 1.4, 2.0 style). Never returned directly by the API."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -121,8 +122,16 @@ class Handoff(Base):
         Index("ix_handoffs_customer_email", "customer_email"),
         # Covers every handoff figure of the analytics (migration 0004): SQLite would
         # otherwise walk the summary's overflow pages to reach the columns after it.
-        Index("ix_handoffs_analytics", "created_at", "status", "claimed_at", "closed_at",
-              "escalation_score", "closing_frustration_score", "escalation_trigger"),
+        Index(
+            "ix_handoffs_analytics",
+            "created_at",
+            "status",
+            "claimed_at",
+            "closed_at",
+            "escalation_score",
+            "closing_frustration_score",
+            "escalation_trigger",
+        ),
     )
 
 
@@ -198,10 +207,18 @@ class BotSession(Base):
     outcome = Column(String(32), nullable=True)
 
     __table_args__ = (
-        UniqueConstraint("conversation_id", "session_started_at", name="uq_bot_sessions_conversation_start"),
+        UniqueConstraint(
+            "conversation_id", "session_started_at", name="uq_bot_sessions_conversation_start"
+        ),
         # Covering: the analytics read only these columns of the sessions in a period.
-        Index("ix_bot_sessions_started", "session_started_at", "user_turns", "handed_off", "outcome",
-              "last_seen_at"),
+        Index(
+            "ix_bot_sessions_started",
+            "session_started_at",
+            "user_turns",
+            "handed_off",
+            "outcome",
+            "last_seen_at",
+        ),
     )
 
 

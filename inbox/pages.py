@@ -1,6 +1,7 @@
 """Server-rendered pages for agents (Jinja2, autoescaped). Live parts use the JSON API
 and the SSE streams from static JS; pages never trust customer text.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -32,7 +33,9 @@ def _login_redirect() -> RedirectResponse:
     return RedirectResponse("/login", status_code=303)
 
 
-def _render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+def _render(
+    request: Request, name: str, context: dict[str, Any], status_code: int = 200
+) -> HTMLResponse:
     return TEMPLATES.TemplateResponse(request, name, context, status_code=status_code)
 
 
@@ -42,33 +45,54 @@ async def home(agent: Agent | None = Depends(optional_agent)) -> Response:
 
 
 @router.get("/login", response_class=HTMLResponse)
-async def login_page(request: Request, svc: Services = Depends(services),
-                     agent: Agent | None = Depends(optional_agent)) -> Response:
+async def login_page(
+    request: Request,
+    svc: Services = Depends(services),
+    agent: Agent | None = Depends(optional_agent),
+) -> Response:
     if agent is not None:
         return RedirectResponse("/queue", status_code=303)
     return _login_form(request, svc)
 
 
-def _login_form(request: Request, svc: Services, error: str = "", status_code: int = 200,
-                username: str = "") -> HTMLResponse:
+def _login_form(
+    request: Request, svc: Services, error: str = "", status_code: int = 200, username: str = ""
+) -> HTMLResponse:
     token = svc.codec.load_prelogin(request.cookies.get(PRELOGIN_COOKIE)) or new_token()
-    response = _render(request, "login.html", {"csrf": token, "error": error, "username": username},
-                       status_code)
-    response.set_cookie(PRELOGIN_COOKIE, svc.codec.dump_prelogin(token), max_age=3600, httponly=True,
-                        secure=svc.settings.cookie_secure, samesite="lax", path="/")
+    response = _render(
+        request, "login.html", {"csrf": token, "error": error, "username": username}, status_code
+    )
+    response.set_cookie(
+        PRELOGIN_COOKIE,
+        svc.codec.dump_prelogin(token),
+        max_age=3600,
+        httponly=True,
+        secure=svc.settings.cookie_secure,
+        samesite="lax",
+        path="/",
+    )
     return response
 
 
 @router.post("/login", response_class=HTMLResponse)
-async def login_submit(request: Request, username: str = Form(...), password: str = Form(...),
-                       csrf_token: str = Form(""), svc: Services = Depends(services)) -> Response:
+async def login_submit(
+    request: Request,
+    username: str = Form(...),
+    password: str = Form(...),
+    csrf_token: str = Form(""),
+    svc: Services = Depends(services),
+) -> Response:
     expected = svc.codec.load_prelogin(request.cookies.get(PRELOGIN_COOKIE))
     if not tokens_match(expected, csrf_token):
-        return _login_form(request, svc, "Your login form expired. Please try again.", 403, username)
+        return _login_form(
+            request, svc, "Your login form expired. Please try again.", 403, username
+        )
     try:
         agent = await authenticate(svc, request, username, password)
     except HTTPException as exc:
-        message = exc.detail if exc.status_code == 429 else "Wrong username or password."  # 429: the wait
+        message = (
+            exc.detail if exc.status_code == 429 else "Wrong username or password."
+        )  # 429: the wait
         return _login_form(request, svc, message, exc.status_code, username)
     response = RedirectResponse("/queue", status_code=303)
     start_session(response, svc, agent)
@@ -76,8 +100,12 @@ async def login_submit(request: Request, username: str = Form(...), password: st
 
 
 @router.post("/logout")
-async def logout(request: Request, csrf_token: str = Form(""), svc: Services = Depends(services),
-                 agent: Agent | None = Depends(optional_agent)) -> Response:
+async def logout(
+    request: Request,
+    csrf_token: str = Form(""),
+    svc: Services = Depends(services),
+    agent: Agent | None = Depends(optional_agent),
+) -> Response:
     if agent is None:
         return _login_redirect()
     if not tokens_match(getattr(request.state, "csrf", None), csrf_token):
@@ -89,20 +117,27 @@ async def logout(request: Request, csrf_token: str = Form(""), svc: Services = D
 
 
 @router.get("/queue", response_class=HTMLResponse)
-async def queue_page(request: Request, svc: Services = Depends(services),
-                     agent: Agent | None = Depends(optional_agent)) -> Response:
+async def queue_page(
+    request: Request,
+    svc: Services = Depends(services),
+    agent: Agent | None = Depends(optional_agent),
+) -> Response:
     if agent is None:
         return _login_redirect()
 
     def unit(*, session: Session) -> dict[str, Any]:
         waiting, claimed, total = crud.queue(session=session)
-        counts = crud.new_customer_message_counts([h.id for h in waiting + claimed], session=session)
-        figures = crud.figures(session=session, hours=svc.hours,
-                               avg_handle_seconds=svc.settings.avg_handle_seconds)
+        counts = crud.new_customer_message_counts(
+            [h.id for h in waiting + claimed], session=session
+        )
+        figures = crud.figures(
+            session=session, hours=svc.hours, avg_handle_seconds=svc.settings.avg_handle_seconds
+        )
         return {
             "waiting": [views.queue_item(h, counts.get(h.id, 0)) for h in waiting],
             "claimed": [views.queue_item(h, counts.get(h.id, 0)) for h in claimed],
-            "total_waiting": total, "figures": figures,
+            "total_waiting": total,
+            "figures": figures,
         }
 
     context = await run_in_session(svc.factory, unit)
@@ -110,8 +145,12 @@ async def queue_page(request: Request, svc: Services = Depends(services),
 
 
 @router.get("/conversations/{handoff_key}", response_class=HTMLResponse)
-async def conversation_page(handoff_key: str, request: Request, svc: Services = Depends(services),
-                            agent: Agent | None = Depends(optional_agent)) -> Response:
+async def conversation_page(
+    handoff_key: str,
+    request: Request,
+    svc: Services = Depends(services),
+    agent: Agent | None = Depends(optional_agent),
+) -> Response:
     if agent is None:
         return _login_redirect()
 
@@ -119,34 +158,64 @@ async def conversation_page(handoff_key: str, request: Request, svc: Services = 
         handoff = crud.handoff_by_key(handoff_key, session=session)
         if handoff is None:
             return None
-        agents = list(session.execute(
-            select(Agent.username).where(Agent.active.is_(True)).order_by(Agent.username)).scalars())
+        agents = list(
+            session.execute(
+                select(Agent.username).where(Agent.active.is_(True)).order_by(Agent.username)
+            ).scalars()
+        )
         # Nothing configured: no query, and the page shows no "Forwarded to" line.
-        forwards = forward_status.for_handoff(handoff.id, session=session) if svc.forwarder is not None else []
-        return {"conv": views.conversation(handoff, crud.messages(handoff, session=session)),
-                "waiting_seconds": views.waiting_seconds(handoff), "agents": agents, "forwards": forwards}
+        forwards = (
+            forward_status.for_handoff(handoff.id, session=session)
+            if svc.forwarder is not None
+            else []
+        )
+        return {
+            "conv": views.conversation(handoff, crud.messages(handoff, session=session)),
+            "waiting_seconds": views.waiting_seconds(handoff),
+            "agents": agents,
+            "forwards": forwards,
+        }
 
     context = await run_in_session(svc.factory, unit)
     if context is None:
         return _render(request, "not_found.html", {"me": agent, "csrf": request.state.csrf}, 404)
     summary = context["conv"].summary
     escalation = summary.get("escalation") if isinstance(summary.get("escalation"), dict) else {}
-    return _render(request, "conversation.html", {
-        "me": agent, "csrf": request.state.csrf, **context,
-        "s": summary, "escalation": escalation,
-        "customer": summary.get("customer") if isinstance(summary.get("customer"), dict) else {},
-        "facts": summary.get("facts") if isinstance(summary.get("facts"), dict) else {},
-        "attempts": [a for a in summary.get("bot_attempts") or [] if isinstance(a, dict)],
-        "transcript": [t for t in summary.get("transcript") or [] if isinstance(t, dict)],
-        "chart": frustration_chart(escalation.get("timeline")),
-    })
+    return _render(
+        request,
+        "conversation.html",
+        {
+            "me": agent,
+            "csrf": request.state.csrf,
+            **context,
+            "s": summary,
+            "escalation": escalation,
+            "customer": summary.get("customer")
+            if isinstance(summary.get("customer"), dict)
+            else {},
+            "facts": summary.get("facts") if isinstance(summary.get("facts"), dict) else {},
+            "attempts": [a for a in summary.get("bot_attempts") or [] if isinstance(a, dict)],
+            "transcript": [t for t in summary.get("transcript") or [] if isinstance(t, dict)],
+            "chart": frustration_chart(escalation.get("timeline")),
+        },
+    )
 
 
 @router.get("/search", response_class=HTMLResponse)
-async def search_page(request: Request, q: str = "", svc: Services = Depends(services),
-                      agent: Agent | None = Depends(optional_agent)) -> Response:
+async def search_page(
+    request: Request,
+    q: str = "",
+    svc: Services = Depends(services),
+    agent: Agent | None = Depends(optional_agent),
+) -> Response:
     if agent is None:
         return _login_redirect()
     q = q[:200]
-    rows = await run_in_session(svc.factory, lambda *, session: crud.search(q, session=session)) if q else []
-    return _render(request, "search.html", {"me": agent, "csrf": request.state.csrf, "q": q, "rows": rows})
+    rows = (
+        await run_in_session(svc.factory, lambda *, session: crud.search(q, session=session))
+        if q
+        else []
+    )
+    return _render(
+        request, "search.html", {"me": agent, "csrf": request.state.csrf, "q": q, "rows": rows}
+    )

@@ -9,6 +9,7 @@ as known words: a password made of them is weak.
 Checked wherever a password is set (``python -m inbox create-admin|create-agent``,
 which ``make run`` uses for the first admin); there is no other way to set one.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -5,6 +5,7 @@ agents that is the same work many times. The answer is cached per (queue version
 limit) for a couple of seconds (waiting times stay fresh enough; pages tick them
 locally), and one lock makes simultaneous misses compute it once.
 """
+
 from __future__ import annotations
 
 import asyncio

@@ -7,6 +7,7 @@ RasaError
 The transport is injectable (``httpx.MockTransport`` in unit tests); integration tests
 use a fake Rasa HTTP server on localhost.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -25,8 +26,14 @@ class RasaError(RuntimeError):
 class RasaClient:
     """Agent replies, the agent-joined line and the hand-back."""
 
-    def __init__(self, base_url: str, token: str, *, timeout: float = 5.0,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        timeout: float = 5.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self._client = httpx.AsyncClient(
@@ -63,11 +70,17 @@ class RasaClient:
         """
         return quote(conversation_id, safe=PATH_SAFE)
 
-    async def append_events(self, conversation_id: str, events: list[dict[str, Any]],
-                            *, side_effects: bool = True) -> None:
-        params = self._params(output_channel="latest", execute_side_effects="true") if side_effects \
+    async def append_events(
+        self, conversation_id: str, events: list[dict[str, Any]], *, side_effects: bool = True
+    ) -> None:
+        params = (
+            self._params(output_channel="latest", execute_side_effects="true")
+            if side_effects
             else self._params()
-        await self._post(f"/conversations/{self._conv(conversation_id)}/tracker/events", events, params)
+        )
+        await self._post(
+            f"/conversations/{self._conv(conversation_id)}/tracker/events", events, params
+        )
 
     @staticmethod
     def _marker(channel: str, kind: str, agent_name: str) -> dict[str, Any]:
@@ -76,22 +89,40 @@ class RasaClient:
             return {}
         return {"data": {"custom": {"data": {"handoff": {"kind": kind, "agent": agent_name}}}}}
 
-    async def send_agent_message(self, conversation_id: str, text: str, agent_name: str,
-                                 channel: str = "") -> None:
+    async def send_agent_message(
+        self, conversation_id: str, text: str, agent_name: str, channel: str = ""
+    ) -> None:
         """Deliver an agent reply as a bot utterance through the customer's channel."""
-        await self.append_events(conversation_id, [{
-            "event": "bot", "text": text,
-            "metadata": {"agent": {"name": agent_name}, "source": "agent"},
-            **self._marker(channel, "agent_message", agent_name),
-        }])
+        await self.append_events(
+            conversation_id,
+            [
+                {
+                    "event": "bot",
+                    "text": text,
+                    "metadata": {"agent": {"name": agent_name}, "source": "agent"},
+                    **self._marker(channel, "agent_message", agent_name),
+                }
+            ],
+        )
 
-    async def send_agent_joined(self, conversation_id: str, text: str, agent_name: str,
-                                channel: str = "") -> None:
-        await self.append_events(conversation_id, [{
-            "event": "bot", "text": text,
-            "metadata": {"source": "system", "agent": {"name": agent_name}, "kind": "agent_joined"},
-            **self._marker(channel, "agent_joined", agent_name),
-        }])
+    async def send_agent_joined(
+        self, conversation_id: str, text: str, agent_name: str, channel: str = ""
+    ) -> None:
+        await self.append_events(
+            conversation_id,
+            [
+                {
+                    "event": "bot",
+                    "text": text,
+                    "metadata": {
+                        "source": "system",
+                        "agent": {"name": agent_name},
+                        "kind": "agent_joined",
+                    },
+                    **self._marker(channel, "agent_joined", agent_name),
+                }
+            ],
+        )
 
     async def hand_back(self, conversation_id: str, resolution: str) -> None:
         """Resume the bot, then trigger ``agent_handback`` with the resolution."""

@@ -5,6 +5,7 @@ channel and fans out what it receives (its own events included) to its pages, so
 agent connected to replica A sees a handoff created through replica B. If Redis is
 unreachable an event is still delivered to this replica's pages.
 """
+
 from __future__ import annotations
 
 import asyncio

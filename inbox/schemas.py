@@ -4,6 +4,7 @@ Nothing here carries a password hash: agents leave the service only as ``AgentOu
 The summary is kept as a loose dict because the bot owns its contents; the inbox
 reads the fields it shows defensively.
 """
+
 from __future__ import annotations
 
 import logging
@@ -30,6 +31,7 @@ class BaseModel(_PydanticModel):
 
     class Config:
         json_encoders = {datetime: iso_utc}
+
 
 PRIORITIES = ("low", "normal", "high", "urgent")
 LEVELS = ("calm", "annoyed", "frustrated")
@@ -97,7 +99,9 @@ class FrustrationIn(BaseModel):
     level: str = "calm"
     trend: float = Field(0.0, ge=-1, le=1)  # slope of scores per turn; scores are 0..1
     reasons: list[str] = Field(default_factory=list, max_items=MAX_REASONS)
-    signals: dict[str, float] = Field(default_factory=dict)  # signal id -> contribution (logit units)
+    signals: dict[str, float] = Field(
+        default_factory=dict
+    )  # signal id -> contribution (logit units)
     abusive: bool = False
 
     @validator("level")

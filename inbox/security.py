@@ -9,6 +9,7 @@
   login, a short-lived signed ``inbox_prelogin`` cookie carries the token instead.
 - The login limit is ``inbox.login_throttle`` (per account and per IP, back-off).
 """
+
 from __future__ import annotations
 
 import hmac
@@ -79,7 +80,9 @@ class SessionCodec:
             return None
         try:
             raw = self._session.loads(cookie, max_age=self.max_age)
-            return SessionData(agent_id=int(raw["a"]), csrf=str(raw["c"]), epoch=int(raw.get("e", 0)))
+            return SessionData(
+                agent_id=int(raw["a"]), csrf=str(raw["c"]), epoch=int(raw.get("e", 0))
+            )
         except (BadSignature, KeyError, TypeError, ValueError):
             return None
 

@@ -1,4 +1,5 @@
 """The objects one running inbox shares between requests (held on ``app.state.inbox``)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

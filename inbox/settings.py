@@ -3,6 +3,7 @@
 Required secrets have no default: start-up stops with a clear message when one is
 missing, so the service can never run with a guessable key.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Turn storage rows into API shapes (and the event payloads pages receive)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -43,16 +44,22 @@ def message_out(message: Message) -> schemas.MessageOut:
     out = schemas.MessageOut.from_orm(message)
     if message.frustration_score is not None:
         out.frustration = schemas.MessageFrustrationOut(
-            score=message.frustration_score, level=message.frustration_level,
-            trend=message.frustration_trend, signals=message.frustration_signals or {},
+            score=message.frustration_score,
+            level=message.frustration_level,
+            trend=message.frustration_trend,
+            signals=message.frustration_signals or {},
             reasons=message.frustration_reasons or [],
         )
     return out
 
 
 def _reading(message: Message) -> Reading:
-    return Reading(score=message.frustration_score, level=message.frustration_level or "calm",
-                   trend=message.frustration_trend, signals=message.frustration_signals or {})
+    return Reading(
+        score=message.frustration_score,
+        level=message.frustration_level or "calm",
+        trend=message.frustration_trend,
+        signals=message.frustration_signals or {},
+    )
 
 
 def coaching(handoff: Handoff, messages: list[Message]) -> schemas.CoachingOut:
@@ -61,18 +68,27 @@ def coaching(handoff: Handoff, messages: list[Message]) -> schemas.CoachingOut:
     at_handoff = Reading(score=handoff.escalation_score, level=handoff.frustration_level or "calm")
     result = coach([_reading(m) for m in scored], at_handoff)
     return schemas.CoachingOut(
-        score=result.score, level=result.level, trend=result.trend, direction=result.direction,
+        score=result.score,
+        level=result.level,
+        trend=result.trend,
+        direction=result.direction,
         cues=[schemas.CoachingCueOut(signal=cue.signal, text=cue.text) for cue in result.cues],
     )
 
 
 def wrap_up_draft(handoff: Handoff, messages: list[Message]) -> str:
     """The proposed note for this conversation as it stands now."""
-    lines = [Line(speaker=m.sender, text=m.text, abusive=bool(m.abusive), agent_name=m.agent_name) for m in messages]
+    lines = [
+        Line(speaker=m.sender, text=m.text, abusive=bool(m.abusive), agent_name=m.agent_name)
+        for m in messages
+    ]
     ending = Ending(
-        status=handoff.status, resolution=handoff.resolution, customer_ended=handoff.customer_ended_at is not None,
+        status=handoff.status,
+        resolution=handoff.resolution,
+        customer_ended=handoff.customer_ended_at is not None,
         agent_name=handoff.claimed_by.display_name if handoff.claimed_by else None,
-        latest_level=handoff.latest_frustration_level, latest_score=handoff.latest_frustration_score,
+        latest_level=handoff.latest_frustration_level,
+        latest_score=handoff.latest_frustration_score,
         contact_preference=handoff.contact_preference,
     )
     return draft_note(handoff.summary or {}, lines, ending)
@@ -80,7 +96,9 @@ def wrap_up_draft(handoff: Handoff, messages: list[Message]) -> str:
 
 def wrap_up(handoff: Handoff, messages: list[Message]) -> schemas.WrapUpOut:
     return schemas.WrapUpOut(
-        handoff_key=handoff.key, draft=wrap_up_draft(handoff, messages), saved_note=handoff.wrap_up_note,
+        handoff_key=handoff.key,
+        draft=wrap_up_draft(handoff, messages),
+        saved_note=handoff.wrap_up_note,
         saved_at=handoff.wrap_up_saved_at,
         saved_by=handoff.wrap_up_saved_by.display_name if handoff.wrap_up_saved_by else None,
     )
@@ -109,7 +127,9 @@ def conversation(handoff: Handoff, messages: list[Message]) -> schemas.Conversat
         coaching=coaching(handoff, messages),
         wrap_up_note=handoff.wrap_up_note,
         wrap_up_saved_at=handoff.wrap_up_saved_at,
-        wrap_up_saved_by=handoff.wrap_up_saved_by.display_name if handoff.wrap_up_saved_by else None,
+        wrap_up_saved_by=handoff.wrap_up_saved_by.display_name
+        if handoff.wrap_up_saved_by
+        else None,
     )
 
 

@@ -8,6 +8,7 @@ replacement, a callback…); the agent edits the draft before saving it, so a
 pattern that misses or over-reads costs a correction, not a wrong record.
 Pure: no database, no web; ``inbox.views`` feeds it.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,16 +21,35 @@ MIN_PROBLEM_WORDS = 3  # "hi there" does not state the problem
 
 # (what the note says, the topic in the agent's sentence)
 COMMITMENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (label, re.compile(pattern)) for label, pattern in (
+    (label, re.compile(pattern))
+    for label, pattern in (
         ("Refund issued", r"\brefund(?:ed|s)?\b|\bmoney back\b"),
-        ("Replacement sent", r"\breplacement\b|\bresend\b|\bre-send\b|\bsend (?:you )?(?:a )?(?:new|another)\b"),
+        (
+            "Replacement sent",
+            r"\breplacement\b|\bresend\b|\bre-send\b|\bsend (?:you )?(?:a )?(?:new|another)\b",
+        ),
         ("Redelivery arranged", r"\bredeliver(?:y|ed|s)?\b|\bdeliver (?:it )?again\b"),
-        ("Callback arranged", r"\bcall(?:ing)? you back\b|\bcall ?back\b|\bphone you\b|\bring you\b|\bgive you a call\b"),
-        ("Voucher or credit offered", r"\bvoucher\b|\bdiscount\b|\bgoodwill\b|\bcoupon\b|\bgift card\b|\bcredit\b"),
-        ("Order cancelled", r"\bcancel(?:led|ed|lation)?\b.*\border\b|\border\b.*\bcancel(?:led|ed|lation)\b"),
-        ("Delivery address changed", r"\baddress\b.*\b(?:changed|updated|corrected)\b|\b(?:changed|updated|corrected)\b.*\baddress\b"),
+        (
+            "Callback arranged",
+            r"\bcall(?:ing)? you back\b|\bcall ?back\b|\bphone you\b|\bring you\b|\bgive you a call\b",
+        ),
+        (
+            "Voucher or credit offered",
+            r"\bvoucher\b|\bdiscount\b|\bgoodwill\b|\bcoupon\b|\bgift card\b|\bcredit\b",
+        ),
+        (
+            "Order cancelled",
+            r"\bcancel(?:led|ed|lation)?\b.*\border\b|\border\b.*\bcancel(?:led|ed|lation)\b",
+        ),
+        (
+            "Delivery address changed",
+            r"\baddress\b.*\b(?:changed|updated|corrected)\b|\b(?:changed|updated|corrected)\b.*\baddress\b",
+        ),
         ("Return label sent", r"\breturns? label\b"),
-        ("Escalated to a colleague", r"\bescalat(?:e|ed|ing)\b|\b(?:raised|opened) a ticket\b|\bpassed (?:this|it) (?:on )?to\b"),
+        (
+            "Escalated to a colleague",
+            r"\bescalat(?:e|ed|ing)\b|\b(?:raised|opened) a ticket\b|\bpassed (?:this|it) (?:on )?to\b",
+        ),
         ("Email sent", r"\bemail(?:ed)? (?:you|it)\b|\bsent you an email\b|\bconfirmation email\b"),
     )
 )
@@ -38,12 +58,18 @@ COMMITTED = re.compile(
     r"\b(?:i've|i have|we've|we have|i'll|i will|we'll|we will|i'm|i am|has been|have been|is being|will be|"
     r"issued|processed|arranged|booked|scheduled|sent|set up|cancelled|canceled|updated|changed|asked|done)\b"
 )
-REFUSED = re.compile(r"\b(?:can't|cannot|can not|unable|won't|not able|couldn't|not possible|no longer|don't|do not)\b")
+REFUSED = re.compile(
+    r"\b(?:can't|cannot|can not|unable|won't|not able|couldn't|not possible|no longer|don't|do not)\b"
+)
 ORDER_NUMBER = re.compile(r"(?<![\d£$€.,])\b\d{5}\b(?![.,]\d)")  # the shop's 5-digit order numbers
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 FACT_LABELS: tuple[tuple[str, str], ...] = (
-    ("order_status", "Order status"), ("items", "Items"), ("order_total", "Order total"),
-    ("placed_on", "Placed on"), ("carrier", "Carrier"), ("tracking_number", "Tracking number"),
+    ("order_status", "Order status"),
+    ("items", "Items"),
+    ("order_total", "Order total"),
+    ("placed_on", "Placed on"),
+    ("carrier", "Carrier"),
+    ("tracking_number", "Tracking number"),
     ("refunds", "Refunds"),
 )
 
@@ -86,23 +112,35 @@ def _value(value: Any) -> str:
 
 def _states_something(line: Line) -> bool:
     """A customer line worth quoting: not a click, not an insult, more than a greeting."""
-    return (line.speaker == "customer" and not line.abusive and not line.text.startswith("(clicked")
-            and len(line.text.split()) >= MIN_PROBLEM_WORDS)
+    return (
+        line.speaker == "customer"
+        and not line.abusive
+        and not line.text.startswith("(clicked")
+        and len(line.text.split()) >= MIN_PROBLEM_WORDS
+    )
 
 
 def transcript_lines(summary: Mapping[str, Any]) -> list[Line]:
     """The summary's pre-handoff transcript as lines."""
     items = [_dict(item) for item in summary.get("transcript") or []]
-    return [Line(speaker=str(i.get("speaker") or ""), text=str(i.get("text") or ""), abusive=i.get("abusive") is True)
-            for i in items]
+    return [
+        Line(
+            speaker=str(i.get("speaker") or ""),
+            text=str(i.get("text") or ""),
+            abusive=i.get("abusive") is True,
+        )
+        for i in items
+    ]
 
 
 def problem_section(summary: Mapping[str, Any], lines: Sequence[Line]) -> list[str]:
     """The goal in plain words, and how the customer put it to the bot and to the agent."""
     goal = str(summary.get("goal") or "").strip() or "Not stated: read the transcript"
     out = [goal.rstrip(".") + "."]
-    quotes = [next((line.text for line in part if _states_something(line)), None)
-              for part in (transcript_lines(summary), lines)]
+    quotes = [
+        next((line.text for line in part if _states_something(line)), None)
+        for part in (transcript_lines(summary), lines)
+    ]
     for label, quote in zip(("In the customer's words", "To the agent"), quotes):
         if quote and quote not in out[-1]:
             out.append(f"{label}: {_quote(quote)}")
@@ -111,22 +149,41 @@ def problem_section(summary: Mapping[str, Any], lines: Sequence[Line]) -> list[s
 
 def facts_section(summary: Mapping[str, Any], ending: Ending, lines: Sequence[Line]) -> list[str]:
     """Who, which order, its state, and how upset the customer was."""
-    customer, facts, escalation = _dict(summary.get("customer")), _dict(summary.get("facts")), _dict(summary.get("escalation"))
+    customer, facts, escalation = (
+        _dict(summary.get("customer")),
+        _dict(summary.get("facts")),
+        _dict(summary.get("escalation")),
+    )
     out: list[str] = []
     who = customer.get("name") or "Unknown customer"
     email = f" ({customer['email']})" if customer.get("email") else ""
-    out.append(f"Customer: {who}{email}, {'verified' if customer.get('verified') else 'not verified'}")
+    out.append(
+        f"Customer: {who}{email}, {'verified' if customer.get('verified') else 'not verified'}"
+    )
     if facts.get("order_number"):
         checked = "ownership verified" if facts.get("order_verified") else "ownership not verified"
         out.append(f"Order: {facts['order_number']} ({checked})")
     out += [f"{label}: {_value(facts[key])}" for key, label in FACT_LABELS if facts.get(key)]
-    mentioned = sorted({number for line in lines if line.speaker in ("customer", "agent")
-                        for number in ORDER_NUMBER.findall(line.text)} - {str(facts.get("order_number"))})
+    mentioned = sorted(
+        {
+            number
+            for line in lines
+            if line.speaker in ("customer", "agent")
+            for number in ORDER_NUMBER.findall(line.text)
+        }
+        - {str(facts.get("order_number"))}
+    )
     if mentioned:
-        out.append(f"Order number{'s' if len(mentioned) > 1 else ''} mentioned to the agent: {', '.join(mentioned)}")
+        out.append(
+            f"Order number{'s' if len(mentioned) > 1 else ''} mentioned to the agent: {', '.join(mentioned)}"
+        )
     mood = []
     if escalation.get("level"):
-        score = f" ({float(escalation['score']):.2f})" if isinstance(escalation.get("score"), (int, float)) else ""
+        score = (
+            f" ({float(escalation['score']):.2f})"
+            if isinstance(escalation.get("score"), (int, float))
+            else ""
+        )
         mood.append(f"{escalation['level']}{score} when handed off")
     if ending.latest_level:
         score = f" ({ending.latest_score:.2f})" if ending.latest_score is not None else ""
@@ -134,9 +191,13 @@ def facts_section(summary: Mapping[str, Any], ending: Ending, lines: Sequence[Li
     if mood:
         out.append("Frustration: " + "; ".join(mood))
     abusive = sum(1 for line in lines if line.speaker == "customer" and line.abusive)
-    abusive += sum(1 for line in transcript_lines(summary) if line.speaker == "customer" and line.abusive)
+    abusive += sum(
+        1 for line in transcript_lines(summary) if line.speaker == "customer" and line.abusive
+    )
     if abusive:
-        out.append(f"Abusive language: {abusive} message{'s' if abusive != 1 else ''} (masked in the inbox)")
+        out.append(
+            f"Abusive language: {abusive} message{'s' if abusive != 1 else ''} (masked in the inbox)"
+        )
     if ending.contact_preference:
         out.append(f"Contact preference: {ending.contact_preference}")
     return out
@@ -154,7 +215,9 @@ def bot_section(summary: Mapping[str, Any]) -> list[str]:
     why = escalation.get("explanation") or "; ".join(map(str, escalation.get("reasons") or []))
     trigger = escalation.get("trigger")
     if why or trigger:
-        out.append(f"Handed off to a person ({trigger or 'unknown trigger'}): {why or 'no reason given'}")
+        out.append(
+            f"Handed off to a person ({trigger or 'unknown trigger'}): {why or 'no reason given'}"
+        )
     return out or ["Nothing recorded"]
 
 
@@ -165,7 +228,9 @@ def commitments(text: str) -> list[tuple[str, str]]:
         lowered = sentence.lower().replace("’", "'")
         if not COMMITTED.search(lowered) or REFUSED.search(lowered):
             continue
-        found += [(label, sentence.strip()) for label, pattern in COMMITMENTS if pattern.search(lowered)]
+        found += [
+            (label, sentence.strip()) for label, pattern in COMMITMENTS if pattern.search(lowered)
+        ]
     return found
 
 
@@ -183,7 +248,9 @@ def agent_section(lines: Sequence[Line], ending: Ending) -> list[str]:
                 labels.setdefault(sentence, []).append(label)
     out += [f"{', '.join(found)}: {_quote(sentence)}" for sentence, found in labels.items()]
     if not labels:
-        out.append("No refund, replacement, callback or other commitment found in the replies: add what you did")
+        out.append(
+            "No refund, replacement, callback or other commitment found in the replies: add what you did"
+        )
     return out
 
 
@@ -198,8 +265,16 @@ def outcome_section(lines: Sequence[Line], ending: Ending) -> list[str]:
         out = [f"Still open ({ending.status})"]
     if ending.customer_ended:
         out.append("The customer ended the chat")
-    last = next((line for line in reversed(lines) if line.speaker == "customer" and not line.abusive
-                 and not line.text.startswith("(clicked")), None)
+    last = next(
+        (
+            line
+            for line in reversed(lines)
+            if line.speaker == "customer"
+            and not line.abusive
+            and not line.text.startswith("(clicked")
+        ),
+        None,
+    )
     if last is not None:
         out.append(f"Customer's last message: {_quote(last.text)}")
     return out

@@ -1,4 +1,5 @@
 """Entry point: check the environment, then run Rasa's CLI in this process."""
+
 from __future__ import annotations
 
 import os

@@ -6,6 +6,7 @@ to reach Rasa from a browser, so the default is the web chat server's own origin
 ``RASA_CORS_ORIGINS`` (comma- or space-separated origins) lists the sites that
 embed the widget. ``*`` is accepted only when written there explicitly.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,9 +25,18 @@ class LaunchError(ValueError):
 
 def _origin(value: str) -> str:
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/") \
-            or parts.query or parts.fragment or parts.username or parts.password:
-        raise LaunchError(f"{CORS_VARIABLE}: {value!r} is not an origin such as https://shop.example")
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or parts.username
+        or parts.password
+    ):
+        raise LaunchError(
+            f"{CORS_VARIABLE}: {value!r} is not an origin such as https://shop.example"
+        )
     return f"{parts.scheme}://{parts.netloc}"
 
 
@@ -55,11 +65,15 @@ def rasa_argv(args: Sequence[str], env: Mapping[str, str]) -> list[str]:
     """
     for arg in args:
         if arg.split("=", 1)[0] in FORBIDDEN:
-            raise LaunchError(f"{arg.split('=', 1)[0]} is set from the environment here "
-                              f"({TOKEN_VARIABLE}, {CORS_VARIABLE}); remove it from the command line")
+            raise LaunchError(
+                f"{arg.split('=', 1)[0]} is set from the environment here "
+                f"({TOKEN_VARIABLE}, {CORS_VARIABLE}); remove it from the command line"
+            )
     token = env.get(TOKEN_VARIABLE, "")
     if not token:
-        raise LaunchError(f"{TOKEN_VARIABLE} must be set (scripts/env.sh generates it into var/.env.local)")
+        raise LaunchError(
+            f"{TOKEN_VARIABLE} must be set (scripts/env.sh generates it into var/.env.local)"
+        )
     if not args or args[0] != "run":
         raise LaunchError("usage: python -m launch_rasa run [rasa run options]")
     return [*args, "--auth-token", token, "--cors", *cors_origins(env)]

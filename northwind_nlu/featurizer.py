@@ -39,9 +39,7 @@ from northwind_nlu.embeddings import TokenEmbeddings, embeddings_directory, load
 MAX_WORD_CHARS = 100
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class WordEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
     """Averaged, L2-normalised pretrained token vectors as dense features."""
 

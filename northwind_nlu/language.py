@@ -97,7 +97,10 @@ def _get_detector() -> LanguageDetector:
             if _detector is None:
                 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
-                languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in SUPPORTED]
+                languages = [
+                    Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper()))
+                    for code in SUPPORTED
+                ]
                 _detector = LanguageDetectorBuilder.from_languages(*languages).build()
     return _detector
 
@@ -112,8 +115,17 @@ def guess_language(text: str) -> LanguageGuess:
     if not values or values[0].value <= 0:
         return LanguageGuess(None, 0.0, words)
     best = values[0]
-    english = next((float(value.value) for value in values if value.language.iso_code_639_1.name.lower() == ENGLISH), 0.0)
-    return LanguageGuess(best.language.iso_code_639_1.name.lower(), float(best.value), words, english)
+    english = next(
+        (
+            float(value.value)
+            for value in values
+            if value.language.iso_code_639_1.name.lower() == ENGLISH
+        ),
+        0.0,
+    )
+    return LanguageGuess(
+        best.language.iso_code_639_1.name.lower(), float(best.value), words, english
+    )
 
 
 def longest_clause(text: str) -> str:

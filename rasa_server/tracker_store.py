@@ -76,13 +76,17 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.reconnect_seconds = float(
-            reconnect_seconds or os.environ.get("TRACKER_STORE_RECONNECT_SECONDS") or DEFAULT_RECONNECT_SECONDS
+            reconnect_seconds
+            or os.environ.get("TRACKER_STORE_RECONNECT_SECONDS")
+            or DEFAULT_RECONNECT_SECONDS
         )
         url = self.engine.url
         self.engine.dispose()
         engine_kwargs = create_engine_kwargs(url)
         timeout = float(
-            busy_timeout_seconds or os.environ.get("TRACKER_STORE_BUSY_TIMEOUT") or DEFAULT_BUSY_TIMEOUT_SECONDS
+            busy_timeout_seconds
+            or os.environ.get("TRACKER_STORE_BUSY_TIMEOUT")
+            or DEFAULT_BUSY_TIMEOUT_SECONDS
         )
         if url.get_backend_name() == "sqlite":
             # pysqlite's own wait (seconds) and SQLite's busy handler (ms) both.
@@ -108,7 +112,9 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
             except sa.exc.OperationalError as error:
                 if self.engine.dialect.name == "sqlite" or time.monotonic() + delay > deadline:
                     raise
-                logger.warning("tracker store unreachable, retrying in %.1f s: %s", delay, error.orig)
+                logger.warning(
+                    "tracker store unreachable, retrying in %.1f s: %s", delay, error.orig
+                )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 2.0)
 

@@ -4,6 +4,7 @@ customer messages) and 200,000 bot sessions over 90 days in a temporary SQLite f
 Writes the medians to docs/benchmarks-analytics.md. Usage:
     python scripts/bench_analytics.py [--runs 7] [--out docs/benchmarks-analytics.md]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,29 +50,74 @@ def seed(url: str, now: datetime) -> None:
         created = now - timedelta(seconds=rng.uniform(0, DAYS * 86400))
         claimed = created + timedelta(seconds=rng.expovariate(1 / 240))
         closed = claimed + timedelta(seconds=rng.expovariate(1 / 900))
-        summary = {"version": 1, "escalation": {"trigger": rng.choice(TRIGGERS), "reasons": ["x"] * 3,
-                                                "timeline": [{"turn": t, "score": 0.3} for t in range(8)]},
-                   "transcript": [{"speaker": "customer", "text": "where is my parcel " * 4}] * 10}
-        handoffs.append(dict(
-            id=i + 1, key=f"k{i}", conversation_id=f"c{i}", channel="socketio", created_at=created, received_at=created,
-            priority="normal", priority_rank=1, reason="bench", frustration_level="annoyed", brief="", suggested_opening="",
-            customer_name="", customer_email="", order_number="", search_text="", status="resolved",
-            summary=summary, escalation_trigger=escalation_trigger(summary),
-            claimed_at=claimed, closed_at=closed, escalation_score=rng.random(), latest_frustration_score=rng.random()))
+        summary = {
+            "version": 1,
+            "escalation": {
+                "trigger": rng.choice(TRIGGERS),
+                "reasons": ["x"] * 3,
+                "timeline": [{"turn": t, "score": 0.3} for t in range(8)],
+            },
+            "transcript": [{"speaker": "customer", "text": "where is my parcel " * 4}] * 10,
+        }
+        handoffs.append(
+            dict(
+                id=i + 1,
+                key=f"k{i}",
+                conversation_id=f"c{i}",
+                channel="socketio",
+                created_at=created,
+                received_at=created,
+                priority="normal",
+                priority_rank=1,
+                reason="bench",
+                frustration_level="annoyed",
+                brief="",
+                suggested_opening="",
+                customer_name="",
+                customer_email="",
+                order_number="",
+                search_text="",
+                status="resolved",
+                summary=summary,
+                escalation_trigger=escalation_trigger(summary),
+                claimed_at=claimed,
+                closed_at=closed,
+                escalation_score=rng.random(),
+                latest_frustration_score=rng.random(),
+            )
+        )
         for m in range(2):
-            messages.append(dict(handoff_id=i + 1, message_id=f"m{m}", sender="customer", text="hello",
-                                 sent_at=claimed + timedelta(seconds=30 * (m + 1)), received_at=claimed,
-                                 frustration_score=rng.random(), abusive=False))
+            messages.append(
+                dict(
+                    handoff_id=i + 1,
+                    message_id=f"m{m}",
+                    sender="customer",
+                    text="hello",
+                    sent_at=claimed + timedelta(seconds=30 * (m + 1)),
+                    received_at=claimed,
+                    frustration_score=rng.random(),
+                    abusive=False,
+                )
+            )
         before_close = [m["frustration_score"] for m in messages[-2:] if m["sent_at"] <= closed]
-        handoffs[-1]["closing_frustration_score"] = (before_close[-1] if before_close
-                                                     else handoffs[-1]["latest_frustration_score"])
+        handoffs[-1]["closing_frustration_score"] = (
+            before_close[-1] if before_close else handoffs[-1]["latest_frustration_score"]
+        )
     for i in range(SESSIONS):
         started = now - timedelta(seconds=rng.uniform(0, DAYS * 86400))
         handed = rng.random() < 0.25
-        sessions.append(dict(conversation_id=f"s{i}", session_started_at=started, channel="socketio",
-                             last_seen_at=started + timedelta(minutes=3), user_turns=rng.randint(1, 9),
-                             handed_off=handed, max_frustration_score=rng.random(),
-                             outcome="handed_off" if handed else rng.choice([None, "resolved_by_bot"])))
+        sessions.append(
+            dict(
+                conversation_id=f"s{i}",
+                session_started_at=started,
+                channel="socketio",
+                last_seen_at=started + timedelta(minutes=3),
+                user_turns=rng.randint(1, 9),
+                handed_off=handed,
+                max_frustration_score=rng.random(),
+                outcome="handed_off" if handed else rng.choice([None, "resolved_by_bot"]),
+            )
+        )
     with engine.begin() as conn:
         conn.execute(insert(Handoff.__table__), handoffs)
         conn.execute(insert(Message.__table__), messages)
@@ -127,18 +173,22 @@ def main() -> None:
     ]
     for days, ms in rows:
         share = min(days, DAYS) / DAYS
-        lines.append(f"| last {days} days | ≈{int(HANDOFFS * share):,} / ≈{int(SESSIONS * share):,} | {ms:.0f} ms "
-                     f"| {BEFORE_MS[days]} ms |")
+        lines.append(
+            f"| last {days} days | ≈{int(HANDOFFS * share):,} / ≈{int(SESSIONS * share):,} | {ms:.0f} ms "
+            f"| {BEFORE_MS[days]} ms |"
+        )
     lines += [
         "",
-        "\"Before\": the report read `summary.escalation.trigger` out of the JSON (overflow pages of",
+        '"Before": the report read `summary.escalation.trigger` out of the JSON (overflow pages of',
         "every handoff) and ran one sub-query over messages per closed handoff; same data, same machine,",
         "measured just before the change (the first published figures, at load 4.1, were 77 / 372 /",
         "1249 / 1631 ms). The figures themselves are identical (checked on this data set). What is left",
         "is mostly fetching the durations and score pairs (one row per handoff) and ranking them in",
         "Python, plus the session counts.",
         "",
-        "Reproduce: `source .venv/bin/activate && python scripts/bench_analytics.py`.", ""]
+        "Reproduce: `source .venv/bin/activate && python scripts/bench_analytics.py`.",
+        "",
+    ]
     args.out.write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))
 

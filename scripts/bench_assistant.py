@@ -29,9 +29,18 @@ from tests.agent_client import AgentClient  # noqa: E402
 from tests.stack import Stack, wait_for  # noqa: E402
 
 MESSAGES = [
-    "hi", "what are your delivery options?", "how much is shipping", "what is your return policy",
-    "do you take paypal", "my payment failed", "I forgot my password", "when are you open",
-    "how can I contact you", "thanks", "is the rain jacket in stock", "how do I get an invoice",
+    "hi",
+    "what are your delivery options?",
+    "how much is shipping",
+    "what is your return policy",
+    "do you take paypal",
+    "my payment failed",
+    "I forgot my password",
+    "when are you open",
+    "how can I contact you",
+    "thanks",
+    "is the rain jacket in stock",
+    "how do I get an invoice",
 ]
 
 
@@ -71,7 +80,12 @@ def percentile(values: list[float], share: float) -> float:
 def peak_rss_mb(pid: int) -> float:
     """Peak resident memory (VmHWM) of a process and its children, in MB."""
     total = 0
-    pids = [pid] + [int(p) for p in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()]
+    pids = [pid] + [
+        int(p)
+        for p in subprocess.run(
+            ["pgrep", "-P", str(pid)], capture_output=True, text=True
+        ).stdout.split()
+    ]
     for one in pids:
         try:
             for line in Path(f"/proc/{one}/status").read_text().splitlines():
@@ -86,9 +100,22 @@ def train(config: str, out: Path) -> dict[str, float]:
     env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2")
     start = time.perf_counter()
     subprocess.run(
-        [str(ROOT / ".venv/bin/rasa"), "train", "--force", "--config", config, "--out", str(out),
-         "--fixed-model-name", "bench", "--quiet"],
-        cwd=ROOT, env=env, check=True, capture_output=True,
+        [
+            str(ROOT / ".venv/bin/rasa"),
+            "train",
+            "--force",
+            "--config",
+            config,
+            "--out",
+            str(out),
+            "--fixed-model-name",
+            "bench",
+            "--quiet",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
     )
     seconds = time.perf_counter() - start
     return {"seconds": seconds, "size_mb": (out / "bench.tar.gz").stat().st_size / 1e6}
@@ -97,8 +124,21 @@ def train(config: str, out: Path) -> dict[str, float]:
 def nlu_macro_f1(model: Path, out: Path) -> float:
     env = dict(os.environ, RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2")
     subprocess.run(
-        [str(ROOT / ".venv/bin/rasa"), "test", "nlu", "--nlu", "tests/nlu/test_nlu.yml", "--model", str(model),
-         "--out", str(out)], cwd=ROOT, env=env, check=True, capture_output=True,
+        [
+            str(ROOT / ".venv/bin/rasa"),
+            "test",
+            "nlu",
+            "--nlu",
+            "tests/nlu/test_nlu.yml",
+            "--model",
+            str(model),
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
     )
     return json.loads((out / "intent_report.json").read_text())["macro avg"]["f1-score"]
 
@@ -109,12 +149,18 @@ def sequential(stack: Stack, count: int) -> dict[str, float]:
         start = time.perf_counter()
         for index in range(count):
             sent = time.perf_counter()
-            response = client.post(f"{stack.rasa_url}/webhooks/rest/webhook",
-                                   json={"sender": f"seq-{index // 25}", "message": MESSAGES[index % len(MESSAGES)]})
+            response = client.post(
+                f"{stack.rasa_url}/webhooks/rest/webhook",
+                json={"sender": f"seq-{index // 25}", "message": MESSAGES[index % len(MESSAGES)]},
+            )
             response.raise_for_status()
             latencies.append((time.perf_counter() - sent) * 1000)
         elapsed = time.perf_counter() - start
-    return {"p50": percentile(latencies, 0.5), "p95": percentile(latencies, 0.95), "throughput": count / elapsed}
+    return {
+        "p50": percentile(latencies, 0.5),
+        "p95": percentile(latencies, 0.95),
+        "throughput": count / elapsed,
+    }
 
 
 async def concurrent(stack: Stack, count: int, conversations: int) -> dict[str, float]:
@@ -123,8 +169,13 @@ async def concurrent(stack: Stack, count: int, conversations: int) -> dict[str, 
     async def conversation(client: httpx.AsyncClient, index: int) -> None:
         for turn in range(count // conversations):
             sent = time.perf_counter()
-            response = await client.post(f"{stack.rasa_url}/webhooks/rest/webhook",
-                                         json={"sender": f"conc-{index}", "message": MESSAGES[(turn + index) % len(MESSAGES)]})
+            response = await client.post(
+                f"{stack.rasa_url}/webhooks/rest/webhook",
+                json={
+                    "sender": f"conc-{index}",
+                    "message": MESSAGES[(turn + index) % len(MESSAGES)],
+                },
+            )
             response.raise_for_status()
             latencies.append((time.perf_counter() - sent) * 1000)
 
@@ -132,7 +183,11 @@ async def concurrent(stack: Stack, count: int, conversations: int) -> dict[str, 
         start = time.perf_counter()
         await asyncio.gather(*(conversation(client, index) for index in range(conversations)))
         elapsed = time.perf_counter() - start
-    return {"p50": percentile(latencies, 0.5), "p95": percentile(latencies, 0.95), "throughput": len(latencies) / elapsed}
+    return {
+        "p50": percentile(latencies, 0.5),
+        "p95": percentile(latencies, 0.95),
+        "throughput": len(latencies) / elapsed,
+    }
 
 
 def handoff_times(stack: Stack, count: int) -> dict[str, float]:
@@ -151,13 +206,19 @@ def handoff_times(stack: Stack, count: int) -> dict[str, float]:
         text = f"Hello, this is Sam ({index})"
         sent = time.perf_counter()
         agent.reply(key, text)
-        wait_for(lambda: any(e.get("text") == text for e in stack.tracker(sender)["events"][-6:]), timeout=30, interval=0.005)
+        wait_for(
+            lambda: any(e.get("text") == text for e in stack.tracker(sender)["events"][-6:]),
+            timeout=30,
+            interval=0.005,
+        )
         to_customer.append((time.perf_counter() - sent) * 1000)
         agent.hand_back(key, "benchmark")
     agent.close()
     return {
-        "to_inbox_p50": percentile(to_inbox, 0.5), "to_inbox_p95": percentile(to_inbox, 0.95),
-        "to_customer_p50": percentile(to_customer, 0.5), "to_customer_p95": percentile(to_customer, 0.95),
+        "to_inbox_p50": percentile(to_inbox, 0.5),
+        "to_inbox_p95": percentile(to_inbox, 0.95),
+        "to_customer_p50": percentile(to_customer, 0.5),
+        "to_customer_p95": percentile(to_customer, 0.95),
     }
 
 
@@ -178,7 +239,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--handoffs", type=int, default=100)
     parser.add_argument("--messages", type=int, default=500)
-    parser.add_argument("--diet", action="store_true", help="also train and score the DIET pipeline (slow)")
+    parser.add_argument(
+        "--diet", action="store_true", help="also train and score the DIET pipeline (slow)"
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-"))
 
@@ -188,14 +251,19 @@ def main() -> None:
     diet = None
     if args.diet:
         diet_training = train("docs/config.diet.yml", work / "diet")
-        diet = {**diet_training, "f1": nlu_macro_f1(work / "diet" / "bench.tar.gz", work / "diet-nlu")}
+        diet = {
+            **diet_training,
+            "f1": nlu_macro_f1(work / "diet" / "bench.tar.gz", work / "diet-nlu"),
+        }
 
     stack = Stack(workdir=work / "stack")
     stack.start_webchat = lambda: None  # type: ignore[method-assign]
     stack.start()
     try:
         seq = median_of([sequential(stack, args.messages) for _ in range(args.runs)])
-        conc = median_of([asyncio.run(concurrent(stack, args.messages, 20)) for _ in range(args.runs)])
+        conc = median_of(
+            [asyncio.run(concurrent(stack, args.messages, 20)) for _ in range(args.runs)]
+        )
         handoffs = handoff_times(stack, args.handoffs)
         rasa_mb = peak_rss_mb(stack.processes["rasa"].pid)
         actions_mb = peak_rss_mb(stack.processes["actions"].pid)

@@ -58,8 +58,14 @@ def cold_start() -> dict[str, float]:
         "d.score_turn(f.TurnInput(text='hello'), None); t3=time.perf_counter();"
         "print(t1-t, t3-t2, spacy_loaded)"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
-    return {"import_s": float(out[0]), "first_turn_s": float(out[1]), "spacy_at_import": out[2] == "True"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    return {
+        "import_s": float(out[0]),
+        "first_turn_s": float(out[1]),
+        "spacy_at_import": out[2] == "True",
+    }
 
 
 def model_memory() -> dict[str, float]:
@@ -73,7 +79,9 @@ def model_memory() -> dict[str, float]:
         "before = rss(); m = e.get_emotion_model(); m.read('warm up, thanks'); after = rss()\n"
         "print(m.nbytes / 2**20, after - before, e.MODEL_PATH.stat().st_size / 2**20)"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
     return {"weights_mb": float(out[0]), "rss_mb": float(out[1]), "disk_mb": float(out[2])}
 
 
@@ -100,7 +108,9 @@ def latency_run(detector, n: int) -> dict[str, float]:
     for i in range(n):
         if i % 10 == 0:
             state = None
-        turn = TurnInput(text=TURNS[i % len(TURNS)], previous_bot_text=BOT, form_failures_total=i % 10 // 4)
+        turn = TurnInput(
+            text=TURNS[i % len(TURNS)], previous_bot_text=BOT, form_failures_total=i % 10 // 4
+        )
         start = time.perf_counter_ns()
         start_cpu = time.thread_time_ns()
         _, state = detector.score_turn(turn, state)
@@ -144,7 +154,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--turns", type=int, default=2000, help="turns per latency run")
-    parser.add_argument("--file", type=Path, default=DEV_SET, help="JSONL conversations for the throughput run")
+    parser.add_argument(
+        "--file", type=Path, default=DEV_SET, help="JSONL conversations for the throughput run"
+    )
     parser.add_argument("--write", action="store_true", help=f"write {OUTPUT.relative_to(ROOT)}")
     args = parser.parse_args()
 
@@ -156,30 +168,34 @@ def main() -> int:
     detector.warm_up()
     latency_run(detector, 200)  # warm caches (spaCy vocabulary, VADER)
     lat = [latency_run(detector, args.turns) for _ in range(args.runs)]
-    lines = load_lines(args.file, 5000) if args.file == DEV_SET else [l for l in args.file.read_text(encoding="utf-8").splitlines() if l.strip()]
+    lines = (
+        load_lines(args.file, 5000)
+        if args.file == DEV_SET
+        else [l for l in args.file.read_text(encoding="utf-8").splitlines() if l.strip()]
+    )
     throughput_run(detector, lines[:50])
     thr = [throughput_run(detector, lines) for _ in range(args.runs)]
     median = {k: statistics.median(r[k] for r in lat) for k in lat[0]}
     text_ms = text_model_share()
     report = f"""# Frustration detector benchmarks
 
-Produced by `.venv/bin/python scripts/bench_frustration.py --runs {args.runs}{' --file ' + str(args.file) if args.file != DEV_SET else ''} --write`
+Produced by `.venv/bin/python scripts/bench_frustration.py --runs {args.runs}{" --file " + str(args.file) if args.file != DEV_SET else ""} --write`
 on {platform.machine()}, Python {platform.python_version()}, {os.cpu_count()} CPU(s) shared with other work
 (single-threaded: one core). Figures are medians of {args.runs} runs.
 
 | measure | result | target |
 |---|---|---|
-| score one turn, p50 (after warm-up), wall clock | {median['p50']:.3f} ms | |
-| score one turn, p95 (after warm-up), wall clock | {median['p95']:.3f} ms | < 2 ms |
-| score one turn, p99, wall clock | {median['p99']:.3f} ms | |
-| score one turn, p50 / p95, CPU time of the thread | {median['cpu_p50']:.3f} / {median['cpu_p95']:.3f} ms | |
-| replay throughput ({args.file.name}, {sum(1 for _ in lines)} conversations), per CPU second | {statistics.median(t['cpu'] for t in thr):,.0f} user turns/s | ≥ 3,000 /s on one core |
-| replay throughput, per wall-clock second | {statistics.median(t['wall'] for t in thr):,.0f} user turns/s | |
-| `import actions.frustration` | {cold['import_s'] * 1000:.0f} ms, spaCy loaded at import: {cold['spacy_at_import']} | no spaCy at import |
-| first scored turn in a fresh process (config + spaCy + VADER + text model) | {cold['first_turn_s'] * 1000:.0f} ms | once per process |
+| score one turn, p50 (after warm-up), wall clock | {median["p50"]:.3f} ms | |
+| score one turn, p95 (after warm-up), wall clock | {median["p95"]:.3f} ms | < 2 ms |
+| score one turn, p99, wall clock | {median["p99"]:.3f} ms | |
+| score one turn, p50 / p95, CPU time of the thread | {median["cpu_p50"]:.3f} / {median["cpu_p95"]:.3f} ms | |
+| replay throughput ({args.file.name}, {sum(1 for _ in lines)} conversations), per CPU second | {statistics.median(t["cpu"] for t in thr):,.0f} user turns/s | ≥ 3,000 /s on one core |
+| replay throughput, per wall-clock second | {statistics.median(t["wall"] for t in thr):,.0f} user turns/s | |
+| `import actions.frustration` | {cold["import_s"] * 1000:.0f} ms, spaCy loaded at import: {cold["spacy_at_import"]} | no spaCy at import |
+| first scored turn in a fresh process (config + spaCy + VADER + text model) | {cold["first_turn_s"] * 1000:.0f} ms | once per process |
 | spaCy pipelines built in this process | {lexicon.NLP_LOAD_COUNT} | 1 |
-| text model (GoEmotions): weights in memory / file on disk | {memory['weights_mb']:.1f} MB / {memory['disk_mb']:.2f} MB | loaded once per process |
-| text model: resident memory added by loading it | {memory['rss_mb']:.1f} MB | |
+| text model (GoEmotions): weights in memory / file on disk | {memory["weights_mb"]:.1f} MB / {memory["disk_mb"]:.2f} MB | loaded once per process |
+| text model: resident memory added by loading it | {memory["rss_mb"]:.1f} MB | |
 | text model: its part of one turn, CPU p50 | {text_ms:.3f} ms | |
 
 Latency turns mix short and long messages, emoji, Cyrillic and a 20,000-character paste
@@ -190,8 +206,8 @@ The machine is shared with other jobs (load average {os.getloadavg()[0]:.1f} on 
 when this ran), so wall-clock figures include time spent waiting for a core; the CPU-time
 figures are what the detector itself costs on one core.
 
-Per-run p95 wall / CPU (ms): {', '.join(f"{r['p95']:.3f}/{r['cpu_p95']:.3f}" for r in lat)}
-Per-run throughput per CPU second / per wall second (turns/s): {', '.join(f"{t['cpu']:,.0f}/{t['wall']:,.0f}" for t in thr)}
+Per-run p95 wall / CPU (ms): {", ".join(f"{r['p95']:.3f}/{r['cpu_p95']:.3f}" for r in lat)}
+Per-run throughput per CPU second / per wall second (turns/s): {", ".join(f"{t['cpu']:,.0f}/{t['wall']:,.0f}" for t in thr)}
 """
     print(report)
     if args.write:

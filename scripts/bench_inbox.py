@@ -9,6 +9,7 @@ Seeds 1,000 open and 50,000 closed conversations (3 messages each), starts
 ``python -m inbox serve`` in a subprocess on a free port, measures with httpx and a
 headless Debian chromium (Playwright), and prints a Markdown report.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,22 +38,48 @@ from inbox import migrate  # noqa: E402
 from inbox.models import Agent, Handoff, Message  # noqa: E402
 from inbox.security import hash_password  # noqa: E402
 
-NAMES = ["Dana Whitfield", "Sam Okafor", "Lea Martin", "Ravi Patel", "Mia Chen", "Tom Walsh", "Ana Costa"]
+NAMES = [
+    "Dana Whitfield",
+    "Sam Okafor",
+    "Lea Martin",
+    "Ravi Patel",
+    "Mia Chen",
+    "Tom Walsh",
+    "Ana Costa",
+]
 PRIORITIES = [("low", 0), ("normal", 1), ("high", 2), ("urgent", 3)]
 PASSWORD = "benchmark-password-1"
 
 
 def summary(name: str, order: str, n: int) -> dict:
     return {
-        "version": 1, "customer": {"name": name, "email": f"c{n}@example.com", "verified": n % 3 != 0},
+        "version": 1,
+        "customer": {"name": name, "email": f"c{n}@example.com", "verified": n % 3 != 0},
         "goal": f"Find out why order {order} has not arrived",
-        "facts": {"order_number": order, "order_status": "in transit since 3 June", "items": ["Trail running shoes"]},
+        "facts": {
+            "order_number": order,
+            "order_status": "in transit since 3 June",
+            "items": ["Trail running shoes"],
+        },
         "bot_attempts": [{"what": f"Looked up order {order}", "outcome": "ok"}],
-        "escalation": {"trigger": "frustration", "reasons": ["3 failed attempts"], "explanation": "sentiment falling",
-                       "timeline": [{"turn": t, "score": round(t / 6, 2), "level": "annoyed"} for t in range(1, 6)]},
-        "priority": "normal", "suggested_opening": f"Hi {name.split()[0]}, I can see order {order}.",
-        "transcript": [{"speaker": "customer", "text": f"where is order {order}", "at": "2026-11-25T09:58:00Z"},
-                       {"speaker": "bot", "text": "Let me check that for you.", "at": "2026-11-25T09:58:01Z"}],
+        "escalation": {
+            "trigger": "frustration",
+            "reasons": ["3 failed attempts"],
+            "explanation": "sentiment falling",
+            "timeline": [
+                {"turn": t, "score": round(t / 6, 2), "level": "annoyed"} for t in range(1, 6)
+            ],
+        },
+        "priority": "normal",
+        "suggested_opening": f"Hi {name.split()[0]}, I can see order {order}.",
+        "transcript": [
+            {
+                "speaker": "customer",
+                "text": f"where is order {order}",
+                "at": "2026-11-25T09:58:00Z",
+            },
+            {"speaker": "bot", "text": "Let me check that for you.", "at": "2026-11-25T09:58:01Z"},
+        ],
     }
 
 
@@ -64,9 +91,20 @@ def seed(url: str, open_count: int, closed_count: int) -> list[str]:
     rng = random.Random(7)
     open_keys: list[str] = []
     with engine.begin() as conn:
-        conn.execute(Agent.__table__.insert(), [
-            {"username": "bench", "display_name": "Bench", "password_hash": hash_password(PASSWORD), "role": "admin",
-             "available": True, "active": True, "created_at": now}])
+        conn.execute(
+            Agent.__table__.insert(),
+            [
+                {
+                    "username": "bench",
+                    "display_name": "Bench",
+                    "password_hash": hash_password(PASSWORD),
+                    "role": "admin",
+                    "available": True,
+                    "active": True,
+                    "created_at": now,
+                }
+            ],
+        )
         agent_id = conn.execute(text("SELECT id FROM agents WHERE username = 'bench'")).scalar_one()
     total = open_count + closed_count
     batch = 2000
@@ -78,28 +116,55 @@ def seed(url: str, open_count: int, closed_count: int) -> list[str]:
             key = str(uuid.uuid4())
             name = rng.choice(NAMES)
             order = str(10000 + n)
-            created = now - timedelta(minutes=rng.randint(1, 600) if is_open else rng.randint(600, 600_000))
+            created = now - timedelta(
+                minutes=rng.randint(1, 600) if is_open else rng.randint(600, 600_000)
+            )
             prio, rank = rng.choice(PRIORITIES)
-            status = "waiting" if is_open and n % 4 else ("claimed" if is_open else rng.choice(["resolved", "handed_back"]))
-            handoffs.append({
-                "id": next_id, "key": key, "conversation_id": f"web-{key[:12]}", "channel": "socketio",
-                "created_at": created, "received_at": created, "priority": prio, "priority_rank": rank,
-                "reason": "3 failed attempts to find the order; asked for a person", "frustration_level": "annoyed",
-                "summary": summary(name, order, n), "brief": f"{name} wants to know where order {order} is.",
-                "suggested_opening": f"Hi, I can see order {order}.", "customer_name": name,
-                "customer_email": f"c{n}@example.com", "order_number": order,
-                "search_text": f"{name}\nc{n}@example.com\n{order}\nwhere is order {order}".lower(),
-                "status": status, "claimed_by_id": agent_id if status != "waiting" else None,
-                "claimed_at": created + timedelta(minutes=3) if status != "waiting" else None,
-                "closed_at": created + timedelta(minutes=20) if not is_open else None,
-                "resolution": "sorted" if not is_open else None,
-            })
+            status = (
+                "waiting"
+                if is_open and n % 4
+                else ("claimed" if is_open else rng.choice(["resolved", "handed_back"]))
+            )
+            handoffs.append(
+                {
+                    "id": next_id,
+                    "key": key,
+                    "conversation_id": f"web-{key[:12]}",
+                    "channel": "socketio",
+                    "created_at": created,
+                    "received_at": created,
+                    "priority": prio,
+                    "priority_rank": rank,
+                    "reason": "3 failed attempts to find the order; asked for a person",
+                    "frustration_level": "annoyed",
+                    "summary": summary(name, order, n),
+                    "brief": f"{name} wants to know where order {order} is.",
+                    "suggested_opening": f"Hi, I can see order {order}.",
+                    "customer_name": name,
+                    "customer_email": f"c{n}@example.com",
+                    "order_number": order,
+                    "search_text": f"{name}\nc{n}@example.com\n{order}\nwhere is order {order}".lower(),
+                    "status": status,
+                    "claimed_by_id": agent_id if status != "waiting" else None,
+                    "claimed_at": created + timedelta(minutes=3) if status != "waiting" else None,
+                    "closed_at": created + timedelta(minutes=20) if not is_open else None,
+                    "resolution": "sorted" if not is_open else None,
+                }
+            )
             for m in range(3):
-                messages.append({"handoff_id": next_id, "message_id": f"m{m}", "sender": "customer" if m != 1 else "agent",
-                                 "text": f"message {m} about order {order}", "sent_at": created + timedelta(minutes=m),
-                                 "received_at": created + timedelta(minutes=m),
-                                 "agent_id": agent_id if m == 1 else None, "agent_name": "Bench" if m == 1 else None,
-                                 "delivery_status": "delivered" if m == 1 else None})
+                messages.append(
+                    {
+                        "handoff_id": next_id,
+                        "message_id": f"m{m}",
+                        "sender": "customer" if m != 1 else "agent",
+                        "text": f"message {m} about order {order}",
+                        "sent_at": created + timedelta(minutes=m),
+                        "received_at": created + timedelta(minutes=m),
+                        "agent_id": agent_id if m == 1 else None,
+                        "agent_name": "Bench" if m == 1 else None,
+                        "delivery_status": "delivered" if m == 1 else None,
+                    }
+                )
             if is_open:
                 open_keys.append(key)
             next_id += 1
@@ -108,7 +173,11 @@ def seed(url: str, open_count: int, closed_count: int) -> list[str]:
             conn.execute(Message.__table__.insert(), messages)
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:  # ids were given explicitly: move the sequence past them
-            conn.execute(text("SELECT setval(pg_get_serial_sequence('handoffs', 'id'), (SELECT max(id) FROM handoffs))"))
+            conn.execute(
+                text(
+                    "SELECT setval(pg_get_serial_sequence('handoffs', 'id'), (SELECT max(id) FROM handoffs))"
+                )
+            )
         with engine.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
     engine.dispose()
@@ -146,9 +215,17 @@ def page_latency(base: str, bot: httpx.Client, rounds: int) -> dict[str, float]:
 
     samples = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run"])
+        browser = pw.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
         page = browser.new_page()
         page.goto(f"{base}/login")
         page.fill("#username", "bench")
@@ -161,14 +238,22 @@ def page_latency(base: str, bot: httpx.Client, rounds: int) -> dict[str, float]:
               .observe(document.getElementById('waiting'), {childList: true, subtree: true}); }""")
         for _ in range(rounds):
             key = str(uuid.uuid4())
-            body = {"handoff_key": key, "conversation_id": f"bench-{key[:8]}", "channel": "socketio",
-                    "priority": "urgent", "reason": "benchmark", "frustration_level": "frustrated",
-                    # waited longest among urgent ones, so it lands at the top of the visible queue
-                    "created_at": (datetime.now(timezone.utc) - timedelta(days=365)).isoformat(),
-                    "summary": summary("Bench Customer", "1", 1)}
+            body = {
+                "handoff_key": key,
+                "conversation_id": f"bench-{key[:8]}",
+                "channel": "socketio",
+                "priority": "urgent",
+                "reason": "benchmark",
+                "frustration_level": "frustrated",
+                # waited longest among urgent ones, so it lands at the top of the visible queue
+                "created_at": (datetime.now(timezone.utc) - timedelta(days=365)).isoformat(),
+                "summary": summary("Bench Customer", "1", 1),
+            }
             sent = time.time() * 1000
             bot.post("/api/v1/handoffs", json=body).raise_for_status()
-            page.wait_for_function("(key) => window.__seen[key] !== undefined", arg=key, timeout=30_000)
+            page.wait_for_function(
+                "(key) => window.__seen[key] !== undefined", arg=key, timeout=30_000
+            )
             samples.append(page.evaluate(f"window.__seen[{key!r}]") - sent)
             time.sleep(0.2)
         browser.close()
@@ -176,7 +261,9 @@ def page_latency(base: str, bot: httpx.Client, rounds: int) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--database-url")
     parser.add_argument("--open", type=int, default=1000)
     parser.add_argument("--closed", type=int, default=50_000)
@@ -194,11 +281,22 @@ def main() -> None:
 
     port = free_port()
     secret = secrets.token_urlsafe(16)
-    env = {**os.environ, "HANDOFF_SECRET": secret, "INBOX_SESSION_SECRET": secrets.token_urlsafe(32),
-           "INBOX_DATABASE_URL": url, "INBOX_BUSINESS_HOURS": "24/7", "RASA_URL": "http://127.0.0.1:9"}
+    env = {
+        **os.environ,
+        "HANDOFF_SECRET": secret,
+        "INBOX_SESSION_SECRET": secrets.token_urlsafe(32),
+        "INBOX_DATABASE_URL": url,
+        "INBOX_BUSINESS_HOURS": "24/7",
+        "RASA_URL": "http://127.0.0.1:9",
+    }
     log = open(Path(tmp) / "serve.log", "w", encoding="utf-8")
-    server = subprocess.Popen([sys.executable, "-m", "inbox", "serve", "--port", str(port), "--log-level", "warning"],
-                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "inbox", "serve", "--port", str(port), "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     print(f"server log: {log.name}", file=sys.stderr)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -211,30 +309,54 @@ def main() -> None:
                 time.sleep(0.1)
         rng = random.Random(3)
         closed_orders = [str(10000 + n) for n in range(args.open, args.open + args.closed)]
+
         def after_change(params: dict[str, int]) -> Callable[[int], httpx.Response]:
             """Change the queue (untimed) so the next read cannot come from the shared cache."""
+
             def call(i: int) -> httpx.Response:
                 return bot.get("/api/v1/queue", params=params)
 
             call.before = lambda i: bot.post(  # type: ignore[attr-defined]
                 f"/api/v1/handoffs/{rng.choice(open_keys)}/contact-preference",
-                json={"contact_preference": "wait"}).raise_for_status()
+                json={"contact_preference": "wait"},
+            ).raise_for_status()
             return call
 
         results = {
             "GET /api/v1/queue right after a change (100 waiting + 100 claimed)": timed(
-                args.requests, after_change({})),
-            "GET /api/v1/queue?limit=50 right after a change": timed(args.requests, after_change({"limit": 50})),
-            "GET /api/v1/queue, unchanged queue (shared answer)": timed(args.requests, lambda i: bot.get("/api/v1/queue")),
+                args.requests, after_change({})
+            ),
+            "GET /api/v1/queue?limit=50 right after a change": timed(
+                args.requests, after_change({"limit": 50})
+            ),
+            "GET /api/v1/queue, unchanged queue (shared answer)": timed(
+                args.requests, lambda i: bot.get("/api/v1/queue")
+            ),
             "GET /api/v1/handoffs/{key} (open)": timed(
-                args.requests, lambda i: bot.get(f"/api/v1/handoffs/{rng.choice(open_keys)}")),
+                args.requests, lambda i: bot.get(f"/api/v1/handoffs/{rng.choice(open_keys)}")
+            ),
             "GET /api/v1/status": timed(args.requests, lambda i: bot.get("/api/v1/status")),
-            "POST /api/v1/handoffs (new)": timed(args.requests // 3, lambda i: bot.post("/api/v1/handoffs", json={
-                "handoff_key": str(uuid.uuid4()), "conversation_id": f"b-{i}", "summary": summary("X Y", "5", i)})),
+            "POST /api/v1/handoffs (new)": timed(
+                args.requests // 3,
+                lambda i: bot.post(
+                    "/api/v1/handoffs",
+                    json={
+                        "handoff_key": str(uuid.uuid4()),
+                        "conversation_id": f"b-{i}",
+                        "summary": summary("X Y", "5", i),
+                    },
+                ),
+            ),
             "GET /api/v1/search?q=<order number> (closed)": timed(
-                args.requests // 3, lambda i: bot.get("/api/v1/search", params={"q": rng.choice(closed_orders)})),
+                args.requests // 3,
+                lambda i: bot.get("/api/v1/search", params={"q": rng.choice(closed_orders)}),
+            ),
             "GET /api/v1/search?q=<text> (LIKE scan)": timed(
-                args.requests // 10, lambda i: bot.get("/api/v1/search", params={"q": f"where is order {rng.choice(closed_orders)}"})),
+                args.requests // 10,
+                lambda i: bot.get(
+                    "/api/v1/search", params={"q": f"where is order {rng.choice(closed_orders)}"}
+                ),
+            ),
         }
         print("API measured; measuring the live page", file=sys.stderr)
         page = page_latency(base, bot, args.page_rounds)
@@ -246,18 +368,26 @@ def main() -> None:
     backend = url.split(":", 1)[0]
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     lines = [
-        f"## Inbox — {backend}", "",
+        f"## Inbox — {backend}",
+        "",
         f"{args.open:,} open and {args.closed:,} closed conversations (3 messages each), seeded in {seed_seconds:.0f} s; "
         f"one `python -m inbox serve` process (uvicorn, 1 worker), client on the same machine, sequential requests. "
         f"Machine: {platform.machine()}, {os.cpu_count()} cores shared with other work (load average at the end: {load}), "
-        f"Python {platform.python_version()}.", "",
-        "| request | n | p50 ms | p95 ms | max ms |", "|---|---|---|---|---|",
+        f"Python {platform.python_version()}.",
+        "",
+        "| request | n | p50 ms | p95 ms | max ms |",
+        "|---|---|---|---|---|",
     ]
     for name, r in results.items():
         lines.append(f"| `{name}` | {r['n']} | {r['p50']:.1f} | {r['p95']:.1f} | {r['max']:.1f} |")
-    lines += ["", "| live update | n | p50 ms | p95 ms | max ms |", "|---|---|---|---|---|",
-              f"| handoff created (POST sent) → row in a connected agent's queue page (SSE + re-read of the queue, "
-              f"headless chromium) | {page['n']} | {page['p50']:.1f} | {page['p95']:.1f} | {page['max']:.1f} |", ""]
+    lines += [
+        "",
+        "| live update | n | p50 ms | p95 ms | max ms |",
+        "|---|---|---|---|---|",
+        f"| handoff created (POST sent) → row in a connected agent's queue page (SSE + re-read of the queue, "
+        f"headless chromium) | {page['n']} | {page['p50']:.1f} | {page['p95']:.1f} | {page['max']:.1f} |",
+        "",
+    ]
     report = "\n".join(lines)
     print(report)
     if args.output:

@@ -32,9 +32,14 @@ CONFIGS = ROOT / "docs" / "nlu-features"
 TEST_SETS = {"tests/nlu": ROOT / "tests/nlu/test_nlu.yml", "field": ROOT / "tests/nlu/field.yml"}
 DEFAULT_CONFIGS = ["counts-lr", "embeddings-lr", "combined-lr", "combined-diet"]
 LATENCY_MESSAGES = [
-    "where is my order?", "I am waiting for a rebate of 350 dollars", "do you take paypal",
-    "hw can i cancel purchase", "I want to talk to a person", "can I get a bill for order 10482",
-    "my payment failed twice now and I'm getting annoyed, can someone look at it", "thanks",
+    "where is my order?",
+    "I am waiting for a rebate of 350 dollars",
+    "do you take paypal",
+    "hw can i cancel purchase",
+    "I want to talk to a person",
+    "can I get a bill for order 10482",
+    "my payment failed twice now and I'm getting annoyed, can someone look at it",
+    "thanks",
 ]
 
 
@@ -92,7 +97,9 @@ NOTES: list[str] = [
 def _rss_mb() -> tuple[float, float]:
     """Current and peak resident memory of this process, from /proc (MB)."""
     fields = dict(
-        line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line
+        line.split(":", 1)
+        for line in Path("/proc/self/status").read_text().splitlines()
+        if ":" in line
     )
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
@@ -124,14 +131,20 @@ def evaluate(model: Path) -> dict[str, object]:
             parsed = parse(text)
             gold.append(intent)
             answered.append(parsed["intent"]["name"])
-            ranking = [r["name"] for r in parsed.get("intent_ranking", []) if r["name"] != "nlu_fallback"]
+            ranking = [
+                r["name"] for r in parsed.get("intent_ranking", []) if r["name"] != "nlu_fallback"
+            ]
             classifier.append(ranking[0] if ranking else "")
         result[name] = {
             "n": len(gold),
             "accuracy": accuracy_score(gold, answered),
-            "macro_f1": f1_score(gold, answered, average="macro", labels=sorted(set(gold)), zero_division=0),
+            "macro_f1": f1_score(
+                gold, answered, average="macro", labels=sorted(set(gold)), zero_division=0
+            ),
             "accuracy_no_fallback": accuracy_score(gold, classifier),
-            "macro_f1_no_fallback": f1_score(gold, classifier, average="macro", labels=sorted(set(gold)), zero_division=0),
+            "macro_f1_no_fallback": f1_score(
+                gold, classifier, average="macro", labels=sorted(set(gold)), zero_division=0
+            ),
         }
     for text in LATENCY_MESSAGES * 5:  # warm-up
         parse(text)
@@ -146,8 +159,12 @@ def evaluate(model: Path) -> dict[str, object]:
     cpu.sort()
     rss, peak = _rss_mb()
     p95 = int(len(wall) * 0.95) - 1
-    result["latency_ms"] = {"p50": statistics.median(wall), "p95": wall[p95],
-                            "cpu_p50": statistics.median(cpu), "cpu_p95": cpu[p95]}
+    result["latency_ms"] = {
+        "p50": statistics.median(wall),
+        "p95": wall[p95],
+        "cpu_p50": statistics.median(cpu),
+        "cpu_p95": cpu[p95],
+    }
     result["rss_mb"] = {"before_model": base_rss, "after": rss, "peak": peak}
     return result
 
@@ -156,12 +173,28 @@ def train(config: Path, out: Path, data: list[str]) -> tuple[float, float]:
     """Full `rasa train` (NLU and dialogue) with this config: wall and CPU seconds."""
     start, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run(
-        [str(ROOT / ".venv/bin/rasa"), "train", "--config", str(config), "--data", *data, "--out", str(out),
-         "--fixed-model-name", config.stem, "--force", "--quiet"],
-        cwd=ROOT, capture_output=True, text=True,
+        [
+            str(ROOT / ".venv/bin/rasa"),
+            "train",
+            "--config",
+            str(config),
+            "--data",
+            *data,
+            "--out",
+            str(out),
+            "--fixed-model-name",
+            config.stem,
+            "--force",
+            "--quiet",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     if done.returncode != 0:
-        sys.exit(f"rasa train failed for {config.name}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
+        sys.exit(
+            f"rasa train failed for {config.name}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+        )
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return time.perf_counter() - start, cpu
@@ -172,7 +205,9 @@ def measure(name: str, out: Path, data: list[str]) -> dict[str, object]:
     seconds, cpu_seconds = train(CONFIGS / f"{name}.yml", out, data)
     done = subprocess.run(
         [sys.executable, __file__, "--evaluate", str(out / f"{name}.tar.gz")],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     if done.returncode != 0:
         sys.exit(f"evaluation failed for {name}:\n{done.stderr[-3000:]}")
@@ -186,8 +221,10 @@ def _cell(figures: dict[str, object], test_set: str) -> str:
     f = figures.get(test_set)
     if not f:
         return "—"
-    return (f"{f['accuracy']:.3f} / {f['macro_f1']:.3f} "
-            f"({f['accuracy_no_fallback']:.3f} / {f['macro_f1_no_fallback']:.3f})")
+    return (
+        f"{f['accuracy']:.3f} / {f['macro_f1']:.3f} "
+        f"({f['accuracy_no_fallback']:.3f} / {f['macro_f1_no_fallback']:.3f})"
+    )
 
 
 def table(results: dict[str, dict[str, object]]) -> list[str]:
@@ -209,17 +246,26 @@ def table(results: dict[str, dict[str, object]]) -> list[str]:
             f"| {rss:.0f} MB{extra} |"
         )
     lines.append("")
-    lines.append("Test-set sizes: " + ", ".join(f"{k} {v} messages" for k, v in sizes.items())
-                 + (" (tests/nlu/field.yml absent: not measured)" if "field" not in sizes else ""))
+    lines.append(
+        "Test-set sizes: "
+        + ", ".join(f"{k} {v} messages" for k, v in sizes.items())
+        + (" (tests/nlu/field.yml absent: not measured)" if "field" not in sizes else "")
+    )
     return lines
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--configs", nargs="+", default=DEFAULT_CONFIGS)
     parser.add_argument("--out", type=Path, default=Path("/tmp/nlu-features"))
-    parser.add_argument("--data", nargs="+", default=["data"],
-                        help="training data paths (a snapshot keeps every config on the same data)")
+    parser.add_argument(
+        "--data",
+        nargs="+",
+        default=["data"],
+        help="training data paths (a snapshot keeps every config on the same data)",
+    )
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--evaluate", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()

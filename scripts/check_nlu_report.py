@@ -26,18 +26,28 @@ def main() -> int:
     per_intent = {
         name: figures["f1-score"]
         for name, figures in report.items()
-        if isinstance(figures, dict) and "support" in figures and name not in ("macro avg", "weighted avg", "micro avg")
+        if isinstance(figures, dict)
+        and "support" in figures
+        and name not in ("macro avg", "weighted avg", "micro avg")
     }
     weakest = sorted(per_intent.items(), key=lambda item: item[1])[:5]
-    print(f"{args.name}: intent accuracy {accuracy:.3f}, macro-F1 {macro:.3f}, weighted-F1 {weighted:.3f}"
-          f" over {len(per_intent)} intents")
+    print(
+        f"{args.name}: intent accuracy {accuracy:.3f}, macro-F1 {macro:.3f}, weighted-F1 {weighted:.3f}"
+        f" over {len(per_intent)} intents"
+    )
     print("weakest: " + ", ".join(f"{name} {f1:.2f}" for name, f1 in weakest))
     failed = False
     if macro < args.min_macro_f1:
-        print(f"FAIL: {args.name} macro-F1 {macro:.3f} is below {args.min_macro_f1:.2f}", file=sys.stderr)
+        print(
+            f"FAIL: {args.name} macro-F1 {macro:.3f} is below {args.min_macro_f1:.2f}",
+            file=sys.stderr,
+        )
         failed = True
     if accuracy < args.min_accuracy:
-        print(f"FAIL: {args.name} accuracy {accuracy:.3f} is below {args.min_accuracy:.2f}", file=sys.stderr)
+        print(
+            f"FAIL: {args.name} accuracy {accuracy:.3f} is below {args.min_accuracy:.2f}",
+            file=sys.stderr,
+        )
         failed = True
     return 1 if failed else 0
 

@@ -84,9 +84,13 @@ def percentile(values: list[float], share: float) -> float | None:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-def summarise(conversations: list[Conversation], customers: int, elapsed: float, steady_from: float) -> Report:
+def summarise(
+    conversations: list[Conversation], customers: int, elapsed: float, steady_from: float
+) -> Report:
     """Counts and latency percentiles of a run (latencies of the steady state only)."""
-    report = Report(customers=customers, duration=round(elapsed, 1), conversations=len(conversations))
+    report = Report(
+        customers=customers, duration=round(elapsed, 1), conversations=len(conversations)
+    )
     steady: list[float] = []
     for conversation in conversations:
         report.reconnects += conversation.reconnects
@@ -103,7 +107,9 @@ def summarise(conversations: list[Conversation], customers: int, elapsed: float,
             elif turn.acknowledged:
                 report.relayed_acknowledged += 1
     report.kinds = dict(Counter(c.kind for c in conversations))
-    report.throughput = round((report.answered + report.relayed_acknowledged) / elapsed, 2) if elapsed else 0.0
+    report.throughput = (
+        round((report.answered + report.relayed_acknowledged) / elapsed, 2) if elapsed else 0.0
+    )
     for name, share in (("p50_ms", 0.50), ("p95_ms", 0.95), ("p99_ms", 0.99), ("max_ms", 1.0)):
         value = percentile(steady, share)
         setattr(report, name, round(value, 1) if value is not None else None)
@@ -117,8 +123,15 @@ def _quiet_about_unclosed_sessions(loop: asyncio.AbstractEventLoop, context: dic
     loop.default_exception_handler(context)
 
 
-async def drive(url: str, customers: int, duration: float, seed: int, ramp: float | None = None,
-                pace: Pace = Pace(), on_tick=None) -> tuple[list[Conversation], float, float]:
+async def drive(
+    url: str,
+    customers: int,
+    duration: float,
+    seed: int,
+    ramp: float | None = None,
+    pace: Pace = Pace(),
+    on_tick=None,
+) -> tuple[list[Conversation], float, float]:
     """Run ``customers`` seats for ``duration`` s; the conversations, the elapsed time and the steady start."""
     asyncio.get_running_loop().set_exception_handler(_quiet_about_unclosed_sessions)
     rng = random.Random(seed)
@@ -144,9 +157,13 @@ async def drive(url: str, customers: int, duration: float, seed: int, ramp: floa
                 finished.append(await customer.converse(stop_at))
             except Exception as error:
                 # Could not even connect: counted as an unanswered message; the seat tries again.
-                failed = Conversation(session_id=f"unconnected-{index}",
-                                      kind=f"connect failed: {type(error).__name__}")
-                failed.turns.append(Turn(text="(connect)", expects_reply=True, sent_at=time.monotonic()))
+                failed = Conversation(
+                    session_id=f"unconnected-{index}",
+                    kind=f"connect failed: {type(error).__name__}",
+                )
+                failed.turns.append(
+                    Turn(text="(connect)", expects_reply=True, sent_at=time.monotonic())
+                )
                 finished.append(failed)
                 await asyncio.sleep(1)
 
@@ -166,17 +183,23 @@ async def warm_up(url: str) -> None:
     await drive(url, customers=3, duration=12, seed=999, ramp=0)
 
 
-def check_trackers(base_url: str, token: str, conversations: list[Conversation], report: Report) -> None:
+def check_trackers(
+    base_url: str, token: str, conversations: list[Conversation], report: Report
+) -> None:
     """Compare every conversation with its stored tracker: lost messages, pauses that held."""
     with httpx.Client(timeout=30) as client:
         for conversation in conversations:
             if conversation.session_id.startswith("unconnected-"):
                 continue
-            response = client.get(f"{base_url}/conversations/{conversation.session_id}/tracker",
-                                  params={"token": token})
+            response = client.get(
+                f"{base_url}/conversations/{conversation.session_id}/tracker",
+                params={"token": token},
+            )
             response.raise_for_status()
             tracker = response.json()
-            stored = Counter(e.get("text") for e in tracker.get("events", []) if e.get("event") == "user")
+            stored = Counter(
+                e.get("text") for e in tracker.get("events", []) if e.get("event") == "user"
+            )
             acknowledged = Counter(t.text for t in conversation.turns if t.acknowledged)
             missing = any(stored[text] < count for text, count in acknowledged.items())
             report.tracker_missing += missing
@@ -192,30 +215,48 @@ def check_trackers(base_url: str, token: str, conversations: list[Conversation],
 def print_report(report: Report, label: str) -> None:
     """The figures a user asks for, one per line."""
     print(f"\n== {label}")
-    print(f"customers (in the chat at once): {report.customers}   duration: {report.duration} s   "
-          f"conversations: {report.conversations} {report.kinds}")
-    print(f"messages sent: {report.sent}   answered: {report.answered}/{report.expected_replies}   "
-          f"unanswered: {report.unanswered}   relayed to an agent (acknowledged): {report.relayed_acknowledged}   "
-          f"reconnects: {report.reconnects}")
+    print(
+        f"customers (in the chat at once): {report.customers}   duration: {report.duration} s   "
+        f"conversations: {report.conversations} {report.kinds}"
+    )
+    print(
+        f"messages sent: {report.sent}   answered: {report.answered}/{report.expected_replies}   "
+        f"unanswered: {report.unanswered}   relayed to an agent (acknowledged): {report.relayed_acknowledged}   "
+        f"reconnects: {report.reconnects}"
+    )
     print(f"throughput: {report.throughput} messages/s")
-    print(f"latency user_uttered -> first bot_uttered (steady state): p50 {report.p50_ms} ms   "
-          f"p95 {report.p95_ms} ms   p99 {report.p99_ms} ms   max {report.max_ms} ms")
+    print(
+        f"latency user_uttered -> first bot_uttered (steady state): p50 {report.p50_ms} ms   "
+        f"p95 {report.p95_ms} ms   p99 {report.p99_ms} ms   max {report.max_ms} ms"
+    )
     if report.peak_rss_mb:
-        print("peak RSS (VmHWM, with children): " + "   ".join(
-            f"{name} {value} MB" for name, value in report.peak_rss_mb.items()))
+        print(
+            "peak RSS (VmHWM, with children): "
+            + "   ".join(f"{name} {value} MB" for name, value in report.peak_rss_mb.items())
+        )
     if report.requests_by_replica:
-        print("HTTP requests through HAProxy by replica (whole session so far): " + "   ".join(
-            f"{name} {count}" for name, count in report.requests_by_replica.items()))
+        print(
+            "HTTP requests through HAProxy by replica (whole session so far): "
+            + "   ".join(f"{name} {count}" for name, count in report.requests_by_replica.items())
+        )
     if report.killed:
         print(f"killed replica: {report.killed} at {report.killed_at} s")
     if report.checked:
-        print(f"trackers checked: conversations lost {report.lost}   stalled {report.stalled}   "
-              f"with missing events {report.tracker_missing}   reconnected {report.reconnected}   "
-              f"paused {report.paused}, still paused {report.still_paused}")
+        print(
+            f"trackers checked: conversations lost {report.lost}   stalled {report.stalled}   "
+            f"with missing events {report.tracker_missing}   reconnected {report.reconnected}   "
+            f"paused {report.paused}, still paused {report.still_paused}"
+        )
 
 
-def run_once(url: str, args: argparse.Namespace, customers: int, seed: int,
-             system: System | None = None, kill_at: float | None = None) -> Report:
+def run_once(
+    url: str,
+    args: argparse.Namespace,
+    customers: int,
+    seed: int,
+    system: System | None = None,
+    kill_at: float | None = None,
+) -> Report:
     """One bounded run against ``url``; kills a replica at ``kill_at`` s when asked."""
     killed: dict[str, float] = {}
 
@@ -229,15 +270,25 @@ def run_once(url: str, args: argparse.Namespace, customers: int, seed: int,
 
     pace = Pace(low=args.pace_low, high=args.pace_high, reply_timeout=args.reply_timeout)
     conversations, elapsed, steady_from = asyncio.run(
-        drive(url, customers, args.duration, seed, ramp=args.ramp, pace=pace,
-              on_tick=killer if kill_at is not None else None))
+        drive(
+            url,
+            customers,
+            args.duration,
+            seed,
+            ramp=args.ramp,
+            pace=pace,
+            on_tick=killer if kill_at is not None else None,
+        )
+    )
     report = summarise(conversations, customers, elapsed, steady_from)
     if system is not None:
         report.peak_rss_mb = system.peak_memory()
         if system.balancer is not None:
             report.requests_by_replica = system.requests_by_replica()
     elif args.pid:
-        report.peak_rss_mb = {name: peak_rss_mb(int(pid)) for name, pid in (p.split("=", 1) for p in args.pid)}
+        report.peak_rss_mb = {
+            name: peak_rss_mb(int(pid)) for name, pid in (p.split("=", 1) for p in args.pid)
+        }
     for victim, when in killed.items():
         report.killed, report.killed_at = victim, when
     token = system.token if system is not None else args.rasa_token
@@ -255,7 +306,9 @@ def find_capacity(url: str, args: argparse.Namespace) -> int:
         report = run_once(url, args, n, seed=args.seed + n)
         results[n] = report
         print_report(report, f"{n} customers")
-        return (report.p95_ms is not None and report.p95_ms <= P95_TARGET_MS and report.unanswered == 0)
+        return (
+            report.p95_ms is not None and report.p95_ms <= P95_TARGET_MS and report.unanswered == 0
+        )
 
     good, bad = 0, None
     n = args.start
@@ -278,15 +331,23 @@ def find_capacity(url: str, args: argparse.Namespace) -> int:
     print("|---|---|---|---|---|---|")
     for n_, r in sorted(results.items()):
         print(f"| {n_} | {r.p50_ms} | {r.p95_ms} | {r.p99_ms} | {r.throughput} | {r.unanswered} |")
-    print(f"\ncustomers per instance at p95 <= {P95_TARGET_MS:.0f} ms: {good} (first failing: {bad})")
+    print(
+        f"\ncustomers per instance at p95 <= {P95_TARGET_MS:.0f} ms: {good} (first failing: {bad})"
+    )
     return good
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--customers", type=int, default=50, help="customers in the chat at once (default 50)")
-    parser.add_argument("--duration", type=float, default=60, help="seconds of load per run (default 60)")
-    parser.add_argument("--ramp", type=float, default=None, help="seconds over which customers arrive (Poisson)")
+    parser.add_argument(
+        "--customers", type=int, default=50, help="customers in the chat at once (default 50)"
+    )
+    parser.add_argument(
+        "--duration", type=float, default=60, help="seconds of load per run (default 60)"
+    )
+    parser.add_argument(
+        "--ramp", type=float, default=None, help="seconds over which customers arrive (Poisson)"
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--runs", type=int, default=1, help="repeat the run; prints the median p95")
     parser.add_argument("--pace-low", type=float, default=1.5)
@@ -295,18 +356,34 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--find-capacity", action="store_true", help="largest N with p95 <= 100 ms")
     parser.add_argument("--start", type=int, default=5, help="first N of the capacity search")
     parser.add_argument("--max-customers", type=int, default=400)
-    parser.add_argument("--replicas", type=int, default=1, help="Rasa replicas behind HAProxy (PostgreSQL, Redis)")
-    parser.add_argument("--store", choices=["sqlite", "postgres"], default=None,
-                        help="tracker store (default: sqlite for one instance, postgres for replicas)")
-    parser.add_argument("--kill-replica-at", type=float, default=None, help="SIGKILL one replica after S seconds")
+    parser.add_argument(
+        "--replicas", type=int, default=1, help="Rasa replicas behind HAProxy (PostgreSQL, Redis)"
+    )
+    parser.add_argument(
+        "--store",
+        choices=["sqlite", "postgres"],
+        default=None,
+        help="tracker store (default: sqlite for one instance, postgres for replicas)",
+    )
+    parser.add_argument(
+        "--kill-replica-at", type=float, default=None, help="SIGKILL one replica after S seconds"
+    )
     parser.add_argument("--rasa-url", default=None, help="target a running Rasa (loopback only)")
-    parser.add_argument("--rasa-token", default=None, help="its token, to check trackers (--check-trackers)")
-    parser.add_argument("--check-trackers", action="store_true", help="compare every conversation with its tracker")
-    parser.add_argument("--pid", action="append", default=[], help="NAME=PID of a running process to read peak RSS")
+    parser.add_argument(
+        "--rasa-token", default=None, help="its token, to check trackers (--check-trackers)"
+    )
+    parser.add_argument(
+        "--check-trackers", action="store_true", help="compare every conversation with its tracker"
+    )
+    parser.add_argument(
+        "--pid", action="append", default=[], help="NAME=PID of a running process to read peak RSS"
+    )
     parser.add_argument("--json", type=Path, default=None, help="also write the reports as JSON")
     args = parser.parse_args(argv)
     if args.rasa_url and urlparse(args.rasa_url).hostname not in LOOPBACK:
-        parser.error("--rasa-url must be a loopback address (this tool is not for other people's servers)")
+        parser.error(
+            "--rasa-url must be a loopback address (this tool is not for other people's servers)"
+        )
     if args.kill_replica_at is not None and args.replicas < 2:
         parser.error("--kill-replica-at needs --replicas 2 or more")
     if args.kill_replica_at is not None and (args.runs > 1 or args.find_capacity):
@@ -326,8 +403,10 @@ def main(argv: list[str] | None = None) -> int:
             if args.rasa_url:
                 url = args.rasa_url.rstrip("/")
             else:
-                print(f"starting the system: {args.replicas} Rasa replica(s), tracker store {args.store} ...",
-                      flush=True)
+                print(
+                    f"starting the system: {args.replicas} Rasa replica(s), tracker store {args.store} ...",
+                    flush=True,
+                )
                 system = System(Path(workdir), replicas=args.replicas, store=args.store).start()
                 url = system.url
             asyncio.run(warm_up(url))
@@ -335,22 +414,40 @@ def main(argv: list[str] | None = None) -> int:
                 find_capacity(url, args)
                 return 0
             for run in range(args.runs):
-                report = run_once(url, args, args.customers, seed=args.seed + run, system=system,
-                                  kill_at=args.kill_replica_at)
-                print_report(report, f"run {run + 1} of {args.runs}: {args.customers} customers, "
-                                     f"{args.replicas} replica(s), {args.store}")
+                report = run_once(
+                    url,
+                    args,
+                    args.customers,
+                    seed=args.seed + run,
+                    system=system,
+                    kill_at=args.kill_replica_at,
+                )
+                print_report(
+                    report,
+                    f"run {run + 1} of {args.runs}: {args.customers} customers, "
+                    f"{args.replicas} replica(s), {args.store}",
+                )
                 reports.append(report)
             if len(reports) > 1:
                 p95s = [r.p95_ms for r in reports if r.p95_ms is not None]
                 rates = [r.throughput for r in reports]
-                print(f"\nmedian of {len(reports)} runs: p95 {sorted(p95s)[len(p95s) // 2] if p95s else None} ms, "
-                      f"throughput {sorted(rates)[len(rates) // 2]} messages/s")
+                print(
+                    f"\nmedian of {len(reports)} runs: p95 {sorted(p95s)[len(p95s) // 2] if p95s else None} ms, "
+                    f"throughput {sorted(rates)[len(rates) // 2]} messages/s"
+                )
             if args.json:
                 args.json.write_text(json.dumps([asdict(r) for r in reports], indent=2))
         finally:
             if system is not None:
                 system.stop()
-    failed = any(r.lost or r.stalled or r.tracker_missing or (not r.checked and r.unanswered) or (r.checked and r.still_paused < r.paused) for r in reports)
+    failed = any(
+        r.lost
+        or r.stalled
+        or r.tracker_missing
+        or (not r.checked and r.unanswered)
+        or (r.checked and r.still_paused < r.paused)
+        for r in reports
+    )
     return 1 if failed else 0
 
 

@@ -47,7 +47,9 @@ socketio:
   session_persistence: false
 """
 # The customers' own lines, in order, for the REST senders.
-MESSAGES = [text for _, script, _ in CONVERSATIONS for text, expects_reply in script if expects_reply]
+MESSAGES = [
+    text for _, script, _ in CONVERSATIONS for text, expects_reply in script if expects_reply
+]
 
 
 def bare_bot(workdir: Path) -> Path:
@@ -55,8 +57,14 @@ def bare_bot(workdir: Path) -> Path:
     if not list((workdir / "models").glob("*.tar.gz")):
         workdir.mkdir(parents=True, exist_ok=True)
         print(f"creating and training the rasa init bot in {workdir} ...", flush=True)
-        subprocess.run([str(RASA), "init", "--no-prompt", "--init-dir", str(workdir)], cwd=workdir,
-                       env=_env(), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        subprocess.run(
+            [str(RASA), "init", "--no-prompt", "--init-dir", str(workdir)],
+            cwd=workdir,
+            env=_env(),
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
     (workdir / "credentials.bare.yml").write_text(BARE_CREDENTIALS)
     return workdir
 
@@ -68,16 +76,36 @@ def _env() -> dict[str, str]:
 def start_bare(workdir: Path, port: int) -> subprocess.Popen:
     log = open(workdir / "rasa.log", "ab")
     process = subprocess.Popen(
-        [str(RASA), "run", "--interface", "127.0.0.1", "--port", str(port), "--model", "models",
-         "--credentials", "credentials.bare.yml"],
-        cwd=workdir, env=_env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            str(RASA),
+            "run",
+            "--interface",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--model",
+            "models",
+            "--credentials",
+            "credentials.bare.yml",
+        ],
+        cwd=workdir,
+        env=_env(),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError("the bare bot exited:\n" + (workdir / "rasa.log").read_text()[-3000:])
+            raise RuntimeError(
+                "the bare bot exited:\n" + (workdir / "rasa.log").read_text()[-3000:]
+            )
         try:
-            reply = httpx.post(f"http://127.0.0.1:{port}/webhooks/rest/webhook",
-                               json={"sender": "ping", "message": "hi"}, timeout=10)
+            reply = httpx.post(
+                f"http://127.0.0.1:{port}/webhooks/rest/webhook",
+                json={"sender": "ping", "message": "hi"},
+                timeout=10,
+            )
             if reply.status_code == 200 and reply.json():
                 return process
         except httpx.HTTPError:
@@ -93,15 +121,19 @@ async def saturate(url: str, concurrency: int, duration: float) -> float:
 
     async def sender(index: int) -> None:
         nonlocal done
-        lines = itertools.cycle(MESSAGES[index % len(MESSAGES):] + MESSAGES[:index % len(MESSAGES)])
+        lines = itertools.cycle(
+            MESSAGES[index % len(MESSAGES) :] + MESSAGES[: index % len(MESSAGES)]
+        )
         conversation = 0
         async with httpx.AsyncClient(timeout=60) as client:
             while time.monotonic() < stop_at:
                 # A fresh conversation every 6 messages: long sessions are a separate question.
                 sender_id = f"sat-{index}-{conversation // 6}"
                 conversation += 1
-                response = await client.post(f"{url}/webhooks/rest/webhook",
-                                             json={"sender": sender_id, "message": next(lines)})
+                response = await client.post(
+                    f"{url}/webhooks/rest/webhook",
+                    json={"sender": sender_id, "message": next(lines)},
+                )
                 response.raise_for_status()
                 done += 1
 
@@ -114,12 +146,20 @@ def measure(url: str, args: argparse.Namespace, pids: dict[str, int]) -> dict[st
     """Human-pace socket.io figures, then saturated REST throughput, then peak memory."""
     asyncio.run(warm_up(url))
     conversations, elapsed, steady_from = asyncio.run(
-        drive(url, args.customers, args.duration, args.seed, pace=Pace()))
+        drive(url, args.customers, args.duration, args.seed, pace=Pace())
+    )
     human = summarise(conversations, args.customers, elapsed, steady_from)
     rate = asyncio.run(saturate(url, args.concurrency, args.saturate_seconds))
     memory = {name: peak_rss_mb(pid) for name, pid in pids.items()}
-    return {"p50": human.p50_ms, "p95": human.p95_ms, "p99": human.p99_ms, "unanswered": human.unanswered,
-            "human_rate": human.throughput, "saturated": round(rate, 1), "memory": memory}
+    return {
+        "p50": human.p50_ms,
+        "p95": human.p95_ms,
+        "p99": human.p99_ms,
+        "unanswered": human.unanswered,
+        "human_rate": human.throughput,
+        "saturated": round(rate, 1),
+        "memory": memory,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -129,7 +169,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--saturate-seconds", type=float, default=20)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--workdir", type=Path, default=None, help="keep (and reuse) the rasa init bot here")
+    parser.add_argument(
+        "--workdir", type=Path, default=None, help="keep (and reuse) the rasa init bot here"
+    )
     args = parser.parse_args(argv)
 
     results: dict[str, dict[str, object]] = {}
@@ -139,7 +181,9 @@ def main(argv: list[str] | None = None) -> int:
         process = start_bare(bare_dir, port)
         try:
             print("measuring the bare rasa init bot ...", flush=True)
-            results["bare rasa init"] = measure(f"http://127.0.0.1:{port}", args, {"rasa": process.pid})
+            results["bare rasa init"] = measure(
+                f"http://127.0.0.1:{port}", args, {"rasa": process.pid}
+            )
         finally:
             os.killpg(process.pid, 15)
             process.wait(timeout=30)
@@ -151,16 +195,20 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             system.stop()
 
-    print(f"\n| | p50 ms | p95 ms | p99 ms ({args.customers} customers, socket.io) | "
-          f"saturated REST msg/s ({args.concurrency} concurrent) | peak RSS MB |")
+    print(
+        f"\n| | p50 ms | p95 ms | p99 ms ({args.customers} customers, socket.io) | "
+        f"saturated REST msg/s ({args.concurrency} concurrent) | peak RSS MB |"
+    )
     print("|---|---|---|---|---|---|")
     for name, r in results.items():
         memory = ", ".join(f"{k} {v}" for k, v in r["memory"].items())  # type: ignore[union-attr]
         print(f"| {name} | {r['p50']} | {r['p95']} | {r['p99']} | {r['saturated']} | {memory} |")
     bare, ours = results["bare rasa init"], results["this assistant"]
-    print(f"\nratio this assistant / bare rasa init: saturated throughput "
-          f"{ours['saturated'] / bare['saturated']:.2f}x, human-pace p95 "  # type: ignore[operator]
-          f"{ours['p95'] / bare['p95']:.2f}x")  # type: ignore[operator]
+    print(
+        f"\nratio this assistant / bare rasa init: saturated throughput "
+        f"{ours['saturated'] / bare['saturated']:.2f}x, human-pace p95 "  # type: ignore[operator]
+        f"{ours['p95'] / bare['p95']:.2f}x"
+    )  # type: ignore[operator]
     return 0
 
 

@@ -28,25 +28,37 @@ import socketio
 Script = list[tuple[str, bool]]
 
 ORDER_STATUS: Script = [
-    ("hi", True), ("where is my order?", True), ("10482", True),
-    ("dana.whitfield@example.com", True), ("thanks", True),
+    ("hi", True),
+    ("where is my order?", True),
+    ("10482", True),
+    ("dana.whitfield@example.com", True),
+    ("thanks", True),
 ]
 SHIPPING: Script = [
-    ("how much is shipping", True), ("what are your delivery options?", True),
-    ("how long does delivery take?", True), ("thanks", True),
+    ("how much is shipping", True),
+    ("what are your delivery options?", True),
+    ("how long does delivery take?", True),
+    ("thanks", True),
 ]
 RETURNS_AND_PAYMENT: Script = [
-    ("what is your return policy", True), ("do you take paypal", True),
-    ("how do I get an invoice", True), ("thank you", True),
+    ("what is your return policy", True),
+    ("do you take paypal", True),
+    ("how do I get an invoice", True),
+    ("thank you", True),
 ]
 ACCOUNT_AND_HOURS: Script = [
-    ("hello", True), ("I forgot my password", True), ("when are you open", True),
+    ("hello", True),
+    ("I forgot my password", True),
+    ("when are you open", True),
     ("how can I contact you", True),
 ]
 # "a few asking for a person": the handoff pauses the conversation; later lines are relayed.
 ASKS_FOR_A_PERSON: Script = [
-    ("where is my order?", True), ("10482", True), ("I want to talk to a person", True),
-    ("hello?", False), ("is anyone there?", False),
+    ("where is my order?", True),
+    ("10482", True),
+    ("I want to talk to a person", True),
+    ("hello?", False),
+    ("is anyone there?", False),
 ]
 HANDOFF_REQUEST = "I want to talk to a person"
 
@@ -95,15 +107,20 @@ class Conversation:
         reply reaches the socket leaves a paused conversation that stays silent when
         the widget sends the request again.
         """
-        return any(t.text == HANDOFF_REQUEST and (t.acknowledged or t.latency is not None) for t in self.turns)
+        return any(
+            t.text == HANDOFF_REQUEST and (t.acknowledged or t.latency is not None)
+            for t in self.turns
+        )
 
     @property
     def stalled(self) -> bool:
         """Messages stopped being answered: an unanswered message with nothing handled after it."""
         for index, turn in enumerate(self.turns):
             if turn.expects_reply and turn.latency is None:
-                later = self.turns[index + 1:]
-                if not any(t.latency is not None or (not t.expects_reply and t.acknowledged) for t in later):
+                later = self.turns[index + 1 :]
+                if not any(
+                    t.latency is not None or (not t.expects_reply and t.acknowledged) for t in later
+                ):
                     return True
         return False
 
@@ -118,7 +135,9 @@ class Pace:
 
     low: float = 1.5
     high: float = 4.5
-    reply_timeout: float = 75.0  # past Rasa's 60 s ticket lock, which a killed replica leaves behind
+    reply_timeout: float = (
+        75.0  # past Rasa's 60 s ticket lock, which a killed replica leaves behind
+    )
 
 
 # Replies travel before the acknowledgement; this only covers them arriving in a later poll.
@@ -138,7 +157,9 @@ class Customer:
     async def converse(self, stop_at: float) -> Conversation:
         """Run one scripted conversation; stop sending new messages at ``stop_at`` (monotonic)."""
         kind, script = pick_script(self.rng)
-        conversation = Conversation(session_id=f"load-{self.tag}-{uuid.uuid4().hex[:10]}", kind=kind)
+        conversation = Conversation(
+            session_id=f"load-{self.tag}-{uuid.uuid4().hex[:10]}", kind=kind
+        )
         link = _Link(self.url, conversation)
         await link.open()
         try:
@@ -164,8 +185,9 @@ class _Link:
     def __init__(self, url: str, conversation: Conversation) -> None:
         self.conversation = conversation
         self.url = f"{url}?session_id={conversation.session_id}"
-        self.client = socketio.AsyncClient(reconnection=True, reconnection_delay=0.5,
-                                           reconnection_delay_max=2, handle_sigint=False)
+        self.client = socketio.AsyncClient(
+            reconnection=True, reconnection_delay=0.5, reconnection_delay_max=2, handle_sigint=False
+        )
         self.confirmed = asyncio.Event()
         self.turn: Turn | None = None
         self.replied = asyncio.Event()
@@ -208,17 +230,22 @@ class _Link:
                 self.acked.set()
 
         try:
-            await self.client.emit("user_uttered", {
-                "message": turn.text,
-                "session_id": self.conversation.session_id,
-                "metadata": {"client_message_id": uuid.uuid4().hex},
-            }, callback=on_ack)
+            await self.client.emit(
+                "user_uttered",
+                {
+                    "message": turn.text,
+                    "session_id": self.conversation.session_id,
+                    "metadata": {"client_message_id": uuid.uuid4().hex},
+                },
+                callback=on_ack,
+            )
         except socketio.exceptions.BadNamespaceError:
             pass  # disconnected right now: _on_confirm sends it again after the reconnect
 
     async def open(self) -> None:
-        await self.client.connect(self.url, socketio_path="/socket.io", transports=["polling"],
-                                  wait_timeout=30)
+        await self.client.connect(
+            self.url, socketio_path="/socket.io", transports=["polling"], wait_timeout=30
+        )
         await asyncio.wait_for(self.confirmed.wait(), 30)
 
     async def send(self, turn: Turn, timeout: float) -> None:

@@ -28,7 +28,9 @@ import sqlalchemy as sa
 
 from tests.stack import Stack, free_port
 
-POSTGRES_ADMIN_URL = os.environ.get("LOAD_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+POSTGRES_ADMIN_URL = os.environ.get(
+    "LOAD_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 REDIS_LOCK_DB = "4"  # not the tests' 3: a load run may overlap a test run
 
 
@@ -77,8 +79,12 @@ def throwaway_postgres_database() -> Iterator[str]:
         yield POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     finally:
         with admin.connect() as connection:
-            connection.execute(sa.text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"), {"name": name})
+            connection.execute(
+                sa.text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"
+                ),
+                {"name": name},
+            )
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
         admin.dispose()
 
@@ -130,7 +136,9 @@ class System:
         if replicas < 1:
             raise ValueError("replicas must be at least 1")
         if replicas > 1 and store != "postgres":
-            raise ValueError("replicas share conversations through PostgreSQL: use --store postgres")
+            raise ValueError(
+                "replicas share conversations through PostgreSQL: use --store postgres"
+            )
         self.workdir = workdir
         self.replica_count = replicas
         self.store = store
@@ -163,10 +171,17 @@ class System:
         if self.store == "postgres":
             self._database = throwaway_postgres_database()
             url = self._database.__enter__()
-            extra = {"TRACKER_STORE_DIALECT": "postgresql", "TRACKER_STORE_URL": url,
-                     "TRACKER_STORE_DB": url.rsplit("/", 1)[1]}
+            extra = {
+                "TRACKER_STORE_DIALECT": "postgresql",
+                "TRACKER_STORE_URL": url,
+                "TRACKER_STORE_DB": url.rsplit("/", 1)[1],
+            }
         if self.replica_count > 1:
-            extra |= {"REDIS_HOST": "127.0.0.1", "REDIS_PORT": "6379", "REDIS_LOCK_DB": REDIS_LOCK_DB}
+            extra |= {
+                "REDIS_HOST": "127.0.0.1",
+                "REDIS_PORT": "6379",
+                "REDIS_LOCK_DB": REDIS_LOCK_DB,
+            }
             endpoints = "endpoints.scale.yml"
         self.stack = Stack(workdir=self.workdir, extra_env=extra)
         stack = self.stack
@@ -193,8 +208,12 @@ class System:
         config = self.workdir / "haproxy.cfg"
         config.write_text(haproxy_config(self.balancer_port, self.replicas))
         log = open(self.workdir / "haproxy.log", "ab")
-        self.balancer = subprocess.Popen([haproxy, "-f", str(config), "-db"], stdout=log,
-                                         stderr=subprocess.STDOUT, start_new_session=True)
+        self.balancer = subprocess.Popen(
+            [haproxy, "-f", str(config), "-db"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             try:
@@ -203,7 +222,9 @@ class System:
             except httpx.HTTPError:
                 pass
             time.sleep(0.3)
-        raise RuntimeError("HAProxy did not answer:\n" + (self.workdir / "haproxy.log").read_text()[-2000:])
+        raise RuntimeError(
+            "HAProxy did not answer:\n" + (self.workdir / "haproxy.log").read_text()[-2000:]
+        )
 
     def requests_by_replica(self) -> dict[str, int]:
         """How many HTTP requests HAProxy sent to each replica so far (from its log)."""

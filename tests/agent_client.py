@@ -12,7 +12,9 @@ class AgentClient:
 
     def __init__(self, inbox_url: str, username: str, password: str) -> None:
         self.http = httpx.Client(base_url=inbox_url, timeout=20)
-        response = self.http.post("/api/v1/auth/login", json={"username": username, "password": password})
+        response = self.http.post(
+            "/api/v1/auth/login", json={"username": username, "password": password}
+        )
         response.raise_for_status()
         self.csrf = response.json()["csrf_token"]
 
@@ -45,7 +47,11 @@ class AgentClient:
 
     def customer_texts(self, key: str) -> list[str]:
         """Customer messages the inbox received after the handoff, in order."""
-        return [m["text"] for m in self.conversation(key).get("messages", []) if m.get("sender") == "customer"]
+        return [
+            m["text"]
+            for m in self.conversation(key).get("messages", [])
+            if m.get("sender") == "customer"
+        ]
 
     def close(self) -> None:
         self.http.close()

@@ -113,7 +113,12 @@ class Stack:
     def _spawn(self, name: str, args: list[str]) -> None:
         log = open(self.workdir / f"{name}.log", "ab")
         self.processes[name] = subprocess.Popen(
-            args, cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            args,
+            cwd=ROOT,
+            env=self.env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
     def log(self, name: str) -> str:
@@ -125,29 +130,70 @@ class Stack:
     def prepare(self) -> None:
         """Seed the order database and create the inbox admin (fresh per stack)."""
         python = sys.executable
-        subprocess.run([python, "-m", "actions.backend.seed"], cwd=ROOT, env=self.env(), check=True,
-                       capture_output=True)
+        subprocess.run(
+            [python, "-m", "actions.backend.seed"],
+            cwd=ROOT,
+            env=self.env(),
+            check=True,
+            capture_output=True,
+        )
         env = self.env() | {"INBOX_NEW_PASSWORD": self.admin_password}
-        subprocess.run([python, "-m", "inbox", "create-admin", self.admin_user, "--name", "Sam"],
-                       cwd=ROOT, env=env, check=True, capture_output=True)
+        subprocess.run(
+            [python, "-m", "inbox", "create-admin", self.admin_user, "--name", "Sam"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
 
     def start_actions(self) -> None:
-        self._spawn("actions", [str(VENV_BIN / "rasa"), "run", "actions", "--port", str(self.action_port),
-                                "--actions", "actions"])
+        self._spawn(
+            "actions",
+            [
+                str(VENV_BIN / "rasa"),
+                "run",
+                "actions",
+                "--port",
+                str(self.action_port),
+                "--actions",
+                "actions",
+            ],
+        )
 
-    def start_rasa(self, name: str = "rasa", port: int | None = None, endpoints: str = "endpoints.yml") -> None:
+    def start_rasa(
+        self, name: str = "rasa", port: int | None = None, endpoints: str = "endpoints.yml"
+    ) -> None:
         """Start a Rasa server (a second replica gets its own name and port)."""
         # launch_rasa adds --auth-token (RASA_TOKEN) and --cors (the web chat's origin) in-process.
-        self._spawn(name, [sys.executable, "-m", "launch_rasa", "run", "--enable-api",
-                           "--port", str(port or self.rasa_port), "--model", str(MODEL),
-                           "--endpoints", endpoints, "--credentials", "credentials.yml"])
+        self._spawn(
+            name,
+            [
+                sys.executable,
+                "-m",
+                "launch_rasa",
+                "run",
+                "--enable-api",
+                "--port",
+                str(port or self.rasa_port),
+                "--model",
+                str(MODEL),
+                "--endpoints",
+                endpoints,
+                "--credentials",
+                "credentials.yml",
+            ],
+        )
 
     def start_inbox(self) -> None:
-        self._spawn("inbox", [sys.executable, "-m", "inbox", "serve", "--port", str(self.inbox_port)])
+        self._spawn(
+            "inbox", [sys.executable, "-m", "inbox", "serve", "--port", str(self.inbox_port)]
+        )
 
     def start_webchat(self) -> None:
         if (ROOT / "webchat" / "__main__.py").exists():
-            self._spawn("webchat", [sys.executable, "-m", "webchat", "--port", str(self.webchat_port)])
+            self._spawn(
+                "webchat", [sys.executable, "-m", "webchat", "--port", str(self.webchat_port)]
+            )
 
     def stop(self, name: str) -> None:
         """Stop one service (and wait for it)."""
@@ -210,7 +256,9 @@ class Stack:
         return self
 
     # -- conversation helpers ----------------------------------------------------
-    def say(self, sender: str, text: str, timeout: float = 30, rasa_url: str | None = None) -> list[dict]:
+    def say(
+        self, sender: str, text: str, timeout: float = 30, rasa_url: str | None = None
+    ) -> list[dict]:
         """One customer message over the REST channel; the bot's replies."""
         response = httpx.post(
             f"{rasa_url or self.rasa_url}/webhooks/rest/webhook",
@@ -223,7 +271,9 @@ class Stack:
     def tracker(self, sender: str) -> dict:
         """The conversation as Rasa stores it."""
         response = httpx.get(
-            f"{self.rasa_url}/conversations/{sender}/tracker", params={"token": self.rasa_token}, timeout=10
+            f"{self.rasa_url}/conversations/{sender}/tracker",
+            params={"token": self.rasa_token},
+            timeout=10,
         )
         response.raise_for_status()
         return response.json()

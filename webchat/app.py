@@ -3,6 +3,7 @@
 It holds no conversation state: the browser talks to Rasa's socket.io channel
 directly, so this server can restart at any time without a customer noticing.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -33,11 +34,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/", response_class=HTMLResponse)
     async def store(request: Request) -> Response:
         """The demo store page, embedding the widget with the one script tag."""
-        return templates.TemplateResponse(request, "store.html", {
-            "widget_src": f"{settings.base_url}/widget.js",  # configured, not the Host header
-            "rasa_url": settings.rasa_url,
-            "title": settings.title,
-        })
+        return templates.TemplateResponse(
+            request,
+            "store.html",
+            {
+                "widget_src": f"{settings.base_url}/widget.js",  # configured, not the Host header
+                "rasa_url": settings.rasa_url,
+                "title": settings.title,
+            },
+        )
 
     @app.get("/widget.js", name="widget_js")
     async def widget_js(request: Request) -> Response:
@@ -50,11 +55,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/config.json")
     async def config() -> JSONResponse:
         """Defaults for a script tag without data- attributes."""
-        return JSONResponse({
-            "rasaUrl": settings.rasa_url,
-            "socketPath": settings.socket_path,
-            "title": settings.title,
-        }, headers={"Cache-Control": "no-cache"})
+        return JSONResponse(
+            {
+                "rasaUrl": settings.rasa_url,
+                "socketPath": settings.socket_path,
+                "title": settings.title,
+            },
+            headers={"Cache-Control": "no-cache"},
+        )
 
     @app.get("/healthz")
     async def healthz() -> dict:

@@ -8,6 +8,7 @@ The vendored client is a UMD build; wrapped in a function that provides local
 There is no build tool: the files are concatenated once at start-up, in the order
 of ``CLIENT_MODULES`` (each is plain ES2017 and shares the wrapper's scope).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -38,13 +39,20 @@ class Bundle:
     etag: str
 
 
-def build(vendor: Path = VENDOR_SOCKET_IO, client_dir: Path = CLIENT_DIR,
-          modules: Sequence[str] = CLIENT_MODULES) -> Bundle:
+def build(
+    vendor: Path = VENDOR_SOCKET_IO,
+    client_dir: Path = CLIENT_DIR,
+    modules: Sequence[str] = CLIENT_MODULES,
+) -> Bundle:
     """Concatenate the vendored client and the widget modules inside one private scope."""
     socket_io = _SOURCE_MAP.sub("", vendor.read_text(encoding="utf-8"))  # the .map is not shipped
-    parts = [HEADER, "(function () {\n'use strict';\n",
-             "var module = { exports: {} }; var exports = module.exports;\n",
-             socket_io, "\nvar io = module.exports;\n"]
+    parts = [
+        HEADER,
+        "(function () {\n'use strict';\n",
+        "var module = { exports: {} }; var exports = module.exports;\n",
+        socket_io,
+        "\nvar io = module.exports;\n",
+    ]
     for name in modules:
         parts.append(f"\n/* ---- {name} ---- */\n")
         parts.append((client_dir / name).read_text(encoding="utf-8"))

@@ -6,6 +6,7 @@ itself and to Rasa (http and ws: CSP does not treat ``http://`` as covering
 with ``Cross-Origin-Resource-Policy: cross-origin`` and ``Access-Control-Allow-Origin: *``
 (they are public and never carry cookies).
 """
+
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
@@ -30,18 +31,20 @@ BASE_HEADERS: dict[str, str] = {
 def content_security_policy(settings: Settings) -> str:
     """The demo page's policy; also what a site embedding the widget needs to allow."""
     rasa = f"{settings.rasa_url} {settings.rasa_ws_url}"
-    return "; ".join([
-        "default-src 'none'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data: https:",
-        "font-src 'self'",
-        f"connect-src 'self' {rasa}",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-        "object-src 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data: https:",
+            "font-src 'self'",
+            f"connect-src 'self' {rasa}",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+            "object-src 'none'",
+        ]
+    )
 
 
 def headers_for(path: str, content_type: str, settings: Settings) -> dict[str, str]:
@@ -65,10 +68,13 @@ class SecurityHeadersMiddleware(BaseHTTPMiddleware):
         super().__init__(app)
         self.settings = settings
 
-    async def dispatch(self, request: Request,
-                       call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    async def dispatch(
+        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
         response = await call_next(request)
-        extra = headers_for(request.url.path, response.headers.get("content-type", ""), self.settings)
+        extra = headers_for(
+            request.url.path, response.headers.get("content-type", ""), self.settings
+        )
         for name, value in extra.items():
             response.headers.setdefault(name, value)
         return response

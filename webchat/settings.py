@@ -1,4 +1,5 @@
 """Settings of the web chat server, from the environment (see docs/architecture.md)."""
+
 from __future__ import annotations
 
 import os
@@ -17,7 +18,9 @@ def _origin(url: str, name: str) -> str:
     """``scheme://host[:port]`` of an http(s) URL; the widget and the CSP need exactly that."""
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise SettingsError(f"{name} must be an http(s) URL such as {DEFAULT_RASA_URL}, got {url!r}")
+        raise SettingsError(
+            f"{name} must be an http(s) URL such as {DEFAULT_RASA_URL}, got {url!r}"
+        )
     if parts.path not in ("", "/") or parts.query or parts.fragment:
         raise SettingsError(f"{name} must be an origin without a path, got {url!r}")
     return f"{parts.scheme}://{parts.netloc}"
@@ -54,7 +57,7 @@ class Settings:
     @property
     def rasa_ws_url(self) -> str:
         """The websocket origin of ``rasa_url`` (CSP ``connect-src`` lists both)."""
-        return "ws" + self.rasa_url[len("http"):]
+        return "ws" + self.rasa_url[len("http") :]
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -74,7 +77,9 @@ class Settings:
             rasa_url=_origin(rasa, "WEBCHAT_RASA_URL"),
             socket_path=path,
             title=env.get("WEBCHAT_TITLE", "Northwind help"),
-            public_url=_origin(env["WEBCHAT_PUBLIC_URL"], "WEBCHAT_PUBLIC_URL") if env.get("WEBCHAT_PUBLIC_URL") else "",
+            public_url=_origin(env["WEBCHAT_PUBLIC_URL"], "WEBCHAT_PUBLIC_URL")
+            if env.get("WEBCHAT_PUBLIC_URL")
+            else "",
         )
 
     def replace(self, **changes: object) -> Settings:

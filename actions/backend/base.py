@@ -220,9 +220,7 @@ class OrderBackend(Protocol):
         """Cancel while placed/processing; raises `NotAllowed` otherwise."""
         ...
 
-    async def start_return(
-        self, order_number: str, sku: str | None = None
-    ) -> ReturnAuthorization:
+    async def start_return(self, order_number: str, sku: str | None = None) -> ReturnAuthorization:
         """Start a return of one SKU (or the whole order when `sku` is None)
         within `RETURN_WINDOW_DAYS` of delivery; raises `NotAllowed` otherwise."""
         ...

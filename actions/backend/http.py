@@ -124,7 +124,9 @@ class HttpOrderBackend:
                 if not last_try:
                     await self._backoff(attempt, error.__class__.__name__)
                     continue
-                raise BackendUnavailable(f"order API not reachable: {error.__class__.__name__}") from error
+                raise BackendUnavailable(
+                    f"order API not reachable: {error.__class__.__name__}"
+                ) from error
             except httpx.HTTPError as error:  # read timeout, protocol error, ...
                 raise BackendUnavailable(f"order API failed: {error.__class__.__name__}") from error
             if response.status_code >= 500 and not last_try:
@@ -163,7 +165,9 @@ class HttpOrderBackend:
         number = normalize_order_number(order_number)
         if not isinstance(factor, str) or not factor.strip():
             return False
-        payload = await self._request("POST", f"/orders/{number}/verify", number, {"factor": factor})
+        payload = await self._request(
+            "POST", f"/orders/{number}/verify", number, {"factor": factor}
+        )
         verified = payload.get("verified") if isinstance(payload, dict) else None
         if not isinstance(verified, bool):
             raise BackendUnavailable("order API answered verify without a boolean 'verified'")
@@ -171,11 +175,11 @@ class HttpOrderBackend:
 
     async def cancel_order(self, order_number: str) -> Order:
         number = normalize_order_number(order_number)
-        return _parse(wire.order_from_json, await self._request("POST", f"/orders/{number}/cancel", number))
+        return _parse(
+            wire.order_from_json, await self._request("POST", f"/orders/{number}/cancel", number)
+        )
 
-    async def start_return(
-        self, order_number: str, sku: str | None = None
-    ) -> ReturnAuthorization:
+    async def start_return(self, order_number: str, sku: str | None = None) -> ReturnAuthorization:
         number = normalize_order_number(order_number)
         if sku is not None and not isinstance(sku, str):
             raise TypeError(f"sku must be a string or None, not {type(sku).__name__}")

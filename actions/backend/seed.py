@@ -134,7 +134,9 @@ class _Builder:
         lines: Sequence[tuple[str, int]],
     ) -> OrderRow:
         items = [
-            OrderItemRow(sku=sku, name=PRODUCTS[sku][0], quantity=qty, unit_price_pence=PRODUCTS[sku][1])
+            OrderItemRow(
+                sku=sku, name=PRODUCTS[sku][0], quantity=qty, unit_price_pence=PRODUCTS[sku][1]
+            )
             for sku, qty in lines
         ]
         subtotal = sum(i.quantity * i.unit_price_pence for i in items)
@@ -211,8 +213,12 @@ class _Builder:
     # --- random orders ---------------------------------------------------------
 
     def random_lines(self) -> list[tuple[str, int]]:
-        skus = self.rng.sample([sku for sku, _, _ in CATALOGUE], self.rng.choice((1, 1, 1, 2, 2, 3)))
-        return [(sku, 2 if PRODUCTS[sku][1] < 2500 and self.rng.random() < 0.3 else 1) for sku in skus]
+        skus = self.rng.sample(
+            [sku for sku, _, _ in CATALOGUE], self.rng.choice((1, 1, 1, 2, 2, 3))
+        )
+        return [
+            (sku, 2 if PRODUCTS[sku][1] < 2500 and self.rng.random() < 0.3 else 1) for sku in skus
+        ]
 
     def random_order(self, number: int, status: OrderStatus, age_days: int) -> None:
         customer = self.rng.choice(self.customers)
@@ -222,8 +228,13 @@ class _Builder:
         if status is OrderStatus.CANCELLED:
             row.cancelled_at = self.clip(placed_at + timedelta(hours=self.rng.randint(1, 20)))
             processed = row.cancelled_at + timedelta(days=3)
-            self.refund(row, row.total_pence, "Order cancelled", row.cancelled_at,
-                        processed if processed < self.now else None)
+            self.refund(
+                row,
+                row.total_pence,
+                "Order cancelled",
+                row.cancelled_at,
+                processed if processed < self.now else None,
+            )
             return
         if status in (OrderStatus.PLACED, OrderStatus.PROCESSING):
             return
@@ -232,10 +243,14 @@ class _Builder:
         estimated = (shipped_at + timedelta(days=self.rng.randint(2, 3))).date()
         hub = self.rng.choice(HUBS[carrier])
         if status is OrderStatus.SHIPPED:
-            self.ship(row, carrier, shipped_at, estimated, f"Parcel handed to {carrier}", shipped_at)
+            self.ship(
+                row, carrier, shipped_at, estimated, f"Parcel handed to {carrier}", shipped_at
+            )
         elif status is OrderStatus.IN_TRANSIT:
             event_at = self.clip(shipped_at + timedelta(hours=self.rng.randint(8, 20)))
-            self.ship(row, carrier, shipped_at, estimated, f"Parcel at {carrier} hub, {hub}", event_at)
+            self.ship(
+                row, carrier, shipped_at, estimated, f"Parcel at {carrier} hub, {hub}", event_at
+            )
         elif status is OrderStatus.DELAYED:
             event_at = self.clip(shipped_at + timedelta(days=self.rng.randint(1, 3)))
             estimated = estimated + timedelta(days=self.rng.randint(2, 6))
@@ -246,7 +261,15 @@ class _Builder:
         else:  # delivered or returned
             delivered_at = self.clip(shipped_at + timedelta(days=self.rng.randint(1, 3), hours=3))
             where = self.rng.choice(("handed to customer", "left in porch", "left with neighbour"))
-            self.ship(row, carrier, shipped_at, estimated, f"Delivered, {where}", delivered_at, delivered_at)
+            self.ship(
+                row,
+                carrier,
+                shipped_at,
+                estimated,
+                f"Delivered, {where}",
+                delivered_at,
+                delivered_at,
+            )
             self.after_delivery(row, status, delivered_at)
 
     def after_delivery(self, row: OrderRow, status: OrderStatus, delivered_at: datetime) -> None:
@@ -255,12 +278,19 @@ class _Builder:
             received = self.clip(started + timedelta(days=self.rng.randint(2, 4)))
             self.authorise_return(row, None, row.total_pence, started, "received")
             processed = received + timedelta(days=2)
-            self.refund(row, row.total_pence, "Return received", received,
-                        processed if processed < self.now and self.rng.random() < 0.8 else None)
+            self.refund(
+                row,
+                row.total_pence,
+                "Return received",
+                received,
+                processed if processed < self.now and self.rng.random() < 0.8 else None,
+            )
         elif self.rng.random() < 0.12 and (self.now - delivered_at).days <= 25:
             item = row.items[0]
             started = self.clip(delivered_at + timedelta(days=self.rng.randint(1, 4)))
-            self.authorise_return(row, item.sku, item.quantity * item.unit_price_pence, started, "authorised")
+            self.authorise_return(
+                row, item.sku, item.quantity * item.unit_price_pence, started, "authorised"
+            )
 
 
 def _random_address(rng: random.Random) -> tuple[str, str, str]:
@@ -275,17 +305,32 @@ def _demo_orders(b: _Builder) -> None:
     now, addr = b.now, b.addresses
 
     def at(days_ago: float, hour: int = 10) -> datetime:
-        return datetime.combine(now.date() - timedelta(days=days_ago), time(hour), tzinfo=timezone.utc)
+        return datetime.combine(
+            now.date() - timedelta(days=days_ago), time(hour), tzinfo=timezone.utc
+        )
 
     dana = c["Dana Whitfield"]
     row = b.order(10482, dana, addr[dana.id], OrderStatus.IN_TRANSIT, at(11, 19), [("SHO-001", 1)])
-    b.ship(row, "DPD", at(10, 8), (now - timedelta(days=7)).date(), "Parcel at DPD hub, Hinckley", at(9, 6))
+    b.ship(
+        row,
+        "DPD",
+        at(10, 8),
+        (now - timedelta(days=7)).date(),
+        "Parcel at DPD hub, Hinckley",
+        at(9, 6),
+    )
     row.shipment.tracking_number = "15501048200042"
     row.shipment.tracking_url = TRACKING_URLS["DPD"].format("15501048200042")
 
     siobhan = c["Siobhán Gallagher"]
-    b.order(10501, siobhan, addr[siobhan.id], OrderStatus.PLACED, now - timedelta(hours=2),
-            [("CLO-001", 1), ("SHO-007", 1)])
+    b.order(
+        10501,
+        siobhan,
+        addr[siobhan.id],
+        OrderStatus.PLACED,
+        now - timedelta(hours=2),
+        [("CLO-001", 1), ("SHO-007", 1)],
+    )
 
     ciaran = c["Ciarán Doyle"]
     b.order(10502, ciaran, addr[ciaran.id], OrderStatus.PROCESSING, at(1, 16), [("HOM-006", 1)])
@@ -293,13 +338,27 @@ def _demo_orders(b: _Builder) -> None:
     zoe = c["Zoë Harper"]
     lines = [("OUT-001", 1), ("OUT-005", 1)]
     row = b.order(10377, zoe, addr[zoe.id], OrderStatus.DELIVERED, at(14, 9), lines)
-    b.ship(row, "Royal Mail", at(13, 15), (now - timedelta(days=10)).date(), "Delivered, left in porch",
-           at(10, 13), at(10, 13))
+    b.ship(
+        row,
+        "Royal Mail",
+        at(13, 15),
+        (now - timedelta(days=10)).date(),
+        "Delivered, left in porch",
+        at(10, 13),
+        at(10, 13),
+    )
 
     tomas = c["Tomás Ferreira"]
     row = b.order(10290, tomas, addr[tomas.id], OrderStatus.RETURNED, at(30, 11), [("HOM-001", 1)])
-    b.ship(row, "Evri", at(29, 14), (now - timedelta(days=26)).date(), "Delivered, handed to customer",
-           at(25, 12), at(25, 12))
+    b.ship(
+        row,
+        "Evri",
+        at(29, 14),
+        (now - timedelta(days=26)).date(),
+        "Delivered, handed to customer",
+        at(25, 12),
+        at(25, 12),
+    )
     b.authorise_return(row, None, row.total_pence, at(8, 9), "received")
     b.refund(row, row.total_pence, "Return received", at(3, 10), None)
 
@@ -311,8 +370,15 @@ def _demo_orders(b: _Builder) -> None:
     gareth = c["Gareth Price"]
     lines = [("SHO-004", 1), ("OUT-006", 1)]
     row = b.order(10160, gareth, addr[gareth.id], OrderStatus.DELIVERED, at(44, 8), lines)
-    b.ship(row, "DPD", at(43, 12), (now - timedelta(days=41)).date(), "Delivered, handed to customer",
-           at(40, 11), at(40, 11))
+    b.ship(
+        row,
+        "DPD",
+        at(43, 12),
+        (now - timedelta(days=41)).date(),
+        "Delivered, handed to customer",
+        at(40, 11),
+        at(40, 11),
+    )
 
 
 def build_rows(session: Session, today: date) -> None:

@@ -5,7 +5,6 @@ random seed. Names are deliberately varied (Zoë, Siobhán, Łukasz, Ayşe) so t
 assistant and the inbox are exercised with non-ASCII text.
 """
 
-
 # (sku, name, unit price in pence)
 CATALOGUE: tuple[tuple[str, str, int], ...] = (
     ("CLO-001", "Merino wool jumper", 6500),
@@ -111,9 +110,21 @@ CITIES = (
     ("Brighton", ("BN1", "BN2")),
 )
 STREETS = (
-    "High Street", "Station Road", "Church Lane", "Victoria Road", "Mill Lane",
-    "Park Avenue", "Queen's Road", "The Crescent", "Albert Street", "Greenway Close",
-    "Orchard Way", "Windsor Terrace", "Kingsway", "Meadow View", "Castle Street",
+    "High Street",
+    "Station Road",
+    "Church Lane",
+    "Victoria Road",
+    "Mill Lane",
+    "Park Avenue",
+    "Queen's Road",
+    "The Crescent",
+    "Albert Street",
+    "Greenway Close",
+    "Orchard Way",
+    "Windsor Terrace",
+    "Kingsway",
+    "Meadow View",
+    "Castle Street",
 )
 INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 
@@ -126,7 +137,11 @@ TRACKING_URLS = {
 }
 HUBS = {
     "DPD": ("Hinckley", "Birmingham", "Leeds", "Bristol"),
-    "Royal Mail": ("Warrington Mail Centre", "Princess Royal Distribution Centre", "Glasgow Mail Centre"),
+    "Royal Mail": (
+        "Warrington Mail Centre",
+        "Princess Royal Distribution Centre",
+        "Glasgow Mail Centre",
+    ),
     "Evri": ("Rugby", "Barnsley", "Crick"),
 }
 DELAY_EVENTS = (

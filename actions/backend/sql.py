@@ -158,7 +158,9 @@ def order_from_row(row: OrderRow) -> Order:
             country=row.country,
         ),
         items=tuple(
-            OrderItem(sku=i.sku, name=i.name, quantity=i.quantity, unit_price_pence=i.unit_price_pence)
+            OrderItem(
+                sku=i.sku, name=i.name, quantity=i.quantity, unit_price_pence=i.unit_price_pence
+            )
             for i in row.items
         ),
         total_pence=row.total_pence,
@@ -281,9 +283,7 @@ class SqlOrderBackend:
 
         return await self._run(cancel)
 
-    async def start_return(
-        self, order_number: str, sku: str | None = None
-    ) -> ReturnAuthorization:
+    async def start_return(self, order_number: str, sku: str | None = None) -> ReturnAuthorization:
         number = normalize_order_number(order_number)
 
         def start(session: Session) -> ReturnAuthorization:

@@ -114,7 +114,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from actions.backend.sql import SqlOrderBackend
 
     parser = argparse.ArgumentParser(
-        prog="python -m actions.backend.stub_api", description="Serve the demo orders as the order API."
+        prog="python -m actions.backend.stub_api",
+        description="Serve the demo orders as the order API.",
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8070)
@@ -122,7 +123,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     token = os.environ.get("ORDER_API_TOKEN", "").strip()
     if not token:
-        parser.error("set ORDER_API_TOKEN: the token clients must send as 'Authorization: Bearer <token>'")
+        parser.error(
+            "set ORDER_API_TOKEN: the token clients must send as 'Authorization: Bearer <token>'"
+        )
     database_url = args.database_url
     if not database_url:
         database_url = load_settings({**os.environ, "ORDER_BACKEND": "sql"}).database_url

@@ -40,7 +40,11 @@ def _time_from_json(text: Any, *, required: bool = False) -> datetime | None:
     if text is None and not required:
         return None
     moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+    return (
+        moment.replace(tzinfo=timezone.utc)
+        if moment.tzinfo is None
+        else moment.astimezone(timezone.utc)
+    )
 
 
 def _date_from_json(text: Any) -> date | None:
@@ -69,7 +73,12 @@ def order_to_json(order: Order) -> Json:
             "country": order.delivery_address.country,
         },
         "items": [
-            {"sku": i.sku, "name": i.name, "quantity": i.quantity, "unit_price_pence": i.unit_price_pence}
+            {
+                "sku": i.sku,
+                "name": i.name,
+                "quantity": i.quantity,
+                "unit_price_pence": i.unit_price_pence,
+            }
             for i in order.items
         ],
         "delivery_fee_pence": order.delivery_fee_pence,
@@ -81,7 +90,9 @@ def order_to_json(order: Order) -> Json:
             "tracking_number": ship.tracking_number,
             "tracking_url": ship.tracking_url,
             "shipped_at": _time_to_json(ship.shipped_at),
-            "estimated_delivery": ship.estimated_delivery.isoformat() if ship.estimated_delivery else None,
+            "estimated_delivery": ship.estimated_delivery.isoformat()
+            if ship.estimated_delivery
+            else None,
             "last_event": ship.last_event,
             "last_event_at": _time_to_json(ship.last_event_at),
             "delivered_at": _time_to_json(ship.delivered_at),
@@ -127,7 +138,9 @@ def order_from_json(data: Any) -> Order:
             status=OrderStatus(data["status"]),
             placed_at=_time_from_json(data["placed_at"], required=True),
             cancelled_at=_time_from_json(data.get("cancelled_at")),
-            customer=Customer(name=str(data["customer"]["name"]), email=str(data["customer"]["email"])),
+            customer=Customer(
+                name=str(data["customer"]["name"]), email=str(data["customer"]["email"])
+            ),
             delivery_address=Address(
                 line1=str(address["line1"]),
                 line2=str(address.get("line2") or ""),

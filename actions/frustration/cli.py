@@ -25,7 +25,11 @@ def _print_metrics(replayed: list, stream: TextIO) -> None:
         stream.write("metrics: no labels in the input\n")
         return
     if metrics.turns is not None:
-        stream.write("turns (score vs label; decision = level != calm): " + json.dumps(metrics.turns.as_dict()) + "\n")
+        stream.write(
+            "turns (score vs label; decision = level != calm): "
+            + json.dumps(metrics.turns.as_dict())
+            + "\n"
+        )
     if metrics.conversations is not None:
         stream.write(
             "conversations (highest score vs escalate; decision = escalate_at set): "
@@ -82,27 +86,44 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser (separate so tests can inspect it)."""
     parser = argparse.ArgumentParser(prog="python -m actions.frustration", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    replay = sub.add_parser("replay", help="score conversations from JSON Lines (FILE or - for stdin)")
+    replay = sub.add_parser(
+        "replay", help="score conversations from JSON Lines (FILE or - for stdin)"
+    )
     replay.add_argument("file", metavar="FILE")
-    replay.add_argument("--metrics", action="store_true", help="print precision/recall/F1/ROC-AUC to stderr")
+    replay.add_argument(
+        "--metrics", action="store_true", help="print precision/recall/F1/ROC-AUC to stderr"
+    )
     replay.add_argument("--model", help="trained Rasa model (.tar.gz) for intents and confidences")
-    replay.add_argument("--config", help="config file (default: $FRUSTRATION_CONFIG or the packaged one)")
+    replay.add_argument(
+        "--config", help="config file (default: $FRUSTRATION_CONFIG or the packaged one)"
+    )
     replay.set_defaults(handler=run_replay)
     fit = sub.add_parser("fit", help="fit signal weights and thresholds on labelled conversations")
     fit.add_argument("path", metavar="PATH")
     fit.add_argument("--config", help="config file to update (default: the packaged one)")
     fit.add_argument("--dry-run", action="store_true", help="report only, do not write the config")
-    fit.add_argument("--seed", type=int, default=13, help="seed of the train/validation split by dialogue id")
+    fit.add_argument(
+        "--seed", type=int, default=13, help="seed of the train/validation split by dialogue id"
+    )
     fit.set_defaults(handler=run_fit)
-    fit_text = sub.add_parser("fit-text", help="fit the text model on GoEmotions (writes emotion_model.npz)")
-    fit_text.add_argument("--data", help="GoEmotions folder (default: ../shared/emotions next to the project)")
-    fit_text.add_argument("--out", help="where to write the model (default: the packaged emotion_model.npz)")
+    fit_text = sub.add_parser(
+        "fit-text", help="fit the text model on GoEmotions (writes emotion_model.npz)"
+    )
+    fit_text.add_argument(
+        "--data", help="GoEmotions folder (default: ../shared/emotions next to the project)"
+    )
+    fit_text.add_argument(
+        "--out", help="where to write the model (default: the packaged emotion_model.npz)"
+    )
     fit_text.set_defaults(handler=run_fit_text)
     evaluate = sub.add_parser(
-        "evaluate", help="detector vs VADER and the text model alone on labelled files (a Markdown table per file)"
+        "evaluate",
+        help="detector vs VADER and the text model alone on labelled files (a Markdown table per file)",
     )
     evaluate.add_argument("files", metavar="FILE", nargs="+")
-    evaluate.add_argument("--seed", type=int, default=13, help="seed of the train/validation split (as in fit)")
+    evaluate.add_argument(
+        "--seed", type=int, default=13, help="seed of the train/validation split (as in fit)"
+    )
     evaluate.set_defaults(handler=run_evaluate)
     return parser
 

@@ -160,7 +160,9 @@ def parse_config(raw: Mapping[str, Any], source: str = "<dict>") -> FrustrationC
     thresholds_raw = _require(model_raw, "thresholds", "model")
     thresholds = Thresholds(
         annoyed=_probability(_require(thresholds_raw, "annoyed", "model.thresholds"), "annoyed"),
-        frustrated=_probability(_require(thresholds_raw, "frustrated", "model.thresholds"), "frustrated"),
+        frustrated=_probability(
+            _require(thresholds_raw, "frustrated", "model.thresholds"), "frustrated"
+        ),
         escalate=_probability(_require(thresholds_raw, "escalate", "model.thresholds"), "escalate"),
     )
     if thresholds.annoyed > thresholds.frustrated:

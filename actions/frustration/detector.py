@@ -37,7 +37,11 @@ from actions.frustration.trend import trend as trend_of
 
 BOT_TEXT_CHARS = 300  # the bot's previous message is only checked for failure phrases
 CARRY_LIMITS = (-3.0, 12.0)
-AT_ONCE: tuple[tuple[str, Trigger], ...] = (("request_human", "request"), ("abuse", "abuse"), ("churn", "churn"))
+AT_ONCE: tuple[tuple[str, Trigger], ...] = (
+    ("request_human", "request"),
+    ("abuse", "abuse"),
+    ("churn", "churn"),
+)
 
 
 PLAIN_ANSWER_MAX_WORDS = 6  # "no", "nope, that's it", "no thanks, all good"
@@ -47,7 +51,9 @@ _LOADED_SIGNALS = ("abuse", "profanity", "bot_complaint", "churn", "time_pressur
 
 def _plain_answer(analysis: TextAnalysis, hits: dict[str, SignalHit]) -> bool:
     """A short reply with nothing but a yes/no in it (no complaint, threat or hurry)."""
-    return analysis.words <= PLAIN_ANSWER_MAX_WORDS and not any(hits[name].value for name in _LOADED_SIGNALS)
+    return analysis.words <= PLAIN_ANSWER_MAX_WORDS and not any(
+        hits[name].value for name in _LOADED_SIGNALS
+    )
 
 
 NEGATIVE_TEXT_FLOOR = 0.5  # text-model probability from which the reason is worth showing
@@ -99,7 +105,9 @@ class Detector:
         """Load everything now (e.g. at action-server start) instead of on the first message."""
         self.score_turn(TurnInput(text="warm up, thanks"), None)
 
-    def signal_hits(self, turn: TurnInput, state: dict[str, Any]) -> tuple[dict[str, SignalHit], dict[str, Any], TextAnalysis]:
+    def signal_hits(
+        self, turn: TurnInput, state: dict[str, Any]
+    ) -> tuple[dict[str, SignalHit], dict[str, Any], TextAnalysis]:
         """Every signal's hit for `turn` given the previous (coerced) state.
 
         Returns:
@@ -125,15 +133,25 @@ class Detector:
             if analysis.compound > PLAIN_ANSWER_MIN_COMPOUND:
                 # (the text model, trained on comments, hears a bare "no" as disapproval)
                 hits["negative_sentiment"] = hits["emotion_negative"] = SILENT
-        if isinstance(turn.intent, str) and turn.intent in config.request_intents and hits["request_human"].value == 0:
+        if (
+            isinstance(turn.intent, str)
+            and turn.intent in config.request_intents
+            and hits["request_human"].value == 0
+        ):
             hits["request_human"] = SignalHit(1.0, f"asked for a person (intent '{turn.intent}')")
         hits.update(style_signals(analysis, config.angry_emoji))
         hits["repetition"], is_repeat = conversation.repetition(analysis, turn, state, config)
         hits["form_failure"], form_total = conversation.form_failure(turn, state)
         # After a rejected form input the bot asks the same question again: that is the
         # same failure (counted by form_failure), not the bot repeating a useless answer.
-        repeated = bot_print is not None and bot_print in state["bot_prints"] and hits["form_failure"].value == 0
-        hits["bot_failure"], bot_streak = conversation.bot_failure(bot, state["counters"]["bot_failures"], repeated=repeated)
+        repeated = (
+            bot_print is not None
+            and bot_print in state["bot_prints"]
+            and hits["form_failure"].value == 0
+        )
+        hits["bot_failure"], bot_streak = conversation.bot_failure(
+            bot, state["counters"]["bot_failures"], repeated=repeated
+        )
         hits["nlu_trouble"], fallbacks, low_streak = conversation.nlu_trouble(turn, state, config)
         hits["length"] = conversation.length(state["turns"] + 1, config)
         hits["emotion_calm"] = calming(analysis, hits, config.calm_emoji)
@@ -147,7 +165,9 @@ class Detector:
         }
         return hits, updates, analysis
 
-    def score_turn(self, turn: TurnInput, state: dict[str, Any] | None) -> tuple[TurnResult, dict[str, Any]]:
+    def score_turn(
+        self, turn: TurnInput, state: dict[str, Any] | None
+    ) -> tuple[TurnResult, dict[str, Any]]:
         """Score one user turn.
 
         Args:
@@ -162,7 +182,9 @@ class Detector:
         st = coerce_state(state)
         hits, updates, analysis = self.signal_hits(turn, st)
         contributions = {
-            name: round(model.weights[name] * hits[name].value, 4) for name in SIGNAL_NAMES if name not in TRIGGER_ONLY
+            name: round(model.weights[name] * hits[name].value, 4)
+            for name in SIGNAL_NAMES
+            if name not in TRIGGER_ONLY
         }
         evidence = sum(contributions.values())
         # Calming down counts at once: thanks or relief also lets go of what was carried over.
@@ -187,9 +209,7 @@ class Detector:
         trend_note = self._trend_note(scores, negs)
         truncated_note = None
         if analysis.clean.truncated:
-            truncated_note = (
-                f"long message: analysed the first {config.max_chars} of {analysis.clean.original_length} characters"
-            )
+            truncated_note = f"long message: analysed the first {config.max_chars} of {analysis.clean.original_length} characters"
             reasons.append(truncated_note)
 
         trigger, trigger_reason = self._trigger(hits, counters, scores, user_turn)
@@ -205,7 +225,9 @@ class Detector:
             explanation=explanation,
             signals={k: v for k, v in contributions.items() if v},
             turn=user_turn,
-            counters={k: counters[k] for k in ("fallbacks", "form_failures", "repeats", "bot_failures")},
+            counters={
+                k: counters[k] for k in ("fallbacks", "form_failures", "repeats", "bot_failures")
+            },
         )
 
         carry = model.decay * st["carry"] * kept + evidence
@@ -215,7 +237,9 @@ class Detector:
         st["negs"] = [round(v, 4) for v in negs]
         st["counters"] = counters
         if analysis.fingerprint:
-            st["fingerprints"] = (st["fingerprints"] + [sorted(analysis.fingerprint)[:24]])[-config.fingerprints_max :]
+            st["fingerprints"] = (st["fingerprints"] + [sorted(analysis.fingerprint)[:24]])[
+                -config.fingerprints_max :
+            ]
         if bot_print is not None:
             st["bot_prints"] = (st["bot_prints"] + [bot_print])[-BOT_PRINTS_KEPT:]
         if isinstance(turn.intent, str) and turn.intent:
@@ -257,7 +281,11 @@ class Detector:
         return None
 
     def _trigger(
-        self, hits: dict[str, SignalHit], counters: dict[str, int], scores: list[float], user_turn: int
+        self,
+        hits: dict[str, SignalHit],
+        counters: dict[str, int],
+        scores: list[float],
+        user_turn: int,
     ) -> tuple[Trigger | None, str | None]:
         """Why to hand off now, if at all: at-once triggers first, then failures, then the score."""
         config = self.config
@@ -280,7 +308,9 @@ class Detector:
         thresholds = config.model.thresholds
         if counters["elevated"] >= esc.sustain_turns and scores[-1] >= thresholds.escalate:
             return "frustration", f"annoyed or worse for {counters['elevated']} turns in a row"
-        if scores[-1] >= thresholds.frustrated and steady_rise(scores, esc.rise_window, esc.rise_min_slope):
+        if scores[-1] >= thresholds.frustrated and steady_rise(
+            scores, esc.rise_window, esc.rise_min_slope
+        ):
             return "frustration", f"frustration rising over the last {esc.rise_window} turns"
         return None, None
 

@@ -159,7 +159,9 @@ class EmotionModel:
 
         with np.load(path, allow_pickle=False) as data:
             if int(data["hash_bits"][0]) != HASH_BITS:
-                raise ValueError(f"{path}: built with {int(data['hash_bits'][0])} hash bits, this code uses {HASH_BITS}")
+                raise ValueError(
+                    f"{path}: built with {int(data['hash_bits'][0])} hash bits, this code uses {HASH_BITS}"
+                )
             return cls(data["weights"], data["intercepts"])
 
 

@@ -41,7 +41,9 @@ VADER_ESCALATE = -0.05
 TEXT_MODEL_ESCALATE = 0.5
 
 
-def baseline_replay(conversation: dict, score: Callable[[str], float], threshold: float) -> ReplayedConversation:
+def baseline_replay(
+    conversation: dict, score: Callable[[str], float], threshold: float
+) -> ReplayedConversation:
     """A one-message scorer's view of a conversation, in the replay shape: escalate at the
     first customer turn scoring `threshold` or more."""
     turns: list[dict] = []
@@ -57,7 +59,10 @@ def baseline_replay(conversation: dict, score: Callable[[str], float], threshold
             escalate_at = index
     escalate = conversation.get("escalate")
     return ReplayedConversation(
-        id=str(conversation.get("id")), turns=turns, escalate_at=escalate_at, labels=labels,
+        id=str(conversation.get("id")),
+        turns=turns,
+        escalate_at=escalate_at,
+        labels=labels,
         escalate_label=escalate if isinstance(escalate, bool) else None,
     )
 
@@ -65,13 +70,17 @@ def baseline_replay(conversation: dict, score: Callable[[str], float], threshold
 def vader_replay(conversation: dict) -> ReplayedConversation:
     """VADER alone: score = -compound of the current customer turn."""
     vader = get_vader()
-    return baseline_replay(conversation, lambda text: -vader.polarity_scores(text)["compound"], -VADER_ESCALATE)
+    return baseline_replay(
+        conversation, lambda text: -vader.polarity_scores(text)["compound"], -VADER_ESCALATE
+    )
 
 
 def text_model_replay(conversation: dict) -> ReplayedConversation:
     """The GoEmotions text model alone: score = probability the turn sounds negative."""
     model = get_emotion_model()
-    return baseline_replay(conversation, lambda text: model.read(text).negative, TEXT_MODEL_ESCALATE)
+    return baseline_replay(
+        conversation, lambda text: model.read(text).negative, TEXT_MODEL_ESCALATE
+    )
 
 
 def first_frustrated(conversation: ReplayedConversation) -> int | None:
@@ -83,7 +92,10 @@ def escalation_position(conversation: ReplayedConversation) -> int | None:
     """Position (0-based, among customer turns) of the escalation, if any."""
     if conversation.escalate_at is None:
         return None
-    return next((i for i, t in enumerate(conversation.turns) if t["index"] == conversation.escalate_at), None)
+    return next(
+        (i for i, t in enumerate(conversation.turns) if t["index"] == conversation.escalate_at),
+        None,
+    )
 
 
 def figures(replayed: Sequence[ReplayedConversation]) -> dict[str, float]:
@@ -98,7 +110,13 @@ def figures(replayed: Sequence[ReplayedConversation]) -> dict[str, float]:
     delays = []
     for conversation, frustrated, chosen in zip(convs, conv_labels, escalated):
         if frustrated and chosen:
-            delays.append(max(0, (escalation_position(conversation) or 0) - (first_frustrated(conversation) or 0)))
+            delays.append(
+                max(
+                    0,
+                    (escalation_position(conversation) or 0)
+                    - (first_frustrated(conversation) or 0),
+                )
+            )
     return {
         "turn ROC-AUC": roc_auc(labels, scores) or 0.0,
         "turn best F1": best_f1(labels, scores)[0],
@@ -136,10 +154,18 @@ def evaluate_file(path: str, seed: int = 13) -> str:
     names: list[str] = []
     for part in ("all", "train", "validation"):
         for name, replayed in scorers:
-            chosen = [c for c in replayed if part == "all" or in_validation(c.id, seed) == (part == "validation")]
+            chosen = [
+                c
+                for c in replayed
+                if part == "all" or in_validation(c.id, seed) == (part == "validation")
+            ]
             values = figures(chosen)
             names = list(values)
-            rows.append(f"| {part} ({len(chosen)}) | {name} | " + " | ".join(_cell(k, v) for k, v in values.items()) + " |")
+            rows.append(
+                f"| {part} ({len(chosen)}) | {name} | "
+                + " | ".join(_cell(k, v) for k, v in values.items())
+                + " |"
+            )
     header = "| conversations | scorer | " + " | ".join(names) + " |"
     return "\n".join([header, "|" + "---|" * (len(names) + 2)] + rows)
 

@@ -11,7 +11,11 @@ MAX_EXPLANATION_PARTS = 4
 def reasons_for(hits: dict[str, SignalHit], contributions: dict[str, float]) -> list[str]:
     """Reasons of the signals that pushed the score up, strongest first."""
     ranked = sorted(
-        (name for name, hit in hits.items() if hit.reason and contributions.get(name, 0.0) >= MIN_CONTRIBUTION),
+        (
+            name
+            for name, hit in hits.items()
+            if hit.reason and contributions.get(name, 0.0) >= MIN_CONTRIBUTION
+        ),
         key=lambda name: -contributions[name],
     )
     return [hits[name].reason for name in ranked]  # type: ignore[misc]

@@ -102,7 +102,12 @@ def extract(detector: Detector, path: str) -> list[Dialogue]:
             elif escalate is not None or labels:
                 escalate = False
             dialogues.append(
-                Dialogue(str(conversation.get("id", number)), rows, labels, escalate if isinstance(escalate, bool) else None)
+                Dialogue(
+                    str(conversation.get("id", number)),
+                    rows,
+                    labels,
+                    escalate if isinstance(escalate, bool) else None,
+                )
             )
     return dialogues
 
@@ -117,7 +122,13 @@ def split(dialogues: Sequence[Dialogue], seed: int) -> tuple[list[Dialogue], lis
     return train, valid
 
 
-def _scores(dialogues: Sequence[Dialogue], weights: Sequence[float], bias: float, memory: float, decay: float):
+def _scores(
+    dialogues: Sequence[Dialogue],
+    weights: Sequence[float],
+    bias: float,
+    memory: float,
+    decay: float,
+):
     """Per-dialogue score lists and the carried evidence before each turn."""
     import numpy as np
 
@@ -130,7 +141,9 @@ def _scores(dialogues: Sequence[Dialogue], weights: Sequence[float], bias: float
         before: list[float] = []
         for row in dialogue.features:
             evidence = float(np.dot(w, row))
-            carry *= 1.0 - row[CALM_INDEX]  # as the detector: calming down lets go of carried evidence
+            carry *= (
+                1.0 - row[CALM_INDEX]
+            )  # as the detector: calming down lets go of carried evidence
             before.append(carry)
             z = bias + evidence + memory * carry
             scores.append(1.0 / (1.0 + np.exp(-max(-30.0, min(30.0, z)))))
@@ -140,7 +153,9 @@ def _scores(dialogues: Sequence[Dialogue], weights: Sequence[float], bias: float
     return all_scores, carries
 
 
-def fit_weights(train: Sequence[Dialogue], prior: ModelConfig, decay: float) -> tuple[list[float], float, float]:
+def fit_weights(
+    train: Sequence[Dialogue], prior: ModelConfig, decay: float
+) -> tuple[list[float], float, float]:
     """Weights, bias and memory by penalised, sign-constrained logistic regression.
 
     The memory term depends on the weights (it carries past evidence), so the fit
@@ -153,10 +168,16 @@ def fit_weights(train: Sequence[Dialogue], prior: ModelConfig, decay: float) -> 
     X = np.array([row for d in train for row in d.features], dtype=float)
     y = np.array([label for d in train for label in d.labels], dtype=float)
     positives = max(1.0, y.sum())
-    sample_weight = np.where(y == 1, len(y) / (2 * positives), len(y) / (2 * max(1.0, len(y) - positives)))
+    sample_weight = np.where(
+        y == 1, len(y) / (2 * positives), len(y) / (2 * max(1.0, len(y) - positives))
+    )
     prior_w = np.array([prior.weights[name] for name in SIGNAL_NAMES] + [prior.memory])
     bounds = [
-        (0.0, 0.0) if name in TRIGGER_ONLY else (None, 0.0) if name in NEGATIVE_ONLY else (0.0, None)
+        (0.0, 0.0)
+        if name in TRIGGER_ONLY
+        else (None, 0.0)
+        if name in NEGATIVE_ONLY
+        else (0.0, None)
         for name in SIGNAL_NAMES
     ] + [(0.0, 1.0)]
     for index, name in enumerate(SIGNAL_NAMES):
@@ -191,7 +212,11 @@ def fit_weights(train: Sequence[Dialogue], prior: ModelConfig, decay: float) -> 
 
 
 def _escalations(
-    scores: Sequence[Sequence[float]], threshold: float, sustain: int, min_turns: int, annoyed: float
+    scores: Sequence[Sequence[float]],
+    threshold: float,
+    sustain: int,
+    min_turns: int,
+    annoyed: float,
 ) -> list[int | None]:
     """Turn at which the sustained-score rule would escalate: `sustain` turns in a row
     at annoyed or above, the last at `threshold` or above (the at-once triggers and
@@ -231,13 +256,20 @@ def choose_escalation(
         if sum(decided) > max_rate * len(decided):
             continue
         precision, recall, _ = prf(labels, decided)
-        f_half = 1.25 * precision * recall / (0.25 * precision + recall) if precision + recall else 0.0
+        f_half = (
+            1.25 * precision * recall / (0.25 * precision + recall) if precision + recall else 0.0
+        )
         if f_half > best:
             best, best_t = f_half, threshold
     return best_t
 
 
-def evaluate(dialogues: Sequence[Dialogue], scores: Sequence[Sequence[float]], config: FrustrationConfig, threshold: float) -> dict[str, Any]:
+def evaluate(
+    dialogues: Sequence[Dialogue],
+    scores: Sequence[Sequence[float]],
+    config: FrustrationConfig,
+    threshold: float,
+) -> dict[str, Any]:
     """Turn ROC-AUC / best F1, conversation ROC-AUC, escalation precision / recall."""
     labels = [label for d in dialogues for label in d.labels]
     flat = [s for d in scores for s in d]
@@ -245,7 +277,11 @@ def evaluate(dialogues: Sequence[Dialogue], scores: Sequence[Sequence[float]], c
     conv_labels = [int(bool(d.escalate)) for d in dialogues]
     conv_scores = [max(s, default=0.0) for s in scores]
     escalations = _escalations(
-        scores, threshold, config.escalation.sustain_turns, config.escalation.min_user_turns, config.model.thresholds.annoyed
+        scores,
+        threshold,
+        config.escalation.sustain_turns,
+        config.escalation.min_user_turns,
+        config.model.thresholds.annoyed,
     )
     precision, recall, _f1 = prf(conv_labels, [e is not None for e in escalations])
     return {
@@ -254,7 +290,9 @@ def evaluate(dialogues: Sequence[Dialogue], scores: Sequence[Sequence[float]], c
         "conversation_roc_auc": round(roc_auc(conv_labels, conv_scores) or 0.0, 3),
         "escalation_precision": round(precision, 3),
         "escalation_recall": round(recall, 3),
-        "escalation_rate": round(sum(e is not None for e in escalations) / max(1, len(escalations)), 3),
+        "escalation_rate": round(
+            sum(e is not None for e in escalations) / max(1, len(escalations)), 3
+        ),
     }
 
 
@@ -265,7 +303,10 @@ def prior_model(path: Path, fallback: ModelConfig) -> ModelConfig:
 
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     priors = raw.get("priors") or {}
-    weights = {**fallback.weights, **{k: float(v) for k, v in (priors.get("weights") or {}).items()}}
+    weights = {
+        **fallback.weights,
+        **{k: float(v) for k, v in (priors.get("weights") or {}).items()},
+    }
     unknown = sorted(set(weights) - set(SIGNAL_NAMES))
     if unknown:
         raise ValueError(f"priors.weights: unknown signals {unknown}")
@@ -292,8 +333,12 @@ def write_model_block(path: Path, model: ModelConfig) -> None:
     text = path.read_text(encoding="utf-8")
     lines = ["model:"]
     lines.append(f"  bias: {model.bias:.3f}")
-    lines.append(f"  memory: {model.memory:.3f}        # how much of the previous turns' evidence carries into this turn")
-    lines.append(f"  decay: {model.decay:.2f}         # exponential decay of the carried evidence per user turn")
+    lines.append(
+        f"  memory: {model.memory:.3f}        # how much of the previous turns' evidence carries into this turn"
+    )
+    lines.append(
+        f"  decay: {model.decay:.2f}         # exponential decay of the carried evidence per user turn"
+    )
     lines.append("  weights:")
     for name in SIGNAL_NAMES:
         lines.append(f"    {name}: {model.weights[name]:.3f}")
@@ -353,8 +398,13 @@ def fit_command(path: str, config: str | None = None, write: bool = True, seed: 
         "data": str(path),
         "seed": seed,
         "dialogues": {"train": len(train), "validation": len(valid)},
-        "model": {"bias": model.bias, "memory": model.memory, "decay": model.decay, "weights": model.weights,
-                  "thresholds": model.thresholds.__dict__},
+        "model": {
+            "bias": model.bias,
+            "memory": model.memory,
+            "decay": model.decay,
+            "weights": model.weights,
+            "thresholds": model.thresholds.__dict__,
+        },
         "train": evaluate(train, train_scores, fitted, model.thresholds.escalate),
         "validation": evaluate(valid, valid_scores, fitted, model.thresholds.escalate),
     }

@@ -85,23 +85,33 @@ def fit_text_command(data: str | None = None, out: str | None = None) -> int:
         y = {name: np.array(_target(labels, group)) for name, (_, labels) in splits.items()}
         best_c, best_auc = C_GRID[0], -1.0
         for c in C_GRID:
-            model = LogisticRegression(C=c, solver="liblinear", random_state=0).fit(X["train"], y["train"])
+            model = LogisticRegression(C=c, solver="liblinear", random_state=0).fit(
+                X["train"], y["train"]
+            )
             auc = roc_auc_score(y["dev"], model.decision_function(X["dev"]))
             if auc > best_auc:
                 best_c, best_auc = c, auc
-        model = LogisticRegression(C=best_c, solver="liblinear", random_state=0).fit(X["train"], y["train"])
+        model = LogisticRegression(C=best_c, solver="liblinear", random_state=0).fit(
+            X["train"], y["train"]
+        )
         weights.append(model.coef_[0])
         intercepts.append(float(model.intercept_[0]))
         report[head] = {
             "C": best_c,
             "positives_train": int(y["train"].sum()),
             "dev_roc_auc": round(float(best_auc), 4),
-            "test_roc_auc": round(float(roc_auc_score(y["test"], model.decision_function(X["test"]))), 4),
+            "test_roc_auc": round(
+                float(roc_auc_score(y["test"], model.decision_function(X["test"]))), 4
+            ),
         }
     fitted = EmotionModel(np.vstack(weights), np.asarray(intercepts))
     target = Path(out) if out else MODEL_PATH
     fitted.save(target)
-    report["model"] = {"path": str(target), "bytes_on_disk": target.stat().st_size, "bytes_in_memory": fitted.nbytes}
+    report["model"] = {
+        "path": str(target),
+        "bytes_on_disk": target.stat().st_size,
+        "bytes_in_memory": fitted.nbytes,
+    }
     print(json.dumps(report, indent=2))
     print(f"wrote {target}", file=sys.stderr)
     return 0

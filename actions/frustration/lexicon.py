@@ -22,7 +22,9 @@ if TYPE_CHECKING:  # pragma: no cover
 _NLP_LOCK = threading.Lock()
 _NLP: Language | None = None
 NLP_LOAD_COUNT = 0  # how many times the pipeline was built in this process (tests check it is 1)
-BOT_CATEGORIES = frozenset({"bot_failure", "closing_question"})  # word lists matched in the bot's messages, not the customer's
+BOT_CATEGORIES = frozenset(
+    {"bot_failure", "closing_question"}
+)  # word lists matched in the bot's messages, not the customer's
 
 
 def get_nlp() -> Language:
@@ -96,8 +98,14 @@ class Lexicon:
             bot: the message is the bot's, so only the bot-side word lists apply.
             original: the text before lower-casing, to quote the customer's own spelling.
         """
-        found = list(self._bot_phrase(doc)) if bot else list(self._phrase(doc)) + list(self._pattern(doc))
-        spans: list[tuple[int, int, str]] = [(start, end, self._labels[match_id]) for match_id, start, end in found]
+        found = (
+            list(self._bot_phrase(doc))
+            if bot
+            else list(self._phrase(doc)) + list(self._pattern(doc))
+        )
+        spans: list[tuple[int, int, str]] = [
+            (start, end, self._labels[match_id]) for match_id, start, end in found
+        ]
         result = Matches()
         taken: dict[str, list[tuple[int, int]]] = {}
         # Longest first so "you're useless" wins over "useless" in the same category.

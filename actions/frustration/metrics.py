@@ -33,7 +33,9 @@ class BinaryReport:
             "f1": round(self.f1, 3),
             "roc_auc": None if self.roc_auc is None else round(self.roc_auc, 3),
             "best_f1": round(self.best_f1, 3),
-            "best_threshold": None if self.best_threshold is None else round(self.best_threshold, 4),
+            "best_threshold": None
+            if self.best_threshold is None
+            else round(self.best_threshold, 4),
         }
 
 
@@ -88,7 +90,9 @@ def best_f1(labels: Sequence[int], scores: Sequence[float]) -> tuple[float, floa
     return best, best_t
 
 
-def report(labels: Sequence[int], scores: Sequence[float], predicted: Sequence[bool]) -> BinaryReport:
+def report(
+    labels: Sequence[int], scores: Sequence[float], predicted: Sequence[bool]
+) -> BinaryReport:
     """All figures for one set of labels, scores and the detector's own decisions."""
     labels_list: list[int] = [1 if y else 0 for y in labels]
     precision, recall, f1 = prf(labels_list, predicted)

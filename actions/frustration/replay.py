@@ -129,7 +129,14 @@ def replay_conversation(
             state,
         )
         previous_bot = None
-        out.append({"index": index, "score": result.score, "level": result.level, "reasons": result.reasons})
+        out.append(
+            {
+                "index": index,
+                "score": result.score,
+                "level": result.level,
+                "reasons": result.reasons,
+            }
+        )
         labels.append(_label(turn.get("label")))
         if result.escalate and escalate_at is None:
             escalate_at, trigger, explanation = index, result.trigger, result.explanation

@@ -65,7 +65,7 @@ class TurnResult:
 
     @property
     def direction(self) -> str:
-        """"rising" / "falling" / "steady": what the coaching panel shows for this turn."""
+        """ "rising" / "falling" / "steady": what the coaching panel shows for this turn."""
         return trend_direction(self.trend)
 
     def timeline_entry(self) -> dict[str, Any]:

@@ -45,7 +45,7 @@ def trend(scores: Sequence[float], window: int) -> float:
 
 
 def direction(value: float) -> str:
-    """"rising", "falling" or "steady" for a `trend` value."""
+    """ "rising", "falling" or "steady" for a `trend` value."""
     if value >= DIRECTION_STEP:
         return "rising"
     if value <= -DIRECTION_STEP:
@@ -80,4 +80,6 @@ def falling(values: Sequence[float], window: int, min_step: float = 0.05) -> boo
     recent = list(values[-window:])
     if len(recent) < 3:
         return False
-    return recent[-1] < recent[0] - min_step and all(b <= a + min_step for a, b in itertools.pairwise(recent))
+    return recent[-1] < recent[0] - min_step and all(
+        b <= a + min_step for a, b in itertools.pairwise(recent)
+    )

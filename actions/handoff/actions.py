@@ -42,10 +42,13 @@ def escalation_of(tracker: Tracker) -> EscalationInfo:
     reasons = list(tracker.get_slot(names.SLOT_FRUSTRATION_REASONS) or [])
     trigger = tracker.get_slot(names.SLOT_ESCALATION_TRIGGER)
     explanation = tracker.get_slot(names.SLOT_ESCALATION_REASON) or ""
-    if intent == names.INTENT_REQUEST_HUMAN or tracker.get_slot(names.SLOT_PENDING_CONFIRMATION) == names.PENDING_HANDOFF:
+    if (
+        intent == names.INTENT_REQUEST_HUMAN
+        or tracker.get_slot(names.SLOT_PENDING_CONFIRMATION) == names.PENDING_HANDOFF
+    ):
         trigger = "request"
         if "asked for a person" not in explanation:
-            asked = f"asked for a person: \"{(tracker.latest_message.get('text') or '')[:80]}\""
+            asked = f'asked for a person: "{(tracker.latest_message.get("text") or "")[:80]}"'
             explanation = f"{explanation}; {asked}" if explanation else asked[0].upper() + asked[1:]
     if not trigger:
         trigger = "frustration"
@@ -67,7 +70,9 @@ class ActionHandoffToHuman(Action):
     def name(self) -> str:
         return names.ACTION_HANDOFF_TO_HUMAN
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         if tracker.get_slot(names.SLOT_HANDOFF_ACTIVE):
             dispatcher.utter_message(response="utter_handoff_already")
             return [ActionExecuted(names.ACTION_LISTEN), ConversationPaused()]
@@ -84,7 +89,9 @@ class ActionHandoffToHuman(Action):
             "handoff_key": key,
             "conversation_id": tracker.sender_id,
             "channel": channel,
-            "created_at": datetime.now(tz=timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
+            "created_at": datetime.now(tz=timezone.utc)
+            .isoformat(timespec="seconds")
+            .replace("+00:00", "Z"),
             "priority": summary["priority"],
             "reason": summary["escalation"]["explanation"],
             "frustration_level": summary["escalation"]["level"],
@@ -95,11 +102,21 @@ class ActionHandoffToHuman(Action):
         response = await delivery.send(KIND_HANDOFF, key, payload)
         await session_report.submit(session_report.for_handoff(tracker))  # analytics; never raises
         level = tracker.get_slot(names.SLOT_FRUSTRATION_LEVEL) or "calm"
-        dispatcher.utter_message(response=acknowledgement(escalation.trigger, bot_failed(tracker), level))
+        dispatcher.utter_message(
+            response=acknowledgement(escalation.trigger, bot_failed(tracker), level)
+        )
         dispatcher.utter_message(response="utter_handoff_joining")
-        for utterance in queue_messages(response, email_known=bool(tracker.get_slot(names.SLOT_CUSTOMER_EMAIL))):
+        for utterance in queue_messages(
+            response, email_known=bool(tracker.get_slot(names.SLOT_CUSTOMER_EMAIL))
+        ):
             dispatcher.utter_message(response=utterance.response, **utterance.values)
-        logger.info("handoff %s for %s (%s, delivered=%s)", key, tracker.sender_id, escalation.trigger, response is not None)
+        logger.info(
+            "handoff %s for %s (%s, delivered=%s)",
+            key,
+            tracker.sender_id,
+            escalation.trigger,
+            response is not None,
+        )
         return [
             SlotSet(names.SLOT_HANDOFF_ACTIVE, True),
             SlotSet(names.SLOT_HANDOFF_KEY, key),
@@ -117,7 +134,9 @@ class ActionHandoffToHuman(Action):
 
 def after_handoff_slots(tracker: Tracker) -> list[EventType]:
     """Clear the handoff and start the frustration trend afresh; keep every fact."""
-    state = get_detector().reset_state(tracker.get_slot(names.SLOT_FRUSTRATION_STATE), reason="handback")
+    state = get_detector().reset_state(
+        tracker.get_slot(names.SLOT_FRUSTRATION_STATE), reason="handback"
+    )
     return [
         SlotSet(names.SLOT_HANDOFF_ACTIVE, False),
         SlotSet(names.SLOT_HANDOFF_KEY, None),
@@ -156,12 +175,19 @@ class ActionHandback(Action):
     def name(self) -> str:
         return names.ACTION_HANDBACK
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         resolution = resolution_of(tracker)
         line = f"Our team noted: {resolution.rstrip('.')}. " if resolution else ""
         dispatcher.utter_message(response="utter_handback", resolution_line=line)
         attempts = list(tracker.get_slot(names.SLOT_BOT_ATTEMPTS) or [])
-        attempts.append({"what": "A person from the team handled the conversation", "outcome": resolution or "handed back"})
+        attempts.append(
+            {
+                "what": "A person from the team handled the conversation",
+                "outcome": resolution or "handed back",
+            }
+        )
         return after_handoff_slots(tracker) + [SlotSet(names.SLOT_BOT_ATTEMPTS, attempts[-20:])]
 
 
@@ -174,9 +200,13 @@ class ActionEndHandoff(Action):
     def name(self) -> str:
         return names.ACTION_END_HANDOFF
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         if not tracker.get_slot(names.SLOT_HANDOFF_ACTIVE):
-            confidence = ((tracker.latest_message or {}).get("intent") or {}).get("confidence") or 0.0
+            confidence = ((tracker.latest_message or {}).get("intent") or {}).get(
+                "confidence"
+            ) or 0.0
             if confidence < UNSURE_END_CONFIDENCE:
                 # Outside a handoff a vague guess at "we're done" ("that's useless, it said
                 # that last week too" scored 0.28) must not be answered "You're welcome!".

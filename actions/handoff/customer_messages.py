@@ -40,7 +40,7 @@ def acknowledgement(trigger: str, bot_failed: bool, level: str = "calm") -> str:
 
 
 def wait_text(seconds: float | None) -> str:
-    """"a minute or two", "about 5 minutes", "about an hour"."""
+    """ "a minute or two", "about 5 minutes", "about an hour"."""
     if seconds is None or seconds <= 120:
         return "a minute or two"
     minutes = round(seconds / 60)
@@ -80,8 +80,13 @@ def queue_messages(status: Mapping[str, Any] | None, email_known: bool = True) -
         return [Utterance("utter_handoff_no_agents", {}), *ask_email]
     position = status.get("queue_position")
     if position:
-        return [Utterance("utter_handoff_queue", {
-            "queue_position": position,
-            "wait_text": wait_text(status.get("estimated_wait_seconds")),
-        })]
+        return [
+            Utterance(
+                "utter_handoff_queue",
+                {
+                    "queue_position": position,
+                    "wait_text": wait_text(status.get("estimated_wait_seconds")),
+                },
+            )
+        ]
     return [Utterance("utter_handoff_queue_unknown", {})]

@@ -67,7 +67,9 @@ async def _after_delivery(delivery: Delivery) -> None:
                     await api.resume_and_trigger(conversation_id, "end_handoff")
                     return
                 except Exception as error:
-                    logger.warning("resuming %s failed (attempt %s): %r", conversation_id, attempt + 1, error)
+                    logger.warning(
+                        "resuming %s failed (attempt %s): %r", conversation_id, attempt + 1, error
+                    )
                     await asyncio.sleep(0.5 * 2**attempt)
         finally:
             await api.aclose()
@@ -117,8 +119,12 @@ async def send(kind: str, handoff_key: str, payload: dict[str, Any]) -> dict[str
     try:
         return await asyncio.wait_for(_deliver_now(item_id), timeout=settings.inline_budget_seconds)
     except asyncio.TimeoutError:
-        logger.warning("inbox did not answer within %.1f s; %s %s left to the outbox worker",
-                       settings.inline_budget_seconds, kind, handoff_key)
+        logger.warning(
+            "inbox did not answer within %.1f s; %s %s left to the outbox worker",
+            settings.inline_budget_seconds,
+            kind,
+            handoff_key,
+        )
         return None
 
 
@@ -126,7 +132,9 @@ async def _deliver_now(item_id: int) -> dict[str, Any] | None:
     settings = get_settings()
     for attempt in range(settings.inline_attempts):
         # Best-effort items (session reports) wait for the worker: never on the customer's time.
-        await outbox().deliver_pending(client(), _after_delivery, BEST_EFFORT_KINDS)  # records failures itself
+        await outbox().deliver_pending(
+            client(), _after_delivery, BEST_EFFORT_KINDS
+        )  # records failures itself
         response = await outbox().response_of(item_id)
         if response is not None:
             return response

@@ -42,7 +42,10 @@ class InboxClient:
     ) -> None:
         self._client = httpx.AsyncClient(
             base_url=base_url,
-            headers={"Authorization": f"Bearer {secret}", "User-Agent": "northwind-action-server/1"},
+            headers={
+                "Authorization": f"Bearer {secret}",
+                "User-Agent": "northwind-action-server/1",
+            },
             timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
             transport=transport,
         )
@@ -52,7 +55,11 @@ class InboxClient:
         await self._client.aclose()
 
     async def _post(
-        self, path: str, payload: dict[str, Any], headers: dict[str, str] | None = None, method: str = "POST"
+        self,
+        path: str,
+        payload: dict[str, Any],
+        headers: dict[str, str] | None = None,
+        method: str = "POST",
     ) -> dict[str, Any]:
         try:
             response = await self._client.request(method, path, json=payload, headers=headers)
@@ -66,7 +73,9 @@ class InboxClient:
         if response.status_code >= 500 or response.status_code in (404, 408, 425, 429):
             raise InboxUnavailable(f"inbox answered {response.status_code}")
         if response.status_code >= 400:
-            raise InboxRejected(f"inbox refused the request: {response.status_code} {response.text[:200]}")
+            raise InboxRejected(
+                f"inbox refused the request: {response.status_code} {response.text[:200]}"
+            )
         if not response.is_success:
             # A redirect (not followed) or an informational answer stored nothing.
             raise InboxUnavailable(f"inbox answered {response.status_code}, not a success")
@@ -78,7 +87,9 @@ class InboxClient:
 
     async def create_handoff(self, payload: dict[str, Any]) -> dict[str, Any]:
         """POST /api/v1/handoffs, idempotent on the handoff key."""
-        return await self._post("/api/v1/handoffs", payload, {"Idempotency-Key": payload["handoff_key"]})
+        return await self._post(
+            "/api/v1/handoffs", payload, {"Idempotency-Key": payload["handoff_key"]}
+        )
 
     async def append_message(self, handoff_key: str, payload: dict[str, Any]) -> dict[str, Any]:
         """POST a customer message; the inbox stores each message_id once."""

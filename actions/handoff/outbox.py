@@ -68,7 +68,9 @@ def add_missing_columns(engine: Engine) -> None:
         for column in OutboxItem.__table__.columns:
             if column.name not in present and column.nullable:
                 kind = column.type.compile(dialect=engine.dialect)
-                connection.execute(text(f"ALTER TABLE {OutboxItem.__tablename__} ADD COLUMN {column.name} {kind}"))
+                connection.execute(
+                    text(f"ALTER TABLE {OutboxItem.__tablename__} ADD COLUMN {column.name} {kind}")
+                )
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,9 @@ class Outbox:
 
     def _session_factory(self) -> sessionmaker:
         if self._sessions is None:
-            connect_args = {"check_same_thread": False} if self._database_url.startswith("sqlite") else {}
+            connect_args = (
+                {"check_same_thread": False} if self._database_url.startswith("sqlite") else {}
+            )
             self._engine = create_engine(self._database_url, future=True, connect_args=connect_args)
             Base.metadata.create_all(self._engine)
             add_missing_columns(self._engine)
@@ -125,10 +129,15 @@ class Outbox:
 
     # -- reading ---------------------------------------------------------
     def _pending_sync(
-        self, limit: int, exclude_kinds: frozenset[str] = frozenset(), only_kinds: frozenset[str] = frozenset()
+        self,
+        limit: int,
+        exclude_kinds: frozenset[str] = frozenset(),
+        only_kinds: frozenset[str] = frozenset(),
     ) -> list[tuple[int, str, str, dict[str, Any]]]:
         with self._session_factory()() as session:
-            query = select(OutboxItem).where(OutboxItem.delivered_at.is_(None), OutboxItem.rejected_at.is_(None))
+            query = select(OutboxItem).where(
+                OutboxItem.delivered_at.is_(None), OutboxItem.rejected_at.is_(None)
+            )
             if exclude_kinds:
                 query = query.where(OutboxItem.kind.not_in(sorted(exclude_kinds)))
             if only_kinds:
@@ -141,7 +150,11 @@ class Outbox:
         return len(await asyncio.to_thread(self._pending_sync, 10_000))
 
     def _mark_sync(
-        self, item_id: int, response: dict[str, Any] | None, error: str | None, rejected: bool = False
+        self,
+        item_id: int,
+        response: dict[str, Any] | None,
+        error: str | None,
+        rejected: bool = False,
     ) -> None:
         with self._session_factory().begin() as session:
             item = session.get(OutboxItem, item_id)
@@ -170,7 +183,10 @@ class Outbox:
 
     # -- delivering ------------------------------------------------------
     async def deliver_pending(
-        self, client: InboxClient, after: AfterDelivery | None = None, exclude_kinds: frozenset[str] = frozenset()
+        self,
+        client: InboxClient,
+        after: AfterDelivery | None = None,
+        exclude_kinds: frozenset[str] = frozenset(),
     ) -> list[Delivery]:
         """Deliver waiting items in order; an undeliverable item holds back its handoff's later items.
 
@@ -182,7 +198,9 @@ class Outbox:
         async with self._lock:
             return await self._deliver(client, after, exclude_kinds, frozenset())
 
-    async def deliver_best_effort(self, client: InboxClient, kinds: frozenset[str]) -> list[Delivery]:
+    async def deliver_best_effort(
+        self, client: InboxClient, kinds: frozenset[str]
+    ) -> list[Delivery]:
         """Deliver the best-effort items of ``kinds`` (never under the customer's lock).
 
         After one of them fails as unavailable the pass skips the others, so an
@@ -192,7 +210,11 @@ class Outbox:
             return await self._deliver(client, None, frozenset(), kinds)
 
     async def _deliver(
-        self, client: InboxClient, after: AfterDelivery | None, exclude_kinds: frozenset[str], only_kinds: frozenset[str]
+        self,
+        client: InboxClient,
+        after: AfterDelivery | None,
+        exclude_kinds: frozenset[str],
+        only_kinds: frozenset[str],
     ) -> list[Delivery]:
         results: list[Delivery] = []
         blocked: set[str] = set()
@@ -229,7 +251,9 @@ class Outbox:
         return results
 
 
-async def _send(client: InboxClient, kind: str, key: str, payload: dict[str, Any]) -> dict[str, Any]:
+async def _send(
+    client: InboxClient, kind: str, key: str, payload: dict[str, Any]
+) -> dict[str, Any]:
     if kind == KIND_HANDOFF:
         return await client.create_handoff(payload)
     if kind == KIND_MESSAGE:

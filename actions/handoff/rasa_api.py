@@ -15,8 +15,14 @@ import httpx
 class RasaApi:
     """Resume a paused conversation and trigger an intent in it."""
 
-    def __init__(self, base_url: str, token: str | None, *, timeout: float = 10.0,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None,
+        *,
+        timeout: float = 10.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         self._client = httpx.AsyncClient(base_url=base_url, timeout=timeout, transport=transport)
         self._params = {"token": token} if token else {}
 
@@ -24,7 +30,9 @@ class RasaApi:
         """Release the connection pool."""
         await self._client.aclose()
 
-    async def resume_and_trigger(self, conversation_id: str, intent: str, entities: dict[str, Any] | None = None) -> None:
+    async def resume_and_trigger(
+        self, conversation_id: str, intent: str, entities: dict[str, Any] | None = None
+    ) -> None:
         """Un-pause the conversation, then run ``intent`` as if the customer had sent it."""
         events = await self._client.post(
             f"/conversations/{conversation_id}/tracker/events",

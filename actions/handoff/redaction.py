@@ -36,10 +36,19 @@ import phonenumbers
 
 # What an agent sees instead of a secret. Their words ("code", "phone", "birth") must not
 # count as context on a second pass: the summary is redacted again as a whole.
-MARKERS = frozenset({
-    "[card number]", "[security code]", "[bank account]", "[sort code]", "[password]", "[one-time code]",
-    "[date of birth]", "[phone number]", "[national insurance number]",
-})
+MARKERS = frozenset(
+    {
+        "[card number]",
+        "[security code]",
+        "[bank account]",
+        "[sort code]",
+        "[password]",
+        "[one-time code]",
+        "[date of birth]",
+        "[phone number]",
+        "[national insurance number]",
+    }
+)
 MONTHS = (
     "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
@@ -86,11 +95,91 @@ def _card(match: re.Match[str]) -> str:
 # Length of the IBAN of each country that issues them (ISO 13616 registry).
 _IBAN_LENGTHS = dict(
     (entry[:2], int(entry[2:]))
-    for entry in ["AD24", "AE23", "AL28", "AT20", "AZ28", "BA20", "BE16", "BG22", "BH22", "BR29", "BY28", "CH21", "CR22", "CY28", "CZ24", "DE22", "DK18", "DO28", "EE20", "EG29", "ES24", "FI18", "FO18", "FR27", "GB22", "GE22", "GI23", "GL18", "GR27", "GT28", "HR21", "HU28", "IE22", "IL23", "IQ23", "IS26", "IT27", "JO30", "KW30", "KZ20", "LB28", "LC32", "LI21", "LT20", "LU20", "LV21", "MC27", "MD24", "ME22", "MK19", "MR27", "MT31", "MU30", "NL18", "NO15", "PK24", "PL28", "PS29", "PT25", "QA29", "RO24", "RS22", "SA24", "SC31", "SE24", "SI19", "SK24", "SM27", "ST25", "SV28", "TL23", "TN24", "TR26", "UA29", "VA22", "VG24", "XK20"]
+    for entry in [
+        "AD24",
+        "AE23",
+        "AL28",
+        "AT20",
+        "AZ28",
+        "BA20",
+        "BE16",
+        "BG22",
+        "BH22",
+        "BR29",
+        "BY28",
+        "CH21",
+        "CR22",
+        "CY28",
+        "CZ24",
+        "DE22",
+        "DK18",
+        "DO28",
+        "EE20",
+        "EG29",
+        "ES24",
+        "FI18",
+        "FO18",
+        "FR27",
+        "GB22",
+        "GE22",
+        "GI23",
+        "GL18",
+        "GR27",
+        "GT28",
+        "HR21",
+        "HU28",
+        "IE22",
+        "IL23",
+        "IQ23",
+        "IS26",
+        "IT27",
+        "JO30",
+        "KW30",
+        "KZ20",
+        "LB28",
+        "LC32",
+        "LI21",
+        "LT20",
+        "LU20",
+        "LV21",
+        "MC27",
+        "MD24",
+        "ME22",
+        "MK19",
+        "MR27",
+        "MT31",
+        "MU30",
+        "NL18",
+        "NO15",
+        "PK24",
+        "PL28",
+        "PS29",
+        "PT25",
+        "QA29",
+        "RO24",
+        "RS22",
+        "SA24",
+        "SC31",
+        "SE24",
+        "SI19",
+        "SK24",
+        "SM27",
+        "ST25",
+        "SV28",
+        "TL23",
+        "TN24",
+        "TR26",
+        "UA29",
+        "VA22",
+        "VG24",
+        "XK20",
+    ]
 )
 # Grouped in fours ("GB29 NWBK 6016 ...") or run together; the match may run into
 # a following word, so _iban_spans keeps only the country's length.
-_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:(?: [A-Z0-9]{4}){2,8}(?: [A-Z0-9]{1,3})?|[A-Z0-9]{11,30})\b", re.I)
+_IBAN = re.compile(
+    r"\b[A-Z]{2}\d{2}(?:(?: [A-Z0-9]{4}){2,8}(?: [A-Z0-9]{1,3})?|[A-Z0-9]{11,30})\b", re.I
+)
 _IBAN_HINT = re.compile(r"\d(?<=[A-Za-z]{2}\d)\d")  # the check digits after a country code
 _IBAN_LABEL = re.compile(r"\biban\b", re.I)
 _ACCOUNT = re.compile(
@@ -181,7 +270,8 @@ _PASSWORD = re.compile(
     re.I,
 )
 _LOGIN_WITH = re.compile(
-    r"\b(?:log|sign)(?:ged|ging)?[\s\-]?(?:in|on)\s{1,3}(?:with|using)\s{1,3}(?!\[)(?P<secret>\S+)", re.I
+    r"\b(?:log|sign)(?:ged|ging)?[\s\-]?(?:in|on)\s{1,3}(?:with|using)\s{1,3}(?!\[)(?P<secret>\S+)",
+    re.I,
 )
 _NOT_A_LOGIN_SECRET = re.compile(r"^(?:2fa|mfa|sso|otp|face\s?id|touch\s?id)\W*$|@.+\.", re.I)
 # "hunter2 is my password": found from the naming word, then looked for just before it.
@@ -216,7 +306,49 @@ _OTP_BEFORE = re.compile(
 )
 # "code" alone is a one-time code unless the word before it says what kind of code.
 _OTHER_CODES = frozenset(
-    ["post", "postal", "zip", "area", "discount", "promo", "promotional", "voucher", "coupon", "gift", "tracking", "product", "item", "sort", "dialling", "dialing", "country", "error", "reference", "ref", "order", "bar", "qr", "source", "tax", "style", "colour", "color", "size", "referral", "offer", "sale", "invite", "invitation", "reward", "loyalty", "membership", "member", "cvv", "card", "pin"]
+    [
+        "post",
+        "postal",
+        "zip",
+        "area",
+        "discount",
+        "promo",
+        "promotional",
+        "voucher",
+        "coupon",
+        "gift",
+        "tracking",
+        "product",
+        "item",
+        "sort",
+        "dialling",
+        "dialing",
+        "country",
+        "error",
+        "reference",
+        "ref",
+        "order",
+        "bar",
+        "qr",
+        "source",
+        "tax",
+        "style",
+        "colour",
+        "color",
+        "size",
+        "referral",
+        "offer",
+        "sale",
+        "invite",
+        "invitation",
+        "reward",
+        "loyalty",
+        "membership",
+        "member",
+        "cvv",
+        "card",
+        "pin",
+    ]
 )
 
 
@@ -379,7 +511,9 @@ def _is_phone(candidate: str, digits: str, said_phone: Callable[[], bool]) -> bo
         # An area code has 3 to 5 digits with its 0, so "01 2345 6784" (inside a UPS number) is not one.
         first_group = _DIGIT_RUN.match(candidate.lstrip("("))
         return (
-            len(digits) in (10, 11) and digits[1] != "0" and len(first_group.group(0)) >= 3
+            len(digits) in (10, 11)
+            and digits[1] != "0"
+            and len(first_group.group(0)) >= 3
             and _possible(digits, "GB")
         )
     if len(digits) in (10, 11) and _NANP.match(digits):
@@ -412,7 +546,9 @@ def _phone_spans(text: str) -> Iterator[tuple[int, int]]:
         digits = "".join(run.group(0) for run in runs)
         end, count = 0, len(digits)
         for run in reversed(runs):  # the longest prefix ending at a group boundary first
-            if count >= 7 and _is_phone(candidate[: run.end()], digits[:count], partial(_said_phone, text, start)):
+            if count >= 7 and _is_phone(
+                candidate[: run.end()], digits[:count], partial(_said_phone, text, start)
+            ):
                 end = run.end() + (1 if candidate[run.end() : run.end() + 1] == ")" else 0)
                 break
             count -= len(run.group(0))
@@ -466,7 +602,9 @@ def _scan(pattern: Pattern[str], replacement: Replacement | str) -> Rule:
     return lambda text, lower: pattern.sub(replacement, text)
 
 
-def _at_keywords(words: tuple[str, ...], pattern: Pattern[str], replacement: Replacement | str) -> Rule:
+def _at_keywords(
+    words: tuple[str, ...], pattern: Pattern[str], replacement: Replacement | str
+) -> Rule:
     """Try ``pattern`` only where one of the lower-case ``words`` is in the text.
 
     A case-insensitive pattern that opens with a word boundary is tried at every
@@ -481,7 +619,10 @@ def _keywords(words: tuple[str, ...]) -> Pattern[str]:
 
 
 def _at_hints(
-    hint: Pattern[str], pattern: Pattern[str], replacement: Replacement | str, words: tuple[str, ...] = ()
+    hint: Pattern[str],
+    pattern: Pattern[str],
+    replacement: Replacement | str,
+    words: tuple[str, ...] = (),
 ) -> Rule:
     """Try ``pattern`` only where ``hint`` is found in the lower-case text (and one of ``words`` is in it)."""
 
@@ -501,7 +642,10 @@ def _at_hints(
 
 
 def _before_keywords(
-    words: tuple[str, ...], named: Pattern[str], before: Pattern[str], marker: Callable[[re.Match[str]], str | None]
+    words: tuple[str, ...],
+    named: Pattern[str],
+    before: Pattern[str],
+    marker: Callable[[re.Match[str]], str | None],
 ) -> Rule:
     """A secret said before the word that names it ("483920 is the code"): find the word, look back."""
     hint = _keywords(words)
@@ -512,7 +656,11 @@ def _before_keywords(
         spans: list[tuple[int, int, str]] = []
         for found in hint.finditer(lower):
             last = spans[-1][1] if spans else 0
-            if found.start() < last or not named.match(text, found.start()) or _in_marker(text, found.start()):
+            if (
+                found.start() < last
+                or not named.match(text, found.start())
+                or _in_marker(text, found.start())
+            ):
                 continue
             match = before.search(text, max(last, found.start() - 80), found.start())
             if match and (replacement := marker(match)):
@@ -537,25 +685,37 @@ _DATE_HINT = re.compile(
 # Order matters: bank details before cards (an IBAN holds card-like digits), codes
 # before passwords ("one-time passcode"), dates before sort codes and phones.
 _NEEDS_DIGITS: list[Rule] = [
-    lambda text, lower: _splice(text, [(start, end, "[bank account]") for start, end in _iban_spans(text)]),
+    lambda text, lower: _splice(
+        text, [(start, end, "[bank account]") for start, end in _iban_spans(text)]
+    ),
     _at_keywords(("bank", "acc", "a/c", "routing", "aba"), _ACCOUNT, _account),
     _at_keywords(("sort",), _SORT_CODE_LABELLED, lambda m: f"{m.group(1)}{m.group(2)}[sort code]"),
     _scan(_CARD, _card),
-    _at_keywords(("cvv", "cvc", "csc", "security"), _CVV, lambda m: f"{m.group(1)}{m.group(2)}[security code]"),
+    _at_keywords(
+        ("cvv", "cvc", "csc", "security"),
+        _CVV,
+        lambda m: f"{m.group(1)}{m.group(2)}[security code]",
+    ),
     _at_keywords(("code", "otp", "one-time", "one time", "onetime"), _OTP, _otp),
-    _before_keywords(("passcode", "code", "otp"), _OTP_NAMED, _OTP_BEFORE, lambda m: "[one-time code]"),
+    _before_keywords(
+        ("passcode", "code", "otp"), _OTP_NAMED, _OTP_BEFORE, lambda m: "[one-time code]"
+    ),
 ]
 _WORDS_ONLY: list[Rule] = [
     _at_keywords(("pass", "pw", "p/w", "pin"), _PASSWORD, _password),
     _at_keywords(("log", "sign"), _LOGIN_WITH, _login_secret),
-    _before_keywords(("password", "pwd", "pw", "pin"), _PASSWORD_NAMED, _PASSWORD_BEFORE, _password_before),
+    _before_keywords(
+        ("password", "pwd", "pw", "pin"), _PASSWORD_NAMED, _PASSWORD_BEFORE, _password_before
+    ),
 ]
 _NEEDS_DIGITS_AFTER: list[Rule] = [
     _when_found(_NI_HINT, _scan(_NI_NUMBER, "[national insurance number]")),
     _at_keywords(_MONTH_WORDS, _DATE_MONTH_FIRST, _birth_date),
     _at_hints(_DATE_HINT, _DATE, _birth_date),
     _scan(_SORT_CODE, _sort_code),
-    lambda text, lower: _splice(text, [(start, end, "[phone number]") for start, end in _phone_spans(text)]),
+    lambda text, lower: _splice(
+        text, [(start, end, "[phone number]") for start, end in _phone_spans(text)]
+    ),
 ]
 
 
@@ -565,7 +725,11 @@ def redact(text: str) -> str:
         return text
     has_digits = bool(_ANY_DIGIT.search(text))
     lower = _lower(text)
-    for rule in (_NEEDS_DIGITS if has_digits else []) + _WORDS_ONLY + (_NEEDS_DIGITS_AFTER if has_digits else []):
+    for rule in (
+        (_NEEDS_DIGITS if has_digits else [])
+        + _WORDS_ONLY
+        + (_NEEDS_DIGITS_AFTER if has_digits else [])
+    ):
         changed = rule(text, lower)
         if changed != text:
             text, lower = changed, _lower(changed)

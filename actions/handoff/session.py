@@ -49,7 +49,9 @@ class ActionSessionStart(Action):
     def name(self) -> str:
         return names.ACTION_SESSION_START
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         events: list[EventType] = [SessionStarted()]
         events += carried_slots(tracker)
         events.append(ActionExecuted(names.ACTION_LISTEN))
@@ -62,11 +64,22 @@ class ActionRestart(Action):
     def name(self) -> str:
         return names.ACTION_RESTART
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
         if not tracker.get_slot(names.SLOT_HANDOFF_ACTIVE):
             return [Restarted()]
         keep = names.HANDOFF_SLOTS + (
-            names.SLOT_ORDER_NUMBER, names.SLOT_ORDER_VERIFIED, names.SLOT_CUSTOMER_NAME,
-            names.SLOT_CUSTOMER_EMAIL, names.SLOT_ORDER_STATUS, names.SLOT_ORDER_FACTS,
+            names.SLOT_ORDER_NUMBER,
+            names.SLOT_ORDER_VERIFIED,
+            names.SLOT_CUSTOMER_NAME,
+            names.SLOT_CUSTOMER_EMAIL,
+            names.SLOT_ORDER_STATUS,
+            names.SLOT_ORDER_FACTS,
         )
-        return [Restarted(), *carried_slots(tracker, keep), ActionExecuted(names.ACTION_LISTEN), ConversationPaused()]
+        return [
+            Restarted(),
+            *carried_slots(tracker, keep),
+            ActionExecuted(names.ACTION_LISTEN),
+            ConversationPaused(),
+        ]

@@ -74,12 +74,14 @@ def iso(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp, tz=timezone.utc).isoformat().replace("+00:00", "Z")
 
 
-def _since_session_start(events: Iterable[Mapping[str, Any]]) -> tuple[float | None, list[Mapping[str, Any]]]:
+def _since_session_start(
+    events: Iterable[Mapping[str, Any]],
+) -> tuple[float | None, list[Mapping[str, Any]]]:
     """The latest ``session_started`` timestamp (else the first event's) and the events after it."""
     events = list(events)
     for index in range(len(events) - 1, -1, -1):
         if events[index].get("event") == "session_started":
-            return events[index].get("timestamp"), events[index + 1:]
+            return events[index].get("timestamp"), events[index + 1 :]
     return (events[0].get("timestamp") if events else None), events
 
 
@@ -89,21 +91,30 @@ def is_customer_turn(event: Mapping[str, Any]) -> bool:
         return False
     text = event.get("text") or ""
     metadata = event.get("metadata") or {}
-    return not (metadata.get("is_external") or text.startswith("EXTERNAL: ") or text.startswith("/session_start"))
+    return not (
+        metadata.get("is_external")
+        or text.startswith("EXTERNAL: ")
+        or text.startswith("/session_start")
+    )
 
 
 def highest_score(tracker: Tracker, score: float | None) -> float | None:
     """The highest frustration of the bot's part of the conversation so far (timeline and now)."""
     timeline = tracker.get_slot(names.SLOT_FRUSTRATION_TIMELINE) or []
-    scores = [entry.get("score") for entry in timeline if isinstance(entry, dict) and not entry.get("during_handoff")]
+    scores = [
+        entry.get("score")
+        for entry in timeline
+        if isinstance(entry, dict) and not entry.get("during_handoff")
+    ]
     scores = [float(value) for value in scores if isinstance(value, (int, float))]
     if score is not None:
         scores.append(float(score))
     return max(scores) if scores else None
 
 
-def build(tracker: Tracker, *, score: float | None, handed_off: bool = False,
-          outcome: str | None = None) -> SessionReport | None:
+def build(
+    tracker: Tracker, *, score: float | None, handed_off: bool = False, outcome: str | None = None
+) -> SessionReport | None:
     """The report for the tracker's current session; None without a customer message."""
     started, events = _since_session_start(tracker.events)
     turns = [event for event in events if is_customer_turn(event)]
@@ -147,7 +158,11 @@ def for_handoff(tracker: Tracker) -> SessionReport | None:
 def outbox_key(conversation_id: str) -> str:
     """Per-conversation outbox key (ordering), shortened by hashing when too long."""
     key = f"session:{conversation_id}"
-    return key if len(key) <= KEY_LIMIT else "session:" + hashlib.sha256(conversation_id.encode()).hexdigest()[:KEY_LIMIT - 8]
+    return (
+        key
+        if len(key) <= KEY_LIMIT
+        else "session:" + hashlib.sha256(conversation_id.encode()).hexdigest()[: KEY_LIMIT - 8]
+    )
 
 
 async def submit(report: SessionReport | None) -> None:
@@ -160,7 +175,9 @@ async def submit(report: SessionReport | None) -> None:
 
         sink = delivery.send_later
     try:
-        await asyncio.wait_for(sink(KIND_SESSION_REPORT, outbox_key(report.conversation_id), report.payload()),
-                               timeout=ENQUEUE_TIMEOUT_SECONDS)
+        await asyncio.wait_for(
+            sink(KIND_SESSION_REPORT, outbox_key(report.conversation_id), report.payload()),
+            timeout=ENQUEUE_TIMEOUT_SECONDS,
+        )
     except Exception as error:
         logger.warning("session report for %s not queued: %r", report.conversation_id, error)

@@ -46,7 +46,9 @@ def get_settings() -> HandoffSettings:
     """Settings for this process; raises ConfigError when the secret is missing."""
     secret = os.environ.get("HANDOFF_SECRET", "")
     if len(secret) < 16:
-        raise ConfigError("HANDOFF_SECRET must be set (16+ characters) for the bot to reach the inbox")
+        raise ConfigError(
+            "HANDOFF_SECRET must be set (16+ characters) for the bot to reach the inbox"
+        )
     return HandoffSettings(
         inbox_url=os.environ.get("INBOX_URL", "http://127.0.0.1:5080").rstrip("/"),
         handoff_secret=secret,

@@ -104,7 +104,15 @@ def facts_from(slots: Mapping[str, Any]) -> dict[str, Any]:
         facts["order_status"] = slots[names.SLOT_ORDER_STATUS]
     order_facts = slots.get(names.SLOT_ORDER_FACTS) or {}
     if isinstance(order_facts, dict):
-        for key in ("items", "order_total", "placed_on", "carrier", "tracking_number", "tracking_url", "refunds"):
+        for key in (
+            "items",
+            "order_total",
+            "placed_on",
+            "carrier",
+            "tracking_number",
+            "tracking_url",
+            "refunds",
+        ):
             if order_facts.get(key):
                 facts[key] = order_facts[key]
     return facts
@@ -112,13 +120,25 @@ def facts_from(slots: Mapping[str, Any]) -> dict[str, Any]:
 
 def attempts_from(slots: Mapping[str, Any]) -> list[dict[str, str]]:
     """What the bot already answered or tried, and where it failed."""
-    attempts = [dict(item) for item in (slots.get(names.SLOT_BOT_ATTEMPTS) or []) if isinstance(item, dict)]
+    attempts = [
+        dict(item) for item in (slots.get(names.SLOT_BOT_ATTEMPTS) or []) if isinstance(item, dict)
+    ]
     failures = int(slots.get(names.SLOT_FAILED_FORM_ATTEMPTS) or 0)
     if failures:
-        attempts.append({"what": "Asked for the order number / verification", "outcome": f"failed {failures} time{'s' if failures != 1 else ''}"})
+        attempts.append(
+            {
+                "what": "Asked for the order number / verification",
+                "outcome": f"failed {failures} time{'s' if failures != 1 else ''}",
+            }
+        )
     fallbacks = int(slots.get(names.SLOT_NLU_FALLBACK_COUNT) or 0)
     if fallbacks:
-        attempts.append({"what": "Tried to understand the customer", "outcome": f"did not understand {fallbacks} message{'s' if fallbacks != 1 else ''}"})
+        attempts.append(
+            {
+                "what": "Tried to understand the customer",
+                "outcome": f"did not understand {fallbacks} message{'s' if fallbacks != 1 else ''}",
+            }
+        )
     return attempts
 
 
@@ -160,7 +180,11 @@ def suggested_opening(slots: Mapping[str, Any], trigger: str) -> str:
     hello = f"Hi {name}, thanks for waiting. " if name else "Hi, thanks for waiting. "
     order = slots.get(names.SLOT_ORDER_NUMBER)
     status = slots.get(names.SLOT_ORDER_STATUS)
-    sorry = "I'm sorry for the trouble. " if trigger in ("frustration", "repeated_failure", "churn") else ""
+    sorry = (
+        "I'm sorry for the trouble. "
+        if trigger in ("frustration", "repeated_failure", "churn")
+        else ""
+    )
     if order and status and is_verified(slots):
         return f"{hello}I can see order {order} is {status}. {sorry}Let me sort this out for you."
     if order:
@@ -172,7 +196,9 @@ def is_verified(slots: Mapping[str, Any]) -> bool:
     """The customer proved they own the order under discussion."""
     verified_for = slots.get(names.SLOT_VERIFIED_ORDER_NUMBER)
     order = slots.get(names.SLOT_ORDER_NUMBER)
-    return bool(slots.get(names.SLOT_ORDER_VERIFIED)) and (verified_for is None or verified_for == order)
+    return bool(slots.get(names.SLOT_ORDER_VERIFIED)) and (
+        verified_for is None or verified_for == order
+    )
 
 
 def flag_abusive(lines: list[TranscriptLine]) -> list[TranscriptLine]:
@@ -181,7 +207,9 @@ def flag_abusive(lines: list[TranscriptLine]) -> list[TranscriptLine]:
     The text is kept: the agent can still reveal it, and the record stays whole.
     """
     return [
-        TranscriptLine(**line, abusive=True) if line["speaker"] == "customer" and is_abusive(line["text"]) else line
+        TranscriptLine(**line, abusive=True)
+        if line["speaker"] == "customer" and is_abusive(line["text"])
+        else line
         for line in lines
     ]
 

@@ -23,7 +23,9 @@ class _Line(TypedDict):
 class TranscriptLine(_Line, total=False):
     """One message in the transcript."""
 
-    abusive: bool  # only on customer lines with insults: the inbox masks them (summary.flag_abusive)
+    abusive: (
+        bool  # only on customer lines with insults: the inbox masks them (summary.flag_abusive)
+    )
 
 
 def iso_time(timestamp: float | None, timespec: str = "seconds") -> str:
@@ -66,12 +68,20 @@ def build_transcript(events: Iterable[dict[str, Any]]) -> list[TranscriptLine]:
                     continue
                 text = f"(clicked: {intent.replace('_', ' ')})"
             lines.append(
-                TranscriptLine(speaker="customer", text=text[:MAX_TEXT_CHARS], at=iso_time(event.get("timestamp")))
+                TranscriptLine(
+                    speaker="customer",
+                    text=text[:MAX_TEXT_CHARS],
+                    at=iso_time(event.get("timestamp")),
+                )
             )
         elif kind == "bot":
             text = _bot_text(event)
             if text:
                 lines.append(
-                    TranscriptLine(speaker=_bot_speaker(event), text=text[:MAX_TEXT_CHARS], at=iso_time(event.get("timestamp")))
+                    TranscriptLine(
+                        speaker=_bot_speaker(event),
+                        text=text[:MAX_TEXT_CHARS],
+                        at=iso_time(event.get("timestamp")),
+                    )
                 )
     return lines[-MAX_TRANSCRIPT_TURNS:]

@@ -1,4 +1,5 @@
 """Agent endpoints: reads for agents and tools, actions with session + CSRF."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
@@ -26,8 +27,11 @@ def _publish_messages(svc: Services, key: str, messages: list) -> None:
 
 
 @router.get("/queue", response_model=schemas.QueueOut)
-async def read_queue(limit: int = Query(100, ge=1, le=1000), svc: Services = Depends(services),
-                     _who: Agent | str = Depends(require_reader)) -> Response:
+async def read_queue(
+    limit: int = Query(100, ge=1, le=1000),
+    svc: Services = Depends(services),
+    _who: Agent | str = Depends(require_reader),
+) -> Response:
     """Waiting handoffs by priority then waiting time, then those being handled.
 
     Shared between callers until the queue changes (see ``inbox.queue_cache``).
@@ -35,20 +39,29 @@ async def read_queue(limit: int = Query(100, ge=1, le=1000), svc: Services = Dep
 
     def unit(*, session: Session) -> bytes:
         waiting, claimed, total = crud.queue(session=session, limit=limit)
-        counts = crud.new_customer_message_counts([h.id for h in waiting + claimed], session=session)
-        figures = crud.figures(session=session, hours=svc.hours,
-                               avg_handle_seconds=svc.settings.avg_handle_seconds)
+        counts = crud.new_customer_message_counts(
+            [h.id for h in waiting + claimed], session=session
+        )
+        figures = crud.figures(
+            session=session, hours=svc.hours, avg_handle_seconds=svc.settings.avg_handle_seconds
+        )
         items = [views.queue_item(h, counts.get(h.id, 0)) for h in waiting + claimed]
-        return schemas.QueueOut.construct(items=items, total_waiting=total, figures=figures).json().encode()
+        return (
+            schemas.QueueOut.construct(items=items, total_waiting=total, figures=figures)
+            .json()
+            .encode()
+        )
 
-    body = await svc.queue_cache.get(svc.broker.version(QUEUE_TOPIC), limit,
-                                     lambda: run_in_session(svc.factory, unit))
+    body = await svc.queue_cache.get(
+        svc.broker.version(QUEUE_TOPIC), limit, lambda: run_in_session(svc.factory, unit)
+    )
     return Response(body, media_type="application/json")
 
 
 @router.get("/handoffs/{handoff_key}", response_model=schemas.ConversationOut)
-async def read_conversation(handoff_key: str, svc: Services = Depends(services),
-                            _who: Agent | str = Depends(require_reader)) -> schemas.ConversationOut:
+async def read_conversation(
+    handoff_key: str, svc: Services = Depends(services), _who: Agent | str = Depends(require_reader)
+) -> schemas.ConversationOut:
     """Summary, status and every message since the handoff."""
 
     def unit(*, session: Session) -> schemas.ConversationOut:
@@ -59,18 +72,31 @@ async def read_conversation(handoff_key: str, svc: Services = Depends(services),
 
 
 @router.get("/search", response_model=schemas.SearchOut)
-async def search(q: str = Query("", max_length=200), include_open: bool = False,
-                 svc: Services = Depends(services),
-                 _who: Agent | str = Depends(require_reader)) -> schemas.SearchOut:
+async def search(
+    q: str = Query("", max_length=200),
+    include_open: bool = False,
+    svc: Services = Depends(services),
+    _who: Agent | str = Depends(require_reader),
+) -> schemas.SearchOut:
     """Closed conversations by customer name/email, order number or message text."""
 
     def unit(*, session: Session) -> schemas.SearchOut:
         rows = crud.search(q, session=session, closed_only=not include_open)
-        return schemas.SearchOut(items=[schemas.SearchHit(
-            handoff_key=h.key, customer_name=h.customer_name, customer_email=h.customer_email,
-            order_number=h.order_number, status=h.status, closed_at=h.closed_at, reason=h.reason,
-            wrap_up_note=h.wrap_up_note,
-        ) for h in rows])
+        return schemas.SearchOut(
+            items=[
+                schemas.SearchHit(
+                    handoff_key=h.key,
+                    customer_name=h.customer_name,
+                    customer_email=h.customer_email,
+                    order_number=h.order_number,
+                    status=h.status,
+                    closed_at=h.closed_at,
+                    reason=h.reason,
+                    wrap_up_note=h.wrap_up_note,
+                )
+                for h in rows
+            ]
+        )
 
     return await run_in_session(svc.factory, unit)
 
@@ -84,7 +110,11 @@ async def _act(svc: Services, handoff_key: str, agent: Agent, action) -> tuple: 
         before = {m.id for m in crud.messages(handoff, session=session)}
         result = action(handoff, me, session)
         session.flush()
-        fresh = [views.message_out(m) for m in crud.messages(handoff, session=session) if m.id not in before]
+        fresh = [
+            views.message_out(m)
+            for m in crud.messages(handoff, session=session)
+            if m.id not in before
+        ]
         return handoff, fresh, result
 
     return await run_in_session(svc.factory, unit)
@@ -95,23 +125,35 @@ async def _deliver(svc: Services, handoff: Handoff) -> None:
         await svc.deliverer.flush(handoff.id)
 
 
-@router.post("/handoffs/{handoff_key}/claim", response_model=schemas.ConversationOut,
-             responses={409: {"description": "Claimed by someone else or closed"}})
-async def claim(handoff_key: str, svc: Services = Depends(services),
-                agent: Agent = Depends(require_agent_csrf)) -> schemas.ConversationOut:
+@router.post(
+    "/handoffs/{handoff_key}/claim",
+    response_model=schemas.ConversationOut,
+    responses={409: {"description": "Claimed by someone else or closed"}},
+)
+async def claim(
+    handoff_key: str, svc: Services = Depends(services), agent: Agent = Depends(require_agent_csrf)
+) -> schemas.ConversationOut:
     """Take the conversation (one agent at a time); the customer is told who joined."""
-    handoff, fresh, _ = await _act(svc, handoff_key, agent,
-                                   lambda h, me, session: crud.claim(h, me, session=session))
+    handoff, fresh, _ = await _act(
+        svc, handoff_key, agent, lambda h, me, session: crud.claim(h, me, session=session)
+    )
     _publish_messages(svc, handoff.key, fresh)
     _publish_status(svc, handoff, "claimed")
     await _deliver(svc, handoff)
     return await read_conversation(handoff_key, svc, agent)
 
 
-@router.post("/handoffs/{handoff_key}/assign", response_model=schemas.ConversationOut,
-             responses={403: {"description": "Not an admin"}})
-async def assign(handoff_key: str, body: schemas.AssignIn, svc: Services = Depends(services),
-                 agent: Agent = Depends(require_agent_csrf)) -> schemas.ConversationOut:
+@router.post(
+    "/handoffs/{handoff_key}/assign",
+    response_model=schemas.ConversationOut,
+    responses={403: {"description": "Not an admin"}},
+)
+async def assign(
+    handoff_key: str,
+    body: schemas.AssignIn,
+    svc: Services = Depends(services),
+    agent: Agent = Depends(require_agent_csrf),
+) -> schemas.ConversationOut:
     """Admins (re)assign an open conversation to an agent."""
     if agent.role != "admin":
         raise HTTPException(403, "only an admin can reassign")
@@ -129,13 +171,28 @@ async def assign(handoff_key: str, body: schemas.AssignIn, svc: Services = Depen
     return await read_conversation(handoff_key, svc, agent)
 
 
-@router.post("/handoffs/{handoff_key}/replies", response_model=schemas.MessageOut, status_code=201,
-             responses={403: {"description": "Claimed by another agent"}, 409: {"description": "Not claimed"}})
-async def reply(handoff_key: str, body: schemas.ReplyIn, svc: Services = Depends(services),
-                agent: Agent = Depends(require_agent_csrf)) -> schemas.MessageOut:
+@router.post(
+    "/handoffs/{handoff_key}/replies",
+    response_model=schemas.MessageOut,
+    status_code=201,
+    responses={
+        403: {"description": "Claimed by another agent"},
+        409: {"description": "Not claimed"},
+    },
+)
+async def reply(
+    handoff_key: str,
+    body: schemas.ReplyIn,
+    svc: Services = Depends(services),
+    agent: Agent = Depends(require_agent_csrf),
+) -> schemas.MessageOut:
     """Send a reply through Rasa; stored first, so a Rasa outage only delays it."""
     handoff, fresh, (message, _delivery) = await _act(
-        svc, handoff_key, agent, lambda h, me, session: crud.add_agent_reply(h, me, body.text, session=session))
+        svc,
+        handoff_key,
+        agent,
+        lambda h, me, session: crud.add_agent_reply(h, me, body.text, session=session),
+    )
     _publish_messages(svc, handoff.key, fresh)
     await _deliver(svc, handoff)
 
@@ -146,14 +203,20 @@ async def reply(handoff_key: str, body: schemas.ReplyIn, svc: Services = Depends
 
 
 @router.post("/handoffs/{handoff_key}/handback", response_model=schemas.ConversationOut)
-async def hand_back(handoff_key: str, body: schemas.HandbackIn, svc: Services = Depends(services),
-                    agent: Agent = Depends(require_agent_csrf)) -> schemas.ConversationOut:
+async def hand_back(
+    handoff_key: str,
+    body: schemas.HandbackIn,
+    svc: Services = Depends(services),
+    agent: Agent = Depends(require_agent_csrf),
+) -> schemas.ConversationOut:
     """Give the conversation back to the bot with what was settled."""
 
     def action(h: Handoff, me: Agent, session: Session) -> None:
         crud.hand_back(h, me, body.resolution, session=session)
         if svc.forwarder is not None:
-            svc.forwarder.enqueue_handed_back(h, me.display_name, session=session)  # same transaction
+            svc.forwarder.enqueue_handed_back(
+                h, me.display_name, session=session
+            )  # same transaction
 
     handoff, fresh, _ = await _act(svc, handoff_key, agent, action)
     _publish_messages(svc, handoff.key, fresh)
@@ -165,8 +228,12 @@ async def hand_back(handoff_key: str, body: schemas.HandbackIn, svc: Services = 
 
 
 @router.post("/handoffs/{handoff_key}/resolve", response_model=schemas.ConversationOut)
-async def resolve(handoff_key: str, body: schemas.ResolveIn, svc: Services = Depends(services),
-                  agent: Agent = Depends(require_agent_csrf)) -> schemas.ConversationOut:
+async def resolve(
+    handoff_key: str,
+    body: schemas.ResolveIn,
+    svc: Services = Depends(services),
+    agent: Agent = Depends(require_agent_csrf),
+) -> schemas.ConversationOut:
     """Close with a short note (the bot is resumed unless the customer already left)."""
 
     def action(h: Handoff, me: Agent, session: Session) -> None:
@@ -189,8 +256,11 @@ async def me(agent: Agent = Depends(require_agent)) -> schemas.AgentOut:
 
 
 @router.post("/me/availability", response_model=schemas.AgentOut)
-async def availability(body: schemas.AvailabilityIn, svc: Services = Depends(services),
-                       agent: Agent = Depends(require_agent_csrf)) -> schemas.AgentOut:
+async def availability(
+    body: schemas.AvailabilityIn,
+    svc: Services = Depends(services),
+    agent: Agent = Depends(require_agent_csrf),
+) -> schemas.AgentOut:
     """Available or away; changes the wait the bot announces."""
 
     def unit(*, session: Session) -> schemas.AgentOut:
@@ -203,8 +273,9 @@ async def availability(body: schemas.AvailabilityIn, svc: Services = Depends(ser
 
 
 @router.post("/auth/login", tags=["auth"])
-async def api_login(body: schemas.LoginIn, request: Request, response: Response,
-                    svc: Services = Depends(services)) -> dict:
+async def api_login(
+    body: schemas.LoginIn, request: Request, response: Response, svc: Services = Depends(services)
+) -> dict:
     """JSON login for tools; returns the CSRF token to send as X-CSRF-Token."""
     if not request.headers.get("content-type", "").startswith("application/json"):
         raise HTTPException(415, "send JSON")
@@ -214,8 +285,11 @@ async def api_login(body: schemas.LoginIn, request: Request, response: Response,
 
 
 @router.post("/auth/logout", tags=["auth"])
-async def api_logout(response: Response, svc: Services = Depends(services),
-                     agent: Agent = Depends(require_agent_csrf)) -> dict:
+async def api_logout(
+    response: Response,
+    svc: Services = Depends(services),
+    agent: Agent = Depends(require_agent_csrf),
+) -> dict:
     """End the session (every cookie of this agent) and mark the agent away."""
     await end_session(response, svc, agent)
     svc.broker.publish(QUEUE_TOPIC, "queue", {"reason": "availability", "handoff_key": None})

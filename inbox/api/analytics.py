@@ -1,4 +1,5 @@
 """``GET /api/v1/analytics`` (admins): the figures of the analytics page as JSON."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query
@@ -20,11 +21,16 @@ async def compute(svc: Services, days: int) -> AnalyticsOut:
     return await run_in_session(svc.factory, analytics.report, span=span, now=now)
 
 
-@router.get("/analytics", response_model=AnalyticsOut,
-            responses={401: {"description": "No session"}, 403: {"description": "Not an admin"}})
-async def read_analytics(days: int = Query(30, ge=1, le=analytics.MAX_DAYS),
-                         svc: Services = Depends(services),
-                         _admin: Agent = Depends(require_admin)) -> AnalyticsOut:
+@router.get(
+    "/analytics",
+    response_model=AnalyticsOut,
+    responses={401: {"description": "No session"}, 403: {"description": "Not an admin"}},
+)
+async def read_analytics(
+    days: int = Query(30, ge=1, le=analytics.MAX_DAYS),
+    svc: Services = Depends(services),
+    _admin: Agent = Depends(require_admin),
+) -> AnalyticsOut:
     """Handoffs per day, share resolved by the bot, escalation reasons, waiting and
     handling times, frustration at the handoff vs at the close (docs/analytics.md)."""
     return await compute(svc, days)

@@ -3,6 +3,7 @@
 Events are hints ("queue changed", "new message"); pages re-read the JSON API for the
 queue and append messages from the payload, so a missed event heals on the next one.
 """
+
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
@@ -39,21 +40,27 @@ async def _stream(request: Request, sub: Subscription) -> AsyncIterator[str]:
 
 def _response(request: Request, sub: Subscription) -> StreamingResponse:
     return StreamingResponse(
-        _stream(request, sub), media_type="text/event-stream",
+        _stream(request, sub),
+        media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
 
 
 @router.get("/events", response_class=StreamingResponse)
-async def queue_events(request: Request, svc: Services = Depends(services),
-                       _agent: Agent = Depends(require_agent)) -> StreamingResponse:
+async def queue_events(
+    request: Request, svc: Services = Depends(services), _agent: Agent = Depends(require_agent)
+) -> StreamingResponse:
     """``queue`` events whenever a handoff arrives, is claimed or closed, or availability changes."""
     return _response(request, svc.broker.subscribe(QUEUE_TOPIC))
 
 
 @router.get("/handoffs/{handoff_key}/events", response_class=StreamingResponse)
-async def conversation_events(handoff_key: str, request: Request, svc: Services = Depends(services),
-                              _agent: Agent = Depends(require_agent)) -> StreamingResponse:
+async def conversation_events(
+    handoff_key: str,
+    request: Request,
+    svc: Services = Depends(services),
+    _agent: Agent = Depends(require_agent),
+) -> StreamingResponse:
     """``message``, ``message_status``, ``status``, ``customer_ended``, ``coaching`` and ``wrap_up``
     events of one conversation."""
     return _response(request, svc.broker.subscribe(handoff_topic(handoff_key)))

@@ -1,6 +1,7 @@
 """Admin view of the forwarding outbox: what reached Slack, the webhook or Chatwoot,
 what is still retrying, and what failed and why (docs/forwarding.md).
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -38,27 +39,49 @@ class ForwardsOut(BaseModel):
 
 
 def _out(row: Forward, key: str) -> ForwardOut:
-    return ForwardOut(id=row.id, handoff_key=key, target=row.target, event=row.event, status=row.status,
-                      attempts=row.attempts, next_attempt_at=row.next_attempt_at, last_error=row.last_error,
-                      created_at=row.created_at, delivered_at=row.delivered_at)
+    return ForwardOut(
+        id=row.id,
+        handoff_key=key,
+        target=row.target,
+        event=row.event,
+        status=row.status,
+        attempts=row.attempts,
+        next_attempt_at=row.next_attempt_at,
+        last_error=row.last_error,
+        created_at=row.created_at,
+        delivered_at=row.delivered_at,
+    )
 
 
-@router.get("/forwards", response_model=ForwardsOut, responses={403: {"description": "Not an admin"}})
-async def list_forwards(status: str | None = Query(None, pattern="^(pending|delivered|failed)$"),
-                        limit: int = Query(100, ge=1, le=1000), svc: Services = Depends(services),
-                        _admin: Agent = Depends(require_admin)) -> ForwardsOut:
+@router.get(
+    "/forwards", response_model=ForwardsOut, responses={403: {"description": "Not an admin"}}
+)
+async def list_forwards(
+    status: str | None = Query(None, pattern="^(pending|delivered|failed)$"),
+    limit: int = Query(100, ge=1, le=1000),
+    svc: Services = Depends(services),
+    _admin: Agent = Depends(require_admin),
+) -> ForwardsOut:
     """Forwarded events, newest first; ``?status=failed`` for the ones that gave up."""
 
     def unit(*, session: Session) -> ForwardsOut:
-        return ForwardsOut(items=[_out(row, key) for row, key in outbox.listing(status, limit, session=session)])
+        return ForwardsOut(
+            items=[_out(row, key) for row, key in outbox.listing(status, limit, session=session)]
+        )
 
     return await run_in_session(svc.factory, unit)
 
 
-@router.post("/forwards/{forward_id}/retry", response_model=ForwardOut,
-             responses={403: {"description": "Not an admin"}, 404: {"description": "Unknown forward"}})
-async def retry_forward(forward_id: int = Path(..., ge=1, le=2**63 - 1), svc: Services = Depends(services),
-                        agent: Agent = Depends(require_agent_csrf)) -> ForwardOut:
+@router.post(
+    "/forwards/{forward_id}/retry",
+    response_model=ForwardOut,
+    responses={403: {"description": "Not an admin"}, 404: {"description": "Unknown forward"}},
+)
+async def retry_forward(
+    forward_id: int = Path(..., ge=1, le=2**63 - 1),
+    svc: Services = Depends(services),
+    agent: Agent = Depends(require_agent_csrf),
+) -> ForwardOut:
     """Try a failed forward again (after fixing the target's configuration)."""
     ensure_admin(agent)
 

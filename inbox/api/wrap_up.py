@@ -4,6 +4,7 @@
 stands) beside the saved note; ``PUT`` or ``POST`` (for forms and the page's
 fetch) saves the agent's edited text. Saving needs the session and CSRF token.
 """
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
@@ -20,8 +21,9 @@ router = APIRouter(prefix="/api/v1", tags=["agent"])
 
 
 @router.get("/handoffs/{handoff_key}/wrap-up", response_model=schemas.WrapUpOut)
-async def read_wrap_up(handoff_key: str, svc: Services = Depends(services),
-                       _agent: Agent = Depends(require_agent)) -> schemas.WrapUpOut:
+async def read_wrap_up(
+    handoff_key: str, svc: Services = Depends(services), _agent: Agent = Depends(require_agent)
+) -> schemas.WrapUpOut:
     """The draft built from the summary and the whole transcript, and the saved note.
 
     Agents only: the draft quotes agent replies and the customer's details, which the
@@ -35,31 +37,54 @@ async def read_wrap_up(handoff_key: str, svc: Services = Depends(services),
     return await run_in_session(svc.factory, unit)
 
 
-async def _save(handoff_key: str, body: schemas.WrapUpIn, svc: Services, agent: Agent) -> schemas.WrapUpOut:
+async def _save(
+    handoff_key: str, body: schemas.WrapUpIn, svc: Services, agent: Agent
+) -> schemas.WrapUpOut:
     def unit(*, session: Session) -> schemas.WrapUpOut:
         handoff = crud.require_handoff(handoff_key, session=session, for_update=True)
         crud.save_wrap_up(handoff, session.get(Agent, agent.id), body.note, session=session)
         return views.wrap_up(handoff, crud.messages(handoff, session=session))
 
     out = await run_in_session(svc.factory, unit)
-    svc.broker.publish(handoff_topic(handoff_key), "wrap_up",
-                       {"saved_note": out.saved_note, "saved_by": out.saved_by, "saved_at": out.saved_at})
+    svc.broker.publish(
+        handoff_topic(handoff_key),
+        "wrap_up",
+        {"saved_note": out.saved_note, "saved_by": out.saved_by, "saved_at": out.saved_at},
+    )
     return out
 
 
-@router.put("/handoffs/{handoff_key}/wrap-up", response_model=schemas.WrapUpOut,
-            responses={403: {"description": "Not the agent who handled it (nor an admin)"},
-                       409: {"description": "The conversation is still open"}})
-async def put_wrap_up(handoff_key: str, body: schemas.WrapUpIn, svc: Services = Depends(services),
-                      agent: Agent = Depends(require_agent_csrf)) -> schemas.WrapUpOut:
+@router.put(
+    "/handoffs/{handoff_key}/wrap-up",
+    response_model=schemas.WrapUpOut,
+    responses={
+        403: {"description": "Not the agent who handled it (nor an admin)"},
+        409: {"description": "The conversation is still open"},
+    },
+)
+async def put_wrap_up(
+    handoff_key: str,
+    body: schemas.WrapUpIn,
+    svc: Services = Depends(services),
+    agent: Agent = Depends(require_agent_csrf),
+) -> schemas.WrapUpOut:
     """Save (or replace) the wrap-up note of a closed conversation."""
     return await _save(handoff_key, body, svc, agent)
 
 
-@router.post("/handoffs/{handoff_key}/wrap-up", response_model=schemas.WrapUpOut,
-             responses={403: {"description": "Not the agent who handled it (nor an admin)"},
-                        409: {"description": "The conversation is still open"}})
-async def post_wrap_up(handoff_key: str, body: schemas.WrapUpIn, svc: Services = Depends(services),
-                       agent: Agent = Depends(require_agent_csrf)) -> schemas.WrapUpOut:
+@router.post(
+    "/handoffs/{handoff_key}/wrap-up",
+    response_model=schemas.WrapUpOut,
+    responses={
+        403: {"description": "Not the agent who handled it (nor an admin)"},
+        409: {"description": "The conversation is still open"},
+    },
+)
+async def post_wrap_up(
+    handoff_key: str,
+    body: schemas.WrapUpIn,
+    svc: Services = Depends(services),
+    agent: Agent = Depends(require_agent_csrf),
+) -> schemas.WrapUpOut:
     """The same as ``PUT`` (what the conversation page sends)."""
     return await _save(handoff_key, body, svc, agent)

@@ -1,6 +1,7 @@
 """Data access: plain functions taking ``*, session``. They never commit; the caller's
 ``factory.begin()`` block owns the transaction. Import them from here (``crud.claim``).
 """
+
 from inbox.crud.actions import add_agent_reply, assign, claim, hand_back, resolve
 from inbox.crud.agents import (
     agent_by_id,

@@ -2,6 +2,7 @@
 
 Each queues the matching Rasa calls in the delivery outbox (``inbox.delivery``).
 """
+
 from __future__ import annotations
 
 import uuid
@@ -21,18 +22,34 @@ def _require_owner(handoff: Handoff, agent: Agent) -> None:
         raise Forbidden("this conversation is claimed by another agent")
 
 
-def _enqueue(handoff: Handoff, kind: str, payload: dict[str, Any], *, session: Session,
-             message: Message | None = None) -> Delivery:
-    delivery = Delivery(handoff_id=handoff.id, kind=kind, payload=payload, status="pending",
-                        message_pk=message.id if message is not None else None)
+def _enqueue(
+    handoff: Handoff,
+    kind: str,
+    payload: dict[str, Any],
+    *,
+    session: Session,
+    message: Message | None = None,
+) -> Delivery:
+    delivery = Delivery(
+        handoff_id=handoff.id,
+        kind=kind,
+        payload=payload,
+        status="pending",
+        message_pk=message.id if message is not None else None,
+    )
     session.add(delivery)
     session.flush()
     return delivery
 
 
 def _system_line(handoff: Handoff, text: str, *, session: Session) -> Message:
-    message = Message(handoff_id=handoff.id, message_id=f"sys-{uuid.uuid4()}", sender="system",
-                      text=text, sent_at=utcnow())
+    message = Message(
+        handoff_id=handoff.id,
+        message_id=f"sys-{uuid.uuid4()}",
+        sender="system",
+        text=text,
+        sent_at=utcnow(),
+    )
     session.add(message)
     session.flush()
     return message
@@ -47,8 +64,11 @@ def claim(handoff: Handoff, agent: Agent, *, session: Session) -> Handoff:
         return handoff
     if handoff.status != "waiting":
         who = handoff.claimed_by.display_name if handoff.claimed_by else None
-        raise Conflict(f"already claimed by {who}" if handoff.status == "claimed" and who
-                       else f"conversation is {handoff.status}")
+        raise Conflict(
+            f"already claimed by {who}"
+            if handoff.status == "claimed" and who
+            else f"conversation is {handoff.status}"
+        )
     now = utcnow()
     result = session.execute(
         update(Handoff)
@@ -82,24 +102,40 @@ def assign(handoff: Handoff, admin: Agent, target: Agent, *, session: Session) -
     handoff.claimed_at = utcnow()
     session.flush()
     session.refresh(handoff)
-    _system_line(handoff, f"{admin.display_name} assigned the conversation to {target.display_name}.",
-                 session=session)
+    _system_line(
+        handoff,
+        f"{admin.display_name} assigned the conversation to {target.display_name}.",
+        session=session,
+    )
     _joined(handoff, target, session=session)
     return handoff
 
 
-def add_agent_reply(handoff: Handoff, agent: Agent, text: str, *, session: Session) -> tuple[Message, Delivery]:
+def add_agent_reply(
+    handoff: Handoff, agent: Agent, text: str, *, session: Session
+) -> tuple[Message, Delivery]:
     """Store the reply as pending delivery and queue it for Rasa."""
     _require_owner(handoff, agent)
     message = Message(
-        handoff_id=handoff.id, message_id=f"agent-{uuid.uuid4()}", sender="agent", text=text,
-        sent_at=utcnow(), agent_id=agent.id, agent_name=agent.display_name, delivery_status="pending",
+        handoff_id=handoff.id,
+        message_id=f"agent-{uuid.uuid4()}",
+        sender="agent",
+        text=text,
+        sent_at=utcnow(),
+        agent_id=agent.id,
+        agent_name=agent.display_name,
+        delivery_status="pending",
     )
     session.add(message)
     session.flush()
     handoff.search_text = (handoff.search_text + "\n" + text.lower())[-200_000:]
-    delivery = _enqueue(handoff, "reply", {"text": text, "agent": agent.display_name},
-                        session=session, message=message)
+    delivery = _enqueue(
+        handoff,
+        "reply",
+        {"text": text, "agent": agent.display_name},
+        session=session,
+        message=message,
+    )
     return message, delivery
 
 
@@ -109,7 +145,9 @@ def hand_back(handoff: Handoff, agent: Agent, resolution: str, *, session: Sessi
     handoff.status = "handed_back"
     handoff.closed_at = utcnow()
     handoff.resolution = resolution
-    _system_line(handoff, f"{agent.display_name} handed the conversation back to the bot.", session=session)
+    _system_line(
+        handoff, f"{agent.display_name} handed the conversation back to the bot.", session=session
+    )
     return _enqueue(handoff, "handback", {"resolution": resolution}, session=session)
 
 

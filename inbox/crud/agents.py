@@ -1,4 +1,5 @@
 """Agent accounts and availability."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select

@@ -4,6 +4,7 @@ at its close, and the escalation trigger stored for analytics.
 Separate from ``crud.handoffs`` so storing a message stays one small function and
 the reading is applied in one place (live coaching and analytics read these columns).
 """
+
 from __future__ import annotations
 
 import json
@@ -80,15 +81,23 @@ def note_closing_frustration(handoff: Handoff, *, session: Session) -> None:
         return
     last = session.execute(
         select(Message.frustration_score)
-        .where(Message.handoff_id == handoff.id, Message.sender == "customer",
-               Message.frustration_score.is_not(None), Message.sent_at <= handoff.closed_at)
+        .where(
+            Message.handoff_id == handoff.id,
+            Message.sender == "customer",
+            Message.frustration_score.is_not(None),
+            Message.sent_at <= handoff.closed_at,
+        )
         .order_by(Message.sent_at.desc(), Message.id.desc())
         .limit(1)
     ).scalar_one_or_none()
-    handoff.closing_frustration_score = last if last is not None else handoff.latest_frustration_score
+    handoff.closing_frustration_score = (
+        last if last is not None else handoff.latest_frustration_score
+    )
 
 
-def keep_closing_frustration(session: Session, _context: Any, _instances: Iterable[Any] | None) -> None:
+def keep_closing_frustration(
+    session: Session, _context: Any, _instances: Iterable[Any] | None
+) -> None:
     """``before_flush`` hook (``inbox.db.make_session_factory``): every handoff whose
     ``closed_at`` changed gets its closing frustration, whichever code closed it
     (hand-back, resolve, or anything added later).
@@ -98,12 +107,17 @@ def keep_closing_frustration(session: Session, _context: Any, _instances: Iterab
             note_closing_frustration(handoff, session=session)
 
 
-def recent_scored_messages(handoff: Handoff, *, session: Session, limit: int = RECENT_MESSAGES) -> list[Message]:
+def recent_scored_messages(
+    handoff: Handoff, *, session: Session, limit: int = RECENT_MESSAGES
+) -> list[Message]:
     """The last ``limit`` customer messages with a reading, oldest first."""
     rows = session.execute(
         select(Message)
-        .where(Message.handoff_id == handoff.id, Message.sender == "customer",
-               Message.frustration_score.is_not(None))
+        .where(
+            Message.handoff_id == handoff.id,
+            Message.sender == "customer",
+            Message.frustration_score.is_not(None),
+        )
         .order_by(Message.sent_at.desc(), Message.id.desc())
         .limit(limit)
     ).scalars()

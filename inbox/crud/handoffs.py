@@ -1,4 +1,5 @@
 """Handoffs as the bot sends them, and the customer's messages (exactly once)."""
+
 from __future__ import annotations
 
 import uuid
@@ -60,8 +61,14 @@ def create_handoff(data: schemas.HandoffIn, *, session: Session) -> tuple[Handof
         customer_email=str(customer.get("email") or "")[:255],
         order_number=str(facts.get("order_number") or "")[:64],
         search_text=_search_blob(
-            [customer.get("name"), customer.get("email"), facts.get("order_number"),
-             data.reason, data.brief, summary.get("goal")]
+            [
+                customer.get("name"),
+                customer.get("email"),
+                facts.get("order_number"),
+                data.reason,
+                data.brief,
+                summary.get("goal"),
+            ]
             + [t.get("text") for t in transcript if isinstance(t, dict)]
         ),
         status="waiting",
@@ -99,7 +106,9 @@ def messages(handoff: Handoff, *, session: Session) -> list[Message]:
     """Messages in the order they were sent, then the order they arrived."""
     return list(
         session.execute(
-            select(Message).where(Message.handoff_id == handoff.id).order_by(Message.sent_at, Message.id)
+            select(Message)
+            .where(Message.handoff_id == handoff.id)
+            .order_by(Message.sent_at, Message.id)
         ).scalars()
     )
 
@@ -109,7 +118,9 @@ def add_customer_message(
 ) -> tuple[Message, bool]:
     """Store a customer message exactly once per ``message_id``; kept in any status."""
     existing = session.execute(
-        select(Message).where(Message.handoff_id == handoff.id, Message.message_id == data.message_id)
+        select(Message).where(
+            Message.handoff_id == handoff.id, Message.message_id == data.message_id
+        )
     ).scalar_one_or_none()
     if existing is not None:
         return existing, False
@@ -127,7 +138,9 @@ def add_customer_message(
             session.add(message)
     except IntegrityError:
         existing = session.execute(
-            select(Message).where(Message.handoff_id == handoff.id, Message.message_id == data.message_id)
+            select(Message).where(
+                Message.handoff_id == handoff.id, Message.message_id == data.message_id
+            )
         ).scalar_one()
         return existing, False
     note_latest(handoff, data.frustration)
@@ -142,8 +155,11 @@ def mark_customer_ended(handoff: Handoff, at: datetime | None, *, session: Sessi
         handoff.customer_ended_at = at or utcnow()
         session.add(
             Message(
-                handoff_id=handoff.id, message_id=f"ended-{uuid.uuid4()}", sender="system",
-                text="The customer ended the chat.", sent_at=handoff.customer_ended_at,
+                handoff_id=handoff.id,
+                message_id=f"ended-{uuid.uuid4()}",
+                sender="system",
+                text="The customer ended the chat.",
+                sent_at=handoff.customer_ended_at,
             )
         )
         session.flush()

@@ -1,4 +1,5 @@
 """The queue, its figures for the bot, and search over closed conversations."""
+
 from __future__ import annotations
 
 import re
@@ -25,9 +26,13 @@ def queue_position(handoff: Handoff, *, session: Session) -> int:
             Handoff.status == "waiting",
             or_(
                 Handoff.priority_rank > handoff.priority_rank,
-                and_(Handoff.priority_rank == handoff.priority_rank,
-                     or_(Handoff.created_at < handoff.created_at,
-                         and_(Handoff.created_at == handoff.created_at, Handoff.id < handoff.id))),
+                and_(
+                    Handoff.priority_rank == handoff.priority_rank,
+                    or_(
+                        Handoff.created_at < handoff.created_at,
+                        and_(Handoff.created_at == handoff.created_at, Handoff.id < handoff.id),
+                    ),
+                ),
             ),
         )
     ).scalar_one()
@@ -46,8 +51,12 @@ def estimate_wait(position: int, available: int, avg_handle_seconds: int) -> int
 
 
 def figures(
-    *, session: Session, hours: BusinessHours, avg_handle_seconds: int,
-    now: datetime | None = None, position: int | None = None,
+    *,
+    session: Session,
+    hours: BusinessHours,
+    avg_handle_seconds: int,
+    now: datetime | None = None,
+    position: int | None = None,
 ) -> schemas.QueueFigures:
     """Queue figures; the wait is for ``position`` (default: a new arrival)."""
     now = now or utcnow()
@@ -64,9 +73,20 @@ def figures(
 
 
 QUEUE_COLUMNS = (
-    Handoff.id, Handoff.key, Handoff.conversation_id, Handoff.customer_name, Handoff.customer_email,
-    Handoff.channel, Handoff.reason, Handoff.priority, Handoff.frustration_level, Handoff.status,
-    Handoff.created_at, Handoff.claimed_at, Handoff.closed_at, Agent.display_name.label("claimed_by_name"),
+    Handoff.id,
+    Handoff.key,
+    Handoff.conversation_id,
+    Handoff.customer_name,
+    Handoff.customer_email,
+    Handoff.channel,
+    Handoff.reason,
+    Handoff.priority,
+    Handoff.frustration_level,
+    Handoff.status,
+    Handoff.created_at,
+    Handoff.claimed_at,
+    Handoff.closed_at,
+    Agent.display_name.label("claimed_by_name"),
 )
 
 
@@ -108,7 +128,9 @@ def _printable(text: str) -> str:
     SQLite ends a LIKE pattern at a NUL (so ``"\\x00..."`` matched every row) and
     PostgreSQL refuses NUL in a string (500); nobody searches for them.
     """
-    return "".join(ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cs") or ch in "\t\n")
+    return "".join(
+        ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cs") or ch in "\t\n"
+    )
 
 
 def search(q: str, *, session: Session, closed_only: bool = True, limit: int = 50) -> list[Handoff]:
@@ -130,9 +152,12 @@ def search(q: str, *, session: Session, closed_only: bool = True, limit: int = 5
     # Only the two indexed columns in the WHERE, so every planner uses their indexes;
     # the few hits are filtered and sorted here.
     exact = [
-        h for h in session.execute(
+        h
+        for h in session.execute(
             light.where(or_(Handoff.order_number == order, Handoff.customer_email == needle))
-        ).unique().scalars()
+        )
+        .unique()
+        .scalars()
         if not closed_only or h.status in CLOSED_STATUSES
     ]
     if exact:

@@ -6,6 +6,7 @@ merge is therefore monotonic and order-free: turns, last-seen time and the highe
 score only grow, ``handed_off`` never goes back to false, and a handed-off session's
 outcome stays ``handed_off``. Replaying any report changes nothing.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -22,8 +23,11 @@ def _max(a: float | None, b: float | None) -> float | None:
 
 def _find(data: BotSessionIn, *, session: Session) -> BotSession | None:
     return session.execute(
-        select(BotSession).where(BotSession.conversation_id == data.conversation_id,
-                                 BotSession.session_started_at == data.session_started_at)
+        select(BotSession)
+        .where(
+            BotSession.conversation_id == data.conversation_id,
+            BotSession.session_started_at == data.session_started_at,
+        )
         .with_for_update()
     ).scalar_one_or_none()
 
@@ -50,9 +54,12 @@ def upsert_bot_session(data: BotSessionIn, *, session: Session) -> tuple[BotSess
         merge(row, data)
         return row, False
     row = BotSession(
-        conversation_id=data.conversation_id, session_started_at=data.session_started_at,
-        channel=data.channel, last_seen_at=max(data.last_seen_at, data.session_started_at),
-        user_turns=data.user_turns, handed_off=data.handed_off,
+        conversation_id=data.conversation_id,
+        session_started_at=data.session_started_at,
+        channel=data.channel,
+        last_seen_at=max(data.last_seen_at, data.session_started_at),
+        user_turns=data.user_turns,
+        handed_off=data.handed_off,
         max_frustration_score=data.max_frustration_score,
         outcome="handed_off" if data.handed_off else data.outcome,
     )

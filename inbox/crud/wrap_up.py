@@ -1,4 +1,5 @@
 """Saving the agent's wrap-up note (the draft itself is built in ``inbox.wrapup``)."""
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -16,7 +17,9 @@ def save_wrap_up(handoff: Handoff, agent: Agent, note: str, *, session: Session)
     if handoff.status not in CLOSED_STATUSES:
         raise Conflict(f"conversation is {handoff.status}; close it before the wrap-up note")
     if agent.role != "admin" and handoff.claimed_by_id != agent.id:
-        raise Forbidden("only the agent who handled the conversation (or an admin) can write its note")
+        raise Forbidden(
+            "only the agent who handled the conversation (or an admin) can write its note"
+        )
     note = note.strip()
     if note != handoff.wrap_up_note:
         handoff.search_text = _with_note(handoff.search_text, handoff.wrap_up_note, note)

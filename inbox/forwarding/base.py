@@ -7,6 +7,7 @@
 Targets raise; the worker decides (back off, or mark the row ``failed``). Messages
 never contain the target URL, which for Slack is itself the secret.
 """
+
 from __future__ import annotations
 
 import abc
@@ -99,7 +100,9 @@ def check(response: httpx.Response, what: str) -> httpx.Response:
     raise PermanentError(detail)
 
 
-async def request(client: httpx.AsyncClient, method: str, url: str, what: str, **kwargs: Any) -> httpx.Response:
+async def request(
+    client: httpx.AsyncClient, method: str, url: str, what: str, **kwargs: Any
+) -> httpx.Response:
     """Send one request; transport errors become ``RetryableError`` without the URL."""
     try:
         response = await client.request(method, url, **kwargs)

@@ -18,6 +18,7 @@ conversation (after a hand-back the bot has the customer again); ``handoff.custo
 only adds a note, since an agent still closes it in the inbox.
 Every call carries the ``api_access_token`` header (developers.chatwoot.com).
 """
+
 from __future__ import annotations
 
 import re
@@ -96,7 +97,9 @@ def handed_back_note(data: dict[str, Any]) -> str:
 
 
 def customer_ended_note(data: dict[str, Any]) -> str:
-    return f"**The customer ended the chat.** Wrap it up in the agent inbox: {data.get('inbox_url')}"
+    return (
+        f"**The customer ended the chat.** Wrap it up in the agent inbox: {data.get('inbox_url')}"
+    )
 
 
 # Events after ``handoff.created``: the note they add, and the status they leave the
@@ -118,9 +121,12 @@ class ChatwootTarget(Target):
         self.inbox_id = inbox_id
         self.headers = {"api_access_token": api_token}
 
-    async def _call(self, client: httpx.AsyncClient, method: str, path: str, what: str, **kwargs: Any) -> Any:
-        response = await request(client, method, self.api + path, f"chatwoot {what}",
-                                 headers=self.headers, **kwargs)
+    async def _call(
+        self, client: httpx.AsyncClient, method: str, path: str, what: str, **kwargs: Any
+    ) -> Any:
+        response = await request(
+            client, method, self.api + path, f"chatwoot {what}", headers=self.headers, **kwargs
+        )
         if not response.content.strip():
             return {}
         try:
@@ -133,12 +139,20 @@ class ChatwootTarget(Target):
     def _source_id(self, contact: dict[str, Any]) -> str | None:
         for link in contact.get("contact_inboxes") or []:
             inbox = link.get("inbox") if isinstance(link, dict) else None
-            if isinstance(inbox, dict) and inbox.get("id") == self.inbox_id and link.get("source_id"):
+            if (
+                isinstance(inbox, dict)
+                and inbox.get("id") == self.inbox_id
+                and link.get("source_id")
+            ):
                 return str(link["source_id"])
         return None
 
-    async def _search(self, client: httpx.AsyncClient, query: str, field: str) -> dict[str, Any] | None:
-        found = await self._call(client, "GET", "/contacts/search", "contact search", params={"q": query})
+    async def _search(
+        self, client: httpx.AsyncClient, query: str, field: str
+    ) -> dict[str, Any] | None:
+        found = await self._call(
+            client, "GET", "/contacts/search", "contact search", params={"q": query}
+        )
         for contact in found.get("payload") or [] if isinstance(found, dict) else []:
             if str(contact.get(field) or "").lower() == query.lower():
                 return contact
@@ -155,11 +169,16 @@ class ChatwootTarget(Target):
         if contact is None and email:
             contact = await self._search(client, email, "email")
         if contact is None:
-            body: dict[str, Any] = {"inbox_id": self.inbox_id, "identifier": ident,
-                                    "name": str(customer.get("name") or f"Customer {data.get('conversation_id')}")}
+            body: dict[str, Any] = {
+                "inbox_id": self.inbox_id,
+                "identifier": ident,
+                "name": str(customer.get("name") or f"Customer {data.get('conversation_id')}"),
+            }
             if email:
                 body["email"] = email
-            made = (await self._call(client, "POST", "/contacts", "create contact", json=body)).get("payload") or {}
+            made = (await self._call(client, "POST", "/contacts", "create contact", json=body)).get(
+                "payload"
+            ) or {}
             contact = made.get("contact") or {}
             source_id = (made.get("contact_inbox") or {}).get("source_id")
         else:
@@ -167,8 +186,13 @@ class ChatwootTarget(Target):
         if not contact.get("id"):
             raise PermanentError("chatwoot create contact: no contact id in the answer")
         if not source_id:
-            link = await self._call(client, "POST", f"/contacts/{contact['id']}/contact_inboxes",
-                                    "link contact to inbox", json={"inbox_id": self.inbox_id})
+            link = await self._call(
+                client,
+                "POST",
+                f"/contacts/{contact['id']}/contact_inboxes",
+                "link contact to inbox",
+                json={"inbox_id": self.inbox_id},
+            )
             source_id = link.get("source_id")
         if not source_id:
             raise PermanentError("chatwoot: no source_id for the contact in the inbox")
@@ -176,29 +200,58 @@ class ChatwootTarget(Target):
 
     # ------------------------------------------------------------ conversation and notes
 
-    async def _find_conversation(self, client: httpx.AsyncClient, contact_id: int, key: str) -> int | None:
-        found = await self._call(client, "GET", f"/contacts/{contact_id}/conversations", "list conversations")
+    async def _find_conversation(
+        self, client: httpx.AsyncClient, contact_id: int, key: str
+    ) -> int | None:
+        found = await self._call(
+            client, "GET", f"/contacts/{contact_id}/conversations", "list conversations"
+        )
         for conversation in found.get("payload") or [] if isinstance(found, dict) else []:
             attributes = conversation.get("additional_attributes") or {}
             if attributes.get("northwind_handoff_key") == key:
                 return int(conversation["id"])
         return None
 
-    async def _note_exists(self, client: httpx.AsyncClient, conversation_id: int, content: str) -> bool:
-        found = await self._call(client, "GET", f"/conversations/{conversation_id}/messages", "list messages")
-        return any(m.get("private") and m.get("content") == content
-                   for m in (found.get("payload") or [] if isinstance(found, dict) else []))
+    async def _note_exists(
+        self, client: httpx.AsyncClient, conversation_id: int, content: str
+    ) -> bool:
+        found = await self._call(
+            client, "GET", f"/conversations/{conversation_id}/messages", "list messages"
+        )
+        return any(
+            m.get("private") and m.get("content") == content
+            for m in (found.get("payload") or [] if isinstance(found, dict) else [])
+        )
 
-    async def _note_once(self, client: httpx.AsyncClient, progress: dict[str, Any], flag: str,
-                         conversation_id: int, content: str, save: SaveProgress) -> None:
+    async def _note_once(
+        self,
+        client: httpx.AsyncClient,
+        progress: dict[str, Any],
+        flag: str,
+        conversation_id: int,
+        content: str,
+        save: SaveProgress,
+    ) -> None:
         if progress.get(flag):
             return
-        if not (progress.get("attempting") == flag and await self._note_exists(client, conversation_id, content)):
+        if not (
+            progress.get("attempting") == flag
+            and await self._note_exists(client, conversation_id, content)
+        ):
             progress["attempting"] = flag
             await save(progress)
-            await self._call(client, "POST", f"/conversations/{conversation_id}/messages", "add note",
-                             json={"content": content, "message_type": "outgoing", "private": True,
-                                   "content_type": "text"})
+            await self._call(
+                client,
+                "POST",
+                f"/conversations/{conversation_id}/messages",
+                "add note",
+                json={
+                    "content": content,
+                    "message_type": "outgoing",
+                    "private": True,
+                    "content_type": "text",
+                },
+            )
         progress[flag] = True
         progress.pop("attempting", None)
         await save(progress)
@@ -212,26 +265,45 @@ class ChatwootTarget(Target):
         if not progress.get("conversation_id"):
             conversation_id = None
             if progress.get("attempting") == "conversation":
-                conversation_id = await self._find_conversation(client, progress["contact_id"], data["handoff_key"])
+                conversation_id = await self._find_conversation(
+                    client, progress["contact_id"], data["handoff_key"]
+                )
             if conversation_id is None:
                 progress["attempting"] = "conversation"
                 await save(progress)
-                made = await self._call(client, "POST", "/conversations", "create conversation", json={
-                    "source_id": progress["source_id"], "inbox_id": self.inbox_id,
-                    "contact_id": progress["contact_id"], "status": "pending",
-                    "additional_attributes": {"northwind_handoff_key": data["handoff_key"],
-                                              "northwind_inbox_url": data.get("inbox_url")},
-                })
+                made = await self._call(
+                    client,
+                    "POST",
+                    "/conversations",
+                    "create conversation",
+                    json={
+                        "source_id": progress["source_id"],
+                        "inbox_id": self.inbox_id,
+                        "contact_id": progress["contact_id"],
+                        "status": "pending",
+                        "additional_attributes": {
+                            "northwind_handoff_key": data["handoff_key"],
+                            "northwind_inbox_url": data.get("inbox_url"),
+                        },
+                    },
+                )
                 if not made.get("id"):
                     raise PermanentError("chatwoot create conversation: no id in the answer")
                 conversation_id = int(made["id"])
             progress["conversation_id"] = conversation_id
             progress.pop("attempting", None)
             await save(progress)
-        await self._note_once(client, progress, "note", progress["conversation_id"], created_note(data), save)
+        await self._note_once(
+            client, progress, "note", progress["conversation_id"], created_note(data), save
+        )
         if not progress.get("opened"):
-            await self._call(client, "POST", f"/conversations/{progress['conversation_id']}/toggle_status",
-                             "open conversation", json={"status": "open"})
+            await self._call(
+                client,
+                "POST",
+                f"/conversations/{progress['conversation_id']}/toggle_status",
+                "open conversation",
+                json={"status": "open"},
+            )
             progress["opened"] = True
             await save(progress)
 
@@ -244,10 +316,17 @@ class ChatwootTarget(Target):
         if not conversation_id:
             raise PermanentError("chatwoot: the handoff never reached Chatwoot; nothing to update")
         progress = dict(job.progress)
-        await self._note_once(client, progress, "note", conversation_id, note(job.payload["data"]), save)
+        await self._note_once(
+            client, progress, "note", conversation_id, note(job.payload["data"]), save
+        )
         if status is not None:
-            await self._call(client, "POST", f"/conversations/{conversation_id}/toggle_status",
-                             "resolve conversation", json={"status": status})
+            await self._call(
+                client,
+                "POST",
+                f"/conversations/{conversation_id}/toggle_status",
+                "resolve conversation",
+                json={"status": status},
+            )
 
     async def send(self, job: Job, client: httpx.AsyncClient, save_progress: SaveProgress) -> None:
         if job.event == events.CREATED:

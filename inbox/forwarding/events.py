@@ -4,6 +4,7 @@ Every target renders the same stored event, so a retry sends exactly what the fi
 attempt sent and the event ``id`` stays stable for receivers that deduplicate on it.
 The summary is the bot's, already redacted (docs/architecture.md).
 """
+
 from __future__ import annotations
 
 import uuid
@@ -26,36 +27,49 @@ def conversation_url(public_url: str, handoff_key: str) -> str:
 
 
 def _envelope(event: str, data: dict[str, Any]) -> dict[str, Any]:
-    return {"id": f"evt_{uuid.uuid4().hex}", "type": event, "created_at": iso_utc(utcnow()), "data": data}
+    return {
+        "id": f"evt_{uuid.uuid4().hex}",
+        "type": event,
+        "created_at": iso_utc(utcnow()),
+        "data": data,
+    }
 
 
 def created(handoff: Handoff, public_url: str) -> dict[str, Any]:
     """``handoff.created``: everything an agent elsewhere needs to pick the chat up."""
-    return _envelope(CREATED, {
-        "handoff_key": handoff.key,
-        "conversation_id": handoff.conversation_id,
-        "channel": handoff.channel,
-        "priority": handoff.priority,
-        "reason": handoff.reason,
-        "frustration_level": handoff.frustration_level,
-        "brief": handoff.brief,
-        "summary": handoff.summary or {},
-        "inbox_url": conversation_url(public_url, handoff.key),
-    })
+    return _envelope(
+        CREATED,
+        {
+            "handoff_key": handoff.key,
+            "conversation_id": handoff.conversation_id,
+            "channel": handoff.channel,
+            "priority": handoff.priority,
+            "reason": handoff.reason,
+            "frustration_level": handoff.frustration_level,
+            "brief": handoff.brief,
+            "summary": handoff.summary or {},
+            "inbox_url": conversation_url(public_url, handoff.key),
+        },
+    )
 
 
-def _closed(event: str, by_field: str, handoff: Handoff, public_url: str, by: str | None) -> dict[str, Any]:
+def _closed(
+    event: str, by_field: str, handoff: Handoff, public_url: str, by: str | None
+) -> dict[str, Any]:
     """The envelope of a closing event (resolved or handed back): same fields, its own "by" key."""
-    return _envelope(event, {
-        "handoff_key": handoff.key,
-        "conversation_id": handoff.conversation_id,
-        "channel": handoff.channel,
-        "status": handoff.status,
-        "resolution": handoff.resolution or "",
-        by_field: by or "",
-        "closed_at": iso_utc(handoff.closed_at) if handoff.closed_at else None,
-        "inbox_url": conversation_url(public_url, handoff.key),
-    })
+    return _envelope(
+        event,
+        {
+            "handoff_key": handoff.key,
+            "conversation_id": handoff.conversation_id,
+            "channel": handoff.channel,
+            "status": handoff.status,
+            "resolution": handoff.resolution or "",
+            by_field: by or "",
+            "closed_at": iso_utc(handoff.closed_at) if handoff.closed_at else None,
+            "inbox_url": conversation_url(public_url, handoff.key),
+        },
+    )
 
 
 def resolved(handoff: Handoff, public_url: str, resolved_by: str | None = None) -> dict[str, Any]:
@@ -63,7 +77,9 @@ def resolved(handoff: Handoff, public_url: str, resolved_by: str | None = None) 
     return _closed(RESOLVED, "resolved_by", handoff, public_url, resolved_by)
 
 
-def handed_back(handoff: Handoff, public_url: str, handed_back_by: str | None = None) -> dict[str, Any]:
+def handed_back(
+    handoff: Handoff, public_url: str, handed_back_by: str | None = None
+) -> dict[str, Any]:
     """``handoff.handed_back``: an agent gave the conversation back to the bot (it is closed for people)."""
     return _closed(HANDED_BACK, "handed_back_by", handoff, public_url, handed_back_by)
 
@@ -74,11 +90,14 @@ def customer_ended(handoff: Handoff, public_url: str) -> dict[str, Any]:
     The conversation stays open in the inbox (an agent still wraps it up), so this is news,
     not a close: ``handoff.resolved`` or ``handoff.handed_back`` follows.
     """
-    return _envelope(CUSTOMER_ENDED, {
-        "handoff_key": handoff.key,
-        "conversation_id": handoff.conversation_id,
-        "channel": handoff.channel,
-        "status": handoff.status,
-        "ended_at": iso_utc(handoff.customer_ended_at) if handoff.customer_ended_at else None,
-        "inbox_url": conversation_url(public_url, handoff.key),
-    })
+    return _envelope(
+        CUSTOMER_ENDED,
+        {
+            "handoff_key": handoff.key,
+            "conversation_id": handoff.conversation_id,
+            "channel": handoff.channel,
+            "status": handoff.status,
+            "ended_at": iso_utc(handoff.customer_ended_at) if handoff.customer_ended_at else None,
+            "inbox_url": conversation_url(public_url, handoff.key),
+        },
+    )

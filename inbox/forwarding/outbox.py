@@ -5,6 +5,7 @@ overtakes ``handoff.created``); different targets never wait for each other. A r
 is *claimed* by pushing its ``next_attempt_at`` past the attempt's lease with a
 conditional UPDATE, so two inbox replicas never send the same row at once.
 """
+
 from __future__ import annotations
 
 import random
@@ -22,16 +23,33 @@ from inbox.models import Forward, Handoff, utcnow
 MAX_RETRY_AFTER_SECONDS = 3600.0
 
 
-def enqueue(handoff: Handoff, event: dict[str, Any], targets: Sequence[str], *, session: Session) -> list[Forward]:
+def enqueue(
+    handoff: Handoff, event: dict[str, Any], targets: Sequence[str], *, session: Session
+) -> list[Forward]:
     """Queue ``event`` once per target, in the caller's transaction (the handoff's own)."""
     if not targets:
         return []
-    already = set(session.execute(
-        select(Forward.target).where(Forward.handoff_id == handoff.id, Forward.event == event["type"])
-    ).scalars())
-    rows = [Forward(handoff_id=handoff.id, target=target, event=event["type"], payload=event, progress={},
-                    status="pending", attempts=0, next_attempt_at=utcnow())
-            for target in targets if target not in already]
+    already = set(
+        session.execute(
+            select(Forward.target).where(
+                Forward.handoff_id == handoff.id, Forward.event == event["type"]
+            )
+        ).scalars()
+    )
+    rows = [
+        Forward(
+            handoff_id=handoff.id,
+            target=target,
+            event=event["type"],
+            payload=event,
+            progress={},
+            status="pending",
+            attempts=0,
+            next_attempt_at=utcnow(),
+        )
+        for target in targets
+        if target not in already
+    ]
     session.add_all(rows)
     return rows
 
@@ -49,7 +67,8 @@ def due(now: datetime, *, session: Session) -> Due:
     heads: dict[tuple[int, str], tuple[int, datetime | None]] = {}
     for row_id, handoff_id, target, at in session.execute(
         select(Forward.id, Forward.handoff_id, Forward.target, Forward.next_attempt_at)
-        .where(Forward.status == "pending").order_by(Forward.id)
+        .where(Forward.status == "pending")
+        .order_by(Forward.id)
     ):
         heads.setdefault((handoff_id, target), (row_id, at))
     ready = [row_id for row_id, at in heads.values() if at is None or at <= now]
@@ -61,8 +80,11 @@ def claim(row_id: int, now: datetime, lease_until: datetime, *, session: Session
     """Take the row for one attempt; None when another worker has it or it is done."""
     taken = session.execute(
         update(Forward)
-        .where(Forward.id == row_id, Forward.status == "pending",
-               or_(Forward.next_attempt_at.is_(None), Forward.next_attempt_at <= now))
+        .where(
+            Forward.id == row_id,
+            Forward.status == "pending",
+            or_(Forward.next_attempt_at.is_(None), Forward.next_attempt_at <= now),
+        )
         .values(next_attempt_at=lease_until)
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -73,34 +95,62 @@ def claim(row_id: int, now: datetime, lease_until: datetime, *, session: Session
         event: dict(progress or {})
         for event, progress in session.execute(
             select(Forward.event, Forward.progress).where(
-                Forward.handoff_id == row.handoff_id, Forward.target == row.target,
-                Forward.status == "delivered", Forward.id < row.id)
+                Forward.handoff_id == row.handoff_id,
+                Forward.target == row.target,
+                Forward.status == "delivered",
+                Forward.id < row.id,
+            )
         )
     }
-    return Job(id=row.id, target=row.target, event=row.event, payload=dict(row.payload),
-               progress=dict(row.progress or {}), earlier=earlier)
+    return Job(
+        id=row.id,
+        target=row.target,
+        event=row.event,
+        payload=dict(row.payload),
+        progress=dict(row.progress or {}),
+        earlier=earlier,
+    )
 
 
 def save_progress(row_id: int, progress: dict[str, Any], *, session: Session) -> None:
     """Remember what the target accepted, before the next step is tried."""
-    session.execute(update(Forward).where(Forward.id == row_id).values(progress=dict(progress))
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        update(Forward)
+        .where(Forward.id == row_id)
+        .values(progress=dict(progress))
+        .execution_options(synchronize_session=False)
+    )
 
 
-def backoff(attempts: int, base: float, cap: float, rng: Callable[[], float] = random.random) -> float:
+def backoff(
+    attempts: int, base: float, cap: float, rng: Callable[[], float] = random.random
+) -> float:
     """Exponential backoff with jitter: between half and all of ``base * 2**(attempts-1)``, capped."""
     ceiling = min(cap, base * (2 ** max(0, attempts - 1)))
     return ceiling / 2 + rng() * ceiling / 2
 
 
-def record(row_id: int, error: ForwardError | None, *, session: Session, max_attempts: int,
-           base: float, cap: float, rng: Callable[[], float] = random.random) -> str:
+def record(
+    row_id: int,
+    error: ForwardError | None,
+    *,
+    session: Session,
+    max_attempts: int,
+    base: float,
+    cap: float,
+    rng: Callable[[], float] = random.random,
+) -> str:
     """Store the attempt's outcome; returns the new status."""
     row = session.get(Forward, row_id)
     row.attempts += 1
     now = utcnow()
     if error is None:
-        row.status, row.delivered_at, row.last_error, row.next_attempt_at = "delivered", now, None, None
+        row.status, row.delivered_at, row.last_error, row.next_attempt_at = (
+            "delivered",
+            now,
+            None,
+            None,
+        )
         return row.status
     row.last_error = str(error)[:1000]
     if isinstance(error, PermanentError) or row.attempts >= max_attempts:
@@ -108,7 +158,9 @@ def record(row_id: int, error: ForwardError | None, *, session: Session, max_att
         return row.status
     delay = backoff(row.attempts, base, cap, rng)
     if isinstance(error, RetryableError) and error.retry_after is not None:
-        delay = max(delay, min(error.retry_after, MAX_RETRY_AFTER_SECONDS))  # never sooner than asked
+        delay = max(
+            delay, min(error.retry_after, MAX_RETRY_AFTER_SECONDS)
+        )  # never sooner than asked
     row.next_attempt_at = now + timedelta(seconds=delay)
     return row.status
 
@@ -118,7 +170,9 @@ def listing(status: str | None, limit: int, *, session: Session) -> list[tuple[F
     stmt = select(Forward, Handoff.key).join(Handoff, Handoff.id == Forward.handoff_id)
     if status:
         stmt = stmt.where(Forward.status == status)
-    return [(row, key) for row, key in session.execute(stmt.order_by(Forward.id.desc()).limit(limit))]
+    return [
+        (row, key) for row, key in session.execute(stmt.order_by(Forward.id.desc()).limit(limit))
+    ]
 
 
 def retry(row_id: int, *, session: Session) -> Forward | None:

@@ -4,6 +4,7 @@ Nothing set means nothing forwarded: no rows, no loop, no HTTP client. A target 
 is half configured (a webhook URL without its secret, Chatwoot without its token)
 stops start-up instead of silently dropping handoffs.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -76,17 +77,23 @@ class ForwardSettings:
                 "receivers verify every delivery with it"
             )
         if self.chatwoot_url:
-            missing = [name for name, value in (
-                ("INBOX_FORWARD_CHATWOOT_ACCOUNT_ID", self.chatwoot_account_id),
-                ("INBOX_FORWARD_CHATWOOT_INBOX_ID", self.chatwoot_inbox_id),
-                ("INBOX_FORWARD_CHATWOOT_API_TOKEN", self.chatwoot_api_token),
-            ) if not value]
+            missing = [
+                name
+                for name, value in (
+                    ("INBOX_FORWARD_CHATWOOT_ACCOUNT_ID", self.chatwoot_account_id),
+                    ("INBOX_FORWARD_CHATWOOT_INBOX_ID", self.chatwoot_inbox_id),
+                    ("INBOX_FORWARD_CHATWOOT_API_TOKEN", self.chatwoot_api_token),
+                )
+                if not value
+            ]
             if missing:
                 raise ForwardSettingsError(
-                    f"{', '.join(missing)} must be set when INBOX_FORWARD_CHATWOOT_URL is")
+                    f"{', '.join(missing)} must be set when INBOX_FORWARD_CHATWOOT_URL is"
+                )
         if self.max_attempts < 1 or self.backoff_seconds < 0 or self.timeout_seconds <= 0:
             raise ForwardSettingsError(
-                "INBOX_FORWARD_MAX_ATTEMPTS must be >= 1, the backoff >= 0 and the timeout > 0")
+                "INBOX_FORWARD_MAX_ATTEMPTS must be >= 1, the backoff >= 0 and the timeout > 0"
+            )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> ForwardSettings:
@@ -97,17 +104,33 @@ class ForwardSettings:
         """
         return cls(
             public_url=_url("INBOX_PUBLIC_URL", env.get("INBOX_PUBLIC_URL") or DEFAULT_PUBLIC_URL),
-            slack_webhook_url=_url("INBOX_FORWARD_SLACK_WEBHOOK_URL", env.get("INBOX_FORWARD_SLACK_WEBHOOK_URL", "")),
+            slack_webhook_url=_url(
+                "INBOX_FORWARD_SLACK_WEBHOOK_URL", env.get("INBOX_FORWARD_SLACK_WEBHOOK_URL", "")
+            ),
             webhook_url=_url("INBOX_FORWARD_WEBHOOK_URL", env.get("INBOX_FORWARD_WEBHOOK_URL", "")),
             webhook_secret=env.get("INBOX_FORWARD_WEBHOOK_SECRET", ""),
-            chatwoot_url=_url("INBOX_FORWARD_CHATWOOT_URL", env.get("INBOX_FORWARD_CHATWOOT_URL", "")),
-            chatwoot_account_id=_int("INBOX_FORWARD_CHATWOOT_ACCOUNT_ID",
-                                     env.get("INBOX_FORWARD_CHATWOOT_ACCOUNT_ID"), 0),
-            chatwoot_inbox_id=_int("INBOX_FORWARD_CHATWOOT_INBOX_ID", env.get("INBOX_FORWARD_CHATWOOT_INBOX_ID"), 0),
+            chatwoot_url=_url(
+                "INBOX_FORWARD_CHATWOOT_URL", env.get("INBOX_FORWARD_CHATWOOT_URL", "")
+            ),
+            chatwoot_account_id=_int(
+                "INBOX_FORWARD_CHATWOOT_ACCOUNT_ID", env.get("INBOX_FORWARD_CHATWOOT_ACCOUNT_ID"), 0
+            ),
+            chatwoot_inbox_id=_int(
+                "INBOX_FORWARD_CHATWOOT_INBOX_ID", env.get("INBOX_FORWARD_CHATWOOT_INBOX_ID"), 0
+            ),
             chatwoot_api_token=env.get("INBOX_FORWARD_CHATWOOT_API_TOKEN", ""),
-            max_attempts=_int("INBOX_FORWARD_MAX_ATTEMPTS", env.get("INBOX_FORWARD_MAX_ATTEMPTS"), 12),
-            backoff_seconds=_float("INBOX_FORWARD_BACKOFF_SECONDS", env.get("INBOX_FORWARD_BACKOFF_SECONDS"), 5.0),
-            max_backoff_seconds=_float("INBOX_FORWARD_MAX_BACKOFF_SECONDS",
-                                       env.get("INBOX_FORWARD_MAX_BACKOFF_SECONDS"), 900.0),
-            timeout_seconds=_float("INBOX_FORWARD_TIMEOUT_SECONDS", env.get("INBOX_FORWARD_TIMEOUT_SECONDS"), 10.0),
+            max_attempts=_int(
+                "INBOX_FORWARD_MAX_ATTEMPTS", env.get("INBOX_FORWARD_MAX_ATTEMPTS"), 12
+            ),
+            backoff_seconds=_float(
+                "INBOX_FORWARD_BACKOFF_SECONDS", env.get("INBOX_FORWARD_BACKOFF_SECONDS"), 5.0
+            ),
+            max_backoff_seconds=_float(
+                "INBOX_FORWARD_MAX_BACKOFF_SECONDS",
+                env.get("INBOX_FORWARD_MAX_BACKOFF_SECONDS"),
+                900.0,
+            ),
+            timeout_seconds=_float(
+                "INBOX_FORWARD_TIMEOUT_SECONDS", env.get("INBOX_FORWARD_TIMEOUT_SECONDS"), 10.0
+            ),
         )

@@ -8,6 +8,7 @@ better by retrying, ``429`` comes with ``Retry-After``
 Customer text is escaped for mrkdwn (``&``, ``<``, ``>``) so a customer cannot write
 ``<!channel>`` or a disguised link into the agents' channel.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -20,13 +21,22 @@ from inbox.forwarding.base import Job, PermanentError, SaveProgress, Target, req
 
 FIELD_LIMIT = 1900  # Slack allows 2000 characters per section field
 TEXT_LIMIT = 2900  # and 3000 per section text
-PRIORITY_MARK = {"urgent": ":red_circle:", "high": ":large_orange_circle:", "normal": ":large_blue_circle:",
-                 "low": ":white_circle:"}
+PRIORITY_MARK = {
+    "urgent": ":red_circle:",
+    "high": ":large_orange_circle:",
+    "normal": ":large_blue_circle:",
+    "low": ":white_circle:",
+}
 
 
 def escape(text: Any) -> str:
     """Escape the three characters Slack's mrkdwn treats as control sequences."""
-    return str(text if text is not None else "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return (
+        str(text if text is not None else "")
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+    )
 
 
 def _cut(text: str, limit: int) -> str:
@@ -64,36 +74,62 @@ def created_message(data: dict[str, Any]) -> dict[str, Any]:
         {"type": "section", "fields": fields},
     ]
     if summary.get("goal"):
-        blocks.append({"type": "section", "text": _mrkdwn(_cut(f"*Goal*\n{escape(summary['goal'])}", TEXT_LIMIT))})
+        blocks.append(
+            {
+                "type": "section",
+                "text": _mrkdwn(_cut(f"*Goal*\n{escape(summary['goal'])}", TEXT_LIMIT)),
+            }
+        )
     if data.get("brief"):
-        blocks.append({"type": "section", "text": _mrkdwn(_cut(f"*Brief*\n{escape(data['brief'])}", TEXT_LIMIT))})
-    blocks.append({"type": "context", "elements": [_mrkdwn(_link(data["inbox_url"], "Open in the inbox"))]})
+        blocks.append(
+            {
+                "type": "section",
+                "text": _mrkdwn(_cut(f"*Brief*\n{escape(data['brief'])}", TEXT_LIMIT)),
+            }
+        )
+    blocks.append(
+        {"type": "context", "elements": [_mrkdwn(_link(data["inbox_url"], "Open in the inbox"))]}
+    )
     return {"text": _cut(text, TEXT_LIMIT), "blocks": blocks}
 
 
 def _one_line(text: str, data: dict[str, Any]) -> dict[str, Any]:
-    return {"text": _cut(text, TEXT_LIMIT), "blocks": [
-        {"type": "section", "text": _mrkdwn(_cut(text, TEXT_LIMIT))},
-        {"type": "context", "elements": [_mrkdwn(_link(data["inbox_url"], "Open in the inbox"))]},
-    ]}
+    return {
+        "text": _cut(text, TEXT_LIMIT),
+        "blocks": [
+            {"type": "section", "text": _mrkdwn(_cut(text, TEXT_LIMIT))},
+            {
+                "type": "context",
+                "elements": [_mrkdwn(_link(data["inbox_url"], "Open in the inbox"))],
+            },
+        ],
+    }
 
 
 def resolved_message(data: dict[str, Any]) -> dict[str, Any]:
     """A short line for ``handoff.resolved``; the agent's note stays in the inbox."""
     who = escape(data.get("resolved_by") or "An agent")
-    return _one_line(f":white_check_mark: {who} resolved conversation {escape(data.get('conversation_id'))}", data)
+    return _one_line(
+        f":white_check_mark: {who} resolved conversation {escape(data.get('conversation_id'))}",
+        data,
+    )
 
 
 def handed_back_message(data: dict[str, Any]) -> dict[str, Any]:
     """A short line for ``handoff.handed_back``: the bot has the customer again."""
     who = escape(data.get("handed_back_by") or "An agent")
-    return _one_line(f":robot_face: {who} handed conversation {escape(data.get('conversation_id'))} "
-                     "back to the bot", data)
+    return _one_line(
+        f":robot_face: {who} handed conversation {escape(data.get('conversation_id'))} "
+        "back to the bot",
+        data,
+    )
 
 
 def customer_ended_message(data: dict[str, Any]) -> dict[str, Any]:
     """A short line for ``handoff.customer_ended``: nobody needs to pick it up any more."""
-    return _one_line(f":wave: The customer left conversation {escape(data.get('conversation_id'))}", data)
+    return _one_line(
+        f":wave: The customer left conversation {escape(data.get('conversation_id'))}", data
+    )
 
 
 MESSAGES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {

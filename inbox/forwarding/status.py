@@ -5,6 +5,7 @@ last error, shortened) over ``retrying``/``pending`` over ``delivered``. Agents 
 admins: nothing here may show a target URL (Slack's is the credential) or a token, so
 any URL in an error is cut out before it is shown.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,8 +36,8 @@ class TargetStatus:
 def short_error(error: str, target: str = "", limit: int = ERROR_LIMIT) -> str:
     """The error without URLs, its ``target:`` prefix or extra whitespace, cut to ``limit``."""
     text = URL.sub("…", error or "")
-    if target and text.lower().startswith(target) and text[len(target):][:1] in (":", " "):
-        text = text[len(target):]
+    if target and text.lower().startswith(target) and text[len(target) :][:1] in (":", " "):
+        text = text[len(target) :]
     text = " ".join(text.replace("\n", " ").split()).lstrip(": ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -64,11 +65,20 @@ def summarize(rows: Sequence[Forward]) -> list[TargetStatus]:
         else:
             text = state
         events = ", ".join(f"{r.event}: {_state(r)}" for r in mine)
-        out.append(TargetStatus(target=target, label=LABELS.get(target, target.title()), state=state,
-                                text=text, events=events))
+        out.append(
+            TargetStatus(
+                target=target,
+                label=LABELS.get(target, target.title()),
+                state=state,
+                text=text,
+                events=events,
+            )
+        )
     return out
 
 
 def for_handoff(handoff_id: int, *, session: Session) -> list[TargetStatus]:
     """The conversation page's "Forwarded to" line (empty when nothing was queued)."""
-    return summarize(list(session.execute(select(Forward).where(Forward.handoff_id == handoff_id)).scalars()))
+    return summarize(
+        list(session.execute(select(Forward).where(Forward.handoff_id == handoff_id)).scalars())
+    )

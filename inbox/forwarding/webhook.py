@@ -9,6 +9,7 @@ Headers on every attempt::
 Signing the timestamp with the body lets a receiver refuse replays: reject anything
 older than a few minutes (``verify`` below does, with a 5 minute tolerance).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -38,8 +39,14 @@ def sign(secret: str, timestamp: str, body: bytes) -> str:
     return "v1=" + mac.hexdigest()
 
 
-def verify(secret: str, timestamp: str, signature: str, body: bytes,
-           tolerance: float = TOLERANCE_SECONDS, now: float | None = None) -> bool:
+def verify(
+    secret: str,
+    timestamp: str,
+    signature: str,
+    body: bytes,
+    tolerance: float = TOLERANCE_SECONDS,
+    now: float | None = None,
+) -> bool:
     """What a receiver does: the signature matches and the timestamp is recent."""
     try:
         age = abs((time.time() if now is None else now) - int(timestamp))
@@ -57,7 +64,9 @@ class WebhookTarget(Target):
         self.url = url
         self.secret = secret
 
-    def headers(self, event: dict[str, Any], body: bytes, timestamp: str | None = None) -> dict[str, str]:
+    def headers(
+        self, event: dict[str, Any], body: bytes, timestamp: str | None = None
+    ) -> dict[str, str]:
         timestamp = timestamp or str(int(time.time()))
         return {
             "Content-Type": "application/json",
@@ -69,4 +78,11 @@ class WebhookTarget(Target):
     async def send(self, job: Job, client: httpx.AsyncClient, save_progress: SaveProgress) -> None:
         body = body_bytes(job.payload)
         # Signed per attempt: a retry carries a fresh timestamp, so it is not taken for a replay.
-        await request(client, "POST", self.url, "webhook", content=body, headers=self.headers(job.payload, body))
+        await request(
+            client,
+            "POST",
+            self.url,
+            "webhook",
+            content=body,
+            headers=self.headers(job.payload, body),
+        )

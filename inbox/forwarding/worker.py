@@ -5,6 +5,7 @@ every ``poll_seconds`` (and exactly when a deferred retry is due). A row is mark
 ``delivered`` only after the target's 2xx, so a crash or an error mid-way means
 another attempt, never a lost event; the targets make that attempt harmless.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -38,50 +39,81 @@ def make_targets(settings: ForwardSettings) -> dict[str, Target]:
     if settings.webhook_url:
         targets["webhook"] = WebhookTarget(settings.webhook_url, settings.webhook_secret)
     if settings.chatwoot_url:
-        targets["chatwoot"] = ChatwootTarget(settings.chatwoot_url, settings.chatwoot_account_id,
-                                             settings.chatwoot_inbox_id, settings.chatwoot_api_token)
+        targets["chatwoot"] = ChatwootTarget(
+            settings.chatwoot_url,
+            settings.chatwoot_account_id,
+            settings.chatwoot_inbox_id,
+            settings.chatwoot_api_token,
+        )
     return targets
 
 
 class Forwarder:
     """Queues events in the caller's transaction and delivers them in the background."""
 
-    def __init__(self, factory: sessionmaker, settings: ForwardSettings,
-                 transport: httpx.AsyncBaseTransport | None = None,
-                 rng: Callable[[], float] = random.random) -> None:
+    def __init__(
+        self,
+        factory: sessionmaker,
+        settings: ForwardSettings,
+        transport: httpx.AsyncBaseTransport | None = None,
+        rng: Callable[[], float] = random.random,
+    ) -> None:
         self.factory = factory
         self.settings = settings
         self.targets = make_targets(settings)
         self.rng = rng
-        self.client = httpx.AsyncClient(timeout=settings.timeout_seconds, transport=transport,
-                                        follow_redirects=False)
+        self.client = httpx.AsyncClient(
+            timeout=settings.timeout_seconds, transport=transport, follow_redirects=False
+        )
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._slots = asyncio.Semaphore(CONCURRENCY)
 
     @classmethod
-    def build(cls, factory: sessionmaker, settings: ForwardSettings,
-              transport: httpx.AsyncBaseTransport | None = None) -> Forwarder | None:
+    def build(
+        cls,
+        factory: sessionmaker,
+        settings: ForwardSettings,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> Forwarder | None:
         """A forwarder, or None when no target is configured (nothing queued, no loop)."""
         return cls(factory, settings, transport) if settings.targets else None
 
     # ------------------------------------------------------------ queueing (caller's transaction)
 
     def enqueue_created(self, handoff: Handoff, *, session: Session) -> None:
-        outbox.enqueue(handoff, events.created(handoff, self.settings.public_url), tuple(self.targets),
-                       session=session)
+        outbox.enqueue(
+            handoff,
+            events.created(handoff, self.settings.public_url),
+            tuple(self.targets),
+            session=session,
+        )
 
     def enqueue_resolved(self, handoff: Handoff, resolved_by: str, *, session: Session) -> None:
-        outbox.enqueue(handoff, events.resolved(handoff, self.settings.public_url, resolved_by),
-                       tuple(self.targets), session=session)
+        outbox.enqueue(
+            handoff,
+            events.resolved(handoff, self.settings.public_url, resolved_by),
+            tuple(self.targets),
+            session=session,
+        )
 
-    def enqueue_handed_back(self, handoff: Handoff, handed_back_by: str, *, session: Session) -> None:
-        outbox.enqueue(handoff, events.handed_back(handoff, self.settings.public_url, handed_back_by),
-                       tuple(self.targets), session=session)
+    def enqueue_handed_back(
+        self, handoff: Handoff, handed_back_by: str, *, session: Session
+    ) -> None:
+        outbox.enqueue(
+            handoff,
+            events.handed_back(handoff, self.settings.public_url, handed_back_by),
+            tuple(self.targets),
+            session=session,
+        )
 
     def enqueue_customer_ended(self, handoff: Handoff, *, session: Session) -> None:
-        outbox.enqueue(handoff, events.customer_ended(handoff, self.settings.public_url), tuple(self.targets),
-                       session=session)
+        outbox.enqueue(
+            handoff,
+            events.customer_ended(handoff, self.settings.public_url),
+            tuple(self.targets),
+            session=session,
+        )
 
     # ------------------------------------------------------------ delivery
 
@@ -91,8 +123,9 @@ class Forwarder:
     async def attempt(self, row_id: int) -> str | None:
         """One attempt at one row; returns its new status (None when not ours to send)."""
         now = utcnow()
-        job = await run_in_session(self.factory, outbox.claim, row_id, now,
-                                   now + timedelta(seconds=self._lease_seconds()))
+        job = await run_in_session(
+            self.factory, outbox.claim, row_id, now, now + timedelta(seconds=self._lease_seconds())
+        )
         if job is None:
             return None
         target = self.targets.get(job.target)
@@ -100,6 +133,7 @@ class Forwarder:
         if target is None:
             error = ForwardError(f"target {job.target} is no longer configured")
         else:
+
             async def save(progress: dict) -> None:
                 await run_in_session(self.factory, outbox.save_progress, job.id, progress)
 
@@ -113,10 +147,24 @@ class Forwarder:
                 log.exception("forwarding row %s: unexpected error", job.id)
                 error = RetryableError(f"unexpected {type(exc).__name__}: {exc}"[:300])
         status = await run_in_session(
-            self.factory, outbox.record, job.id, error, max_attempts=self.settings.max_attempts,
-            base=self.settings.backoff_seconds, cap=self.settings.max_backoff_seconds, rng=self.rng)
+            self.factory,
+            outbox.record,
+            job.id,
+            error,
+            max_attempts=self.settings.max_attempts,
+            base=self.settings.backoff_seconds,
+            cap=self.settings.max_backoff_seconds,
+            rng=self.rng,
+        )
         if error is not None:
-            log.warning("forwarding %s to %s (row %s): %s; now %s", job.event, job.target, job.id, error, status)
+            log.warning(
+                "forwarding %s to %s (row %s): %s; now %s",
+                job.event,
+                job.target,
+                job.id,
+                error,
+                status,
+            )
         return status
 
     async def _guarded(self, row_id: int) -> None:

@@ -96,8 +96,13 @@ def external(intent: str, entities: list[dict[str, Any]] | None = None) -> dict[
     return event
 
 
-def bot(text: str | None, *, metadata: dict[str, Any] | None = None, buttons: list[dict[str, str]] | None = None,
-        timestamp: float | None = None) -> dict[str, Any]:
+def bot(
+    text: str | None,
+    *,
+    metadata: dict[str, Any] | None = None,
+    buttons: list[dict[str, str]] | None = None,
+    timestamp: float | None = None,
+) -> dict[str, Any]:
     """A BotUttered event (agent replies carry metadata.source = "agent")."""
     return {
         "event": "bot",
@@ -189,9 +194,14 @@ def render(message: dict[str, Any], slots: dict[str, Any] | None = None) -> str:
     """
     name = message["response"]
     assert name in DOMAIN["responses"], f"{name} is not a response in domain.yml"
-    variants = [v for v in DOMAIN["responses"][name] if "channel" not in v] or DOMAIN["responses"][name]
+    variants = [v for v in DOMAIN["responses"][name] if "channel" not in v] or DOMAIN["responses"][
+        name
+    ]
     template = variants[0]["text"]
-    values = {**(slots or {}), **{k: v for k, v in message.items() if k not in ("text", "response", "template")}}
+    values = {
+        **(slots or {}),
+        **{k: v for k, v in message.items() if k not in ("text", "response", "template")},
+    }
     missing = [p for p in _PLACEHOLDER.findall(template) if values.get(p) is None]
     assert not missing, f"{name}: placeholders {missing} not filled"
     return _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]), template)
@@ -253,7 +263,9 @@ def orders_template(db_root: Path) -> Path:
 
 
 @pytest.fixture
-def orders_db(orders_template: Path, db_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def orders_db(
+    orders_template: Path, db_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
     """A fresh copy of the seeded database behind `get_backend()` (tests may change orders)."""
     from actions.backend.factory import get_backend
 
@@ -281,14 +293,23 @@ class FakeInbox:
         self.ended: list[str] = []
         self.down = False  # connection refused
         self.fail_status: int | None = None  # answer every call with this status
-        self.status = {"queue_position": 2, "agents_available": 1, "estimated_wait_seconds": 240,
-                       "within_business_hours": True, "next_opening": None}
+        self.status = {
+            "queue_position": 2,
+            "agents_available": 1,
+            "estimated_wait_seconds": 240,
+            "within_business_hours": True,
+            "next_opening": None,
+        }
 
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(lambda request: self.handle(request))  # `handle` may be swapped
 
     def bodies(self, path_suffix: str) -> list[dict[str, Any]]:
-        return [json.loads(r.content) for r in self.requests if r.url.path.endswith(path_suffix) and r.method == "POST"]
+        return [
+            json.loads(r.content)
+            for r in self.requests
+            if r.url.path.endswith(path_suffix) and r.method == "POST"
+        ]
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         if self.down:
@@ -300,10 +321,16 @@ class FakeInbox:
             return httpx.Response(self.fail_status, json={"detail": "failing"})
         path = request.url.path
         if path == "/api/v1/status" and request.method == "GET":
-            return httpx.Response(200, json={"agents_available": self.status["agents_available"], "queue_length": 1,
-                                             "estimated_wait_seconds": 300,
-                                             "within_business_hours": self.status["within_business_hours"],
-                                             "next_opening": self.status["next_opening"]})
+            return httpx.Response(
+                200,
+                json={
+                    "agents_available": self.status["agents_available"],
+                    "queue_length": 1,
+                    "estimated_wait_seconds": 300,
+                    "within_business_hours": self.status["within_business_hours"],
+                    "next_opening": self.status["next_opening"],
+                },
+            )
         body = json.loads(request.content or b"{}")
         if path == "/api/v1/handoffs":
             key = body.get("handoff_key")
@@ -363,4 +390,3 @@ async def inbox(db_dir: Path, monkeypatch: pytest.MonkeyPatch):
     delivery._outbox = delivery._client = delivery._worker = None
     delivery._background.clear()
     get_settings.cache_clear()
-

@@ -9,7 +9,9 @@ from tests.actions.conftest import DOMAIN, action, bot, make_tracker, message_fo
 
 
 def fallback(text: str, ranking: list) -> dict:
-    return user(text, "nlu_fallback", 0.3, ranking=[{"name": "nlu_fallback", "confidence": 0.3}, *ranking])
+    return user(
+        text, "nlu_fallback", 0.3, ranking=[{"name": "nlu_fallback", "confidence": 0.3}, *ranking]
+    )
 
 
 RANKING = [
@@ -34,8 +36,12 @@ def test_suggestions_are_plain_words() -> None:
 
 
 def test_low_confidence_and_unknown_intents_are_not_offered() -> None:
-    ranking = [{"name": "request_human", "confidence": 0.5}, {"name": "order_status", "confidence": 0.07},
-               {"name": "nlu_fallback", "confidence": 0.9}, {"name": "shipping_costs", "confidence": 0.08}]
+    ranking = [
+        {"name": "request_human", "confidence": 0.5},
+        {"name": "order_status", "confidence": 0.07},
+        {"name": "nlu_fallback", "confidence": 0.9},
+        {"name": "shipping_costs", "confidence": 0.08},
+    ]
     assert [b["payload"] for b in suggestions(ranking)] == ["/shipping_costs"]
 
 
@@ -45,18 +51,33 @@ def test_suggestions_limit() -> None:
 
 
 def test_fallbacks_in_a_row_counts_back_to_the_last_understood_message() -> None:
-    tracker = make_tracker([fallback("a", []), user("where is my order", "order_status"), bot("…"),
-                            fallback("b", []), action("action_clarify"), fallback("c", [])])
+    tracker = make_tracker(
+        [
+            fallback("a", []),
+            user("where is my order", "order_status"),
+            bot("…"),
+            fallback("b", []),
+            action("action_clarify"),
+            fallback("c", []),
+        ]
+    )
     assert fallbacks_in_a_row(tracker) == 2
     assert fallbacks_in_a_row(make_tracker([user("hi", "greet")])) == 0
 
 
-async def test_first_fallback_offers_the_likeliest_meanings(dispatcher: CollectingDispatcher) -> None:
+async def test_first_fallback_offers_the_likeliest_meanings(
+    dispatcher: CollectingDispatcher,
+) -> None:
     tracker = make_tracker([user("hi", "greet"), bot("Hi!"), fallback("wheres my stuff", RANKING)])
     assert await ActionClarify().run(dispatcher, tracker, DOMAIN) == []
     assert responses(dispatcher) == ["utter_clarify"]
     buttons = message_for(dispatcher, "utter_clarify")["buttons"]
-    assert [b["payload"] for b in buttons] == ["/order_status", "/refund_status", "/deny", "/request_human"]
+    assert [b["payload"] for b in buttons] == [
+        "/order_status",
+        "/refund_status",
+        "/deny",
+        "/request_human",
+    ]
     assert buttons[-1]["title"] == "Talk to a person"
 
 
@@ -67,7 +88,9 @@ async def test_nothing_likely_gives_the_default_answer(dispatcher: CollectingDis
 
 
 async def test_second_fallback_in_a_row_offers_a_person(dispatcher: CollectingDispatcher) -> None:
-    tracker = make_tracker([fallback("blah", RANKING), bot("Did you mean…"), fallback("blah blah", RANKING)])
+    tracker = make_tracker(
+        [fallback("blah", RANKING), bot("Did you mean…"), fallback("blah blah", RANKING)]
+    )
     await ActionClarify().run(dispatcher, tracker, DOMAIN)
     assert responses(dispatcher) == ["utter_clarify_again"]
     payloads = [b["payload"] for b in DOMAIN["responses"]["utter_clarify_again"][0]["buttons"]]
@@ -75,6 +98,14 @@ async def test_second_fallback_in_a_row_offers_a_person(dispatcher: CollectingDi
 
 
 def test_button_titles_speak_to_the_customer() -> None:
-    titles = [b["title"] for b in suggestions([{"name": n, "confidence": 0.5} for n in
-                                                ("order_status", "refund_status", "edit_account", "delete_account")], 4)]
+    titles = [
+        b["title"]
+        for b in suggestions(
+            [
+                {"name": n, "confidence": 0.5}
+                for n in ("order_status", "refund_status", "edit_account", "delete_account")
+            ],
+            4,
+        )
+    ]
     assert not any(" their " in f" {title} " for title in titles), titles

@@ -20,7 +20,8 @@ RASA_DEFAULT_INTENTS = {"nlu_fallback", "restart", "session_start"}
 def project_actions() -> list[type]:
     """The classes rasa_sdk registers: non-abstract Action subclasses from our package."""
     return [
-        cls for cls in all_subclasses(Action)
+        cls
+        for cls in all_subclasses(Action)
         if cls.__module__.startswith("actions.") and not inspect.isabstract(cls)
     ]
 
@@ -28,10 +29,18 @@ def project_actions() -> list[type]:
 def test_the_expected_actions_are_registered() -> None:
     registered = {cls().name() for cls in project_actions()}
     assert registered >= {
-        names.ACTION_SESSION_START, names.ACTION_RESTART, names.ACTION_VALIDATE_SLOT_MAPPINGS,
-        names.VALIDATE_ORDER_FORM, names.ACTION_ORDER_FOLLOWUP, names.ACTION_CONFIRM_PENDING,
-        names.ACTION_DECLINE_PENDING, names.ACTION_CLARIFY, names.ACTION_HANDOFF_TO_HUMAN,
-        names.ACTION_HANDBACK, names.ACTION_END_HANDOFF, names.ACTION_OFFER_PERSON_LOOKUP,
+        names.ACTION_SESSION_START,
+        names.ACTION_RESTART,
+        names.ACTION_VALIDATE_SLOT_MAPPINGS,
+        names.VALIDATE_ORDER_FORM,
+        names.ACTION_ORDER_FOLLOWUP,
+        names.ACTION_CONFIRM_PENDING,
+        names.ACTION_DECLINE_PENDING,
+        names.ACTION_CLARIFY,
+        names.ACTION_HANDOFF_TO_HUMAN,
+        names.ACTION_HANDBACK,
+        names.ACTION_END_HANDOFF,
+        names.ACTION_OFFER_PERSON_LOOKUP,
     }
 
 
@@ -47,9 +56,11 @@ def test_action_names_are_unique() -> None:
 @pytest.mark.parametrize("cls", project_actions(), ids=lambda cls: cls.__name__)
 def test_every_action_is_in_the_domain(cls: type) -> None:
     name = cls().name()
-    if name.startswith("validate_") and name[len("validate_"):] in DOMAIN["forms"]:
+    if name.startswith("validate_") and name[len("validate_") :] in DOMAIN["forms"]:
         return
-    assert name in DOMAIN["actions"], f"{cls.__name__}.name() = {name!r} is not listed in domain.yml actions"
+    assert name in DOMAIN["actions"], (
+        f"{cls.__name__}.name() = {name!r} is not listed in domain.yml actions"
+    )
 
 
 def test_every_domain_action_has_a_class() -> None:
@@ -75,7 +86,11 @@ def test_every_response_used_in_the_code_exists() -> None:
             used.setdefault(match.group(1), path)
     # the scan must see the code under test, or it proves nothing
     assert {"utter_invalid_order_number", "utter_handoff_queue", "utter_clarify_again"} <= set(used)
-    missing = {name: str(path.relative_to(ROOT)) for name, path in used.items() if name not in DOMAIN["responses"]}
+    missing = {
+        name: str(path.relative_to(ROOT))
+        for name, path in used.items()
+        if name not in DOMAIN["responses"]
+    }
     assert not missing, f"responses used but not in domain.yml: {missing}"
 
 
@@ -87,13 +102,21 @@ def test_response_keyword_calls_all_found() -> None:
 
 
 def _constants(prefix: str) -> dict[str, str]:
-    return {key: value for key, value in vars(names).items() if key.startswith(prefix) and isinstance(value, str)}
+    return {
+        key: value
+        for key, value in vars(names).items()
+        if key.startswith(prefix) and isinstance(value, str)
+    }
 
 
 def test_every_slot_name_is_a_domain_slot() -> None:
     slots = _constants("SLOT_")
     assert len(slots) > 20
-    missing = {key: value for key, value in slots.items() if value != "requested_slot" and value not in DOMAIN["slots"]}
+    missing = {
+        key: value
+        for key, value in slots.items()
+        if value != "requested_slot" and value not in DOMAIN["slots"]
+    }
     assert not missing
 
 
@@ -103,18 +126,27 @@ def test_handoff_slots_are_domain_slots() -> None:
 
 def test_every_action_constant_is_a_domain_action() -> None:
     actions_ = {**_constants("ACTION_"), "VALIDATE_ORDER_FORM": names.VALIDATE_ORDER_FORM}
-    missing = {k: v for k, v in actions_.items() if v != "action_listen" and v not in DOMAIN["actions"]}
+    missing = {
+        k: v for k, v in actions_.items() if v != "action_listen" and v not in DOMAIN["actions"]
+    }
     assert not missing
 
 
 def test_every_intent_constant_is_a_domain_intent() -> None:
     domain_intents = {i if isinstance(i, str) else next(iter(i)) for i in DOMAIN["intents"]}
-    missing = {k: v for k, v in _constants("INTENT_").items() if v not in domain_intents | RASA_DEFAULT_INTENTS}
+    missing = {
+        k: v
+        for k, v in _constants("INTENT_").items()
+        if v not in domain_intents | RASA_DEFAULT_INTENTS
+    }
     assert not missing
 
 
 def test_form_and_pending_values_match_the_domain() -> None:
     assert names.ORDER_FORM in DOMAIN["forms"]
-    assert set(DOMAIN["forms"][names.ORDER_FORM]["required_slots"]) == {names.SLOT_ORDER_NUMBER, names.SLOT_ORDER_VERIFIER}
+    assert set(DOMAIN["forms"][names.ORDER_FORM]["required_slots"]) == {
+        names.SLOT_ORDER_NUMBER,
+        names.SLOT_ORDER_VERIFIER,
+    }
     pending = DOMAIN["slots"][names.SLOT_PENDING_CONFIRMATION]["values"]
     assert {names.PENDING_CANCEL, names.PENDING_RETURN, names.PENDING_HANDOFF} == set(pending)

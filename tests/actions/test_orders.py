@@ -52,8 +52,17 @@ async def validate(dispatcher: CollectingDispatcher, tracker) -> dict[str, Any]:
 # -- pure helpers ---------------------------------------------------------------
 @pytest.mark.parametrize(
     "text, number",
-    [("10482", "10482"), ("it's #10482", "10482"), ("ORD-10501 please", "10501"), ("ord10377", "10377"),
-     ("abc", None), ("1234", None), ("12345678", None), ("", None), (None, None)],
+    [
+        ("10482", "10482"),
+        ("it's #10482", "10482"),
+        ("ORD-10501 please", "10501"),
+        ("ord10377", "10377"),
+        ("abc", None),
+        ("1234", None),
+        ("12345678", None),
+        ("", None),
+        (None, None),
+    ],
 )
 def test_find_order_number(text: Any, number: str | None) -> None:
     assert find_order_number(text) == number
@@ -67,7 +76,9 @@ def test_echo_is_one_bounded_line() -> None:
 
 # -- the order number ---------------------------------------------------------------
 @pytest.mark.parametrize("typed", ["10482", "it's #10482"])
-async def test_a_valid_order_number_is_set_and_needs_verification(dispatcher: CollectingDispatcher, typed: str) -> None:
+async def test_a_valid_order_number_is_set_and_needs_verification(
+    dispatcher: CollectingDispatcher, typed: str
+) -> None:
     slots = await validate(dispatcher, form_tracker("order_number", typed))
     assert slots["order_number"] == "10482"
     assert slots["form_failure_streak"] == 0
@@ -76,8 +87,12 @@ async def test_a_valid_order_number_is_set_and_needs_verification(dispatcher: Co
     assert dispatcher.messages == []
 
 
-async def test_an_invalid_order_number_is_echoed_and_counted(dispatcher: CollectingDispatcher) -> None:
-    tracker = form_tracker("order_number", "abc", {"failed_form_attempts": 2.0, "form_failure_streak": 0})
+async def test_an_invalid_order_number_is_echoed_and_counted(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    tracker = form_tracker(
+        "order_number", "abc", {"failed_form_attempts": 2.0, "form_failure_streak": 0}
+    )
     slots = await validate(dispatcher, tracker)
     assert slots["order_number"] is None
     assert slots["form_failure_streak"] == 1
@@ -104,8 +119,12 @@ async def test_an_unknown_order_number_is_not_found(dispatcher: CollectingDispat
     assert responses(dispatcher) == ["utter_order_not_found"]
 
 
-async def test_the_form_gives_up_after_max_failures_in_a_row(dispatcher: CollectingDispatcher) -> None:
-    tracker = form_tracker("order_number", "nope", {"form_failure_streak": 2.0, "failed_form_attempts": 2.0})
+async def test_the_form_gives_up_after_max_failures_in_a_row(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    tracker = form_tracker(
+        "order_number", "nope", {"form_failure_streak": 2.0, "failed_form_attempts": 2.0}
+    )
     events = await ValidateOrderForm().run(dispatcher, tracker, DOMAIN)
     slots = slot_values(events)
     assert slots["form_gave_up"] is True
@@ -114,24 +133,36 @@ async def test_the_form_gives_up_after_max_failures_in_a_row(dispatcher: Collect
     assert responses(dispatcher) == ["utter_form_give_up"]  # no "doesn't look like" on top
 
 
-async def test_max_failures_comes_from_the_environment(dispatcher: CollectingDispatcher, monkeypatch) -> None:
+async def test_max_failures_comes_from_the_environment(
+    dispatcher: CollectingDispatcher, monkeypatch
+) -> None:
     monkeypatch.setenv("ORDER_FORM_MAX_FAILURES", "5")
-    slots = await validate(dispatcher, form_tracker("order_number", "nope", {"form_failure_streak": 3.0}))
+    slots = await validate(
+        dispatcher, form_tracker("order_number", "nope", {"form_failure_streak": 3.0})
+    )
     assert names.SLOT_FORM_GAVE_UP not in slots
     assert responses(dispatcher) == ["utter_invalid_order_number"]
     dispatcher.messages.clear()
-    slots = await validate(dispatcher, form_tracker("order_number", "nope", {"form_failure_streak": 4.0}))
+    slots = await validate(
+        dispatcher, form_tracker("order_number", "nope", {"form_failure_streak": 4.0})
+    )
     assert slots["form_gave_up"] is True
 
 
-async def test_a_valid_number_resets_the_streak_but_not_the_total(dispatcher: CollectingDispatcher) -> None:
-    tracker = form_tracker("order_number", "10482", {"form_failure_streak": 2.0, "failed_form_attempts": 2.0})
+async def test_a_valid_number_resets_the_streak_but_not_the_total(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    tracker = form_tracker(
+        "order_number", "10482", {"form_failure_streak": 2.0, "failed_form_attempts": 2.0}
+    )
     slots = await validate(dispatcher, tracker)
     assert slots["form_failure_streak"] == 0
     assert "failed_form_attempts" not in slots
 
 
-async def test_required_slots_is_empty_once_the_form_gave_up(dispatcher: CollectingDispatcher) -> None:
+async def test_required_slots_is_empty_once_the_form_gave_up(
+    dispatcher: CollectingDispatcher,
+) -> None:
     form = ValidateOrderForm()
     domain_slots = form.domain_slots(DOMAIN)
     assert domain_slots == ["order_number", "order_verifier"]
@@ -144,10 +175,20 @@ async def test_required_slots_is_empty_once_the_form_gave_up(dispatcher: Collect
 # -- the second factor ------------------------------------------------------------------
 @pytest.mark.parametrize(
     "factor",
-    ["dana.whitfield@example.com", "  Dana.Whitfield@EXAMPLE.com ", "SW1A 1AA", "sw1a1aa", " sw1a  1aa "],
+    [
+        "dana.whitfield@example.com",
+        "  Dana.Whitfield@EXAMPLE.com ",
+        "SW1A 1AA",
+        "sw1a1aa",
+        " sw1a  1aa ",
+    ],
 )
-async def test_the_verifier_matches_by_email_or_postcode(dispatcher: CollectingDispatcher, factor: str) -> None:
-    tracker = form_tracker("order_verifier", factor, {"order_number": "10482", "form_failure_streak": 1.0})
+async def test_the_verifier_matches_by_email_or_postcode(
+    dispatcher: CollectingDispatcher, factor: str
+) -> None:
+    tracker = form_tracker(
+        "order_verifier", factor, {"order_number": "10482", "form_failure_streak": 1.0}
+    )
     events = await ValidateOrderForm().run(dispatcher, tracker, DOMAIN)
     slots = slot_values(events)
     assert slots["order_verified"] is True
@@ -176,25 +217,45 @@ async def test_a_wrong_verifier_is_a_mismatch(dispatcher: CollectingDispatcher) 
 
 
 async def test_another_orders_verifier_does_not_match(dispatcher: CollectingDispatcher) -> None:
-    tracker = form_tracker("order_verifier", "siobhan.gallagher@example.com", {"order_number": "10482"})
+    tracker = form_tracker(
+        "order_verifier", "siobhan.gallagher@example.com", {"order_number": "10482"}
+    )
     slots = await validate(dispatcher, tracker)
     assert slots.get("order_verified") is not True
     assert responses(dispatcher) == ["utter_verifier_mismatch"]
 
 
-async def test_a_different_order_needs_its_own_verification(dispatcher: CollectingDispatcher) -> None:
+async def test_a_different_order_needs_its_own_verification(
+    dispatcher: CollectingDispatcher,
+) -> None:
     # Siobhán verified order 10501; then she asks "where is order 10482?": the entity
     # mapping sets order_number = 10482 and the form is activated again.
     events = [
-        user("10501", "inform"), slot("order_number", "10501"),
-        user("siobhan.gallagher@example.com", "inform"), slot("order_verifier", "verified"),
-        slot("order_verified", True), slot("customer_name", "Siobhán Gallagher"),
-        user("where is order 10482?", "order_status", entities=[{"entity": "order_number", "value": "10482"}]),
+        user("10501", "inform"),
+        slot("order_number", "10501"),
+        user("siobhan.gallagher@example.com", "inform"),
+        slot("order_verifier", "verified"),
+        slot("order_verified", True),
+        slot("customer_name", "Siobhán Gallagher"),
+        user(
+            "where is order 10482?",
+            "order_status",
+            entities=[{"entity": "order_number", "value": "10482"}],
+        ),
         slot("order_number", "10482"),
     ]
-    slots = {"order_number": "10482", "order_verified": True, "order_verifier": "verified",
-             "customer_name": "Siobhán Gallagher", "requested_slot": None}
-    result = slot_values(await ValidateOrderForm().run(dispatcher, make_tracker(events, slots, active_loop="order_form"), DOMAIN))
+    slots = {
+        "order_number": "10482",
+        "order_verified": True,
+        "order_verifier": "verified",
+        "customer_name": "Siobhán Gallagher",
+        "requested_slot": None,
+    }
+    result = slot_values(
+        await ValidateOrderForm().run(
+            dispatcher, make_tracker(events, slots, active_loop="order_form"), DOMAIN
+        )
+    )
     final = {**slots, **result}
     assert not (final["order_verified"] and final["requested_slot"] is None), (
         "the form finished for order 10482 with the verification of order 10501"
@@ -213,13 +274,18 @@ async def followup(dispatcher: CollectingDispatcher, tracker) -> list:
 
 async def test_status_with_tracking_link(dispatcher: CollectingDispatcher) -> None:
     events = await followup(dispatcher, verified("10482", "order_status"))
-    assert responses(dispatcher) == ["utter_order_status", "utter_order_tracking", "utter_anything_else"]
+    assert responses(dispatcher) == [
+        "utter_order_status",
+        "utter_order_tracking",
+        "utter_anything_else",
+    ]
     status = message_for(dispatcher, "utter_order_status")
     assert status["customer_name"] == "Dana"  # first name only
     assert status["order_number"] == "10482"
     assert status["order_status"].startswith("in transit with DPD since")
     assert render(message_for(dispatcher, "utter_order_tracking")).endswith(
-        "https://track.dpd.co.uk/parcels/15501048200042")
+        "https://track.dpd.co.uk/parcels/15501048200042"
+    )
     slots = slot_values(events)
     assert slots["order_status"] == status["order_status"]
     assert slots["bot_attempts"][-1]["what"] == "Looked up order 10482"
@@ -233,7 +299,9 @@ async def test_status_is_the_default_goal(dispatcher: CollectingDispatcher) -> N
 async def test_a_delivered_order_has_no_tracking_link(dispatcher: CollectingDispatcher) -> None:
     await followup(dispatcher, verified("10377", "order_status"))
     assert responses(dispatcher) == ["utter_order_status", "utter_anything_else"]
-    assert message_for(dispatcher, "utter_order_status")["order_status"].startswith("delivered by Royal Mail")
+    assert message_for(dispatcher, "utter_order_status")["order_status"].startswith(
+        "delivered by Royal Mail"
+    )
 
 
 async def test_bot_attempts_are_appended(dispatcher: CollectingDispatcher) -> None:
@@ -263,13 +331,17 @@ async def test_cancel_is_refused_for_a_shipped_order(dispatcher: CollectingDispa
     assert slot_values(events)["bot_attempts"][-1]["outcome"].startswith("not possible")
 
 
-async def test_cancel_of_a_delivered_order_says_its_status(dispatcher: CollectingDispatcher) -> None:
+async def test_cancel_of_a_delivered_order_says_its_status(
+    dispatcher: CollectingDispatcher,
+) -> None:
     await followup(dispatcher, verified("10377", "cancel_order"))
     assert responses(dispatcher) == ["utter_cannot_cancel_other", "utter_anything_else"]
     assert "delivered" in render(message_for(dispatcher, "utter_cannot_cancel_other"))
 
 
-async def test_an_address_change_before_shipping_offers_a_person(dispatcher: CollectingDispatcher) -> None:
+async def test_an_address_change_before_shipping_offers_a_person(
+    dispatcher: CollectingDispatcher,
+) -> None:
     events = await followup(dispatcher, verified("10501", "change_address"))
     assert responses(dispatcher) == ["utter_address_changeable"]
     assert "hasn't shipped yet" in render(message_for(dispatcher, "utter_address_changeable"))
@@ -278,7 +350,9 @@ async def test_an_address_change_before_shipping_offers_a_person(dispatcher: Col
     assert slots["bot_attempts"][-1]["outcome"].startswith("not shipped yet")
 
 
-async def test_an_address_change_with_the_carrier_points_to_redirecting(dispatcher: CollectingDispatcher) -> None:
+async def test_an_address_change_with_the_carrier_points_to_redirecting(
+    dispatcher: CollectingDispatcher,
+) -> None:
     events = await followup(dispatcher, verified("10482", "change_address"))
     assert responses(dispatcher) == ["utter_address_with_carrier"]
     text = render(message_for(dispatcher, "utter_address_with_carrier"))
@@ -303,7 +377,10 @@ async def test_a_return_is_offered_within_the_window(dispatcher: CollectingDispa
 async def test_a_return_is_refused_when_the_window_closed(dispatcher: CollectingDispatcher) -> None:
     events = await followup(dispatcher, verified("10160", "return_item"))
     assert responses(dispatcher) == ["utter_cannot_return", "utter_anything_else"]
-    assert message_for(dispatcher, "utter_cannot_return")["why"] == "the 30-day return window has closed"
+    assert (
+        message_for(dispatcher, "utter_cannot_return")["why"]
+        == "the 30-day return window has closed"
+    )
     assert "pending_confirmation" not in slot_values(events)
 
 
@@ -331,27 +408,39 @@ async def test_a_processed_refund_says_when(dispatcher: CollectingDispatcher) ->
 
 
 async def test_nothing_is_revealed_without_verification(dispatcher: CollectingDispatcher) -> None:
-    tracker = make_tracker([user("x", "inform")], {"order_number": "10482", "order_verified": False})
+    tracker = make_tracker(
+        [user("x", "inform")], {"order_number": "10482", "order_verified": False}
+    )
     assert await followup(dispatcher, tracker) == []
     assert responses(dispatcher) == ["utter_anything_else"]
 
 
 async def test_gave_up_hands_off_by_default(dispatcher: CollectingDispatcher, monkeypatch) -> None:
     monkeypatch.delenv("HANDOFF_ON_REPEATED_FAILURE", raising=False)
-    tracker = make_tracker([user("x", "inform")], {"form_gave_up": True, "failed_form_attempts": 3.0})
+    tracker = make_tracker(
+        [user("x", "inform")], {"form_gave_up": True, "failed_form_attempts": 3.0}
+    )
     events = await followup(dispatcher, tracker)
     slots = slot_values(events)
     assert slots["form_gave_up"] is False and slots["form_failure_streak"] == 0
     assert slots["escalation_trigger"] == "repeated_failure"
     assert slots["escalation_reason"].startswith("3 failed attempts")
     assert slots["bot_attempts"][-1]["outcome"] == "gave up after repeated failures"
-    assert events[-1] == {"event": "followup", "timestamp": None, "name": names.ACTION_HANDOFF_TO_HUMAN}
+    assert events[-1] == {
+        "event": "followup",
+        "timestamp": None,
+        "name": names.ACTION_HANDOFF_TO_HUMAN,
+    }
     assert dispatcher.messages == []
 
 
-async def test_gave_up_only_offers_a_person_when_configured(dispatcher: CollectingDispatcher, monkeypatch) -> None:
+async def test_gave_up_only_offers_a_person_when_configured(
+    dispatcher: CollectingDispatcher, monkeypatch
+) -> None:
     monkeypatch.setenv("HANDOFF_ON_REPEATED_FAILURE", "offer")
-    tracker = make_tracker([user("x", "inform")], {"form_gave_up": True, "failed_form_attempts": 3.0})
+    tracker = make_tracker(
+        [user("x", "inform")], {"form_gave_up": True, "failed_form_attempts": 3.0}
+    )
     events = await followup(dispatcher, tracker)
     assert responses(dispatcher) == ["utter_offer_person"]
     assert slot_values(events)["pending_confirmation"] == names.PENDING_HANDOFF
@@ -360,12 +449,18 @@ async def test_gave_up_only_offers_a_person_when_configured(dispatcher: Collecti
 
 # -- yes / no to an offer ---------------------------------------------------------------------
 def pending(number: str, what: str):
-    return make_tracker([user("yes", "affirm")], {"order_number": number, "order_verified": True,
-                                                  "pending_confirmation": what})
+    return make_tracker(
+        [user("yes", "affirm")],
+        {"order_number": number, "order_verified": True, "pending_confirmation": what},
+    )
 
 
-async def test_confirming_a_cancel_cancels_in_the_database(dispatcher: CollectingDispatcher) -> None:
-    events = await ActionConfirmPending().run(dispatcher, pending("10501", names.PENDING_CANCEL), DOMAIN)
+async def test_confirming_a_cancel_cancels_in_the_database(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    events = await ActionConfirmPending().run(
+        dispatcher, pending("10501", names.PENDING_CANCEL), DOMAIN
+    )
     assert responses(dispatcher) == ["utter_order_cancelled", "utter_anything_else"]
     done = message_for(dispatcher, "utter_order_cancelled")
     assert done["order_number"] == "10501" and done["amount"] == "£77.00"
@@ -375,7 +470,9 @@ async def test_confirming_a_cancel_cancels_in_the_database(dispatcher: Collectin
     assert (await get_backend().get_order("10501")).status is OrderStatus.CANCELLED
 
     second = CollectingDispatcher()
-    events = await ActionConfirmPending().run(second, pending("10501", names.PENDING_CANCEL), DOMAIN)
+    events = await ActionConfirmPending().run(
+        second, pending("10501", names.PENDING_CANCEL), DOMAIN
+    )
     assert "utter_order_cancelled" not in responses(second)
     assert slot_values(events)["bot_attempts"][-1]["outcome"].startswith("refused")
     assert (await get_backend().get_order("10501")).status is OrderStatus.CANCELLED
@@ -388,7 +485,9 @@ async def test_a_refused_cancel_is_worded_as_a_cancel(dispatcher: CollectingDisp
 
 
 async def test_confirming_a_return_creates_it(dispatcher: CollectingDispatcher) -> None:
-    events = await ActionConfirmPending().run(dispatcher, pending("10377", names.PENDING_RETURN), DOMAIN)
+    events = await ActionConfirmPending().run(
+        dispatcher, pending("10377", names.PENDING_RETURN), DOMAIN
+    )
     assert responses(dispatcher) == ["utter_return_started", "utter_anything_else"]
     started = message_for(dispatcher, "utter_return_started")
     assert started["rma"].startswith("RMA-10377")
@@ -401,11 +500,16 @@ async def test_confirming_a_return_creates_it(dispatcher: CollectingDispatcher) 
 
 async def test_confirming_a_closed_return_is_refused(dispatcher: CollectingDispatcher) -> None:
     await ActionConfirmPending().run(dispatcher, pending("10160", names.PENDING_RETURN), DOMAIN)
-    assert message_for(dispatcher, "utter_cannot_return")["why"] == "the 30-day return window has closed"
+    assert (
+        message_for(dispatcher, "utter_cannot_return")["why"]
+        == "the 30-day return window has closed"
+    )
 
 
 async def test_declining_a_cancel_keeps_the_order(dispatcher: CollectingDispatcher) -> None:
-    events = await ActionDeclinePending().run(dispatcher, pending("10501", names.PENDING_CANCEL), DOMAIN)
+    events = await ActionDeclinePending().run(
+        dispatcher, pending("10501", names.PENDING_CANCEL), DOMAIN
+    )
     assert responses(dispatcher) == ["utter_cancel_kept", "utter_anything_else"]
     assert message_for(dispatcher, "utter_cancel_kept")["order_number"] == "10501"
     assert slot_values(events) == {"pending_confirmation": None}
@@ -413,15 +517,22 @@ async def test_declining_a_cancel_keeps_the_order(dispatcher: CollectingDispatch
 
 
 async def test_declining_a_return(dispatcher: CollectingDispatcher) -> None:
-    events = await ActionDeclinePending().run(dispatcher, pending("10377", names.PENDING_RETURN), DOMAIN)
+    events = await ActionDeclinePending().run(
+        dispatcher, pending("10377", names.PENDING_RETURN), DOMAIN
+    )
     assert responses(dispatcher) == ["utter_ok", "utter_anything_else"]
     assert slot_values(events) == {"pending_confirmation": None}
     assert not (await get_backend().get_order("10377")).returns
 
 
 async def test_every_followup_message_renders(dispatcher: CollectingDispatcher) -> None:
-    for number, goal in [("10482", "order_status"), ("10501", "cancel_order"), ("10377", "return_item"),
-                         ("10290", "refund_status"), ("10160", "return_item")]:
+    for number, goal in [
+        ("10482", "order_status"),
+        ("10501", "cancel_order"),
+        ("10377", "return_item"),
+        ("10290", "refund_status"),
+        ("10160", "return_item"),
+    ]:
         await followup(dispatcher, verified(number, goal))
     texts = [render(message) for message in dispatcher.messages]
     assert all("{" not in text for text in texts)
@@ -437,7 +548,9 @@ def backend_down(tmp_path, monkeypatch):
     get_backend.cache_clear()
 
 
-async def test_backend_down_during_the_form_stops_asking(dispatcher: CollectingDispatcher, backend_down) -> None:
+async def test_backend_down_during_the_form_stops_asking(
+    dispatcher: CollectingDispatcher, backend_down
+) -> None:
     slots = await validate(dispatcher, form_tracker("order_number", "10482"))
     assert responses(dispatcher) == ["utter_backend_down"]
     assert slots["form_gave_up"] is True and slots["order_number"] == "10482"
@@ -455,14 +568,18 @@ async def test_backend_down_when_confirming(dispatcher: CollectingDispatcher, ba
     assert responses(dispatcher) == ["utter_backend_down", "utter_anything_else"]
 
 
-async def test_an_outage_is_not_reported_as_customer_failures(dispatcher: CollectingDispatcher, backend_down) -> None:
+async def test_an_outage_is_not_reported_as_customer_failures(
+    dispatcher: CollectingDispatcher, backend_down
+) -> None:
     form_slots = await validate(dispatcher, form_tracker("order_number", "10482"))
     tracker = make_tracker([user("10482", "inform")], {**form_slots, "failed_form_attempts": 0.0})
     slots = slot_values(await followup(CollectingDispatcher(), tracker))
     assert not str(slots.get("escalation_reason", "")).startswith("0 failed attempts")
 
 
-async def test_without_the_order_details_a_person_is_offered(dispatcher: CollectingDispatcher) -> None:
+async def test_without_the_order_details_a_person_is_offered(
+    dispatcher: CollectingDispatcher,
+) -> None:
     tracker = make_tracker([user("I don't know the order number", "dont_know")])
     events = await ActionOfferPersonLookup().run(dispatcher, tracker, DOMAIN)
     assert responses(dispatcher) == ["utter_offer_person_lookup"]

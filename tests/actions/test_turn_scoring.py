@@ -28,7 +28,9 @@ async def score(tracker, dispatcher: CollectingDispatcher | None = None) -> dict
 
 
 def handoff_tracker(*events: dict[str, Any], **slots: Any):
-    return make_tracker(list(events), {"handoff_active": True, "handoff_key": KEY, **slots}, paused=True)
+    return make_tracker(
+        list(events), {"handoff_active": True, "handoff_key": KEY, **slots}, paused=True
+    )
 
 
 @pytest.fixture
@@ -56,7 +58,11 @@ def rasa_calls(monkeypatch: pytest.MonkeyPatch) -> list[httpx.Request]:
 
 # -- scoring ----------------------------------------------------------------------------
 async def test_a_changed_level_is_set_and_an_unchanged_one_is_not() -> None:
-    angry = user("THIS IS USELESS, I'll cancel my account and go to a competitor!!", "complaint", message_id="m9")
+    angry = user(
+        "THIS IS USELESS, I'll cancel my account and go to a competitor!!",
+        "complaint",
+        message_id="m9",
+    )
     slots = await score(make_tracker([bot("Anything else?"), angry], {"frustration_level": "calm"}))
     assert slots["frustration_level"] in {"annoyed", "frustrated"}
     assert slots["frustration_reasons"]
@@ -69,21 +75,35 @@ async def test_a_calm_message_gives_calm_slots_and_a_timeline_entry() -> None:
     # The level is already "calm" and there are no reasons: unchanged slots are not set again.
     assert "frustration_level" not in slots and "frustration_reasons" not in slots
     assert 0.0 <= slots["frustration_score"] < 0.4
-    assert "frustration_trend" not in slots  # 0.0 on a first turn, the slot's initial value: not set again
+    assert (
+        "frustration_trend" not in slots
+    )  # 0.0 on a first turn, the slot's initial value: not set again
     assert slots["frustration_timeline"] == [
-        {"turn": 1, "score": round(slots["frustration_score"], 3), "level": "calm", "during_handoff": False}
+        {
+            "turn": 1,
+            "score": round(slots["frustration_score"], 3),
+            "level": "calm",
+            "during_handoff": False,
+        }
     ]
     assert isinstance(slots["frustration_state"], dict)
     assert "escalate" not in slots and "nlu_fallback_count" not in slots
 
 
 async def test_the_timeline_grows_and_the_state_carries_over() -> None:
-    first = await score(make_tracker([user("Hi, where is my order?", "order_status", message_id="m1")]))
-    second = await score(make_tracker([user("thanks", "thank", message_id="m2")], {
-        "frustration_timeline": first["frustration_timeline"],
-        "frustration_state": first["frustration_state"],
-        "scored_message_id": "m1",
-    }))
+    first = await score(
+        make_tracker([user("Hi, where is my order?", "order_status", message_id="m1")])
+    )
+    second = await score(
+        make_tracker(
+            [user("thanks", "thank", message_id="m2")],
+            {
+                "frustration_timeline": first["frustration_timeline"],
+                "frustration_state": first["frustration_state"],
+                "scored_message_id": "m1",
+            },
+        )
+    )
     assert [entry["turn"] for entry in second["frustration_timeline"]] == [1, 2]
     assert second["frustration_state"]["turns"] == 2
 
@@ -102,15 +122,24 @@ async def test_without_a_message_id_the_timestamp_identifies_the_message() -> No
     tracker = make_tracker([message], latest_message={**message["parse_data"], "message_id": None})
     slots = await score(tracker)
     assert slots["scored_message_id"] == "1764151234.5"
-    again = make_tracker([message], {**slots}, latest_message={**message["parse_data"], "message_id": None})
+    again = make_tracker(
+        [message], {**slots}, latest_message={**message["parse_data"], "message_id": None}
+    )
     assert await ActionValidateSlotMappings().run(CollectingDispatcher(), again, DOMAIN) == []
 
 
 async def test_an_nlu_fallback_is_counted() -> None:
-    ranking = [{"name": "nlu_fallback", "confidence": 0.3}, {"name": "order_status", "confidence": 0.2}]
-    slots = await score(make_tracker([user("asdf qwer", "nlu_fallback", 0.3, ranking=ranking)], {"nlu_fallback_count": 1.0}))
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.3},
+        {"name": "order_status", "confidence": 0.2},
+    ]
+    slots = await score(
+        make_tracker(
+            [user("asdf qwer", "nlu_fallback", 0.3, ranking=ranking)], {"nlu_fallback_count": 1.0}
+        )
+    )
     assert slots["nlu_fallback_count"] == 2.0
-    assert (await score(make_tracker([user("hello", "greet")])) ).get("nlu_fallback_count") is None
+    assert (await score(make_tracker([user("hello", "greet")]))).get("nlu_fallback_count") is None
 
 
 async def test_an_escalating_message_sets_escalate_with_a_reason() -> None:
@@ -128,19 +157,31 @@ async def test_an_escalation_is_not_set_twice() -> None:
     assert "escalate" not in slots and "escalation_trigger" not in slots
 
 
-@pytest.mark.parametrize("event", [
-    user("/agent_handback", "agent_handback"),
-    external("agent_handback", [{"entity": "resolution", "value": "refund sent"}]),
-    user("/session_start", "session_start"),
-])
+@pytest.mark.parametrize(
+    "event",
+    [
+        user("/agent_handback", "agent_handback"),
+        external("agent_handback", [{"entity": "resolution", "value": "refund sent"}]),
+        user("/session_start", "session_start"),
+    ],
+)
 async def test_handback_and_session_start_are_not_scored(event: dict[str, Any]) -> None:
-    assert await ActionValidateSlotMappings().run(CollectingDispatcher(), make_tracker([event]), DOMAIN) == []
+    assert (
+        await ActionValidateSlotMappings().run(
+            CollectingDispatcher(), make_tracker([event]), DOMAIN
+        )
+        == []
+    )
 
 
 # -- relay during a handoff ------------------------------------------------------------------------
-async def test_during_a_handoff_the_message_is_relayed_once_redacted(open_handoff: FakeInbox) -> None:
+async def test_during_a_handoff_the_message_is_relayed_once_redacted(
+    open_handoff: FakeInbox,
+) -> None:
     message = user("my card is 4111 1111 1111 1111, can you refund it?", "inform", message_id="m5")
-    slots = await score(handoff_tracker(bot("Sam has joined the chat.", metadata={"source": "system"}), message))
+    slots = await score(
+        handoff_tracker(bot("Sam has joined the chat.", metadata={"source": "system"}), message)
+    )
     stored = open_handoff.messages[KEY]
     assert len(stored) == 1
     assert stored[0]["message_id"] == "m5"
@@ -150,7 +191,12 @@ async def test_during_a_handoff_the_message_is_relayed_once_redacted(open_handof
     assert "4111" not in json.dumps(open_handoff.bodies("/messages"))
     assert slots["frustration_timeline"][-1]["during_handoff"] is True
     # the same message again (Rasa's second run) is not sent again
-    assert await ActionValidateSlotMappings().run(CollectingDispatcher(), handoff_tracker(message, **slots), DOMAIN) == []
+    assert (
+        await ActionValidateSlotMappings().run(
+            CollectingDispatcher(), handoff_tracker(message, **slots), DOMAIN
+        )
+        == []
+    )
     assert len(open_handoff.bodies("/messages")) == 1
 
 
@@ -162,7 +208,9 @@ async def test_a_resent_message_id_is_stored_once_by_the_inbox(open_handoff: Fak
 
 
 async def test_no_escalation_while_a_person_owns_the_chat(open_handoff: FakeInbox) -> None:
-    slots = await score(handoff_tracker(user("I will cancel my account and go to a competitor", "complaint")))
+    slots = await score(
+        handoff_tracker(user("I will cancel my account and go to a competitor", "complaint"))
+    )
     assert "escalate" not in slots
     assert len(open_handoff.messages[KEY]) == 1
 
@@ -183,14 +231,19 @@ def test_split_message() -> None:
     assert split_message("x" * 10_001, 5000) == ["x" * 5000, "x" * 5000, "x"]
 
 
-async def test_end_handoff_button_also_sends_customer_ended(open_handoff: FakeInbox, rasa_calls) -> None:
+async def test_end_handoff_button_also_sends_customer_ended(
+    open_handoff: FakeInbox, rasa_calls
+) -> None:
     await score(handoff_tracker(user("/end_handoff", "end_handoff", 1.0, message_id="m8")))
     assert open_handoff.ended == [KEY]
     assert [m["message_id"] for m in open_handoff.messages[KEY]] == ["m8"]
     # once delivered, the conversation is given back to the bot (outside the action's lock)
     await asyncio.gather(*list(delivery._background))
     paths = [request.url.path for request in rasa_calls]
-    assert paths == ["/conversations/web-3a9c/tracker/events", "/conversations/web-3a9c/trigger_intent"]
+    assert paths == [
+        "/conversations/web-3a9c/tracker/events",
+        "/conversations/web-3a9c/trigger_intent",
+    ]
     assert json.loads(rasa_calls[1].content)["name"] == "end_handoff"
 
 
@@ -208,7 +261,9 @@ async def test_an_active_handoff_without_a_key_sends_nothing(inbox: FakeInbox) -
 
 
 async def test_an_externally_triggered_intent_is_not_relayed(open_handoff: FakeInbox) -> None:
-    await ActionValidateSlotMappings().run(CollectingDispatcher(), handoff_tracker(external("end_handoff")), DOMAIN)
+    await ActionValidateSlotMappings().run(
+        CollectingDispatcher(), handoff_tracker(external("end_handoff")), DOMAIN
+    )
     assert open_handoff.messages[KEY] == []
 
 
@@ -222,39 +277,62 @@ async def acknowledged(tracker) -> tuple[dict[str, Any], list[dict[str, Any]]]:
 
 
 async def test_a_frustrated_customer_hears_it_was_noticed_before_any_handoff() -> None:
-    slots, messages = await acknowledged(make_tracker([bot("Order 10482 is in transit."), user(USELESS, "complaint_about_answer")]))
+    slots, messages = await acknowledged(
+        make_tracker([bot("Order 10482 is in transit."), user(USELESS, "complaint_about_answer")])
+    )
     assert slots["frustration_level"] == "frustrated" and "escalate" not in slots
     assert [m["response"] for m in messages] == ["utter_frustration_acknowledge"]
     assert slots["frustration_timeline"][-1]["acknowledged"] is True
 
 
 async def test_the_acknowledgement_is_not_repeated_on_every_turn() -> None:
-    first, _ = await acknowledged(make_tracker([bot("Order 10482 is in transit."), user(USELESS, "x", message_id="m1")]))
-    later, messages = await acknowledged(make_tracker([bot("Sorry about that."), user(USELESS, "x", message_id="m2")], {
-        "frustration_timeline": first["frustration_timeline"], "frustration_state": first["frustration_state"],
-        "scored_message_id": "m1",
-    }))
+    first, _ = await acknowledged(
+        make_tracker([bot("Order 10482 is in transit."), user(USELESS, "x", message_id="m1")])
+    )
+    later, messages = await acknowledged(
+        make_tracker(
+            [bot("Sorry about that."), user(USELESS, "x", message_id="m2")],
+            {
+                "frustration_timeline": first["frustration_timeline"],
+                "frustration_state": first["frustration_state"],
+                "scored_message_id": "m1",
+            },
+        )
+    )
     assert messages == [] and "acknowledged" not in later["frustration_timeline"][-1]
 
 
-@pytest.mark.parametrize("intent, slots", [
-    ("complaint", {}),  # the complaint answer already apologises
-    ("request_human", {}),  # a person is on the way
-    ("x", {"escalate": True}),  # the handoff message says it
-])
-async def test_no_acknowledgement_where_the_answer_says_it_already(intent: str, slots: dict[str, Any]) -> None:
-    _, messages = await acknowledged(make_tracker([bot("Order 10482 is in transit."), user(USELESS, intent)], slots))
+@pytest.mark.parametrize(
+    "intent, slots",
+    [
+        ("complaint", {}),  # the complaint answer already apologises
+        ("request_human", {}),  # a person is on the way
+        ("x", {"escalate": True}),  # the handoff message says it
+    ],
+)
+async def test_no_acknowledgement_where_the_answer_says_it_already(
+    intent: str, slots: dict[str, Any]
+) -> None:
+    _, messages = await acknowledged(
+        make_tracker([bot("Order 10482 is in transit."), user(USELESS, intent)], slots)
+    )
     assert messages == []
 
 
 async def test_a_calm_customer_hears_no_apology() -> None:
-    _, messages = await acknowledged(make_tracker([bot("Hi!"), user("where is my order?", "order_status")]))
+    _, messages = await acknowledged(
+        make_tracker([bot("Hi!"), user("where is my order?", "order_status")])
+    )
     assert messages == []
 
 
-async def test_no_acknowledgement_from_the_bot_while_a_person_owns_the_chat(open_handoff: FakeInbox) -> None:
+async def test_no_acknowledgement_from_the_bot_while_a_person_owns_the_chat(
+    open_handoff: FakeInbox,
+) -> None:
     dispatcher = CollectingDispatcher()
-    await ActionValidateSlotMappings().run(dispatcher, handoff_tracker(user(USELESS, "x", message_id="h1")), DOMAIN)
+    await ActionValidateSlotMappings().run(
+        dispatcher, handoff_tracker(user(USELESS, "x", message_id="h1")), DOMAIN
+    )
     assert dispatcher.messages == []
     assert [m["text"] for m in open_handoff.messages[KEY]] == [USELESS]
 
@@ -262,19 +340,31 @@ async def test_no_acknowledgement_from_the_bot_while_a_person_owns_the_chat(open
 def test_the_previous_bot_text_is_the_bot_s_not_an_agent_s() -> None:
     from actions.turn_scoring import previous_bot_text
 
-    bot_said = make_tracker([bot("Sorry, I couldn't find that order."), user("it's 10482", "inform")])
+    bot_said = make_tracker(
+        [bot("Sorry, I couldn't find that order."), user("it's 10482", "inform")]
+    )
     assert previous_bot_text(bot_said) == "Sorry, I couldn't find that order."
-    agent_said = make_tracker([bot("Sorry for the wait, I'm Sam.", metadata={"source": "agent"}), user("ok", "affirm")])
+    agent_said = make_tracker(
+        [bot("Sorry for the wait, I'm Sam.", metadata={"source": "agent"}), user("ok", "affirm")]
+    )
     assert previous_bot_text(agent_said) is None
 
 
 async def test_a_pending_frustration_handoff_lapses_when_the_customer_is_calm_again() -> None:
     pending = {"escalate": True, "escalation_trigger": "frustration", "escalation_reason": "rising"}
-    slots = await score(make_tracker([bot("Shall I cancel it?"), user("yes please", "affirm")], pending))
+    slots = await score(
+        make_tracker([bot("Shall I cancel it?"), user("yes please", "affirm")], pending)
+    )
     assert slots["escalate"] is False and slots["escalation_trigger"] is None
 
 
 async def test_a_pending_request_for_a_person_never_lapses() -> None:
-    pending = {"escalate": True, "escalation_trigger": "request", "escalation_reason": "asked for a person"}
-    slots = await score(make_tracker([bot("Shall I cancel it?"), user("yes please", "affirm")], pending))
+    pending = {
+        "escalate": True,
+        "escalation_trigger": "request",
+        "escalation_reason": "asked for a person",
+    }
+    slots = await score(
+        make_tracker([bot("Shall I cancel it?"), user("yes please", "affirm")], pending)
+    )
     assert "escalate" not in slots

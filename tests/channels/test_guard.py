@@ -20,8 +20,15 @@ from channels.rest import ValidatedRestInput
 from channels.socketio import SocketIOInput, metadata_from
 from channels.telegram import HandoffTelegramInput
 
-ALL_CHANNELS = [ValidatedRestInput, SocketIOInput, HandoffTelegramInput, CallbackInput, SlackInput,
-                FacebookInput, TwilioInput]
+ALL_CHANNELS = [
+    ValidatedRestInput,
+    SocketIOInput,
+    HandoffTelegramInput,
+    CallbackInput,
+    SlackInput,
+    FacebookInput,
+    TwilioInput,
+]
 
 
 def test_lone_surrogates_become_a_replacement_character() -> None:
@@ -92,7 +99,9 @@ def test_every_internal_intent_of_the_domain_is_refused() -> None:
     assert internal <= guard.INTERNAL_INTENTS
 
 
-@pytest.mark.parametrize("response", ["utter_message_too_long", "utter_message_empty", "utter_message_unreadable"])
+@pytest.mark.parametrize(
+    "response", ["utter_message_too_long", "utter_message_empty", "utter_message_unreadable"]
+)
 def test_the_replies_come_from_the_domain(response: str) -> None:
     text = reply_text(response)
     assert text and "{" not in text
@@ -115,7 +124,9 @@ def test_every_channel_is_guarded_and_keeps_rasas_name(channel: type) -> None:
 
 
 def test_credentials_use_only_guarded_channels() -> None:
-    credentials = yaml.safe_load((guard.DOMAIN_FILE.parent / "credentials.yml").read_text(encoding="utf-8"))
+    credentials = yaml.safe_load(
+        (guard.DOMAIN_FILE.parent / "credentials.yml").read_text(encoding="utf-8")
+    )
     for path in credentials:
         module_name, _, class_name = path.rpartition(".")
         assert module_name, f"{path}: Rasa's unguarded short name"
@@ -174,7 +185,9 @@ def test_socketio_malformed_metadata_is_refused(value: Any) -> None:
         ("https://evil.example", ["*"], True),  # only when written explicitly
     ],
 )
-def test_socketio_connections_follow_rasas_cors_origins(origin: Any, allowed: list[str], ok: bool) -> None:
+def test_socketio_connections_follow_rasas_cors_origins(
+    origin: Any, allowed: list[str], ok: bool
+) -> None:
     from channels.socketio import origin_allowed
 
     assert origin_allowed(origin, allowed) is ok
@@ -195,6 +208,8 @@ async def test_a_sender_id_that_cannot_be_stored_is_refused(sender: Any) -> None
     assert [m["text"] for m in collector.messages] == [reply_text("utter_message_unreadable")]
 
 
-@pytest.mark.parametrize("sender", ["whatsapp:+447700900123", "dana+test@example.com", "e2e-1a2b", "123456789"])
+@pytest.mark.parametrize(
+    "sender", ["whatsapp:+447700900123", "dana+test@example.com", "e2e-1a2b", "123456789"]
+)
 def test_platform_sender_ids_are_storable(sender: str) -> None:
     assert guard.storable_sender(sender)

@@ -24,12 +24,23 @@ class Body:
 
 
 def test_a_valid_body_is_returned() -> None:
-    assert validated_body(Body({"sender": "me", "message": "hi"})) == {"sender": "me", "message": "hi"}  # type: ignore[arg-type]
+    assert validated_body(Body({"sender": "me", "message": "hi"})) == {
+        "sender": "me",
+        "message": "hi",
+    }  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
     "value",
-    [[1, 2, 3], "text", 42, {"message": 42}, {"sender": ""}, {"sender": 7}, {"message": "x" * (MAX_MESSAGE_CHARS + 1)}],
+    [
+        [1, 2, 3],
+        "text",
+        42,
+        {"message": 42},
+        {"sender": ""},
+        {"sender": 7},
+        {"message": "x" * (MAX_MESSAGE_CHARS + 1)},
+    ],
 )
 def test_malformed_bodies_are_refused_with_400(value: Any) -> None:
     with pytest.raises(InvalidUsage) as refused:

@@ -1,4 +1,5 @@
 """The fixed socket.io channel that Rasa loads (channels/socketio.py)."""
+
 from __future__ import annotations
 
 from unittest.mock import AsyncMock
@@ -16,7 +17,7 @@ def channel_with_mocked_server() -> SocketIOInput:
     channel = SocketIOInput.from_credentials({"session_persistence": True})
     channel.blueprint(_noop)
     channel.sio.enter_room = AsyncMock()  # type: ignore[union-attr, method-assign]
-    channel.sio.emit = AsyncMock()        # type: ignore[union-attr, method-assign]
+    channel.sio.emit = AsyncMock()  # type: ignore[union-attr, method-assign]
     return channel  # type: ignore[return-value]
 
 
@@ -25,7 +26,9 @@ async def test_session_request_awaits_joining_the_session_room() -> None:
     handler = channel.sio.handlers["/"]["session_request"]  # type: ignore[union-attr]
     await handler("sid-1", {"session_id": "web-abc"})
     channel.sio.enter_room.assert_awaited_once_with("sid-1", "web-abc", namespace=None)  # type: ignore
-    channel.sio.emit.assert_awaited_once_with("session_confirm", "web-abc", room="sid-1", namespace=None)  # type: ignore
+    channel.sio.emit.assert_awaited_once_with(
+        "session_confirm", "web-abc", room="sid-1", namespace=None
+    )  # type: ignore
 
 
 async def test_a_request_without_usable_id_gets_a_new_one() -> None:
@@ -41,14 +44,17 @@ def test_the_channel_keeps_rasas_name() -> None:
     assert SocketIOInput.name() == "socketio"
 
 
-@pytest.mark.parametrize("data, expected", [
-    ({"session_id": "web-1"}, "web-1"),
-    ({"session_id": None}, None),
-    ({"session_id": ""}, None),
-    ({"session_id": 42}, None),
-    ({"session_id": "x" * (MAX_SESSION_ID_LENGTH + 1)}, None),
-    ({"session_id": "line\nbreak"}, None),
-    ("not a dict", None),
-])
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        ({"session_id": "web-1"}, "web-1"),
+        ({"session_id": None}, None),
+        ({"session_id": ""}, None),
+        ({"session_id": 42}, None),
+        ({"session_id": "x" * (MAX_SESSION_ID_LENGTH + 1)}, None),
+        ({"session_id": "line\nbreak"}, None),
+        ("not a dict", None),
+    ],
+)
 def test_session_id_from(data: object, expected: object) -> None:
     assert session_id_from(data) == expected

@@ -27,10 +27,21 @@ class FakeTelegram(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         length = int(self.headers.get("content-length") or 0)
         body = self.rfile.read(length).decode()
-        fields = dict(pair.split("=", 1) for pair in body.split("&") if "=" in pair) if "json" not in (
-            self.headers.get("content-type") or "") else json.loads(body)
+        fields = (
+            dict(pair.split("=", 1) for pair in body.split("&") if "=" in pair)
+            if "json" not in (self.headers.get("content-type") or "")
+            else json.loads(body)
+        )
         FakeTelegram.received.append({"path": self.path, **fields})
-        reply = {"ok": True, "result": {"message_id": 1, "date": 0, "chat": {"id": 42, "type": "private"}, "text": "x"}}
+        reply = {
+            "ok": True,
+            "result": {
+                "message_id": 1,
+                "date": 0,
+                "chat": {"id": 42, "type": "private"},
+                "text": "x",
+            },
+        }
         data = json.dumps(reply).encode()
         self.send_response(200)
         self.send_header("content-type", "application/json")
@@ -53,7 +64,9 @@ def telegram_api() -> Iterator[str]:
 
 
 def channel() -> HandoffTelegramInput:
-    return HandoffTelegramInput(access_token=TOKEN, verify="northwind_bot", webhook_url="https://example.invalid/hook")
+    return HandoffTelegramInput(
+        access_token=TOKEN, verify="northwind_bot", webhook_url="https://example.invalid/hook"
+    )
 
 
 def test_outside_a_loop_nothing_is_running() -> None:
@@ -61,7 +74,9 @@ def test_outside_a_loop_nothing_is_running() -> None:
 
 
 async def test_an_agent_reply_is_sent_from_inside_the_running_loop(telegram_api: str) -> None:
-    output = channel().get_output_channel()  # Rasa 3.6's own class raises here (asyncio.run in a loop)
+    output = (
+        channel().get_output_channel()
+    )  # Rasa 3.6's own class raises here (asyncio.run in a loop)
     output.server = TelegramAPIServer.from_base(telegram_api)
     try:
         await output.send_text_message("42", "Hi Dana, I'm Sam from the team.")
@@ -84,7 +99,9 @@ async def test_rasas_own_telegram_channel_cannot_push_from_the_loop() -> None:
 
     from rasa.core.channels.telegram import TelegramInput
 
-    rasa_channel = TelegramInput(access_token=TOKEN, verify="northwind_bot", webhook_url="https://example.invalid/hook")
+    rasa_channel = TelegramInput(
+        access_token=TOKEN, verify="northwind_bot", webhook_url="https://example.invalid/hook"
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # the never-awaited set_webhook coroutine
         with pytest.raises(RuntimeError, match="running event loop"):

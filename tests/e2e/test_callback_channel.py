@@ -6,6 +6,7 @@ message Rasa posts to CALLBACK_URL. Customer messages go in through
 agent replies through the inbox, the reply reaches the receiver unprompted, the
 agent hands back and the bot's return line reaches the receiver too.
 """
+
 from __future__ import annotations
 
 import json
@@ -76,14 +77,18 @@ def receiver(stack: Stack) -> Iterator[Receiver]:
 
 def send(stack: Stack, sender: str, text: str) -> None:
     """A customer message through the callback channel; Rasa answers on the receiver."""
-    response = httpx.post(f"{stack.rasa_url}/webhooks/callback/webhook",
-                          json={"sender": sender, "message": text}, timeout=60)
+    response = httpx.post(
+        f"{stack.rasa_url}/webhooks/callback/webhook",
+        json={"sender": sender, "message": text},
+        timeout=60,
+    )
     response.raise_for_status()
     assert response.text == "success"
 
 
-def test_handoff_round_trip_over_the_callback_channel(stack: Stack, receiver: Receiver,
-                                                      agent: AgentClient) -> None:
+def test_handoff_round_trip_over_the_callback_channel(
+    stack: Stack, receiver: Receiver, agent: AgentClient
+) -> None:
     sender = f"callback-{uuid.uuid4().hex[:8]}"
     for text, answer in [
         ("where is my order?", "order number"),
@@ -97,24 +102,33 @@ def test_handoff_round_trip_over_the_callback_channel(stack: Stack, receiver: Re
     tracker = stack.tracker(sender)
     assert tracker["paused"] is True
     key = tracker["slots"]["handoff_key"]
-    conversation = wait_for(lambda: _conversation_or_none(agent, key), message="handoff in the inbox")
+    conversation = wait_for(
+        lambda: _conversation_or_none(agent, key), message="handoff in the inbox"
+    )
     assert conversation["summary"]["conversation"]["channel"] == "callback"
 
     heard_before_agent = len(receiver.texts(sender))
     agent.claim(key)
     wait_for(lambda: receiver.received(sender, "has joined the chat"), message="agent joined line")
     agent.reply(key, "Hi Dana, I'm Sam. Let me check with the courier.")
-    wait_for(lambda: receiver.received(sender, "Hi Dana, I'm Sam"), message="agent reply at the receiver")
+    wait_for(
+        lambda: receiver.received(sender, "Hi Dana, I'm Sam"), message="agent reply at the receiver"
+    )
     # Plain text on this channel: the socket.io-only markers are not sent here.
     assert not any("custom" in body for body in receiver.bodies)
 
     send(stack, sender, "Thanks, I'll wait")
-    wait_for(lambda: "Thanks, I'll wait" in agent.customer_texts(key), message="customer message in the inbox")
+    wait_for(
+        lambda: "Thanks, I'll wait" in agent.customer_texts(key),
+        message="customer message in the inbox",
+    )
     # While the person owns the conversation the bot stays silent.
     assert len(receiver.texts(sender)) == heard_before_agent + 2
 
     agent.hand_back(key, "Parcel is with DPD, due tomorrow")
-    wait_for(lambda: receiver.received(sender, "Hi again, it's the assistant"), message="bot return line")
+    wait_for(
+        lambda: receiver.received(sender, "Hi again, it's the assistant"), message="bot return line"
+    )
     assert stack.tracker(sender)["paused"] is False
 
 

@@ -27,8 +27,14 @@ from tests.stack import Stack, texts, wait_for
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "inbox"
 QUESTION = "When will my parcel arrive?"
 CHURN = "I'll cancel my account and go to a competitor"
@@ -73,7 +79,10 @@ def test_cues_masking_and_wrap_up_live(stack: Stack, page: Page) -> None:
         stack.say(sender, line)
     assert "bringing in a person" in texts(stack.say(sender, "I want to talk to a person"))
     key = wait_for(lambda: stack.tracker(sender)["slots"].get("handoff_key"), message="handoff key")
-    wait_for(lambda: agent.http.get(f"/api/v1/handoffs/{key}").status_code == 200, message="handoff in the inbox")
+    wait_for(
+        lambda: agent.http.get(f"/api/v1/handoffs/{key}").status_code == 200,
+        message="handoff in the inbox",
+    )
 
     page.goto(f"{stack.inbox_url}/login")
     page.get_by_label("Username").fill(stack.admin_user)
@@ -92,7 +101,9 @@ def test_cues_masking_and_wrap_up_live(stack: Stack, page: Page) -> None:
     page.get_by_role("button", name="Send").click()
     page.locator("#messages .from-agent").wait_for()
     customer_says(stack, agent, key, sender, QUESTION)
-    expect(page.locator('#coach-cues li[data-signal="repetition"]')).to_have_text(CUES["repetition"])
+    expect(page.locator('#coach-cues li[data-signal="repetition"]')).to_have_text(
+        CUES["repetition"]
+    )
     api = agent.conversation(key)["coaching"]
     assert {"signal": "repetition", "text": CUES["repetition"]} in api["cues"]
     page.screenshot(path=str(OUTPUT / "e2e-coaching-repetition.png"), full_page=True)
@@ -115,18 +126,29 @@ def test_cues_masking_and_wrap_up_live(stack: Stack, page: Page) -> None:
 
     stored = [m for m in agent.conversation(key)["messages"] if m["sender"] == "customer"]
     assert [(m["text"], m["abusive"]) for m in stored] == [
-        (QUESTION, False), (QUESTION, False), (CHURN, False), (INSULT, True)]
-    assert "repetition" in stored[1]["frustration"]["signals"] and "churn" in stored[2]["frustration"]["signals"]
+        (QUESTION, False),
+        (QUESTION, False),
+        (CHURN, False),
+        (INSULT, True),
+    ]
+    assert (
+        "repetition" in stored[1]["frustration"]["signals"]
+        and "churn" in stored[2]["frustration"]["signals"]
+    )
     engine = create_engine(f"sqlite:///{stack.var / 'inbox.db'}", future=True)
     with engine.connect() as conn:
         row = conn.execute(text("SELECT text, abusive FROM messages WHERE abusive")).all()
-        latest = conn.execute(text("SELECT latest_frustration_level, escalation_score FROM handoffs WHERE key = :k"),
-                              {"k": key}).one()
+        latest = conn.execute(
+            text("SELECT latest_frustration_level, escalation_score FROM handoffs WHERE key = :k"),
+            {"k": key},
+        ).one()
     engine.dispose()
     assert [tuple(r) for r in row] == [(INSULT, 1)]
     assert latest[0] == "frustrated" and latest[1] is not None
 
-    page.get_by_label("Reply to the customer").fill("I'm sorry. I'll call you back within the hour once I've spoken to DPD.")
+    page.get_by_label("Reply to the customer").fill(
+        "I'm sorry. I'll call you back within the hour once I've spoken to DPD."
+    )
     page.get_by_role("button", name="Send").click()
     page.get_by_label("Resolution / note").fill("Callback within the hour")
     page.get_by_role("button", name="Resolve").click()
@@ -135,7 +157,9 @@ def test_cues_masking_and_wrap_up_live(stack: Stack, page: Page) -> None:
     note = draft.input_value()
     assert "Find out where order 10482 is" in note
     assert "- Order: 10482 (ownership verified)" in note
-    assert "- Callback arranged: “I'll call you back within the hour once I've spoken to DPD.”" in note
+    assert (
+        "- Callback arranged: “I'll call you back within the hour once I've spoken to DPD.”" in note
+    )
     assert "- Abusive language: 1 message (masked in the inbox)" in note
     assert "- Resolved: Callback within the hour" in note
     page.get_by_role("button", name="Save wrap-up note").click()
@@ -158,7 +182,10 @@ def test_a_customer_who_calms_down_during_the_handoff(stack: Stack, page: Page) 
         stack.say(sender, line)
     stack.say(sender, "I want to talk to a person")
     key = wait_for(lambda: stack.tracker(sender)["slots"].get("handoff_key"), message="handoff key")
-    wait_for(lambda: agent.http.get(f"/api/v1/handoffs/{key}").status_code == 200, message="handoff in the inbox")
+    wait_for(
+        lambda: agent.http.get(f"/api/v1/handoffs/{key}").status_code == 200,
+        message="handoff in the inbox",
+    )
     agent.claim(key)
 
     page.goto(f"{stack.inbox_url}/conversations/{key}")
@@ -173,16 +200,25 @@ def test_a_customer_who_calms_down_during_the_handoff(stack: Stack, page: Page) 
     expect(page.locator("#coach-level")).not_to_have_text("calm")
     angry = agent.conversation(key)["coaching"]
     assert angry["level"] != "calm" and angry["cues"]
-    agent.reply(key, "I'm so sorry, Dana. I've just had DPD re-route it: it arrives tomorrow before noon.")
+    agent.reply(
+        key, "I'm so sorry, Dana. I've just had DPD re-route it: it arrives tomorrow before noon."
+    )
 
     customer_says(stack, agent, key, sender, CALMER)
     expect(page.locator("#coach-level")).to_have_text("calm")
     expect(page.locator("#coach-trend")).to_contain_text("falling")
     expect(page.locator("#coach-cues li").first).to_have_text(FALLING_CUE)
     calm = agent.conversation(key)["coaching"]
-    assert calm["score"] < angry["score"] and (calm["level"], calm["direction"]) == ("calm", "falling")
-    assert [cue["signal"] for cue in calm["cues"]] == ["falling"]  # "they said that's not it" has expired
+    assert calm["score"] < angry["score"] and (calm["level"], calm["direction"]) == (
+        "calm",
+        "falling",
+    )
+    assert [cue["signal"] for cue in calm["cues"]] == [
+        "falling"
+    ]  # "they said that's not it" has expired
     slots = stack.tracker(sender)["slots"]
-    assert slots["frustration_level"] == "calm" and slots["frustration_trend"] <= -0.05  # the same trend as the panel
+    assert (
+        slots["frustration_level"] == "calm" and slots["frustration_trend"] <= -0.05
+    )  # the same trend as the panel
     page.screenshot(path=str(OUTPUT / "e2e-coaching-calming.png"), full_page=True)
     agent.close()

@@ -39,7 +39,10 @@ def timed_say(stack: Stack, sender: str, text: str) -> tuple[float, str]:
 
 def handoffs_per_conversation(agent: AgentClient, senders: list[str]) -> dict[str, int]:
     items = agent.queue()["items"]
-    return {sender: sum(1 for item in items if item.get("conversation_id") == sender) for sender in senders}
+    return {
+        sender: sum(1 for item in items if item.get("conversation_id") == sender)
+        for sender in senders
+    }
 
 
 def test_a_hung_inbox_leaves_no_ghost_handoffs(stack: Stack, agent: AgentClient) -> None:
@@ -48,14 +51,22 @@ def test_a_hung_inbox_leaves_no_ghost_handoffs(stack: Stack, agent: AgentClient)
     os.kill(inbox.pid, signal.SIGSTOP)
     try:
         with ThreadPoolExecutor(max_workers=CUSTOMERS) as pool:
-            asked = list(pool.map(lambda s: timed_say(stack, s, "I want to talk to a person please"), senders))
-            written = list(pool.map(lambda s: timed_say(stack, s, f"my order is 10482 ({s})"), senders))
+            asked = list(
+                pool.map(
+                    lambda s: timed_say(stack, s, "I want to talk to a person please"), senders
+                )
+            )
+            written = list(
+                pool.map(lambda s: timed_say(stack, s, f"my order is 10482 ({s})"), senders)
+            )
         trackers = {sender: stack.tracker(sender) for sender in senders}
     finally:
         os.kill(inbox.pid, signal.SIGCONT)
 
     slowest_ask = max(seconds for seconds, _ in asked)
-    assert all(HANDOFF_WORDS in reply for _, reply in asked), [r for _, r in asked if HANDOFF_WORDS not in r]
+    assert all(HANDOFF_WORDS in reply for _, reply in asked), [
+        r for _, r in asked if HANDOFF_WORDS not in r
+    ]
     assert slowest_ask < 20, f"a customer waited {slowest_ask:.0f} s for the handoff line (was 60+)"
     assert all(reply == "" for _, reply in written), "the bot spoke during a handoff"
     paused = [s for s, t in trackers.items() if t["paused"] and t["slots"]["handoff_active"]]
@@ -63,19 +74,29 @@ def test_a_hung_inbox_leaves_no_ghost_handoffs(stack: Stack, agent: AgentClient)
 
     keys = {s: t["slots"]["handoff_key"] for s, t in trackers.items()}
 
-    wait_for(lambda: all(n == 1 for n in handoffs_per_conversation(agent, senders).values()), timeout=90,
-             message="one handoff per conversation once the inbox resumed")
+    wait_for(
+        lambda: all(n == 1 for n in handoffs_per_conversation(agent, senders).values()),
+        timeout=90,
+        message="one handoff per conversation once the inbox resumed",
+    )
     # Asking again once it answers creates nothing new: it is relayed like any message.
     after = {s: f"can I talk to a person? ({s})" for s in senders}
     with ThreadPoolExecutor(max_workers=CUSTOMERS) as pool:
-        assert all(reply == "" for _, reply in pool.map(lambda s: timed_say(stack, s, after[s]), senders))
+        assert all(
+            reply == "" for _, reply in pool.map(lambda s: timed_say(stack, s, after[s]), senders)
+        )
 
     def relayed() -> dict[str, list[str]]:
         return {s: agent.customer_texts(keys[s]) for s in senders}
 
     expected = {s: [f"my order is 10482 ({s})", after[s]] for s in senders}
-    seen = wait_for(lambda: (lambda r: r if all(r[s][-2:] == expected[s] for s in senders) else None)(relayed()),
-                    timeout=90, message="every message relayed in order")
+    seen = wait_for(
+        lambda: (lambda r: r if all(r[s][-2:] == expected[s] for s in senders) else None)(
+            relayed()
+        ),
+        timeout=90,
+        message="every message relayed in order",
+    )
     sent = 2 * CUSTOMERS
     delivered = sum(len([t for t in seen[s] if t in expected[s]]) for s in senders)
     duplicated = sum(len(seen[s]) - len(set(seen[s])) for s in senders)
@@ -109,12 +130,16 @@ class TrackerLock:
         self.thread.join(self.seconds + 30)
 
 
-def test_a_locked_tracker_database_never_makes_the_bot_talk_in_a_handoff(stack: Stack, agent: AgentClient) -> None:
+def test_a_locked_tracker_database_never_makes_the_bot_talk_in_a_handoff(
+    stack: Stack, agent: AgentClient
+) -> None:
     senders = [f"locked-{i}-{uuid.uuid4().hex[:6]}" for i in range(6)]
     for sender in senders:
         assert HANDOFF_WORDS in texts(stack.say(sender, "let me speak to a human"))
     keys = {s: stack.tracker(s)["slots"]["handoff_key"] for s in senders}
-    wait_for(lambda: all(agent.conversation(k) for k in keys.values()), message="handoffs in the inbox")
+    wait_for(
+        lambda: all(agent.conversation(k) for k in keys.values()), message="handoffs in the inbox"
+    )
 
     message = {s: f"any news on my parcel? ({s})" for s in senders}
     with TrackerLock(str(stack.var / "rasa_tracker.db"), seconds=12):
@@ -126,16 +151,29 @@ def test_a_locked_tracker_database_never_makes_the_bot_talk_in_a_handoff(stack: 
     for sender in senders:
         tracker = stack.tracker(sender)
         assert tracker["paused"] is True and tracker["slots"]["handoff_active"] is True
-        assert not any("order number" in (e.get("text") or "") for e in tracker["events"] if e["event"] == "bot")
-    seen = wait_for(lambda: (lambda r: r if all(message[s] in r[s] for s in senders) else None)(
-        {s: agent.customer_texts(keys[s]) for s in senders}), timeout=60, message="messages relayed")
+        assert not any(
+            "order number" in (e.get("text") or "")
+            for e in tracker["events"]
+            if e["event"] == "bot"
+        )
+    seen = wait_for(
+        lambda: (lambda r: r if all(message[s] in r[s] for s in senders) else None)(
+            {s: agent.customer_texts(keys[s]) for s in senders}
+        ),
+        timeout=60,
+        message="messages relayed",
+    )
     assert all(seen[s].count(message[s]) == 1 for s in senders)
 
 
-def test_a_lock_past_the_busy_timeout_refuses_the_message_politely(tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_a_lock_past_the_busy_timeout_refuses_the_message_politely(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
     """With a 2 s busy timeout, a 10 s lock is a store failure: the customer is asked to send
     again, and the conversation is not started afresh."""
-    stack = Stack(workdir=tmp_path_factory.mktemp("lockstack"), extra_env={"TRACKER_STORE_BUSY_TIMEOUT": "2"})
+    stack = Stack(
+        workdir=tmp_path_factory.mktemp("lockstack"), extra_env={"TRACKER_STORE_BUSY_TIMEOUT": "2"}
+    )
     try:
         stack.start(webchat=False)
         sender = f"refused-{uuid.uuid4().hex[:6]}"
@@ -151,7 +189,9 @@ def test_a_lock_past_the_busy_timeout_refuses_the_message_politely(tmp_path_fact
         stack.stop_all()
 
 
-def test_a_postgresql_restart_mid_traffic_loses_and_doubles_nothing(tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_a_postgresql_restart_mid_traffic_loses_and_doubles_nothing(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
     """The tracker on PostgreSQL: connections dropped and refused for 6 s while six customers
     in a handoff keep writing. Every message is relayed once; the bot never speaks."""
     import sqlalchemy as sa
@@ -160,11 +200,19 @@ def test_a_postgresql_restart_mid_traffic_loses_and_doubles_nothing(tmp_path_fac
 
     with throwaway_pg_database("rasa_restart") as url:
         database = url.rsplit("/", 1)[1]
-        stack = Stack(workdir=tmp_path_factory.mktemp("pgrestart"), extra_env={
-            "TRACKER_STORE_URL": url, "TRACKER_STORE_DB": database,
-            "REDIS_HOST": "127.0.0.1", "REDIS_PORT": "6379", "REDIS_LOCK_DB": "4",
-        })
-        admin = sa.create_engine("postgresql://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT")
+        stack = Stack(
+            workdir=tmp_path_factory.mktemp("pgrestart"),
+            extra_env={
+                "TRACKER_STORE_URL": url,
+                "TRACKER_STORE_DB": database,
+                "REDIS_HOST": "127.0.0.1",
+                "REDIS_PORT": "6379",
+                "REDIS_LOCK_DB": "4",
+            },
+        )
+        admin = sa.create_engine(
+            "postgresql://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT"
+        )
         try:
             stack.start(endpoints="endpoints.scale.yml", webchat=False)
             agent = AgentClient(stack.inbox_url, stack.admin_user, stack.admin_password)
@@ -175,11 +223,19 @@ def test_a_postgresql_restart_mid_traffic_loses_and_doubles_nothing(tmp_path_fac
 
             def restart() -> None:
                 with admin.connect() as connection:
-                    connection.execute(sa.text(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false'))
-                    connection.execute(sa.text(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d"), {"d": database})
+                    connection.execute(
+                        sa.text(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false')
+                    )
+                    connection.execute(
+                        sa.text(
+                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d"
+                        ),
+                        {"d": database},
+                    )
                     time.sleep(6)
-                    connection.execute(sa.text(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true'))
+                    connection.execute(
+                        sa.text(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true')
+                    )
 
             message = {s: f"hello? still waiting ({s})" for s in senders}
             away = threading.Thread(target=restart)
@@ -189,12 +245,19 @@ def test_a_postgresql_restart_mid_traffic_loses_and_doubles_nothing(tmp_path_fac
                 replies = list(pool.map(lambda s: timed_say(stack, s, message[s])[1], senders))
             away.join()
 
-            assert replies == [""] * len(senders), replies  # waited out: no bot line, no retry needed
+            assert replies == [""] * len(senders), (
+                replies
+            )  # waited out: no bot line, no retry needed
             for sender in senders:
                 tracker = stack.tracker(sender)
                 assert tracker["paused"] is True and tracker["slots"]["handoff_active"] is True
-            seen = wait_for(lambda: (lambda r: r if all(message[s] in r[s] for s in senders) else None)(
-                {s: agent.customer_texts(keys[s]) for s in senders}), timeout=60, message="messages relayed")
+            seen = wait_for(
+                lambda: (lambda r: r if all(message[s] in r[s] for s in senders) else None)(
+                    {s: agent.customer_texts(keys[s]) for s in senders}
+                ),
+                timeout=60,
+                message="messages relayed",
+            )
             sent, relayed = len(senders), sum(seen[s].count(message[s]) for s in senders)
             assert (sent, relayed) == (6, 6)
             agent.close()

@@ -46,7 +46,9 @@ def escalate(stack: Stack, sender: str) -> tuple[int, list[str]]:
     raise AssertionError(f"never escalated; tracker slots: {stack.tracker(sender)['slots']}")
 
 
-def test_rising_frustration_is_handed_off_with_full_context(stack: Stack, agent: AgentClient) -> None:
+def test_rising_frustration_is_handed_off_with_full_context(
+    stack: Stack, agent: AgentClient
+) -> None:
     sender = f"e2e-{uuid.uuid4().hex[:8]}"
     turn, bot_lines = escalate(stack, sender)
 
@@ -63,7 +65,11 @@ def test_rising_frustration_is_handed_off_with_full_context(stack: Stack, agent:
 
     conversation = wait_for(lambda: _get_or_none(agent, key), message="handoff in the inbox")
     summary = conversation["summary"]
-    assert summary["customer"] == {"name": "Dana Whitfield", "email": "dana.whitfield@example.com", "verified": True}
+    assert summary["customer"] == {
+        "name": "Dana Whitfield",
+        "email": "dana.whitfield@example.com",
+        "verified": True,
+    }
     assert summary["conversation"]["id"] == sender
     assert summary["conversation"]["channel"] == "rest"
     assert summary["conversation"]["language"] == "en"
@@ -79,7 +85,9 @@ def test_rising_frustration_is_handed_off_with_full_context(stack: Stack, agent:
     assert len(summary["escalation"]["timeline"]) == turn + 1
     assert summary["priority"] in {"normal", "high", "urgent"}
     assert "Dana" in summary["suggested_opening"] and "10482" in summary["suggested_opening"]
-    customer_lines = [line["text"] for line in summary["transcript"] if line["speaker"] == "customer"]
+    customer_lines = [
+        line["text"] for line in summary["transcript"] if line["speaker"] == "customer"
+    ]
     assert customer_lines == FRUSTRATION_SCRIPT[: turn + 1]
     assert any(line["speaker"] == "bot" for line in summary["transcript"])
     assert conversation["brief"].startswith("Dana Whitfield (verified")
@@ -93,7 +101,10 @@ def test_rising_frustration_is_handed_off_with_full_context(stack: Stack, agent:
 
     # The agent's reply reaches the customer's conversation (tracker, as a bot message from the agent).
     agent.claim(key)
-    agent.reply(key, "Hi Dana, I'm Sam. I can see order 10482 is stuck; I've asked DPD to redeliver tomorrow.")
+    agent.reply(
+        key,
+        "Hi Dana, I'm Sam. I can see order 10482 is stuck; I've asked DPD to redeliver tomorrow.",
+    )
 
     def agent_reply_in_tracker() -> bool:
         return any(
@@ -111,7 +122,9 @@ def test_rising_frustration_is_handed_off_with_full_context(stack: Stack, agent:
     assert slots["handoff_active"] is False
     assert slots["frustration_level"] == "calm"
     assert slots["order_number"] == "10482"
-    handback_line = [e for e in stack.tracker(sender)["events"] if e.get("event") == "bot"][-1]["text"]
+    handback_line = [e for e in stack.tracker(sender)["events"] if e.get("event") == "bot"][-1][
+        "text"
+    ]
     assert "DPD will redeliver tomorrow" in handback_line
 
     reply = texts(stack.say(sender, "where is my order?"))
@@ -135,7 +148,9 @@ def test_request_for_a_person_mid_form_hands_off_at_once(stack: Stack, agent: Ag
     conversation = wait_for(lambda: _get_or_none(agent, key), message="handoff")
     assert conversation["summary"]["escalation"]["trigger"] == "request"
     assert conversation["summary"]["goal"] == "Cancel an order"
-    assert stack.tracker(sender)["active_loop"] in ({}, None) or not stack.tracker(sender)["active_loop"].get("name")
+    assert stack.tracker(sender)["active_loop"] in ({}, None) or not stack.tracker(sender)[
+        "active_loop"
+    ].get("name")
 
 
 def test_handoff_survives_restart_and_new_session(stack: Stack, agent: AgentClient) -> None:
@@ -150,7 +165,9 @@ def test_handoff_survives_restart_and_new_session(stack: Stack, agent: AgentClie
     tracker = stack.tracker(sender)
     assert tracker["paused"] is True
     assert tracker["slots"]["handoff_key"] == key
-    wait_for(lambda: "still there?" in agent.customer_texts(key), message="message after restart relayed")
+    wait_for(
+        lambda: "still there?" in agent.customer_texts(key), message="message after restart relayed"
+    )
 
 
 def test_handoff_survives_a_rasa_restart(stack: Stack, agent: AgentClient) -> None:
@@ -161,7 +178,10 @@ def test_handoff_survives_a_rasa_restart(stack: Stack, agent: AgentClient) -> No
     stack.start_rasa()
     stack.wait_for_rasa()
     assert stack.say(sender, "hello after the restart") == []
-    wait_for(lambda: "hello after the restart" in agent.customer_texts(key), message="relay after Rasa restart")
+    wait_for(
+        lambda: "hello after the restart" in agent.customer_texts(key),
+        message="relay after Rasa restart",
+    )
 
 
 def test_inbox_down_during_escalation_loses_nothing(stack: Stack, agent: AgentClient) -> None:
@@ -179,7 +199,11 @@ def test_inbox_down_during_escalation_loses_nothing(stack: Stack, agent: AgentCl
     key = handoff_key_of(stack, sender)
     fresh_agent = AgentClient(stack.inbox_url, stack.admin_user, stack.admin_password)
     try:
-        wait_for(lambda: _get_or_none(fresh_agent, key), timeout=40, message="handoff delivered after recovery")
+        wait_for(
+            lambda: _get_or_none(fresh_agent, key),
+            timeout=40,
+            message="handoff delivered after recovery",
+        )
         wait_for(
             lambda: fresh_agent.customer_texts(key) == ["first while down", "second while down"],
             timeout=40,
@@ -198,9 +222,19 @@ def test_the_customer_can_end_the_chat_with_a_person(stack: Stack, agent: AgentC
     wait_for(lambda: _get_or_none(agent, key), message="handoff")
 
     assert stack.say(sender, "/end_handoff") == []  # the widget's "end chat" button
-    wait_for(lambda: stack.tracker(sender)["slots"]["handoff_active"] is False, message="handoff ended by the customer")
+    wait_for(
+        lambda: stack.tracker(sender)["slots"]["handoff_active"] is False,
+        message="handoff ended by the customer",
+    )
     tracker = stack.tracker(sender)
     assert tracker["paused"] is False
-    assert any("Thanks for chatting with our team" in (e.get("text") or "") for e in tracker["events"] if e["event"] == "bot")
-    wait_for(lambda: agent.conversation(key).get("customer_ended_at"), message="inbox told the customer left")
+    assert any(
+        "Thanks for chatting with our team" in (e.get("text") or "")
+        for e in tracker["events"]
+        if e["event"] == "bot"
+    )
+    wait_for(
+        lambda: agent.conversation(key).get("customer_ended_at"),
+        message="inbox told the customer left",
+    )
     assert "Standard delivery" in texts(stack.say(sender, "how much is shipping?"))

@@ -36,12 +36,16 @@ def bot_texts(tracker: dict) -> list[str]:
 
 
 def intents(tracker: dict) -> list[str]:
-    return [e["parse_data"]["intent"].get("name") for e in tracker["events"] if e["event"] == "user"]
+    return [
+        e["parse_data"]["intent"].get("name") for e in tracker["events"] if e["event"] == "user"
+    ]
 
 
 def assert_typed_as_text(tracker: dict, intent: str) -> None:
     """The customer's ``/intent`` reached the dialogue as text, not as that intent."""
-    typed = [e for e in tracker["events"] if e["event"] == "user" and intent in (e.get("text") or "")]
+    typed = [
+        e for e in tracker["events"] if e["event"] == "user" and intent in (e.get("text") or "")
+    ]
     assert typed, f"no user event for /{intent}"
     for event in typed:
         assert event["text"].startswith(SAFE_SLASH), event["text"]
@@ -53,7 +57,9 @@ def assert_typed_as_text(tracker: dict, intent: str) -> None:
 
 
 # ------------------------------------------------------------- socket.io client
-async def _socketio_exchange(rasa_url: str, session_id: str, messages: list[Any], wait: float) -> list[dict]:
+async def _socketio_exchange(
+    rasa_url: str, session_id: str, messages: list[Any], wait: float
+) -> list[dict]:
     """Send ``messages`` over socket.io as the widget does; what the bot said back.
 
     Each message gets at least one answer here (none is sent during a handoff), so
@@ -70,7 +76,11 @@ async def _socketio_exchange(rasa_url: str, session_id: str, messages: list[Any]
         await asyncio.wait_for(confirmed.wait(), 10)
         for message in messages:
             before = len(heard)
-            payload = message if not isinstance(message, str) else {"message": message, "session_id": session_id}
+            payload = (
+                message
+                if not isinstance(message, str)
+                else {"message": message, "session_id": session_id}
+            )
             await client.emit("user_uttered", payload)
             deadline = time.monotonic() + 60
             while len(heard) == before and time.monotonic() < deadline:
@@ -81,13 +91,18 @@ async def _socketio_exchange(rasa_url: str, session_id: str, messages: list[Any]
     return heard
 
 
-def over_socketio(stack: Stack, session_id: str, messages: list[Any], wait: float = 0.5) -> list[dict]:
+def over_socketio(
+    stack: Stack, session_id: str, messages: list[Any], wait: float = 0.5
+) -> list[dict]:
     return asyncio.run(_socketio_exchange(stack.rasa_url, session_id, messages, wait))
 
 
 def over_callback(stack: Stack, sender: str, text: str) -> None:
-    response = httpx.post(f"{stack.rasa_url}/webhooks/callback/webhook",
-                          json={"sender": sender, "message": text}, timeout=60)
+    response = httpx.post(
+        f"{stack.rasa_url}/webhooks/callback/webhook",
+        json={"sender": sender, "message": text},
+        timeout=60,
+    )
     assert response.status_code == 200, response.text
 
 
@@ -104,8 +119,10 @@ def test_a_forged_handback_in_a_handoff_changes_nothing(stack: Stack, agent: Age
     assert not any("Our team noted" in text for text in bot_texts(tracker))
     assert "agent_handback" not in intents(tracker)
     # The agent sees what the customer really typed, as a message.
-    wait_for(lambda: any("Agent Sam approved" in t for t in agent.customer_texts(key)),
-             message="the typed command relayed as text")
+    wait_for(
+        lambda: any("Agent Sam approved" in t for t in agent.customer_texts(key)),
+        message="the typed command relayed as text",
+    )
 
 
 @pytest.mark.parametrize("intent", sorted(INTERNAL_INTENTS))
@@ -132,7 +149,9 @@ def test_internal_intents_are_text_on_socketio(stack: Stack, intent: str) -> Non
 
 
 @pytest.mark.parametrize("intent", sorted(INTERNAL_INTENTS))
-def test_internal_intents_are_text_on_the_callback_channel(stack: Stack, receiver: Receiver, intent: str) -> None:
+def test_internal_intents_are_text_on_the_callback_channel(
+    stack: Stack, receiver: Receiver, intent: str
+) -> None:
     sender = new_sender("internal-cb")
     over_callback(stack, sender, "where is my order?")
     wait_for(lambda: receiver.received(sender, "order number"), message="the bot's question")
@@ -150,8 +169,12 @@ def test_a_button_payload_still_works(stack: Stack) -> None:
 # ------------------------------------------------------------- huge messages
 def _parse_seconds(stack: Stack, text: str) -> float:
     started = time.monotonic()
-    response = httpx.post(f"{stack.rasa_url}/model/parse", params={"token": stack.rasa_token},
-                          json={"text": text}, timeout=120)
+    response = httpx.post(
+        f"{stack.rasa_url}/model/parse",
+        params={"token": stack.rasa_token},
+        json={"text": text},
+        timeout=120,
+    )
     assert response.status_code == 200
     return time.monotonic() - started
 
@@ -183,12 +206,15 @@ def test_a_huge_socketio_message_does_not_hold_up_other_customers(stack: Stack) 
             await asyncio.sleep(0.3)
             started = time.monotonic()
             async with httpx.AsyncClient(timeout=30) as client:
-                response = await client.post(f"{stack.rasa_url}/webhooks/rest/webhook",
-                                             json={"sender": new_sender("other"), "message": "how much is shipping?"})
+                response = await client.post(
+                    f"{stack.rasa_url}/webhooks/rest/webhook",
+                    json={"sender": new_sender("other"), "message": "how much is shipping?"},
+                )
             results["other"] = (time.monotonic() - started, texts(response.json()))
 
         heard, _ = await asyncio.gather(
-            _socketio_exchange(stack.rasa_url, session, ["word" * 30_000], wait=1.0), other_customer()
+            _socketio_exchange(stack.rasa_url, session, ["word" * 30_000], wait=1.0),
+            other_customer(),
         )
         results["heard"] = heard
 
@@ -202,13 +228,21 @@ def test_a_huge_socketio_message_does_not_hold_up_other_customers(stack: Stack) 
 # ------------------------------------------------------------- broken text and payloads
 def test_a_lone_surrogate_does_not_block_the_handoff(stack: Stack, agent: AgentClient) -> None:
     sender = new_sender("surrogate")
-    raw = f'{{"sender": "{sender}", "message": "hi \\ud800 there"}}'  # JSON escape: a lone surrogate
-    response = httpx.post(f"{stack.rasa_url}/webhooks/rest/webhook", content=raw.encode(),
-                          headers={"content-type": "application/json"}, timeout=30)
+    raw = (
+        f'{{"sender": "{sender}", "message": "hi \\ud800 there"}}'  # JSON escape: a lone surrogate
+    )
+    response = httpx.post(
+        f"{stack.rasa_url}/webhooks/rest/webhook",
+        content=raw.encode(),
+        headers={"content-type": "application/json"},
+        timeout=30,
+    )
     assert response.status_code == 200
     assert HANDOFF_WORDS in texts(stack.say(sender, "I want to talk to a person"))
     key = stack.tracker(sender)["slots"]["handoff_key"]
-    conversation = wait_for(lambda: _conversation_or_none(agent, key), message="handoff in the inbox")
+    conversation = wait_for(
+        lambda: _conversation_or_none(agent, key), message="handoff in the inbox"
+    )
     transcript = json.dumps(conversation)
     assert "\\ufffd" in transcript or "\ufffd" in transcript
 
@@ -221,22 +255,32 @@ def test_empty_messages_are_answered_on_rest(stack: Stack, text: str) -> None:
 
 def test_empty_and_malformed_socketio_messages_are_answered(stack: Stack) -> None:
     session = new_sender("bad-sio")
-    heard = over_socketio(stack, session, [
-        "",
-        {"message": "hello", "session_id": session, "metadata": "{not json"},
-        {"message": ["not", "text"], "session_id": session},
-        "hello",
-    ])
+    heard = over_socketio(
+        stack,
+        session,
+        [
+            "",
+            {"message": "hello", "session_id": session, "metadata": "{not json"},
+            {"message": ["not", "text"], "session_id": session},
+            "hello",
+        ],
+    )
     said = [h.get("text") for h in heard]
-    assert said[:3] == [reply_text("utter_message_empty"), reply_text("utter_message_unreadable"),
-                        reply_text("utter_message_unreadable")]
+    assert said[:3] == [
+        reply_text("utter_message_empty"),
+        reply_text("utter_message_unreadable"),
+        reply_text("utter_message_unreadable"),
+    ]
     assert len(said) > 3, "the conversation goes on afterwards"
 
 
 @pytest.mark.parametrize("metadata", ["text", [1, 2], 42])
 def test_rest_metadata_that_is_not_an_object_gets_a_400(stack: Stack, metadata: Any) -> None:
-    response = httpx.post(f"{stack.rasa_url}/webhooks/rest/webhook",
-                          json={"sender": new_sender("meta"), "message": "hi", "metadata": metadata}, timeout=30)
+    response = httpx.post(
+        f"{stack.rasa_url}/webhooks/rest/webhook",
+        json={"sender": new_sender("meta"), "message": "hi", "metadata": metadata},
+        timeout=30,
+    )
     assert response.status_code == 400
     assert "metadata" in response.text
 
@@ -248,12 +292,16 @@ def _conversation_or_none(agent: AgentClient, key: str) -> Any:
         return None
 
 
-
 async def _connects_from(rasa_url: str, origin: str) -> bool:
     client = socketio.AsyncClient()
     try:
-        await client.connect(rasa_url, socketio_path="/socket.io", transports=["polling"],
-                             headers={"Origin": origin}, wait_timeout=10)
+        await client.connect(
+            rasa_url,
+            socketio_path="/socket.io",
+            transports=["polling"],
+            headers={"Origin": origin},
+            wait_timeout=10,
+        )
     except socketio.exceptions.ConnectionError:
         return False
     await client.disconnect()

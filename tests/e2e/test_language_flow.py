@@ -24,13 +24,19 @@ def _get_or_none(agent: AgentClient, key: str):
         return None
 
 
-def test_a_german_customer_is_answered_in_german_and_handed_off_with_the_language(stack: Stack, agent: AgentClient) -> None:
+def test_a_german_customer_is_answered_in_german_and_handed_off_with_the_language(
+    stack: Stack, agent: AgentClient
+) -> None:
     sender = f"e2e-de-{uuid.uuid4().hex[:8]}"
 
-    replies = stack.say(sender, "Hallo, ich habe eine Frage zu meiner Bestellung. Wo ist mein Paket?")
+    replies = stack.say(
+        sender, "Hallo, ich habe eine Frage zu meiner Bestellung. Wo ist mein Paket?"
+    )
     assert len(replies) == 1, replies  # one line, no English answer after it
     assert replies[0]["text"].startswith(GERMAN_LINE)
-    assert [(b["title"], b["payload"]) for b in replies[0]["buttons"]] == [("Mit einer Person sprechen", "/request_human")]
+    assert [(b["title"], b["payload"]) for b in replies[0]["buttons"]] == [
+        ("Mit einer Person sprechen", "/request_human")
+    ]
 
     # A courtesy word is a thanks, not the German line and not "didn't quite get that".
     thanks = texts(stack.say(sender, "danke"))
@@ -46,7 +52,11 @@ def test_a_german_customer_is_answered_in_german_and_handed_off_with_the_languag
     conversation = wait_for(lambda: _get_or_none(agent, key), message="handoff in the inbox")
     assert conversation["summary"]["conversation"]["language"] == "de"
     assert conversation["brief"].startswith("Writes in German")
-    customer_lines = [line["text"] for line in conversation["summary"]["transcript"] if line["speaker"] == "customer"]
+    customer_lines = [
+        line["text"]
+        for line in conversation["summary"]["transcript"]
+        if line["speaker"] == "customer"
+    ]
     assert customer_lines[0].startswith("Hallo, ich habe eine Frage")
 
 

@@ -30,7 +30,9 @@ KILL_AT = 12.0
 @pytest.fixture(scope="module")
 def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
     if shutil.which("haproxy") is None and not Path("/usr/sbin/haproxy").exists():
-        pytest.fail("HAProxy is missing: apt-get install -y haproxy (the balancer in front of the replicas)")
+        pytest.fail(
+            "HAProxy is missing: apt-get install -y haproxy (the balancer in front of the replicas)"
+        )
     system = System(tmp_path_factory.mktemp("drill"), replicas=2, store="postgres")
     try:
         yield system.start()
@@ -39,12 +41,28 @@ def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
 
 
 def test_killing_a_replica_loses_no_conversation(replicas: System) -> None:
-    args = parse_args(["--replicas", "2", "--customers", str(CUSTOMERS), "--duration", str(DURATION),
-                       "--kill-replica-at", str(KILL_AT), "--ramp", "4"])
-    report: Report = run_once(replicas.url, args, CUSTOMERS, seed=11, system=replicas, kill_at=KILL_AT)
+    args = parse_args(
+        [
+            "--replicas",
+            "2",
+            "--customers",
+            str(CUSTOMERS),
+            "--duration",
+            str(DURATION),
+            "--kill-replica-at",
+            str(KILL_AT),
+            "--ramp",
+            "4",
+        ]
+    )
+    report: Report = run_once(
+        replicas.url, args, CUSTOMERS, seed=11, system=replicas, kill_at=KILL_AT
+    )
 
     # The balancer spread customers over both replicas, and the kill really happened.
-    assert all(count > 0 for count in report.requests_by_replica.values()), report.requests_by_replica
+    assert all(count > 0 for count in report.requests_by_replica.values()), (
+        report.requests_by_replica
+    )
     assert report.killed == "rasa-2" and "rasa-2" not in replicas.stack.processes
     assert report.reconnects > 0, "no customer was on the killed replica"
     # Counts: every message was handled; a reply can be missing only where the replica died
@@ -56,5 +74,7 @@ def test_killing_a_replica_loses_no_conversation(replicas: System) -> None:
     # its tracker, and every conversation that asked for a person is still paused.
     assert report.checked
     assert report.stalled == 0 and report.lost == 0 and report.tracker_missing == 0, report
-    assert report.paused >= 1, "no conversation asked for a person: the drill checks nothing about pauses"
+    assert report.paused >= 1, (
+        "no conversation asked for a person: the drill checks nothing about pauses"
+    )
     assert report.still_paused == report.paused, report

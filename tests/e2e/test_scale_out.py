@@ -31,14 +31,20 @@ def tracker_database() -> Iterator[str]:
         yield f"postgresql://postgres@127.0.0.1:5432/{name}"
     finally:
         with admin.connect() as connection:
-            connection.execute(sa.text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"), {"name": name})
+            connection.execute(
+                sa.text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"
+                ),
+                {"name": name},
+            )
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
         admin.dispose()
 
 
 @pytest.fixture(scope="module")
-def replicas(tmp_path_factory: pytest.TempPathFactory, tracker_database: str) -> Iterator[tuple[Stack, str, str]]:
+def replicas(
+    tmp_path_factory: pytest.TempPathFactory, tracker_database: str
+) -> Iterator[tuple[Stack, str, str]]:
     stack = Stack(
         workdir=tmp_path_factory.mktemp("scale"),
         extra_env={
@@ -66,7 +72,9 @@ def replicas(tmp_path_factory: pytest.TempPathFactory, tracker_database: str) ->
         stack.stop_all()
 
 
-def test_one_conversation_moves_between_replicas(replicas: tuple[Stack, str, str], tracker_database: str) -> None:
+def test_one_conversation_moves_between_replicas(
+    replicas: tuple[Stack, str, str], tracker_database: str
+) -> None:
     stack, first, second = replicas
     sender = f"scale-{uuid.uuid4().hex[:8]}"
     assert "order number" in texts(stack.say(sender, "where is my order?", rasa_url=first)).lower()
@@ -77,7 +85,8 @@ def test_one_conversation_moves_between_replicas(replicas: tuple[Stack, str, str
     engine = sa.create_engine(tracker_database, future=True)
     with engine.connect() as connection:
         stored = connection.execute(
-            sa.text("SELECT count(*) FROM events WHERE sender_id = :sender AND type_name = 'user'"), {"sender": sender}
+            sa.text("SELECT count(*) FROM events WHERE sender_id = :sender AND type_name = 'user'"),
+            {"sender": sender},
         ).scalar_one()
     engine.dispose()
     assert stored == 3
@@ -88,5 +97,7 @@ def test_handoff_pause_holds_on_every_replica(replicas: tuple[Stack, str, str]) 
     sender = f"scale-{uuid.uuid4().hex[:8]}"
     assert "bringing in a person" in texts(stack.say(sender, "I need a human", rasa_url=first))
     assert stack.say(sender, "hello?", rasa_url=second) == []
-    tracker = httpx.get(f"{second}/conversations/{sender}/tracker", params={"token": stack.rasa_token}, timeout=10).json()
+    tracker = httpx.get(
+        f"{second}/conversations/{sender}/tracker", params={"token": stack.rasa_token}, timeout=10
+    ).json()
     assert tracker["paused"] is True

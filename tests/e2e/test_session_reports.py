@@ -49,7 +49,9 @@ def session_totals(admin: AgentClient) -> dict[str, Any]:
     return response.json()["sessions"]
 
 
-def test_a_conversation_the_bot_resolves_is_reported_as_resolved(stack: Stack, admin: AgentClient) -> None:
+def test_a_conversation_the_bot_resolves_is_reported_as_resolved(
+    stack: Stack, admin: AgentClient
+) -> None:
     before = session_totals(admin)
     sender = f"e2e-report-{uuid.uuid4().hex[:8]}"
     stack.say(sender, "hi, where is my order?")
@@ -57,8 +59,11 @@ def test_a_conversation_the_bot_resolves_is_reported_as_resolved(stack: Stack, a
     assert "Order 10482 is in transit" in texts(stack.say(sender, "dana.whitfield@example.com"))
     stack.say(sender, "thanks, bye")
 
-    row = wait_for(lambda: (r := bot_session(stack, sender)) and r["outcome"] == "resolved_by_bot" and r,
-                   timeout=REPORT_TIMEOUT, message=f"resolved session report of {sender}")
+    row = wait_for(
+        lambda: (r := bot_session(stack, sender)) and r["outcome"] == "resolved_by_bot" and r,
+        timeout=REPORT_TIMEOUT,
+        message=f"resolved session report of {sender}",
+    )
     assert row["handed_off"] == 0
     assert row["user_turns"] == 4
     after = session_totals(admin)
@@ -66,14 +71,19 @@ def test_a_conversation_the_bot_resolves_is_reported_as_resolved(stack: Stack, a
     assert after["resolved_by_bot"] >= before["resolved_by_bot"] + 1
 
 
-def test_a_conversation_handed_to_a_person_is_reported_as_handed_off(stack: Stack, admin: AgentClient) -> None:
+def test_a_conversation_handed_to_a_person_is_reported_as_handed_off(
+    stack: Stack, admin: AgentClient
+) -> None:
     before = session_totals(admin)
     sender = f"e2e-report-{uuid.uuid4().hex[:8]}"
     stack.say(sender, "hello")
     assert "bringing in a person" in texts(stack.say(sender, "I want to talk to a person"))
 
-    row = wait_for(lambda: (r := bot_session(stack, sender)) and r["handed_off"] == 1 and r,
-                   timeout=REPORT_TIMEOUT, message=f"handed-off session report of {sender}")
+    row = wait_for(
+        lambda: (r := bot_session(stack, sender)) and r["handed_off"] == 1 and r,
+        timeout=REPORT_TIMEOUT,
+        message=f"handed-off session report of {sender}",
+    )
     assert row["outcome"] == "handed_off"
     assert row["user_turns"] == 2
     assert session_totals(admin)["handed_off"] >= before["handed_off"] + 1

@@ -6,6 +6,7 @@ commands, very long words) with arbitrary Unicode. Bodies are serialised with
 :func:`raw_json`, which writes lone surrogates as ``\\ud800`` escapes exactly as
 a hostile client would (``httpx``'s own ``json=`` cannot encode them).
 """
+
 from __future__ import annotations
 
 import json
@@ -18,13 +19,52 @@ from hypothesis import strategies as st
 ALL_CATEGORIES = sorted({unicodedata.category(chr(code)) for code in range(0x110000)} | {"Cs"})
 
 HOSTILE_STRINGS: list[str] = [
-    "", " ", "\n\t ", "\x00", "\x00\x07\x1b[31m", "hi \ud800", "\udfff", "\udc00\ud800", "a\ud83d",
-    "\u202eevil\u202c", "\ufeffbom", "\u200b\u200d", "😡😡😡🙄", "👍🏽👨‍👩‍👧", "مرحبا، أين طلبي؟",
-    "שלום", "我的订单在哪里？", "cafe\u0301", "𝕳𝖊𝖑𝖑𝖔", "\r\n\r\n", "null", "[]", "{}", "true",
-    "/agent_handback", '/agent_handback{"resolution": "refund approved"}', "/restart", "/session_start",
-    '/request_human{"x": 1}', "/greet", "/greet@0.99", "/", "//", '/intent{"a": [1, {"b": null}]}',
-    "<script>alert(1)</script>", "' OR 1=1 --", "%s%n%x", "{{7*7}}", "../../etc/passwd", "%00", "\\u0000",
-    "10482", "dana.whitfield@example.com", "I want to talk to a person", "a" * 6_000, "word " * 1_500,
+    "",
+    " ",
+    "\n\t ",
+    "\x00",
+    "\x00\x07\x1b[31m",
+    "hi \ud800",
+    "\udfff",
+    "\udc00\ud800",
+    "a\ud83d",
+    "\u202eevil\u202c",
+    "\ufeffbom",
+    "\u200b\u200d",
+    "😡😡😡🙄",
+    "👍🏽👨‍👩‍👧",
+    "مرحبا، أين طلبي؟",
+    "שלום",
+    "我的订单在哪里？",
+    "cafe\u0301",
+    "𝕳𝖊𝖑𝖑𝖔",
+    "\r\n\r\n",
+    "null",
+    "[]",
+    "{}",
+    "true",
+    "/agent_handback",
+    '/agent_handback{"resolution": "refund approved"}',
+    "/restart",
+    "/session_start",
+    '/request_human{"x": 1}',
+    "/greet",
+    "/greet@0.99",
+    "/",
+    "//",
+    '/intent{"a": [1, {"b": null}]}',
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "%s%n%x",
+    "{{7*7}}",
+    "../../etc/passwd",
+    "%00",
+    "\\u0000",
+    "10482",
+    "dana.whitfield@example.com",
+    "I want to talk to a person",
+    "a" * 6_000,
+    "word " * 1_500,
 ]
 
 _ANY_CHAR = st.characters(categories=ALL_CATEGORIES)
@@ -35,19 +75,26 @@ def hostile_text(max_size: int = 200) -> st.SearchStrategy[str]:
     return st.one_of(
         st.sampled_from(HOSTILE_STRINGS),
         st.text(_ANY_CHAR, max_size=max_size),
-        st.builds(lambda a, b: a + b, st.sampled_from(HOSTILE_STRINGS), st.text(_ANY_CHAR, max_size=40)),
+        st.builds(
+            lambda a, b: a + b, st.sampled_from(HOSTILE_STRINGS), st.text(_ANY_CHAR, max_size=40)
+        ),
     )
 
 
 def json_values(max_leaves: int = 8) -> st.SearchStrategy[Any]:
     """Arbitrary JSON: nested objects and arrays of hostile strings, big and odd numbers."""
     scalars = st.one_of(
-        st.none(), st.booleans(), st.integers(min_value=-(10 ** 30), max_value=10 ** 30),
-        st.floats(allow_nan=False, allow_infinity=False), hostile_text(60),
+        st.none(),
+        st.booleans(),
+        st.integers(min_value=-(10**30), max_value=10**30),
+        st.floats(allow_nan=False, allow_infinity=False),
+        hostile_text(60),
     )
     return st.recursive(
         scalars,
-        lambda children: st.lists(children, max_size=4) | st.dictionaries(hostile_text(20), children, max_size=4),
+        lambda children: (
+            st.lists(children, max_size=4) | st.dictionaries(hostile_text(20), children, max_size=4)
+        ),
         max_leaves=max_leaves,
     )
 
@@ -101,17 +148,23 @@ def _from_resolved(schema: dict[str, Any], components: dict[str, Any]) -> st.Sea
     if kind == "integer":
         return st.integers(min_value=schema.get("minimum"), max_value=schema.get("maximum"))
     if kind == "number":
-        return st.floats(min_value=schema.get("minimum"), max_value=schema.get("maximum"), allow_nan=False)
+        return st.floats(
+            min_value=schema.get("minimum"), max_value=schema.get("maximum"), allow_nan=False
+        )
     if kind == "boolean":
         return st.booleans()
     if kind == "array":
-        return st.lists(from_schema(schema.get("items", {}), components), max_size=schema.get("maxItems", 4))
+        return st.lists(
+            from_schema(schema.get("items", {}), components), max_size=schema.get("maxItems", 4)
+        )
     if kind == "object" or "properties" in schema:
         return _object(schema, components)
     return json_values()
 
 
-def _object(schema: dict[str, Any], components: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
+def _object(
+    schema: dict[str, Any], components: dict[str, Any]
+) -> st.SearchStrategy[dict[str, Any]]:
     properties: dict[str, Any] = schema.get("properties") or {}
     if not properties:
         extra: dict[str, Any] | None = schema.get("additionalProperties")
@@ -119,8 +172,16 @@ def _object(schema: dict[str, Any], components: dict[str, Any]) -> st.SearchStra
         return st.dictionaries(hostile_text(30), values, max_size=4)
     required = set(schema.get("required") or [])
     return st.fixed_dictionaries(
-        {name: from_schema(sub, components) for name, sub in properties.items() if name in required},
-        optional={name: from_schema(sub, components) for name, sub in properties.items() if name not in required},
+        {
+            name: from_schema(sub, components)
+            for name, sub in properties.items()
+            if name in required
+        },
+        optional={
+            name: from_schema(sub, components)
+            for name, sub in properties.items()
+            if name not in required
+        },
     )
 
 
@@ -128,7 +189,8 @@ def body_for(schema: dict[str, Any], components: dict[str, Any]) -> st.SearchStr
     """A request body: mostly schema-shaped, sometimes with a field of the wrong kind, sometimes any JSON."""
     shaped = from_schema(schema, components)
     return st.one_of(
-        shaped, shaped,
+        shaped,
+        shaped,
         st.builds(_with_wrong_field, shaped, hostile_text(20), json_values(4)),
         json_values(),
     )

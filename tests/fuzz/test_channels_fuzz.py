@@ -19,6 +19,7 @@ What this found in the channels is in test_channels_regressions.py. Bounded for
 CI: ``derandomize=True`` runs the same examples each time; FUZZ_SCALE (default
 1) multiplies them for a longer local run.
 """
+
 from __future__ import annotations
 
 import os
@@ -50,9 +51,18 @@ JSON = {"content-type": "application/json"}
 
 
 def fuzz_settings(examples: int) -> settings:
-    return settings(max_examples=examples * SCALE, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                           HealthCheck.filter_too_much, HealthCheck.data_too_large])
+    return settings(
+        max_examples=examples * SCALE,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+            HealthCheck.filter_too_much,
+            HealthCheck.data_too_large,
+        ],
+    )
 
 
 class LogWatch:
@@ -69,7 +79,9 @@ class LogWatch:
             with path.open("rb") as handle:
                 handle.seek(self.offsets[name])
                 new = handle.read().decode("utf-8", errors="replace")
-            found += [f"{name}: {line[:300]}" for line in new.splitlines() if PROBLEM_LINE.search(line)]
+            found += [
+                f"{name}: {line[:300]}" for line in new.splitlines() if PROBLEM_LINE.search(line)
+            ]
         return found
 
 
@@ -96,16 +108,21 @@ def customer_bodies() -> st.SearchStrategy[dict[str, Any]]:
 
 def malformed_bodies() -> st.SearchStrategy[bytes]:
     """Bodies a channel must refuse or read: not JSON, not an object, fields of the wrong kind."""
-    wrong_fields = st.fixed_dictionaries({}, optional={
-        "sender": st.one_of(json_values(3), st.just(""), st.just("s" * 300)),
-        "message": json_values(3),
-        "metadata": json_values(3),
-    })
+    wrong_fields = st.fixed_dictionaries(
+        {},
+        optional={
+            "sender": st.one_of(json_values(3), st.just(""), st.just("s" * 300)),
+            "message": json_values(3),
+            "metadata": json_values(3),
+        },
+    )
     return st.one_of(
         json_values().filter(lambda value: not isinstance(value, dict)).map(raw_json),
         wrong_fields.map(raw_json),
         st.binary(max_size=60),
-        st.sampled_from([b"", b"{", b'{"message": "a', b"\xed\xa0\x80", b'{"message": "\xff"}', b"NaN"]),
+        st.sampled_from(
+            [b"", b"{", b'{"message": "a', b"\xed\xa0\x80", b'{"message": "\xff"}', b"NaN"]
+        ),
     )
 
 
@@ -116,7 +133,9 @@ def new_sender() -> str:
 def hostile_senders() -> st.SearchStrategy[str]:
     """Unique sender ids with hostile tails. No lone surrogates yet: one stops Rasa
     (test_channels_regressions.py), which would take every later test down with it."""
-    tails = hostile_text(40).map(lambda tail: "".join(c for c in tail if not 0xD800 <= ord(c) <= 0xDFFF))
+    tails = hostile_text(40).map(
+        lambda tail: "".join(c for c in tail if not 0xD800 <= ord(c) <= 0xDFFF)
+    )
     return st.one_of(st.just(""), tails).map(lambda tail: (new_sender() + tail)[:255])
 
 
@@ -139,14 +158,19 @@ def assert_still_answers(stack: Stack, sender: str, replies: list[str], after: A
     if any(NORMAL_ANSWER in text for text in replies):
         return
     assert in_handoff(stack, sender), (
-        f"{sender!r} no longer answers {NORMAL_QUESTION!r} after {after!r:.300}: {replies}")
+        f"{sender!r} no longer answers {NORMAL_QUESTION!r} after {after!r:.300}: {replies}"
+    )
 
 
 def in_handoff(stack: Stack, sender: str) -> bool:
     """Whether the inbox holds an open handoff for ``sender`` (asked there: Rasa's HTTP API
     cannot address every sender id, see test_channels_regressions.py)."""
-    response = httpx.get(f"{stack.inbox_url}/api/v1/queue", params={"limit": 1000}, headers=stack.bot_headers(),
-                         timeout=10)
+    response = httpx.get(
+        f"{stack.inbox_url}/api/v1/queue",
+        params={"limit": 1000},
+        headers=stack.bot_headers(),
+        timeout=10,
+    )
     response.raise_for_status()
     return any(item["conversation_id"] == storable(sender) for item in response.json()["items"])
 
@@ -164,18 +188,28 @@ def test_rest_channel_answers_any_message(stack: Stack, logs: LogWatch) -> None:
     @fuzz_settings(100)
     @given(body=customer_bodies(), sender=hostile_senders())
     def one(body: dict[str, Any], sender: str) -> None:
-        response = httpx.post(f"{stack.rasa_url}/webhooks/rest/webhook", content=raw_json({"sender": sender, **body}),
-                              headers=JSON, timeout=60)
+        response = httpx.post(
+            f"{stack.rasa_url}/webhooks/rest/webhook",
+            content=raw_json({"sender": sender, **body}),
+            headers=JSON,
+            timeout=60,
+        )
         sent.append(body["message"])
-        if not addressable_sender(sender):  # an id agents' replies could never reach: refused, with why
+        if not addressable_sender(
+            sender
+        ):  # an id agents' replies could never reach: refused, with why
             assert response.status_code == 400 and "sender" in response.text, response.text[:300]
             return
-        assert response.status_code == 200, f"{body!r:.300} -> {response.status_code}: {response.text[:300]}"
+        assert response.status_code == 200, (
+            f"{body!r:.300} -> {response.status_code}: {response.text[:300]}"
+        )
         assert response.json(), f"no reply to {body!r:.300}"
         assert_still_answers(stack, sender, [texts(stack.say(sender, NORMAL_QUESTION))], body)
 
     one()
-    print(f"\nREST fuzz: {len(sent)} conversations in {time.monotonic() - started:.1f} s; {census(sent)}")
+    print(
+        f"\nREST fuzz: {len(sent)} conversations in {time.monotonic() - started:.1f} s; {census(sent)}"
+    )
 
 
 def test_rest_channel_refuses_malformed_bodies_clearly(stack: Stack, logs: LogWatch) -> None:
@@ -184,7 +218,9 @@ def test_rest_channel_refuses_malformed_bodies_clearly(stack: Stack, logs: LogWa
     @fuzz_settings(100)
     @given(content=malformed_bodies())
     def one(content: bytes) -> None:
-        response = httpx.post(f"{stack.rasa_url}/webhooks/rest/webhook", content=content, headers=JSON, timeout=60)
+        response = httpx.post(
+            f"{stack.rasa_url}/webhooks/rest/webhook", content=content, headers=JSON, timeout=60
+        )
         statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
         assert_clear_refusal(response, repr(content[:200]))
         if response.status_code == 200:  # the body was readable after all: it is answered
@@ -196,24 +232,39 @@ def test_rest_channel_refuses_malformed_bodies_clearly(stack: Stack, logs: LogWa
 
 
 # ------------------------------------------------------------------ callback
-def test_callback_channel_answers_any_message(stack: Stack, receiver: Receiver, logs: LogWatch) -> None:
+def test_callback_channel_answers_any_message(
+    stack: Stack, receiver: Receiver, logs: LogWatch
+) -> None:
     started, sent = time.monotonic(), []
 
     @fuzz_settings(40)
     @given(body=customer_bodies(), sender=hostile_senders())
     def one(body: dict[str, Any], sender: str) -> None:
-        response = httpx.post(f"{stack.rasa_url}/webhooks/callback/webhook",
-                              content=raw_json({"sender": sender, **body}), headers=JSON, timeout=60)
+        response = httpx.post(
+            f"{stack.rasa_url}/webhooks/callback/webhook",
+            content=raw_json({"sender": sender, **body}),
+            headers=JSON,
+            timeout=60,
+        )
         sent.append(body["message"])
-        if not addressable_sender(sender):  # an id agents' replies could never reach: refused, with why
+        if not addressable_sender(
+            sender
+        ):  # an id agents' replies could never reach: refused, with why
             assert response.status_code == 400 and "sender" in response.text, response.text[:300]
             return
-        assert response.status_code == 200, f"{body!r:.300} -> {response.status_code}: {response.text[:300]}"
+        assert response.status_code == 200, (
+            f"{body!r:.300} -> {response.status_code}: {response.text[:300]}"
+        )
         wait_for(lambda: receiver.texts(sender), timeout=10, message=f"a reply to {body!r:.200}")
         before = len(receiver.texts(sender))
-        httpx.post(f"{stack.rasa_url}/webhooks/callback/webhook", json={"sender": sender, "message": NORMAL_QUESTION},
-                   timeout=60).raise_for_status()
+        httpx.post(
+            f"{stack.rasa_url}/webhooks/callback/webhook",
+            json={"sender": sender, "message": NORMAL_QUESTION},
+            timeout=60,
+        ).raise_for_status()
         assert_still_answers(stack, sender, receiver.texts(sender)[before:], body)
 
     one()
-    print(f"\ncallback fuzz: {len(sent)} conversations in {time.monotonic() - started:.1f} s; {census(sent)}")
+    print(
+        f"\ncallback fuzz: {len(sent)} conversations in {time.monotonic() - started:.1f} s; {census(sent)}"
+    )

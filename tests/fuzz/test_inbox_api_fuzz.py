@@ -16,6 +16,7 @@ Bounded for CI: ``derandomize=True`` runs the same examples every time;
 FUZZ_SCALE (default 1) multiplies the number of examples for a longer local run;
 FUZZ_VERBOSE=1 prints the answers per operation (run with -s).
 """
+
 from __future__ import annotations
 
 import logging
@@ -47,12 +48,24 @@ pytestmark = pytest.mark.fuzz
 SCALE = max(1, int(os.environ.get("FUZZ_SCALE", "1")))
 EXAMPLES = 200 * SCALE
 SKIPPED_PATH_PARTS = ("/events", "/auth/")
-CONTENT_TYPES = ["application/json"] * 6 + ["application/json; charset=utf-8", "text/plain",
-                                             "application/x-www-form-urlencoded", "application/merge-patch+json"]
+CONTENT_TYPES = ["application/json"] * 6 + [
+    "application/json; charset=utf-8",
+    "text/plain",
+    "application/x-www-form-urlencoded",
+    "application/merge-patch+json",
+]
 FUZZ_SETTINGS = settings(
-    max_examples=EXAMPLES, deadline=None, derandomize=True, database=None, print_blob=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                           HealthCheck.filter_too_much, HealthCheck.data_too_large],
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
+    ],
 )
 
 
@@ -76,12 +89,17 @@ def operations(spec: dict[str, Any]) -> list[Operation]:
         for method, op in methods.items():
             content = (op.get("requestBody") or {}).get("content") or {}
             params = op.get("parameters") or []
-            found.append(Operation(
-                method=method.upper(), path=path,
-                body=(content.get("application/json") or {}).get("schema"),
-                query={p["name"]: p.get("schema") or {} for p in params if p["in"] == "query"},
-                headers={p["name"]: p.get("schema") or {} for p in params if p["in"] == "header"},
-            ))
+            found.append(
+                Operation(
+                    method=method.upper(),
+                    path=path,
+                    body=(content.get("application/json") or {}).get("schema"),
+                    query={p["name"]: p.get("schema") or {} for p in params if p["in"] == "query"},
+                    headers={
+                        p["name"]: p.get("schema") or {} for p in params if p["in"] == "header"
+                    },
+                )
+            )
     return found
 
 
@@ -99,9 +117,12 @@ class ErrorLog(logging.Handler):
         return [f"{r.name}: {r.getMessage()[:300]}" for r in self.records]
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def running(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-            fake_rasa: FakeRasa) -> Iterator[RunningInbox]:
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def running(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, fake_rasa: FakeRasa
+) -> Iterator[RunningInbox]:
     """A real inbox, its own database, the standard agents."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('fuzz-inbox') / 'inbox.db'}"
@@ -168,14 +189,27 @@ def not_json() -> st.SearchStrategy[bytes]:
     """Bodies that are not JSON: bytes, invalid UTF-8, cut-off objects."""
     return st.one_of(
         st.binary(max_size=60),
-        st.sampled_from([b"", b"{", b'{"text": "a', b"\xed\xa0\x80", b'{"text": "\xff"}', b"null", b"[1,2",
-                         b'{"text": "x"} trailing', b"NaN", b"1e999999"]),
+        st.sampled_from(
+            [
+                b"",
+                b"{",
+                b'{"text": "a',
+                b"\xed\xa0\x80",
+                b'{"text": "\xff"}',
+                b"null",
+                b"[1,2",
+                b'{"text": "x"} trailing',
+                b"NaN",
+                b"1e999999",
+            ]
+        ),
         json_values().map(lambda value: raw_json(value)[:-1]),
     )
 
 
-def test_the_inbox_api_never_fails_on_generated_input(running: RunningInbox, caller: httpx.Client,
-                                                      error_log: ErrorLog) -> None:
+def test_the_inbox_api_never_fails_on_generated_input(
+    running: RunningInbox, caller: httpx.Client, error_log: ErrorLog
+) -> None:
     spec = caller.get("/api/openapi.json").json()
     components = spec.get("components", {}).get("schemas", {})
     ops = operations(spec)
@@ -190,32 +224,52 @@ def test_the_inbox_api_never_fails_on_generated_input(running: RunningInbox, cal
         op = data.draw(st.sampled_from(ops), label="operation")
         path = op.path
         if "{handoff_key}" in path:
-            which = data.draw(st.sampled_from(["waiting", "claimed", "claimed", "hostile"]), label="handoff")
+            which = data.draw(
+                st.sampled_from(["waiting", "claimed", "claimed", "hostile"]), label="handoff"
+            )
             if which == "hostile":
                 key = data.draw(hostile_text(80), label="handoff_key")
             else:
                 key = _fresh_handoff(caller, claimed=which == "claimed")
             path = path.replace("{handoff_key}", _path_value(key))
         if "{forward_id}" in path:
-            forward = data.draw(st.one_of(st.integers(min_value=-(2 ** 70), max_value=2 ** 70), hostile_text(40)))
+            forward = data.draw(
+                st.one_of(st.integers(min_value=-(2**70), max_value=2**70), hostile_text(40))
+            )
             path = path.replace("{forward_id}", _path_value(str(forward)))
         params = {}
         for name, schema in op.query.items():
-            value = data.draw(st.one_of(st.none(), from_schema(schema, components), hostile_text(60),
-                                        st.integers(min_value=-(2 ** 70), max_value=2 ** 70)), label=name)
+            value = data.draw(
+                st.one_of(
+                    st.none(),
+                    from_schema(schema, components),
+                    hostile_text(60),
+                    st.integers(min_value=-(2**70), max_value=2**70),
+                ),
+                label=name,
+            )
             if value is not None:
                 params[name] = _query_value(value)
         headers = {}
         if "Idempotency-Key" in op.headers:
-            idem = data.draw(st.one_of(st.none(), st.text(st.characters(min_codepoint=33, max_codepoint=126),
-                                                                    min_size=1, max_size=80)), label="Idempotency-Key")
+            idem = data.draw(
+                st.one_of(
+                    st.none(),
+                    st.text(
+                        st.characters(min_codepoint=33, max_codepoint=126), min_size=1, max_size=80
+                    ),
+                ),
+                label="Idempotency-Key",
+            )
             if idem is not None:
                 headers["Idempotency-Key"] = idem
         content: bytes | None = None
         if op.body is not None:
             shaped = body_for(op.body, components).map(raw_json)
             content = data.draw(st.one_of(shaped, shaped, shaped, not_json()), label="body")
-            headers["content-type"] = data.draw(st.sampled_from(CONTENT_TYPES), label="content-type")
+            headers["content-type"] = data.draw(
+                st.sampled_from(CONTENT_TYPES), label="content-type"
+            )
         if params:  # encoded by hand: httpx cannot encode a lone surrogate
             path += "?" + "&".join(f"{name}={_path_value(value)}" for name, value in params.items())
         response = caller.request(op.method, path, content=content, headers=headers, timeout=30)
@@ -225,8 +279,10 @@ def test_the_inbox_api_never_fails_on_generated_input(running: RunningInbox, cal
 
     call_one()
     elapsed = time.monotonic() - started
-    print(f"\ninbox fuzz ({running.settings.database_url.split(':')[0]}): {sum(statuses.values())} calls "
-          f"in {elapsed:.1f} s, statuses {dict(sorted(statuses.items()))}")
+    print(
+        f"\ninbox fuzz ({running.settings.database_url.split(':')[0]}): {sum(statuses.values())} calls "
+        f"in {elapsed:.1f} s, statuses {dict(sorted(statuses.items()))}"
+    )
 
     if os.environ.get("FUZZ_VERBOSE"):
         for (method, path, code), count in sorted(per_op.items()):
@@ -237,4 +293,6 @@ def test_the_inbox_api_never_fails_on_generated_input(running: RunningInbox, cal
     reply = caller.post(f"/api/v1/handoffs/{key}/replies", json={"text": "Hi, I'm Ada."})
     assert reply.status_code == 201, reply.text
     assert error_log.lines() == []
-    assert {200, 201} & statuses.keys() and {404, 422} <= statuses.keys(), f"a tame generator: {statuses}"
+    assert {200, 201} & statuses.keys() and {404, 422} <= statuses.keys(), (
+        f"a tame generator: {statuses}"
+    )

@@ -7,6 +7,7 @@
 3. A handoff key with a NUL in the URL (``/api/v1/handoffs/%00/...``) answered 500
    on PostgreSQL (inbox/crud/handoffs.py ``require_handoff``).
 """
+
 from __future__ import annotations
 
 import uuid
@@ -23,17 +24,23 @@ JSON = {"content-type": "application/json"}
 def test_a_customer_message_with_an_unstorable_character_is_stored(inbox, escape: str) -> None:
     key = create_handoff(inbox.bot())["handoff_key"]
     raw = f'{{"message_id": "{uuid.uuid4()}", "text": "hi {escape} there"}}'
-    response = inbox.bot().post(f"/api/v1/handoffs/{key}/messages", content=raw.encode(), headers=JSON)
+    response = inbox.bot().post(
+        f"/api/v1/handoffs/{key}/messages", content=raw.encode(), headers=JSON
+    )
     assert response.status_code == 201, response.text
     texts = [m["text"] for m in inbox.bot().get(f"/api/v1/handoffs/{key}").json()["messages"]]
     assert texts[-1].startswith("hi \ufffd") and texts[-1].endswith(" there")
 
 
 @pytest.mark.parametrize("escape", ["\\ud800", "\\u0000"])
-def test_a_handoff_with_an_unstorable_character_in_its_summary_is_created(inbox, escape: str) -> None:
+def test_a_handoff_with_an_unstorable_character_in_its_summary_is_created(
+    inbox, escape: str
+) -> None:
     body = handoff_payload()
-    raw = (f'{{"handoff_key": "{body["handoff_key"]}", "conversation_id": "c1", "brief": "Dana {escape}", '
-           f'"summary": {{"customer": {{"name": "Dana {escape}"}}, "k{escape}": 1}}}}')
+    raw = (
+        f'{{"handoff_key": "{body["handoff_key"]}", "conversation_id": "c1", "brief": "Dana {escape}", '
+        f'"summary": {{"customer": {{"name": "Dana {escape}"}}, "k{escape}": 1}}}}'
+    )
     response = inbox.bot().post("/api/v1/handoffs", content=raw.encode(), headers=JSON)
     assert response.status_code == 201, response.text
     stored = inbox.bot().get(f"/api/v1/handoffs/{body['handoff_key']}").json()
@@ -46,15 +53,19 @@ def test_an_agent_reply_with_an_unstorable_character_is_sent(inbox, escape: str)
     key = create_handoff(inbox.bot())["handoff_key"]
     sam = inbox.agent("sam")
     assert sam.post(f"/api/v1/handoffs/{key}/claim").status_code == 200
-    response = sam.post(f"/api/v1/handoffs/{key}/replies", content=f'{{"text": "ok {escape}"}}'.encode(),
-                        headers=JSON)
+    response = sam.post(
+        f"/api/v1/handoffs/{key}/replies",
+        content=f'{{"text": "ok {escape}"}}'.encode(),
+        headers=JSON,
+    )
     assert response.status_code == 201, response.text
     assert response.json()["text"] == "ok \ufffd"
 
 
 def test_a_login_with_a_lone_surrogate_is_refused_not_a_crash(inbox) -> None:
-    response = inbox.bot().post("/api/v1/auth/login", content=b'{"username": "sam\\ud800", "password": "x"}',
-                                headers=JSON)
+    response = inbox.bot().post(
+        "/api/v1/auth/login", content=b'{"username": "sam\\ud800", "password": "x"}', headers=JSON
+    )
     assert response.status_code == 401, response.text
     assert response.json()["detail"]
 

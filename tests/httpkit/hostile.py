@@ -1,4 +1,5 @@
 """Hostile requests sent byte for byte (an HTTP client would normalise them first)."""
+
 from __future__ import annotations
 
 import socket
@@ -29,7 +30,7 @@ HOSTILE_STATIC_PATHS: list[str] = [
 
 # Host headers an attacker sends to get their text into a page.
 HOSTILE_HOSTS: list[str] = [
-    'evil.example',
+    "evil.example",
     'evil.example"><script>alert(1)</script>',
     "evil.example/</script><script>alert(1)</script>",
     "evil.example:8080",
@@ -37,8 +38,9 @@ HOSTILE_HOSTS: list[str] = [
 ]
 
 
-def raw_get(base_url: str, path: str, headers: dict[str, str] | None = None,
-            timeout: float = 10.0) -> tuple[int, str]:
+def raw_get(
+    base_url: str, path: str, headers: dict[str, str] | None = None, timeout: float = 10.0
+) -> tuple[int, str]:
     """Send ``GET path`` exactly as given (``headers`` may replace Host); the status and body."""
     parts = urlsplit(base_url)
     headers = {"Host": parts.netloc, "Connection": "close", **(headers or {})}

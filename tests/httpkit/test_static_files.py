@@ -1,4 +1,5 @@
 """SafeStaticFiles: hostile paths are 404, real files are still served."""
+
 from __future__ import annotations
 
 import asyncio

@@ -1,6 +1,7 @@
 """Fixtures for the inbox tests: a fake Rasa on localhost, a real inbox server on a
 free port (SQLite file and a throwaway PostgreSQL database), logged-in clients.
 """
+
 from __future__ import annotations
 
 import json
@@ -77,8 +78,13 @@ def _fake_rasa_handler(rasa: FakeRasa) -> type:
                 self.end_headers()
                 return
             with rasa.lock:
-                rasa.calls.append({"path": parts.path, "query": {k: v[0] for k, v in parse_qs(parts.query).items()},
-                                   "json": body})
+                rasa.calls.append(
+                    {
+                        "path": parts.path,
+                        "query": {k: v[0] for k, v in parse_qs(parts.query).items()},
+                        "json": body,
+                    }
+                )
             payload = b'{"events": []}'
             self.send_response(200)
             self.send_header("content-type", "application/json")
@@ -159,20 +165,37 @@ class RunningInbox:
         with self.svc.factory.begin() as session:
             for model in (Delivery, Message, Handoff, Agent):
                 session.execute(delete(model))
-            for username, name, role in (("sam", "Sam", "agent"), ("kim", "Kim", "agent"), ("ada", "Ada", "admin")):
-                session.add(Agent(username=username, display_name=name, password_hash=_HASH, role=role, available=False))
+            for username, name, role in (
+                ("sam", "Sam", "agent"),
+                ("kim", "Kim", "agent"),
+                ("ada", "Ada", "admin"),
+            ):
+                session.add(
+                    Agent(
+                        username=username,
+                        display_name=name,
+                        password_hash=_HASH,
+                        role=role,
+                        available=False,
+                    )
+                )
         self.svc.limiter.reset()
         self.svc.queue_cache.clear()
         self.rasa.reset()
 
     def bot(self) -> httpx.Client:
-        return httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {self.settings.handoff_secret}"},
-                            timeout=10)
+        return httpx.Client(
+            base_url=self.url,
+            headers={"Authorization": f"Bearer {self.settings.handoff_secret}"},
+            timeout=10,
+        )
 
     def agent(self, username: str) -> httpx.Client:
         """A client logged in as ``username`` with its CSRF header set."""
         client = httpx.Client(base_url=self.url, timeout=10)
-        response = client.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
+        response = client.post(
+            "/api/v1/auth/login", json={"username": username, "password": PASSWORD}
+        )
         assert response.status_code == 200, response.text
         client.headers["X-CSRF-Token"] = response.json()["csrf_token"]
         return client
@@ -180,17 +203,31 @@ class RunningInbox:
 
 def start_inbox(database_url: str, rasa: FakeRasa, **overrides: Any) -> Iterator[RunningInbox]:
     values: dict[str, Any] = dict(
-        handoff_secret=secrets.token_urlsafe(16), session_secret=secrets.token_urlsafe(32),
-        database_url=database_url, rasa_url=rasa.url, rasa_token="rasa-test-token",
-        business_hours="24/7", avg_handle_seconds=120, delivery_retry_seconds=0.3,
+        handoff_secret=secrets.token_urlsafe(16),
+        session_secret=secrets.token_urlsafe(32),
+        database_url=database_url,
+        rasa_url=rasa.url,
+        rasa_token="rasa-test-token",
+        business_hours="24/7",
+        avg_handle_seconds=120,
+        delivery_retry_seconds=0.3,
         rasa_timeout_seconds=2.0,
     )
     values.update(overrides)
     settings = Settings(**values)
     app = create_app(settings)
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           timeout_graceful_shutdown=1, lifespan="on", ws="none"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            timeout_graceful_shutdown=1,
+            lifespan="on",
+            ws="none",
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -199,15 +236,20 @@ def start_inbox(database_url: str, rasa: FakeRasa, **overrides: Any) -> Iterator
             raise RuntimeError("inbox did not start")
         time.sleep(0.05)
     try:
-        yield RunningInbox(url=f"http://127.0.0.1:{port}", settings=settings, svc=app.state.inbox, rasa=rasa)
+        yield RunningInbox(
+            url=f"http://127.0.0.1:{port}", settings=settings, svc=app.state.inbox, rasa=rasa
+        )
     finally:
         server.should_exit = True
         thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def inbox_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-                 fake_rasa: FakeRasa) -> Iterator[RunningInbox]:
+@pytest.fixture(
+    scope="session", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def inbox_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, fake_rasa: FakeRasa
+) -> Iterator[RunningInbox]:
     """The inbox on SQLite (temporary file) and on PostgreSQL (throwaway database)."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('inbox') / 'inbox.db'}"

@@ -1,11 +1,14 @@
 """Read a conversation's server-sent events in a thread (for the live-update tests)."""
+
 from __future__ import annotations
 
 import json
 import threading
 
 
-def read_events(inbox, key: str, wanted: int, received: list[tuple], ready: threading.Event) -> None:
+def read_events(
+    inbox, key: str, wanted: int, received: list[tuple], ready: threading.Event
+) -> None:
     """Collect (event, data) pairs until `wanted` arrived; `ready` is set once subscribed."""
     client = inbox.agent("sam")
     with client.stream("GET", f"/api/v1/handoffs/{key}/events", timeout=10) as stream:

@@ -1,4 +1,5 @@
 """Agent side: sessions, CSRF, claims, replies and hand-back reaching (fake) Rasa."""
+
 from __future__ import annotations
 
 import httpx
@@ -22,7 +23,10 @@ def test_reads_and_actions_need_credentials(inbox):
     assert anonymous.get("/api/v1/events").status_code == 401
     assert anonymous.post(f"/api/v1/handoffs/{key}/claim").status_code == 401
     forged = httpx.Client(base_url=inbox.url, cookies={"inbox_session": "eyJhIjoxfQ.forged.sig"})
-    assert forged.post(f"/api/v1/handoffs/{key}/claim", headers={"X-CSRF-Token": "x"}).status_code == 401
+    assert (
+        forged.post(f"/api/v1/handoffs/{key}/claim", headers={"X-CSRF-Token": "x"}).status_code
+        == 401
+    )
 
 
 def test_the_bot_secret_cannot_act_as_an_agent(inbox):
@@ -35,10 +39,16 @@ def test_state_changes_without_the_csrf_token_are_refused(inbox):
     sam = inbox.agent("sam")
     token = sam.headers.pop("X-CSRF-Token")
     assert sam.post(f"/api/v1/handoffs/{key}/claim").status_code == 403
-    assert sam.post(f"/api/v1/handoffs/{key}/claim", headers={"X-CSRF-Token": token + "x"}).status_code == 403
+    assert (
+        sam.post(f"/api/v1/handoffs/{key}/claim", headers={"X-CSRF-Token": token + "x"}).status_code
+        == 403
+    )
     assert sam.post("/api/v1/me/availability", json={"available": True}).status_code == 403
     assert inbox.bot().get(f"/api/v1/handoffs/{key}").json()["status"] == "waiting"
-    assert sam.post(f"/api/v1/handoffs/{key}/claim", headers={"X-CSRF-Token": token}).status_code == 200
+    assert (
+        sam.post(f"/api/v1/handoffs/{key}/claim", headers={"X-CSRF-Token": token}).status_code
+        == 200
+    )
 
 
 def test_login_response_never_contains_the_password_hash(inbox):
@@ -52,8 +62,10 @@ def test_login_response_never_contains_the_password_hash(inbox):
 
 def test_login_is_rate_limited_per_username_and_ip(inbox):
     client = httpx.Client(base_url=inbox.url)
-    codes = [client.post("/api/v1/auth/login", json={"username": "sam", "password": "wrong"}).status_code
-             for _ in range(inbox.settings.login_max_attempts)]
+    codes = [
+        client.post("/api/v1/auth/login", json={"username": "sam", "password": "wrong"}).status_code
+        for _ in range(inbox.settings.login_max_attempts)
+    ]
     assert codes == [401] * inbox.settings.login_max_attempts
     blocked = client.post("/api/v1/auth/login", json={"username": "sam", "password": PASSWORD})
     assert blocked.status_code == 429
@@ -69,7 +81,9 @@ def test_only_one_agent_can_claim(inbox):
     conflict = kim.post(f"/api/v1/handoffs/{key}/claim")
     assert conflict.status_code == 409
     assert "Sam" in conflict.json()["detail"]
-    assert sam.post(f"/api/v1/handoffs/{key}/claim").status_code == 200  # claiming again is harmless
+    assert (
+        sam.post(f"/api/v1/handoffs/{key}/claim").status_code == 200
+    )  # claiming again is harmless
 
 
 def test_an_agent_cannot_act_on_a_conversation_claimed_by_another(inbox):
@@ -83,7 +97,10 @@ def test_an_agent_cannot_act_on_a_conversation_claimed_by_another(inbox):
 
 def test_replying_needs_a_claim(inbox):
     key = create_handoff(inbox.bot())["handoff_key"]
-    assert inbox.agent("sam").post(f"/api/v1/handoffs/{key}/replies", json={"text": "hi"}).status_code == 409
+    assert (
+        inbox.agent("sam").post(f"/api/v1/handoffs/{key}/replies", json={"text": "hi"}).status_code
+        == 409
+    )
 
 
 def test_only_admins_reassign(inbox):
@@ -94,9 +111,13 @@ def test_only_admins_reassign(inbox):
     response = ada.post(f"/api/v1/handoffs/{key}/assign", json={"username": "kim"})
     assert response.status_code == 200
     assert response.json()["claimed_by"]["username"] == "kim"
-    assert sam.post(f"/api/v1/handoffs/{key}/replies", json={"text": "still me?"}).status_code == 403
+    assert (
+        sam.post(f"/api/v1/handoffs/{key}/replies", json={"text": "still me?"}).status_code == 403
+    )
     assert kim.post(f"/api/v1/handoffs/{key}/replies", json={"text": "Kim here"}).status_code == 201
-    assert ada.post(f"/api/v1/handoffs/{key}/assign", json={"username": "nobody"}).status_code == 404
+    assert (
+        ada.post(f"/api/v1/handoffs/{key}/assign", json={"username": "nobody"}).status_code == 404
+    )
 
 
 def test_claim_and_reply_reach_rasa_in_the_contract_shape(inbox):
@@ -106,23 +127,41 @@ def test_claim_and_reply_reach_rasa_in_the_contract_shape(inbox):
     assert reply.json()["delivery_status"] == "delivered"
     joined, sent = inbox.rasa.wait_for(2)[:2]
     assert joined["path"] == sent["path"] == f"/conversations/{conv}/tracker/events"
-    assert sent["query"] == {"output_channel": "latest", "execute_side_effects": "true", "token": "rasa-test-token"}
-    assert joined["json"] == [{"event": "bot", "text": "Sam has joined the chat.",
-                               "metadata": {"source": "system", "agent": {"name": "Sam"}, "kind": "agent_joined"},
-                               "data": {"custom": {"data": {"handoff": {"kind": "agent_joined", "agent": "Sam"}}}}}]
-    assert sent["json"] == [{"event": "bot", "text": "Hi Dana, I'm on it.",
-                             "metadata": {"agent": {"name": "Sam"}, "source": "agent"},
-                             "data": {"custom": {"data": {"handoff": {"kind": "agent_message", "agent": "Sam"}}}}}]
+    assert sent["query"] == {
+        "output_channel": "latest",
+        "execute_side_effects": "true",
+        "token": "rasa-test-token",
+    }
+    assert joined["json"] == [
+        {
+            "event": "bot",
+            "text": "Sam has joined the chat.",
+            "metadata": {"source": "system", "agent": {"name": "Sam"}, "kind": "agent_joined"},
+            "data": {"custom": {"data": {"handoff": {"kind": "agent_joined", "agent": "Sam"}}}},
+        }
+    ]
+    assert sent["json"] == [
+        {
+            "event": "bot",
+            "text": "Hi Dana, I'm on it.",
+            "metadata": {"agent": {"name": "Sam"}, "source": "agent"},
+            "data": {"custom": {"data": {"handoff": {"kind": "agent_message", "agent": "Sam"}}}},
+        }
+    ]
 
 
 def test_other_channels_get_plain_text_without_the_socketio_marker(inbox):
     body = create_handoff(inbox.bot(), channel="telegram")
     sam = inbox.agent("sam")
     sam.post(f"/api/v1/handoffs/{body['handoff_key']}/claim").raise_for_status()
-    sam.post(f"/api/v1/handoffs/{body['handoff_key']}/replies", json={"text": "Hello"}).raise_for_status()
+    sam.post(
+        f"/api/v1/handoffs/{body['handoff_key']}/replies", json={"text": "Hello"}
+    ).raise_for_status()
     joined, sent = inbox.rasa.wait_for(2)[:2]
     assert "data" not in joined["json"][0] and "data" not in sent["json"][0]
-    assert sent["json"] == [{"event": "bot", "text": "Hello", "metadata": {"agent": {"name": "Sam"}, "source": "agent"}}]
+    assert sent["json"] == [
+        {"event": "bot", "text": "Hello", "metadata": {"agent": {"name": "Sam"}, "source": "agent"}}
+    ]
 
 
 def test_hand_back_resumes_the_bot_and_triggers_the_intent(inbox):
@@ -132,10 +171,15 @@ def test_hand_back_resumes_the_bot_and_triggers_the_intent(inbox):
     assert response.json()["status"] == "handed_back"
     calls = inbox.rasa.wait_for(3)
     resume, trigger = calls[1], calls[2]
-    assert resume["path"] == f"/conversations/{conv}/tracker/events" and resume["json"] == [{"event": "resume"}]
+    assert resume["path"] == f"/conversations/{conv}/tracker/events" and resume["json"] == [
+        {"event": "resume"}
+    ]
     assert trigger["path"] == f"/conversations/{conv}/trigger_intent"
     assert trigger["query"] == {"output_channel": "latest", "token": "rasa-test-token"}
-    assert trigger["json"] == {"name": "agent_handback", "entities": {"resolution": "refund issued"}}
+    assert trigger["json"] == {
+        "name": "agent_handback",
+        "entities": {"resolution": "refund issued"},
+    }
     assert sam.post(f"/api/v1/handoffs/{key}/replies", json={"text": "late"}).status_code == 409
 
 
@@ -160,23 +204,35 @@ def test_resolve_closes_with_a_note_and_resumes_the_bot(inbox):
     key, _conv, sam = _claimed(inbox)
     response = sam.post(f"/api/v1/handoffs/{key}/resolve", json={"note": "sent a replacement"})
     assert response.status_code == 200
-    assert response.json()["status"] == "resolved" and response.json()["resolution"] == "sent a replacement"
+    assert (
+        response.json()["status"] == "resolved"
+        and response.json()["resolution"] == "sent a replacement"
+    )
     calls = inbox.rasa.wait_for(3)
-    assert calls[-1]["json"] == {"name": "agent_handback", "entities": {"resolution": "sent a replacement"}}
+    assert calls[-1]["json"] == {
+        "name": "agent_handback",
+        "entities": {"resolution": "sent a replacement"},
+    }
 
 
 def test_closed_conversations_are_searchable(inbox):
     bot = inbox.bot()
     key, _conv, sam = _claimed(inbox)
-    bot.post(f"/api/v1/handoffs/{key}/messages", json={"message_id": "m", "text": "The parcel was soggy"})
+    bot.post(
+        f"/api/v1/handoffs/{key}/messages", json={"message_id": "m", "text": "The parcel was soggy"}
+    )
     sam.post(f"/api/v1/handoffs/{key}/resolve", json={"note": "replacement"}).raise_for_status()
     open_key = create_handoff(bot)["handoff_key"]
     for query in ("dana", "10482", "SOGGY", "d***@example.com", "where is my parcel"):
-        hits = [h["handoff_key"] for h in sam.get("/api/v1/search", params={"q": query}).json()["items"]]
+        hits = [
+            h["handoff_key"] for h in sam.get("/api/v1/search", params={"q": query}).json()["items"]
+        ]
         assert hits == [key], query
     assert sam.get("/api/v1/search", params={"q": "nothing like this"}).json()["items"] == []
     assert sam.get("/api/v1/search", params={"q": "50%_"}).json()["items"] == []
-    with_open = sam.get("/api/v1/search", params={"q": "dana", "include_open": "true"}).json()["items"]
+    with_open = sam.get("/api/v1/search", params={"q": "dana", "include_open": "true"}).json()[
+        "items"
+    ]
     assert {h["handoff_key"] for h in with_open} == {key, open_key}
 
 
@@ -184,7 +240,9 @@ def test_availability_and_logout(inbox):
     sam = inbox.agent("sam")
     assert sam.post("/api/v1/me/availability", json={"available": True}).json()["available"] is True
     assert inbox.bot().get("/api/v1/status").json()["agents_available"] == 1
-    stolen = httpx.Client(base_url=inbox.url, cookies={"inbox_session": sam.cookies["inbox_session"]})
+    stolen = httpx.Client(
+        base_url=inbox.url, cookies={"inbox_session": sam.cookies["inbox_session"]}
+    )
     other_device = inbox.agent("sam")
     assert stolen.get("/api/v1/me").status_code == 200
     assert sam.post("/api/v1/auth/logout").status_code == 200

@@ -5,6 +5,7 @@ summer time (Sunday 29 March 2026, 01:00 UTC): the period is the 3 local days
 Sat 28 – Mon 30 March, i.e. UTC [28 Mar 00:00, 30 Mar 23:00) — Monday starts at
 29 Mar 23:00 UTC. Run on SQLite and PostgreSQL (the duration SQL differs).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -29,57 +30,140 @@ def at(day: int, hour: int, minute: int = 0, second: int = 0) -> datetime:
     return datetime(2026, 3, day, hour, minute, second, tzinfo=UTC)
 
 
-def handoff(key: str, created: datetime, trigger: object, status: str = "waiting", *,
-            claimed: float | None = None, closed: float | None = None,
-            before: float | None = None, latest: float | None = None) -> Handoff:
+def handoff(
+    key: str,
+    created: datetime,
+    trigger: object,
+    status: str = "waiting",
+    *,
+    claimed: float | None = None,
+    closed: float | None = None,
+    before: float | None = None,
+    latest: float | None = None,
+) -> Handoff:
     """A handoff; ``claimed``/``closed`` are seconds after ``created``."""
     summary = {"escalation": {"trigger": trigger}} if trigger is not None else {}
     return Handoff(
-        key=key, conversation_id=f"c-{key}", channel="socketio", created_at=created, received_at=created,
-        priority="normal", priority_rank=1, summary=summary, escalation_trigger=escalation_trigger(summary),
+        key=key,
+        conversation_id=f"c-{key}",
+        channel="socketio",
+        created_at=created,
+        received_at=created,
+        priority="normal",
+        priority_rank=1,
+        summary=summary,
+        escalation_trigger=escalation_trigger(summary),
         status=status,
         claimed_at=None if claimed is None else created + timedelta(seconds=claimed),
         closed_at=None if closed is None else created + timedelta(seconds=closed),
-        escalation_score=before, latest_frustration_score=latest,
+        escalation_score=before,
+        latest_frustration_score=latest,
     )
 
 
 def seed(factory: sessionmaker) -> None:
     with factory.begin() as s:
-        s.add_all([
-            # Outside the period (before and after): never counted.
-            handoff("old", at(27, 23, 59, 59), "request", "resolved", claimed=10, closed=20, before=0.9, latest=0.1),
-            handoff("late", at(30, 23, 0), "request"),
-            # Saturday 28 (UTC = local, GMT): h1, h2.
-            handoff("h1", at(28, 9), "request", "resolved", claimed=60, closed=660, before=0.8, latest=0.3),
-            handoff("h2", at(28, 23, 30), "frustration", "handed_back", claimed=120, closed=420, before=0.6),
-            # Sunday 29 (BST from 01:00 UTC; Sunday ends 29 Mar 23:00 UTC): h3, h4, h5.
-            handoff("h3", at(29, 0, 30), "frustration", "resolved", claimed=30, closed=1830, before=0.5, latest=0.7),
-            handoff("h4", at(29, 10), "churn", "claimed", claimed=300),
-            handoff("h5", at(29, 22, 59, 59), "mystery", "resolved", claimed=600, closed=900, before=0.9),
-            # Monday 30 (starts 29 Mar 23:00 UTC): h6, h7, h8.
-            handoff("h6", at(29, 23, 0), None, "waiting"),
-            handoff("h7", at(30, 8), "abuse", "resolved", closed=60, before=0.4, latest=0.2),
-            handoff("h8", at(30, 9), "repeated_failure", "resolved", claimed=240, closed=1440, before=0.3, latest=0.2),
-        ])
+        s.add_all(
+            [
+                # Outside the period (before and after): never counted.
+                handoff(
+                    "old",
+                    at(27, 23, 59, 59),
+                    "request",
+                    "resolved",
+                    claimed=10,
+                    closed=20,
+                    before=0.9,
+                    latest=0.1,
+                ),
+                handoff("late", at(30, 23, 0), "request"),
+                # Saturday 28 (UTC = local, GMT): h1, h2.
+                handoff(
+                    "h1",
+                    at(28, 9),
+                    "request",
+                    "resolved",
+                    claimed=60,
+                    closed=660,
+                    before=0.8,
+                    latest=0.3,
+                ),
+                handoff(
+                    "h2",
+                    at(28, 23, 30),
+                    "frustration",
+                    "handed_back",
+                    claimed=120,
+                    closed=420,
+                    before=0.6,
+                ),
+                # Sunday 29 (BST from 01:00 UTC; Sunday ends 29 Mar 23:00 UTC): h3, h4, h5.
+                handoff(
+                    "h3",
+                    at(29, 0, 30),
+                    "frustration",
+                    "resolved",
+                    claimed=30,
+                    closed=1830,
+                    before=0.5,
+                    latest=0.7,
+                ),
+                handoff("h4", at(29, 10), "churn", "claimed", claimed=300),
+                handoff(
+                    "h5",
+                    at(29, 22, 59, 59),
+                    "mystery",
+                    "resolved",
+                    claimed=600,
+                    closed=900,
+                    before=0.9,
+                ),
+                # Monday 30 (starts 29 Mar 23:00 UTC): h6, h7, h8.
+                handoff("h6", at(29, 23, 0), None, "waiting"),
+                handoff("h7", at(30, 8), "abuse", "resolved", closed=60, before=0.4, latest=0.2),
+                handoff(
+                    "h8",
+                    at(30, 9),
+                    "repeated_failure",
+                    "resolved",
+                    claimed=240,
+                    closed=1440,
+                    before=0.3,
+                    latest=0.2,
+                ),
+            ]
+        )
         s.flush()
         ids = {h.key: h.id for h in s.query(Handoff).all()}
 
-        def message(key: str, mid: str, sender: str, sent: datetime, score: float | None) -> Message:
-            return Message(handoff_id=ids[key], message_id=mid, sender=sender, text="…", sent_at=sent,
-                           received_at=sent, frustration_score=score)
+        def message(
+            key: str, mid: str, sender: str, sent: datetime, score: float | None
+        ) -> Message:
+            return Message(
+                handoff_id=ids[key],
+                message_id=mid,
+                sender=sender,
+                text="…",
+                sent_at=sent,
+                received_at=sent,
+                frustration_score=score,
+            )
 
-        s.add_all([
-            # h2: the last scored customer message before the close says 0.4 (the 0.2 comes after it).
-            message("h2", "a", "customer", at(28, 23, 33), 0.5),
-            message("h2", "b", "customer", at(28, 23, 36), 0.4),
-            message("h2", "c", "agent", at(28, 23, 36, 30), None),
-            message("h2", "d", "customer", at(28, 23, 45), 0.2),  # after the close (23:37): ignored
-            # h1: a message wins over the column (0.3): 0.35.
-            message("h1", "a", "customer", at(28, 9, 5), 0.35),
-            # h5: only an unscored customer message and an agent's: no "after" reading.
-            message("h5", "a", "customer", at(29, 23, 5), None),
-        ])
+        s.add_all(
+            [
+                # h2: the last scored customer message before the close says 0.4 (the 0.2 comes after it).
+                message("h2", "a", "customer", at(28, 23, 33), 0.5),
+                message("h2", "b", "customer", at(28, 23, 36), 0.4),
+                message("h2", "c", "agent", at(28, 23, 36, 30), None),
+                message(
+                    "h2", "d", "customer", at(28, 23, 45), 0.2
+                ),  # after the close (23:37): ignored
+                # h1: a message wins over the column (0.3): 0.35.
+                message("h1", "a", "customer", at(28, 9, 5), 0.35),
+                # h5: only an unscored customer message and an agent's: no "after" reading.
+                message("h5", "a", "customer", at(29, 23, 5), None),
+            ]
+        )
         s.flush()
         # The messages went in after the closes: store the frustration at the close again,
         # as the inbox does when a scored message reaches a closed handoff.
@@ -87,21 +171,46 @@ def seed(factory: sessionmaker) -> None:
             note_closing_frustration(h, session=s)
         sessions = [
             # (conversation, started, last seen, turns, handed off, outcome)
-            ("s1", at(28, 10), at(28, 10, 5), 3, False, "resolved_by_bot"),   # Sat resolved, said bye
-            ("s2", at(28, 11), at(28, 11, 2), 1, False, None),                # Sat resolved (quiet)
-            ("s3", at(28, 12), at(28, 12, 9), 4, True, "handed_off"),          # Sat handed off
-            ("s4", at(29, 9), at(29, 9, 1), 2, True, "handed_off"),            # Sun handed off
-            ("s5", at(29, 22, 30), at(29, 22, 31), 1, False, "resolved_by_bot"),  # Sun resolved, said thanks
-            ("s6", at(29, 23, 30), at(29, 23, 40), 2, False, None),            # Mon resolved (quiet)
-            ("s7", at(30, 11, 30), at(30, 11, 30), 1, False, None),            # Mon in progress (30 min ago)
-            ("s8", at(30, 10, 50), at(30, 11, 1), 2, False, None),             # Mon in progress (59 min ago)
-            ("s9", at(30, 10, 0), at(30, 10, 59), 1, False, None),             # Mon resolved (61 min quiet)
-            ("s10", at(30, 11, 0), at(30, 11, 0), 0, False, None),             # no customer message: ignored
-            ("s11", at(27, 20), at(27, 20, 5), 1, False, None),                # before the period: ignored
+            (
+                "s1",
+                at(28, 10),
+                at(28, 10, 5),
+                3,
+                False,
+                "resolved_by_bot",
+            ),  # Sat resolved, said bye
+            ("s2", at(28, 11), at(28, 11, 2), 1, False, None),  # Sat resolved (quiet)
+            ("s3", at(28, 12), at(28, 12, 9), 4, True, "handed_off"),  # Sat handed off
+            ("s4", at(29, 9), at(29, 9, 1), 2, True, "handed_off"),  # Sun handed off
+            (
+                "s5",
+                at(29, 22, 30),
+                at(29, 22, 31),
+                1,
+                False,
+                "resolved_by_bot",
+            ),  # Sun resolved, said thanks
+            ("s6", at(29, 23, 30), at(29, 23, 40), 2, False, None),  # Mon resolved (quiet)
+            ("s7", at(30, 11, 30), at(30, 11, 30), 1, False, None),  # Mon in progress (30 min ago)
+            ("s8", at(30, 10, 50), at(30, 11, 1), 2, False, None),  # Mon in progress (59 min ago)
+            ("s9", at(30, 10, 0), at(30, 10, 59), 1, False, None),  # Mon resolved (61 min quiet)
+            ("s10", at(30, 11, 0), at(30, 11, 0), 0, False, None),  # no customer message: ignored
+            ("s11", at(27, 20), at(27, 20, 5), 1, False, None),  # before the period: ignored
         ]
-        s.add_all([BotSession(conversation_id=c, session_started_at=st, last_seen_at=seen, user_turns=t,
-                              handed_off=h, outcome=o, channel="socketio")
-                   for c, st, seen, t, h, o in sessions])
+        s.add_all(
+            [
+                BotSession(
+                    conversation_id=c,
+                    session_started_at=st,
+                    last_seen_at=seen,
+                    user_turns=t,
+                    handed_off=h,
+                    outcome=o,
+                    channel="socketio",
+                )
+                for c, st, seen, t, h, o in sessions
+            ]
+        )
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +222,11 @@ def own_pg_database() -> Iterator[str]:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def factory(request: pytest.FixtureRequest, tmp_path) -> Iterator[sessionmaker]:
-    url = f"sqlite:///{tmp_path / 'a.db'}" if request.param == "sqlite" else request.getfixturevalue("own_pg_database")
+    url = (
+        f"sqlite:///{tmp_path / 'a.db'}"
+        if request.param == "sqlite"
+        else request.getfixturevalue("own_pg_database")
+    )
     engine = make_engine(url)
     Base.metadata.drop_all(engine)
     Base.metadata.create_all(engine)
@@ -150,8 +263,14 @@ def test_escalation_reasons(factory) -> None:
     # request: h1; frustration: h2, h3; abuse: h7; churn: h4; repeated_failure: h8;
     # then the unlisted ones: mystery (h5) and unknown (h6, no trigger), 1 each, by name. 8 in all.
     assert [(r.trigger, r.count) for r in reasons] == [
-        ("request", 1), ("frustration", 2), ("abuse", 1), ("churn", 1), ("repeated_failure", 1),
-        ("mystery", 1), ("unknown", 1)]
+        ("request", 1),
+        ("frustration", 2),
+        ("abuse", 1),
+        ("churn", 1),
+        ("repeated_failure", 1),
+        ("mystery", 1),
+        ("unknown", 1),
+    ]
     assert reasons[1].share == 0.25  # 2 / 8
 
 
@@ -184,13 +303,23 @@ def test_frustration_before_and_after(factory) -> None:
 
 def test_stored_columns_match_the_definitions(factory) -> None:
     with factory.begin() as s:
-        stored = {h.key: (h.escalation_trigger, h.closing_frustration_score) for h in s.query(Handoff)}
+        stored = {
+            h.key: (h.escalation_trigger, h.closing_frustration_score) for h in s.query(Handoff)
+        }
     # h1: message 0.35 beats the column; h2: 0.4 (0.2 came after the close); h3, h7, h8: the
     # latest reading; h5: no reading at all; open ones (h4, h6, late): none. h6 has no trigger.
     assert stored == {
-        "old": ("request", 0.1), "late": ("request", None), "h1": ("request", 0.35),
-        "h2": ("frustration", 0.4), "h3": ("frustration", 0.7), "h4": ("churn", None),
-        "h5": ("mystery", None), "h6": (None, None), "h7": ("abuse", 0.2), "h8": ("repeated_failure", 0.2)}
+        "old": ("request", 0.1),
+        "late": ("request", None),
+        "h1": ("request", 0.35),
+        "h2": ("frustration", 0.4),
+        "h3": ("frustration", 0.7),
+        "h4": ("churn", None),
+        "h5": ("mystery", None),
+        "h6": (None, None),
+        "h7": ("abuse", 0.2),
+        "h8": ("repeated_failure", 0.2),
+    }
 
 
 def test_escalation_trigger_keeps_what_the_report_showed() -> None:
@@ -204,28 +333,56 @@ def test_escalation_trigger_keeps_what_the_report_showed() -> None:
 def test_the_inbox_stores_trigger_and_closing_frustration_as_they_happen(factory) -> None:
     """Creation stores the trigger; resolving stores the score at the close; a scored
     message reaching the closed handoff late (sent before the close) updates it."""
+
     def reading(score: float) -> schemas.FrustrationIn:
         return schemas.FrustrationIn(score=score)
 
     with factory.begin() as s:
         agent = crud.create_agent("ana", "a-long-password", session=s, display_name="Ana")
-        h, _ = crud.create_handoff(schemas.HandoffIn(
-            handoff_key="live", conversation_id="c-live", created_at=at(30, 10),
-            summary={"escalation": {"trigger": "churn", "score": 0.8}}), session=s)
+        h, _ = crud.create_handoff(
+            schemas.HandoffIn(
+                handoff_key="live",
+                conversation_id="c-live",
+                created_at=at(30, 10),
+                summary={"escalation": {"trigger": "churn", "score": 0.8}},
+            ),
+            session=s,
+        )
         assert (h.escalation_trigger, h.escalation_score) == ("churn", 0.8)
         crud.claim(h, agent, session=s)
-        crud.add_customer_message(h, schemas.CustomerMessageIn(
-            message_id="m1", text="hm", sent_at=at(30, 10, 1), frustration=reading(0.6)), session=s)
+        crud.add_customer_message(
+            h,
+            schemas.CustomerMessageIn(
+                message_id="m1", text="hm", sent_at=at(30, 10, 1), frustration=reading(0.6)
+            ),
+            session=s,
+        )
         crud.resolve(h, agent, "sorted", session=s)
     with factory.begin() as s:
         h = crud.require_handoff("live", session=s)
         assert h.closed_at is not None and h.closing_frustration_score == 0.6
         closed = h.closed_at
-        crud.add_customer_message(h, schemas.CustomerMessageIn(
-            message_id="m2", text="ok", sent_at=closed - timedelta(seconds=1), frustration=reading(0.3)), session=s)
+        crud.add_customer_message(
+            h,
+            schemas.CustomerMessageIn(
+                message_id="m2",
+                text="ok",
+                sent_at=closed - timedelta(seconds=1),
+                frustration=reading(0.3),
+            ),
+            session=s,
+        )
         assert h.closing_frustration_score == 0.3
-        crud.add_customer_message(h, schemas.CustomerMessageIn(
-            message_id="m3", text="bye", sent_at=closed + timedelta(seconds=5), frustration=reading(0.1)), session=s)
+        crud.add_customer_message(
+            h,
+            schemas.CustomerMessageIn(
+                message_id="m3",
+                text="bye",
+                sent_at=closed + timedelta(seconds=5),
+                frustration=reading(0.1),
+            ),
+            session=s,
+        )
         assert h.closing_frustration_score == 0.3  # after the close: does not count
 
 
@@ -235,12 +392,21 @@ def test_sessions_and_the_share_resolved_by_the_bot(factory) -> None:
     # With a customer message in the period: s1–s9 = 9 (s10 has none, s11 is earlier).
     # Handed off: s3, s4 = 2. Resolved alone: s1, s5 (said bye/thanks), s2, s6, s9 (quiet > 60 min) = 5.
     # In progress: s7 (last seen 30 min ago), s8 (59 min) = 2. Share 5 / (5 + 2) = 0.7143.
-    assert (figures.total, figures.handed_off, figures.resolved_by_bot, figures.said_goodbye,
-            figures.in_progress) == (9, 2, 5, 2, 2)
+    assert (
+        figures.total,
+        figures.handed_off,
+        figures.resolved_by_bot,
+        figures.said_goodbye,
+        figures.in_progress,
+    ) == (9, 2, 5, 2, 2)
     assert figures.bot_resolved_share == 0.7143
     # Sat: s1 s2 s3 → 3 sessions, 1 handed off, 2 resolved. Sun: s4 s5 → 2, 1, 1.
     # Mon: s6 (23:30 UTC Sunday = Monday local) s7 s8 s9 → 4, 0, 2.
-    assert [(d.sessions, d.handed_off, d.resolved_by_bot) for d in figures.per_day] == [(3, 1, 2), (2, 1, 1), (4, 0, 2)]
+    assert [(d.sessions, d.handed_off, d.resolved_by_bot) for d in figures.per_day] == [
+        (3, 1, 2),
+        (2, 1, 1),
+        (4, 0, 2),
+    ]
     later = NOW + timedelta(hours=2)  # everything has gone quiet: s7 and s8 count as resolved
     with factory.begin() as s:
         assert analytics.session_figures(session=s, span=SPAN, now=later).resolved_by_bot == 7

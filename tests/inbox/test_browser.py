@@ -4,6 +4,7 @@ An agent logs in, sees a new handoff appear without reloading, opens it, reads t
 summary, sends a reply and hands back; customer text with markup stays text.
 Screenshots go to test-output/inbox/ (git-ignored).
 """
+
 from __future__ import annotations
 
 import os
@@ -32,7 +33,9 @@ def _chromium_installed() -> None:
 
 @pytest.fixture(scope="module")
 def web_inbox(tmp_path_factory, fake_rasa):
-    yield from start_inbox(f"sqlite:///{tmp_path_factory.mktemp('browser') / 'inbox.db'}", fake_rasa)
+    yield from start_inbox(
+        f"sqlite:///{tmp_path_factory.mktemp('browser') / 'inbox.db'}", fake_rasa
+    )
 
 
 @pytest.fixture(scope="module")
@@ -40,9 +43,17 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run"])
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
         yield browser
         browser.close()
 
@@ -76,8 +87,13 @@ def login(page, inbox, username="sam"):
 def test_agent_takes_a_handoff_from_queue_to_hand_back(page, web_inbox):
     OUTPUT.mkdir(parents=True, exist_ok=True)
     bot = web_inbox.bot()
-    create_handoff(bot, priority="normal", reason="Asked about delivery options",
-                   frustration_level="calm", created_at=minutes_ago(6))
+    create_handoff(
+        bot,
+        priority="normal",
+        reason="Asked about delivery options",
+        frustration_level="calm",
+        created_at=minutes_ago(6),
+    )
     login(page, web_inbox)
     page.evaluate("window.__sameDocument = true")
 
@@ -88,7 +104,9 @@ def test_agent_takes_a_handoff_from_queue_to_hand_back(page, web_inbox):
     assert page.evaluate("window.__sameDocument") is True  # no reload happened
     assert page.locator("#waiting tr").first.get_attribute("data-key") == key  # high before normal
     assert "Dana Whitfield" in row.inner_text() and "frustrated" in row.inner_text().lower()
-    bot.post(f"/api/v1/handoffs/{key}/messages", json={"message_id": "w1", "text": "hello??"}).raise_for_status()
+    bot.post(
+        f"/api/v1/handoffs/{key}/messages", json={"message_id": "w1", "text": "hello??"}
+    ).raise_for_status()
     expect(row.locator(".badge.msgs")).to_have_text("1 new")
     page.get_by_role("button", name="Away").click()
     page.get_by_role("button", name="Available").wait_for()
@@ -106,11 +124,17 @@ def test_agent_takes_a_handoff_from_queue_to_hand_back(page, web_inbox):
     assert page.get_by_label("Reply to the customer").input_value() == body["suggested_opening"]
     page.get_by_role("button", name="Send").click()
     page.locator("#messages .from-agent .delivery-delivered").wait_for()
-    sent = [c for c in web_inbox.rasa.wait_for(2) if c["json"][0].get("metadata", {}).get("source") == "agent"]
+    sent = [
+        c
+        for c in web_inbox.rasa.wait_for(2)
+        if c["json"][0].get("metadata", {}).get("source") == "agent"
+    ]
     assert sent[0]["json"][0]["text"] == body["suggested_opening"]
 
-    bot.post(f"/api/v1/handoffs/{key}/messages",
-             json={"message_id": "m1", "text": "Thanks, when will it arrive?"}).raise_for_status()
+    bot.post(
+        f"/api/v1/handoffs/{key}/messages",
+        json={"message_id": "m1", "text": "Thanks, when will it arrive?"},
+    ).raise_for_status()
     page.locator("#messages .from-customer", has_text="when will it arrive").wait_for()
     page.screenshot(path=str(OUTPUT / "conversation.png"), full_page=True)
 
@@ -118,7 +142,10 @@ def test_agent_takes_a_handoff_from_queue_to_hand_back(page, web_inbox):
     page.get_by_role("button", name="Hand back to the bot").click()
     page.locator("#status-badge", has_text="handed back").wait_for()
     trigger = web_inbox.rasa.wait_for(4)[-1]
-    assert trigger["json"] == {"name": "agent_handback", "entities": {"resolution": "Told Dana it arrives Friday"}}
+    assert trigger["json"] == {
+        "name": "agent_handback",
+        "entities": {"resolution": "Told Dana it arrives Friday"},
+    }
     assert page.get_by_role("button", name="Send").is_disabled()
 
 
@@ -136,7 +163,9 @@ def test_markup_in_customer_text_stays_text_in_the_browser(page, web_inbox):
 
     page.goto(f"{web_inbox.url}/conversations/{key}")  # server-rendered path
     page.wait_for_selector("#live.on")
-    bot.post(f"/api/v1/handoffs/{key}/messages", json={"message_id": "x", "text": XSS}).raise_for_status()
+    bot.post(
+        f"/api/v1/handoffs/{key}/messages", json={"message_id": "x", "text": XSS}
+    ).raise_for_status()
     page.locator("#messages .from-customer").wait_for()  # live path
     assert page.locator("#messages .from-customer p").inner_text() == XSS
     assert page.locator("main b, main script").count() == 0

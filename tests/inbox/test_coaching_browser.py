@@ -3,6 +3,7 @@
 The bot is played through the inbox's bot API (the real action server is in
 tests/e2e/test_coaching_flow.py). Screenshots go to test-output/inbox/.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -19,13 +20,24 @@ pytestmark = pytest.mark.browser
 INSULT = "you are all useless idiots <b>x</b>"
 
 
-def reading(score: float, level: str, trend: float, abusive: bool = False, **signals: float) -> dict[str, Any]:
-    return {"score": score, "level": level, "trend": trend, "reasons": [], "signals": signals, "abusive": abusive}
+def reading(
+    score: float, level: str, trend: float, abusive: bool = False, **signals: float
+) -> dict[str, Any]:
+    return {
+        "score": score,
+        "level": level,
+        "trend": trend,
+        "reasons": [],
+        "signals": signals,
+        "abusive": abusive,
+    }
 
 
 def say(bot, key: str, message_id: str, text: str, frustration: dict[str, Any]) -> None:
-    bot.post(f"/api/v1/handoffs/{key}/messages",
-             json={"message_id": message_id, "text": text, "frustration": frustration}).raise_for_status()
+    bot.post(
+        f"/api/v1/handoffs/{key}/messages",
+        json={"message_id": message_id, "text": text, "frustration": frustration},
+    ).raise_for_status()
 
 
 def open_conversation(page, inbox, key: str) -> None:
@@ -39,7 +51,13 @@ def test_cues_update_live_and_insults_are_masked_until_shown(page, web_inbox) ->
     bot = web_inbox.bot()
     body = handoff_payload()
     body["summary"]["transcript"].append(
-        {"speaker": "customer", "text": "stupid bot, you idiots", "at": "2026-11-25T09:59:00Z", "abusive": True})
+        {
+            "speaker": "customer",
+            "text": "stupid bot, you idiots",
+            "at": "2026-11-25T09:59:00Z",
+            "abusive": True,
+        }
+    )
     bot.post("/api/v1/handoffs", json=body).raise_for_status()
     key = body["handoff_key"]
     login(page, web_inbox)
@@ -49,7 +67,9 @@ def test_cues_update_live_and_insults_are_masked_until_shown(page, web_inbox) ->
 
     coaching = page.locator("#coaching")
     assert coaching.get_attribute("aria-live") == "polite"
-    expect(page.locator("#coach-level")).to_have_text("frustrated")  # the level the bot handed off with
+    expect(page.locator("#coach-level")).to_have_text(
+        "frustrated"
+    )  # the level the bot handed off with
     expect(page.locator("#coach-cues li")).to_have_count(0)
 
     # the server-rendered transcript line is masked; Show reveals it, Hide masks it again
@@ -62,14 +82,25 @@ def test_cues_update_live_and_insults_are_masked_until_shown(page, web_inbox) ->
     expect(line.locator(".masked-text")).to_be_hidden()
 
     say(bot, key, "c1", "When will my parcel arrive?", reading(0.34, "calm", 0.017))
-    say(bot, key, "c2", "When will my parcel arrive?", reading(0.633, "annoyed", 0.075, repetition=1.276))
+    say(
+        bot,
+        key,
+        "c2",
+        "When will my parcel arrive?",
+        reading(0.633, "annoyed", 0.075, repetition=1.276),
+    )
     expect(page.locator("#coach-cues li").first).to_have_text(CUES["repetition"])
     expect(page.locator("#coach-level")).to_have_text("annoyed")
     expect(page.locator("#coach-trend")).to_contain_text("rising")
     page.screenshot(path=str(OUTPUT / "coaching-repetition.png"), full_page=True)
 
-    say(bot, key, "c3", "I'll cancel my account and go to a competitor",
-        reading(0.918, "frustrated", 0.133, churn=2.52, negative_sentiment=0.44))
+    say(
+        bot,
+        key,
+        "c3",
+        "I'll cancel my account and go to a competitor",
+        reading(0.918, "frustrated", 0.133, churn=2.52, negative_sentiment=0.44),
+    )
     expect(page.locator("#coach-cues li").first).to_have_text(CUES["churn"])
     expect(page.locator('#coach-cues li[data-signal="repetition"]')).to_have_count(1)
 
@@ -107,13 +138,18 @@ def test_resolve_proposes_a_draft_the_agent_edits_and_saves(page, web_inbox) -> 
 
     page.get_by_label("Resolution / note").fill("Redelivery on Friday")
     page.get_by_role("button", name="Resolve").click()
-    draft = page.get_by_label("Draft from the summary and the transcript — check it, edit it, then save")
+    draft = page.get_by_label(
+        "Draft from the summary and the transcript — check it, edit it, then save"
+    )
     expect(draft).to_be_visible()
     expect(draft).to_be_focused()
     text = draft.input_value()
-    for part in ("Problem:\nFind out why order 10482 has not arrived.", "- Order: 10482",
-                 "- Redelivery arranged: “I've asked DPD to redeliver it on Friday.”",
-                 "Outcome:\n- Resolved: Redelivery on Friday"):
+    for part in (
+        "Problem:\nFind out why order 10482 has not arrived.",
+        "- Order: 10482",
+        "- Redelivery arranged: “I've asked DPD to redeliver it on Friday.”",
+        "Outcome:\n- Resolved: Redelivery on Friday",
+    ):
         assert part in text
     page.screenshot(path=str(OUTPUT / "wrap-up-draft.png"), full_page=True)
 

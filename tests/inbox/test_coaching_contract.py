@@ -17,7 +17,12 @@ from inbox.coaching import FALLING_CUE, RISING_CUE, TREND_STEP, Reading, coach
 
 
 def reading(relayed: dict[str, Any]) -> Reading:
-    return Reading(score=relayed["score"], level=relayed["level"], trend=relayed["trend"], signals=relayed["signals"])
+    return Reading(
+        score=relayed["score"],
+        level=relayed["level"],
+        trend=relayed["trend"],
+        signals=relayed["signals"],
+    )
 
 
 def test_both_sides_cut_the_trend_at_the_same_step() -> None:
@@ -46,16 +51,24 @@ def test_the_panel_follows_the_detector_turn_by_turn() -> None:
 
 
 def test_a_thank_you_clears_the_cues_of_its_own_words() -> None:
-    thanks = Reading(score=0.18, level="calm", trend=-0.58, signals={"correction": 0.92})  # "that *actually* helps"
-    panel = coach([Reading(score=0.94, level="frustrated", trend=0.14, signals={"profanity": 1.2}), thanks])
+    thanks = Reading(
+        score=0.18, level="calm", trend=-0.58, signals={"correction": 0.92}
+    )  # "that *actually* helps"
+    panel = coach(
+        [Reading(score=0.94, level="frustrated", trend=0.14, signals={"profanity": 1.2}), thanks]
+    )
     assert [cue.text for cue in panel.cues] == [FALLING_CUE]
 
 
 def test_falling_scores_from_the_top_say_falling_and_old_cues_expire() -> None:
     scores = [0.45, 0.97, 0.94, 0.83]
     readings = [
-        Reading(score=s, level="frustrated" if s >= 0.71 else "calm", trend=round(trend(scores[: i + 1], 3), 4),
-                signals={"correction": 1.2} if i == 1 else {})
+        Reading(
+            score=s,
+            level="frustrated" if s >= 0.71 else "calm",
+            trend=round(trend(scores[: i + 1], 3), 4),
+            signals={"correction": 1.2} if i == 1 else {},
+        )
         for i, s in enumerate(scores)
     ]
     panel = coach(readings)

@@ -1,4 +1,5 @@
 """The delivery outbox: order per conversation, retry, give up after the limit."""
+
 from __future__ import annotations
 
 import asyncio
@@ -54,7 +55,10 @@ def test_a_call_that_keeps_failing_is_given_up_and_the_next_one_goes_out(tmp_pat
     assert sent == ["Hello from Sam"]  # the reply waited behind the failing call, then went out
     with factory.begin() as session:
         rows = session.execute(select(Delivery).order_by(Delivery.id)).scalars().all()
-        assert [(d.kind, d.status, d.attempts) for d in rows] == [("agent_joined", "failed", 2), ("reply", "delivered", 1)]
+        assert [(d.kind, d.status, d.attempts) for d in rows] == [
+            ("agent_joined", "failed", 2),
+            ("reply", "delivered", 1),
+        ]
         assert "500" in rows[0].last_error
         reply = session.execute(select(Message).where(Message.sender == "agent")).scalar_one()
         assert reply.delivery_status == "delivered"

@@ -1,4 +1,5 @@
 """Server-sent events: a connected agent hears about a new handoff and new messages."""
+
 from __future__ import annotations
 
 import json
@@ -26,7 +27,9 @@ def test_queue_stream_announces_a_new_handoff(inbox):
     sam = inbox.agent("sam")
     events: list[tuple] = []
     ready = threading.Event()
-    reader = threading.Thread(target=_read_events, args=(sam, "/api/v1/events", 1, events, ready), daemon=True)
+    reader = threading.Thread(
+        target=_read_events, args=(sam, "/api/v1/events", 1, events, ready), daemon=True
+    )
     reader.start()
     assert ready.wait(10)
     key = create_handoff(inbox.bot())["handoff_key"]
@@ -40,10 +43,15 @@ def test_conversation_stream_carries_customer_messages(inbox):
     sam = inbox.agent("sam")
     events: list[tuple] = []
     ready = threading.Event()
-    reader = threading.Thread(target=_read_events, args=(sam, f"/api/v1/handoffs/{key}/events", 1, events, ready),
-                              daemon=True)
+    reader = threading.Thread(
+        target=_read_events,
+        args=(sam, f"/api/v1/handoffs/{key}/events", 1, events, ready),
+        daemon=True,
+    )
     reader.start()
     assert ready.wait(10)
-    bot.post(f"/api/v1/handoffs/{key}/messages", json={"message_id": "m1", "text": "hello?"}).raise_for_status()
+    bot.post(
+        f"/api/v1/handoffs/{key}/messages", json={"message_id": "m1", "text": "hello?"}
+    ).raise_for_status()
     reader.join(10)
     assert events[0][0] == "message" and events[0][1]["text"] == "hello?"

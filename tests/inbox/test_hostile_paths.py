@@ -1,4 +1,5 @@
 """The running inbox answers hostile static paths with 404 (or 400), never 500."""
+
 from __future__ import annotations
 
 import pytest

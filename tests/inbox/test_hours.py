@@ -1,4 +1,5 @@
 """Business hours and the wait estimate (pure functions)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -15,13 +16,16 @@ def utc(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
 
 
-@pytest.mark.parametrize("moment, is_open", [
-    ("2026-11-25T10:00", True),    # Wednesday, GMT
-    ("2026-11-25T18:00", False),   # closing time is exclusive
-    ("2026-11-28T12:59", True),    # Saturday
-    ("2026-11-29T12:00", False),   # Sunday
-    ("2026-06-03T07:30", True),    # 08:30 in London (BST)
-])
+@pytest.mark.parametrize(
+    "moment, is_open",
+    [
+        ("2026-11-25T10:00", True),  # Wednesday, GMT
+        ("2026-11-25T18:00", False),  # closing time is exclusive
+        ("2026-11-28T12:59", True),  # Saturday
+        ("2026-11-29T12:00", False),  # Sunday
+        ("2026-06-03T07:30", True),  # 08:30 in London (BST)
+    ],
+)
 def test_open_in_london_time(moment, is_open):
     assert BusinessHours(HOURS, "Europe/London").is_open(utc(moment)) is is_open
 
@@ -58,8 +62,16 @@ def test_figures_outside_business_hours_name_the_next_opening(tmp_path):
     upgrade(url)
     factory = make_session_factory(make_engine(url))
     with factory.begin() as session:
-        figures = crud.figures(session=session, hours=BusinessHours(HOURS), avg_handle_seconds=120,
-                               now=utc("2026-11-29T12:00"))  # Sunday noon
+        figures = crud.figures(
+            session=session,
+            hours=BusinessHours(HOURS),
+            avg_handle_seconds=120,
+            now=utc("2026-11-29T12:00"),
+        )  # Sunday noon
     assert figures.within_business_hours is False
     assert figures.next_opening == utc("2026-11-30T08:00")
-    assert (figures.queue_length, figures.agents_available, figures.estimated_wait_seconds) == (0, 0, 120)
+    assert (figures.queue_length, figures.agents_available, figures.estimated_wait_seconds) == (
+        0,
+        0,
+        120,
+    )

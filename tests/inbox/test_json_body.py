@@ -1,4 +1,5 @@
 """inbox/json_body.py: characters no database stores become U+FFFD before any endpoint reads them."""
+
 from __future__ import annotations
 
 import json
@@ -20,15 +21,20 @@ def test_lone_surrogates_and_nul_become_the_replacement_character() -> None:
 def test_every_string_of_a_body_is_cleaned_keys_and_nesting_included() -> None:
     raw = b'{"text": "hi \\ud800", "summary": {"k\\u0000": ["\\udc00x", 1, null, {"d": "\\ud83d\\ude00"}]}}'
     assert json.loads(clean_json_body(raw)) == {
-        "text": "hi \ufffd", "summary": {"k\ufffd": ["\ufffdx", 1, None, {"d": "😀"}]}}
+        "text": "hi \ufffd",
+        "summary": {"k\ufffd": ["\ufffdx", 1, None, {"d": "😀"}]},
+    }
 
 
-@pytest.mark.parametrize("raw", [
-    b'{"text": "plain"}',                     # no escape at all: not even parsed
-    b'{"text": "caf\\u00e9 \\ud83d\\ude00"}',  # escapes, but all storable
-    b'{"text": "cut off \\ud800',               # not JSON: the endpoint reports it
-    b"\xed\xa0\x80",                            # not UTF-8
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"text": "plain"}',  # no escape at all: not even parsed
+        b'{"text": "caf\\u00e9 \\ud83d\\ude00"}',  # escapes, but all storable
+        b'{"text": "cut off \\ud800',  # not JSON: the endpoint reports it
+        b"\xed\xa0\x80",  # not UTF-8
+    ],
+)
 def test_bodies_without_unstorable_characters_pass_unchanged(raw: bytes) -> None:
     assert clean_json_body(raw) is raw
 
@@ -36,7 +42,9 @@ def test_bodies_without_unstorable_characters_pass_unchanged(raw: bytes) -> None
 async def _post(content: Any) -> httpx.Response:
     transport = httpx.ASGITransport(app=_echo_app(), raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
-        return await http.post("/echo", content=content, headers={"content-type": "application/json"})
+        return await http.post(
+            "/echo", content=content, headers={"content-type": "application/json"}
+        )
 
 
 def _echo_app() -> FastAPI:

@@ -1,4 +1,5 @@
 """Login limits on the running inbox: per account and per IP, back-off not lock-out, shared through Redis."""
+
 from __future__ import annotations
 
 import math
@@ -17,7 +18,9 @@ from .test_login_throttle import _redis_up
 
 def _client(inbox: RunningInbox, ip: str = "127.0.0.1") -> httpx.Client:
     """A client whose connections come from ``ip`` (any 127.x address is local on Linux)."""
-    return httpx.Client(base_url=inbox.url, timeout=10, transport=httpx.HTTPTransport(local_address=ip))
+    return httpx.Client(
+        base_url=inbox.url, timeout=10, transport=httpx.HTTPTransport(local_address=ip)
+    )
 
 
 def _login(client: httpx.Client, username: str, password: str) -> httpx.Response:
@@ -26,10 +29,13 @@ def _login(client: httpx.Client, username: str, password: str) -> httpx.Response
 
 def test_fifty_guesses_from_ten_addresses_mostly_wait(inbox):
     started = time.monotonic()
-    codes = [_login(_client(inbox, f"127.0.0.{2 + i % 10}"), "sam", f"guess-{i}").status_code for i in range(50)]
+    codes = [
+        _login(_client(inbox, f"127.0.0.{2 + i % 10}"), "sam", f"guess-{i}").status_code
+        for i in range(50)
+    ]
     elapsed = time.monotonic() - started
     free = inbox.settings.login_max_attempts
-    assert codes[:free + 1] == [401] * free + [429]
+    assert codes[: free + 1] == [401] * free + [429]
     # After the free ones, one more guess per doubling wait that elapsed (1 s, 2 s, 4 s ...).
     assert codes.count(401) <= free + math.floor(math.log2(elapsed + 1)) + 1, (elapsed, codes)
     assert set(codes) == {401, 429}
@@ -69,8 +75,12 @@ def test_the_login_page_says_how_long_to_wait(inbox):
     form = client.get("/login").text
     token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
     for _ in range(inbox.settings.login_max_attempts):
-        client.post("/login", data={"username": "sam", "password": "wrong-password", "csrf_token": token})
-    page = client.post("/login", data={"username": "sam", "password": PASSWORD, "csrf_token": token})
+        client.post(
+            "/login", data={"username": "sam", "password": "wrong-password", "csrf_token": token}
+        )
+    page = client.post(
+        "/login", data={"username": "sam", "password": PASSWORD, "csrf_token": token}
+    )
     assert page.status_code == 429
     assert re.search(r"please wait \d+ seconds? and try again", page.text)
 
@@ -79,8 +89,12 @@ def test_the_login_page_says_how_long_to_wait(inbox):
 def two_replicas(tmp_path_factory, fake_rasa) -> Iterator[tuple[RunningInbox, RunningInbox]]:
     _redis_up()
     url = f"sqlite:///{tmp_path_factory.mktemp('login-replicas') / 'inbox.db'}"
-    shared = dict(redis_url="redis://127.0.0.1:6379/0", redis_channel=f"inbox-test:{uuid.uuid4().hex}",
-                  handoff_secret=secrets.token_urlsafe(16), session_secret=secrets.token_urlsafe(32))
+    shared = dict(
+        redis_url="redis://127.0.0.1:6379/0",
+        redis_channel=f"inbox-test:{uuid.uuid4().hex}",
+        handoff_secret=secrets.token_urlsafe(16),
+        session_secret=secrets.token_urlsafe(32),
+    )
     first = start_inbox(url, fake_rasa, **shared)
     a = next(first)
     second = start_inbox(url, fake_rasa, **shared)

@@ -1,4 +1,5 @@
 """The login throttle: back-off per account and per IP, in memory and shared through Redis."""
+
 from __future__ import annotations
 
 import socket
@@ -73,7 +74,7 @@ def test_an_account_gets_five_free_failures_then_a_doubling_wait(throttle: Login
     for _ in range(6):
         wait = throttle.try_attempt("sam", "10.0.0.1")
         observed.append(wait)
-        clock.now += wait          # wait exactly as told ...
+        clock.now += wait  # wait exactly as told ...
         assert throttle.try_attempt("sam", "10.0.0.1") == 0  # ... and the next try is allowed
     assert observed == [1, 2, 4, 8, 16, 32]
 
@@ -103,7 +104,9 @@ def test_one_address_trying_many_accounts_is_slowed_down(throttle: LoginThrottle
     assert throttle.try_attempt("someone-else", "10.0.0.10") == 0  # other addresses are unaffected
 
 
-def test_success_clears_the_account_and_gives_the_address_its_attempt_back(throttle: LoginThrottle) -> None:
+def test_success_clears_the_account_and_gives_the_address_its_attempt_back(
+    throttle: LoginThrottle,
+) -> None:
     for _ in range(4):
         throttle.try_attempt("sam", "10.0.0.1")
     assert throttle.try_attempt("sam", "10.0.0.1") == 0  # the right password this time
@@ -134,12 +137,15 @@ def test_redis_down_falls_back_to_counting_in_process() -> None:
     assert _fail_until_blocked(throttle, "sam", "10.0.0.1") == [0, 0, 0, 0, 0, 1]
 
 
-@pytest.mark.parametrize("seconds, expected", [
-    (1, "please wait 1 second and try again"),
-    (8, "please wait 8 seconds and try again"),
-    (90, "please wait 90 seconds and try again"),
-    (241, "please wait 5 minutes and try again"),
-])
+@pytest.mark.parametrize(
+    "seconds, expected",
+    [
+        (1, "please wait 1 second and try again"),
+        (8, "please wait 8 seconds and try again"),
+        (90, "please wait 90 seconds and try again"),
+        (241, "please wait 5 minutes and try again"),
+    ],
+)
 def test_the_wait_message_is_polite_and_exact_enough(seconds: int, expected: str) -> None:
     message = wait_message(seconds)
     assert expected in message and message.startswith("Too many sign-in attempts")

@@ -1,4 +1,5 @@
 """Alembic migrations build exactly the schema the models describe, from an empty database."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,9 +16,13 @@ def _check_up_and_down(url: str) -> None:
     upgrade(url)
     engine = create_engine(url, future=True)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), Base.metadata)
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": False}), Base.metadata
+        )
         assert diff == []
-        assert {"agents", "handoffs", "messages", "deliveries"} <= set(inspect(conn).get_table_names())
+        assert {"agents", "handoffs", "messages", "deliveries"} <= set(
+            inspect(conn).get_table_names()
+        )
     upgrade(url)  # running again at the next start is a no-op
     command.downgrade(alembic_config(url), "base")
     with engine.connect() as conn:

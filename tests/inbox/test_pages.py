@@ -1,4 +1,5 @@
 """Agent pages: login form with CSRF, redirects, and escaping of untrusted customer text."""
+
 from __future__ import annotations
 
 import re
@@ -16,7 +17,9 @@ def _form_login(inbox, username="sam", password=PASSWORD):
     client = httpx.Client(base_url=inbox.url)
     page = client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    response = client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+    response = client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": token}
+    )
     return client, response
 
 
@@ -30,7 +33,9 @@ def test_pages_redirect_to_login_without_a_session(inbox):
 def test_form_login_needs_the_csrf_token(inbox):
     client = httpx.Client(base_url=inbox.url)
     client.get("/login")
-    response = client.post("/login", data={"username": "sam", "password": PASSWORD, "csrf_token": "forged"})
+    response = client.post(
+        "/login", data={"username": "sam", "password": PASSWORD, "csrf_token": "forged"}
+    )
     assert response.status_code == 403
     assert "inbox_session" not in response.cookies
 
@@ -63,12 +68,19 @@ def test_customer_text_is_escaped_in_every_page(inbox):
     body["summary"]["transcript"].append({"speaker": "customer", "text": XSS})
     bot.post("/api/v1/handoffs", json=body).raise_for_status()
     key = body["handoff_key"]
-    bot.post(f"/api/v1/handoffs/{key}/messages", json={"message_id": "x", "text": XSS}).raise_for_status()
+    bot.post(
+        f"/api/v1/handoffs/{key}/messages", json={"message_id": "x", "text": XSS}
+    ).raise_for_status()
     client, _ = _form_login(inbox)
     pages = [client.get("/queue").text, client.get(f"/conversations/{key}").text]
     inbox.agent("sam").post(f"/api/v1/handoffs/{key}/claim").raise_for_status()
-    inbox.agent("sam").post(f"/api/v1/handoffs/{key}/resolve", json={"note": XSS}).raise_for_status()
-    pages += [client.get(f"/conversations/{key}").text, client.get("/search", params={"q": "alert"}).text]
+    inbox.agent("sam").post(
+        f"/api/v1/handoffs/{key}/resolve", json={"note": XSS}
+    ).raise_for_status()
+    pages += [
+        client.get(f"/conversations/{key}").text,
+        client.get("/search", params={"q": "alert"}).text,
+    ]
     for html in pages:
         assert "<script>alert" not in html
         assert "<b>x" not in html and "<i>x" not in html
@@ -87,8 +99,15 @@ def test_conversation_page_shows_the_summary_card_first(inbox):
     key = create_handoff(inbox.bot())["handoff_key"]
     client, _ = _form_login(inbox)
     html = client.get(f"/conversations/{key}").text
-    positions = [html.index(marker) for marker in
-                 ('id="summary-title"', 'id="chart-title"', 'id="transcript-title"', 'id="messages"')]
+    positions = [
+        html.index(marker)
+        for marker in (
+            'id="summary-title"',
+            'id="chart-title"',
+            'id="transcript-title"',
+            'id="messages"',
+        )
+    ]
     assert positions == sorted(positions)
     assert "Find out why order 10482 has not arrived" in html
     assert "Use this opening" in html

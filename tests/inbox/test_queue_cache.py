@@ -1,4 +1,5 @@
 """The shared queue answer: computed once per queue version, recomputed after a change."""
+
 from __future__ import annotations
 
 import asyncio

@@ -1,4 +1,5 @@
 """Optional Redis bus: an agent on one replica hears about a handoff made on another."""
+
 from __future__ import annotations
 
 import secrets
@@ -30,8 +31,12 @@ def _redis_running() -> None:
 @pytest.fixture(scope="module")
 def two_replicas(tmp_path_factory, fake_rasa):
     url = f"sqlite:///{tmp_path_factory.mktemp('replicas') / 'inbox.db'}"
-    shared = dict(redis_url="redis://127.0.0.1:6379/0", redis_channel=f"inbox-test:{uuid.uuid4().hex}",
-                  handoff_secret=secrets.token_urlsafe(16), session_secret=secrets.token_urlsafe(32))
+    shared = dict(
+        redis_url="redis://127.0.0.1:6379/0",
+        redis_channel=f"inbox-test:{uuid.uuid4().hex}",
+        handoff_secret=secrets.token_urlsafe(16),
+        session_secret=secrets.token_urlsafe(32),
+    )
     first = start_inbox(url, fake_rasa, **shared)
     a = next(first)
     second = start_inbox(url, fake_rasa, **shared)  # a second replica on the same database and bus
@@ -48,7 +53,9 @@ def test_event_published_on_one_replica_reaches_pages_on_the_other(two_replicas)
     sam = a.agent("sam")
     events: list[tuple] = []
     ready = threading.Event()
-    reader = threading.Thread(target=_read_events, args=(sam, "/api/v1/events", 1, events, ready), daemon=True)
+    reader = threading.Thread(
+        target=_read_events, args=(sam, "/api/v1/events", 1, events, ready), daemon=True
+    )
     reader.start()
     assert ready.wait(10)
     key = create_handoff(b.bot())["handoff_key"]

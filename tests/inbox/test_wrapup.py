@@ -3,6 +3,7 @@
 The fixtures were recorded with the real stack (tests/stack.py): the summary is what
 the bot sent, the messages what the inbox stored during the handoff.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,11 +25,19 @@ def recorded(name: str) -> dict[str, Any]:
 
 def draft_of(name: str) -> str:
     record = recorded(name)
-    lines = [Line(m["sender"], m["text"], m["abusive"], m["agent_name"]) for m in record["messages"]]
+    lines = [
+        Line(m["sender"], m["text"], m["abusive"], m["agent_name"]) for m in record["messages"]
+    ]
     latest = record["latest_frustration"]
-    ending = Ending(status=record["status"], resolution=record["resolution"], customer_ended=record["customer_ended"],
-                    agent_name=record["agent_name"], latest_level=latest["level"], latest_score=latest["score"],
-                    contact_preference=record["contact_preference"])
+    ending = Ending(
+        status=record["status"],
+        resolution=record["resolution"],
+        customer_ended=record["customer_ended"],
+        agent_name=record["agent_name"],
+        latest_level=latest["level"],
+        latest_score=latest["score"],
+        contact_preference=record["contact_preference"],
+    )
     return draft_note(record["summary"], lines, ending)
 
 
@@ -43,7 +52,13 @@ def sections(note: str) -> dict[str, str]:
 def test_every_draft_has_the_five_sections_in_order() -> None:
     for path in sorted(DATA.glob("handoff_*.json")):
         note = draft_of(path.stem.removeprefix("handoff_"))
-        assert list(sections(note)) == ["Problem", "Facts", "What the bot did", "What the agent did", "Outcome"], path
+        assert list(sections(note)) == [
+            "Problem",
+            "Facts",
+            "What the bot did",
+            "What the agent did",
+            "Outcome",
+        ], path
 
 
 def test_the_draft_is_deterministic() -> None:
@@ -52,16 +67,29 @@ def test_the_draft_is_deterministic() -> None:
 
 def test_late_parcel_redelivery_and_voucher_resolved() -> None:
     note = sections(draft_of("late_parcel"))
-    assert note["Problem"].startswith("Find out where order 10482 is (and has complained about it).")
+    assert note["Problem"].startswith(
+        "Find out where order 10482 is (and has complained about it)."
+    )
     assert "“where is my order?”" in note["Problem"]
     assert "- Order: 10482 (ownership verified)" in note["Facts"]
     assert "- Order status: in transit with DPD since 17 November" in note["Facts"]
     assert "- Customer: Dana Whitfield (dana.whitfield@example.com), verified" in note["Facts"]
-    assert "- Frustration: frustrated (0.99) when handed off; calm (0.31) at their last message" in note["Facts"]
-    assert "- Looked up order 10482 — told the customer it is in transit" in note["What the bot did"]
-    assert "Handed off to a person (frustration): repeated the same request 2 times" in note["What the bot did"]
+    assert (
+        "- Frustration: frustrated (0.99) when handed off; calm (0.31) at their last message"
+        in note["Facts"]
+    )
+    assert (
+        "- Looked up order 10482 — told the customer it is in transit" in note["What the bot did"]
+    )
+    assert (
+        "Handed off to a person (frustration): repeated the same request 2 times"
+        in note["What the bot did"]
+    )
     assert "- Sam replied 2 times" in note["What the agent did"]
-    assert "Redelivery arranged, Voucher or credit offered: “I've asked DPD to redeliver it tomorrow" in note["What the agent did"]
+    assert (
+        "Redelivery arranged, Voucher or credit offered: “I've asked DPD to redeliver it tomorrow"
+        in note["What the agent did"]
+    )
     assert note["Outcome"].splitlines() == [
         "- Resolved: DPD redelivers tomorrow before 12:00; £10 voucher added",
         "- Customer's last message: “ok thank you, that helps”",
@@ -76,9 +104,17 @@ def test_cancel_request_handed_back_names_the_order_from_the_chat() -> None:
         "To the agent: “I want to cancel order 10502, I ordered the wrong size”",
     ]
     assert "- Order number mentioned to the agent: 10502" in note["Facts"]
-    assert "- Handed off to a person (request): asked for a person ('talk to a human')" in note["What the bot did"]
-    assert "Refund issued, Order cancelled: “No problem: I've cancelled order 10502" in note["What the agent did"]
-    assert note["Outcome"].startswith("- Handed back to the bot: Order 10502 cancelled, refund processed")
+    assert (
+        "- Handed off to a person (request): asked for a person ('talk to a human')"
+        in note["What the bot did"]
+    )
+    assert (
+        "Refund issued, Order cancelled: “No problem: I've cancelled order 10502"
+        in note["What the agent did"]
+    )
+    assert note["Outcome"].startswith(
+        "- Handed back to the bot: Order 10502 cancelled, refund processed"
+    )
 
 
 def test_churn_and_abuse_callback_customer_ended() -> None:
@@ -86,8 +122,13 @@ def test_churn_and_abuse_callback_customer_ended() -> None:
     assert "- Abusive language: 1 message (masked in the inbox)" in note["Facts"]
     assert "idiots" not in note["Problem"]  # insults are never quoted as the problem
     assert "Handed off to a person (abuse): " in note["What the bot did"]
-    assert "- Callback arranged: “I'll call you back within the hour once I've spoken to DPD.”" in note["What the agent did"]
-    assert "- Resolved: Callback promised within the hour after checking with DPD" in note["Outcome"]
+    assert (
+        "- Callback arranged: “I'll call you back within the hour once I've spoken to DPD.”"
+        in note["What the agent did"]
+    )
+    assert (
+        "- Resolved: Callback promised within the hour after checking with DPD" in note["Outcome"]
+    )
     assert "- The customer ended the chat" in note["Outcome"]
     assert "clicked" not in note["Outcome"]
 
@@ -97,19 +138,25 @@ def test_damaged_item_replacement_and_return_label() -> None:
     assert note["Problem"].startswith("Make a complaint about order 10377.")
     assert "“the box was crushed and one of the items is broken”" in note["Problem"]
     assert "- Order: 10377 (ownership not verified)" in note["Facts"]
-    assert "Replacement sent, Return label sent, Email sent: “I'm sending a replacement today" in note["What the agent did"]
+    assert (
+        "Replacement sent, Return label sent, Email sent: “I'm sending a replacement today"
+        in note["What the agent did"]
+    )
     assert "- Resolved: Replacement sent by express; return label emailed" in note["Outcome"]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("I've issued a full refund to your card.", ["Refund issued"]),
-    ("I can't refund this, sorry.", []),
-    ("Our refund policy allows 30 days.", []),
-    ("We'll call you back tomorrow morning.", ["Callback arranged"]),
-    ("I have updated the delivery address to 1 High St.", ["Delivery address changed"]),
-    ("Do you have your address?", []),
-    ("I'll send a new pair today. Anything else?", ["Replacement sent"]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("I've issued a full refund to your card.", ["Refund issued"]),
+        ("I can't refund this, sorry.", []),
+        ("Our refund policy allows 30 days.", []),
+        ("We'll call you back tomorrow morning.", ["Callback arranged"]),
+        ("I have updated the delivery address to 1 High St.", ["Delivery address changed"]),
+        ("Do you have your address?", []),
+        ("I'll send a new pair today. Anything else?", ["Replacement sent"]),
+    ],
+)
 def test_commitments(text, expected) -> None:
     assert [label for label, _ in commitments(text)] == expected
 
@@ -126,11 +173,14 @@ def test_resolve_then_draft_then_save(inbox) -> None:
     bot, sam = inbox.bot(), inbox.agent("sam")
     key = create_handoff(bot)["handoff_key"]
     sam.post(f"/api/v1/handoffs/{key}/claim").raise_for_status()
-    sam.post(f"/api/v1/handoffs/{key}/replies",
-             json={"text": "I've arranged a redelivery for Friday."}).raise_for_status()
+    sam.post(
+        f"/api/v1/handoffs/{key}/replies", json={"text": "I've arranged a redelivery for Friday."}
+    ).raise_for_status()
     early = sam.put(f"/api/v1/handoffs/{key}/wrap-up", json={"note": "too early"})
     assert early.status_code == 409
-    sam.post(f"/api/v1/handoffs/{key}/resolve", json={"note": "Redelivery on Friday"}).raise_for_status()
+    sam.post(
+        f"/api/v1/handoffs/{key}/resolve", json={"note": "Redelivery on Friday"}
+    ).raise_for_status()
 
     wrap = sam.get(f"/api/v1/handoffs/{key}/wrap-up").json()
     assert wrap["saved_note"] is None
@@ -165,13 +215,23 @@ def test_saving_needs_csrf_and_the_right_agent(inbox) -> None:
     key = create_handoff(bot)["handoff_key"]
     sam.post(f"/api/v1/handoffs/{key}/claim").raise_for_status()
     sam.post(f"/api/v1/handoffs/{key}/resolve", json={"note": "done"}).raise_for_status()
-    no_csrf = sam.post(f"/api/v1/handoffs/{key}/wrap-up", json={"note": "x"}, headers={"X-CSRF-Token": ""})
+    no_csrf = sam.post(
+        f"/api/v1/handoffs/{key}/wrap-up", json={"note": "x"}, headers={"X-CSRF-Token": ""}
+    )
     assert no_csrf.status_code == 403
     assert kim.post(f"/api/v1/handoffs/{key}/wrap-up", json={"note": "not mine"}).status_code == 403
-    assert ada.post(f"/api/v1/handoffs/{key}/wrap-up", json={"note": "admin fixes it"}).status_code == 200
-    assert bot.post(f"/api/v1/handoffs/{key}/wrap-up", json={"note": "bot"}).status_code in (401, 403)
+    assert (
+        ada.post(f"/api/v1/handoffs/{key}/wrap-up", json={"note": "admin fixes it"}).status_code
+        == 200
+    )
+    assert bot.post(f"/api/v1/handoffs/{key}/wrap-up", json={"note": "bot"}).status_code in (
+        401,
+        403,
+    )
     assert sam.post(f"/api/v1/handoffs/{key}/wrap-up", json={"note": ""}).status_code == 422
-    assert sam.post(f"/api/v1/handoffs/{key}/wrap-up", json={"note": "x" * 10001}).status_code == 422
+    assert (
+        sam.post(f"/api/v1/handoffs/{key}/wrap-up", json={"note": "x" * 10001}).status_code == 422
+    )
     assert sam.get(f"/api/v1/handoffs/{key}/wrap-up").json()["saved_note"] == "admin fixes it"
     # Agents only: the bot's bearer has no need to read agents' notes (least privilege).
     assert bot.get(f"/api/v1/handoffs/{key}/wrap-up").status_code == 401

@@ -1,5 +1,6 @@
 """A real Rasa started through the launcher: no token in /proc/<pid>/cmdline, the token
 still guards the API, and CORS answers only the configured origins."""
+
 from __future__ import annotations
 
 import os
@@ -25,7 +26,9 @@ def _cmdline(pid: int) -> str:
 
 def _children_cmdlines(pid: int) -> str:
     """The command lines of ``pid`` and its descendants (Rasa may start helpers)."""
-    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True
+    ).stdout
     lines = [_cmdline(pid)]
     for child in out.split():
         try:
@@ -43,21 +46,47 @@ def rasa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     (work / "credentials.yml").write_text("rest:\n")
     (work / "models").mkdir()
     token, port = secrets.token_hex(16), free_port()
-    env = dict(os.environ, PYTHONPATH=str(ROOT), RASA_TOKEN=token, WEBCHAT_PORT="8181",
-               RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2")
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(ROOT),
+        RASA_TOKEN=token,
+        WEBCHAT_PORT="8181",
+        RASA_TELEMETRY_ENABLED="false",
+        TF_CPP_MIN_LOG_LEVEL="2",
+    )
     env.pop("RASA_CORS_ORIGINS", None)
     log = open(work / "rasa.log", "wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "launch_rasa", "run", "--enable-api", "--port", str(port),
-         "--model", str(work / "models"), "--endpoints", str(work / "endpoints.yml"),
-         "--credentials", str(work / "credentials.yml")],
-        cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "launch_rasa",
+            "run",
+            "--enable-api",
+            "--port",
+            str(port),
+            "--model",
+            str(work / "models"),
+            "--endpoints",
+            str(work / "endpoints.yml"),
+            "--credentials",
+            str(work / "credentials.yml"),
+        ],
+        cwd=work,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 240
         while True:
             if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("Rasa did not start:\n" + (work / "rasa.log").read_text(errors="replace")[-3000:])
+                pytest.fail(
+                    "Rasa did not start:\n"
+                    + (work / "rasa.log").read_text(errors="replace")[-3000:]
+                )
             try:
                 if httpx.get(f"{url}/", timeout=2).status_code == 200:
                     break
@@ -93,9 +122,15 @@ def test_the_token_still_guards_the_api(rasa: dict) -> None:
 
 def test_cors_answers_the_webchat_origin_only(rasa: dict) -> None:
     def allowed(origin: str) -> str:
-        response = httpx.options(f"{rasa['url']}/webhooks/rest/webhook", timeout=5, headers={
-            "Origin": origin, "Access-Control-Request-Method": "POST",
-            "Access-Control-Request-Headers": "content-type"})
+        response = httpx.options(
+            f"{rasa['url']}/webhooks/rest/webhook",
+            timeout=5,
+            headers={
+                "Origin": origin,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "content-type",
+            },
+        )
         return response.headers.get("access-control-allow-origin", "")
 
     assert allowed(WEBCHAT_ORIGIN) == WEBCHAT_ORIGIN

@@ -51,9 +51,16 @@ def _examples_of(item: dict[str, Any]) -> list[str]:
     """The examples of one `- intent:` item, in either Rasa 3 YAML form."""
     examples = item.get("examples")
     if isinstance(examples, str):
-        return [line.strip()[2:].strip() for line in examples.splitlines() if line.strip().startswith("- ")]
+        return [
+            line.strip()[2:].strip()
+            for line in examples.splitlines()
+            if line.strip().startswith("- ")
+        ]
     if isinstance(examples, list):  # the form with per-example metadata
-        return [str(entry.get("text", "")) if isinstance(entry, dict) else str(entry) for entry in examples]
+        return [
+            str(entry.get("text", "")) if isinstance(entry, dict) else str(entry)
+            for entry in examples
+        ]
     return []
 
 
@@ -75,7 +82,9 @@ def training_files() -> list[Path]:
 def customer_intents() -> list[str]:
     """The domain's intents, minus the ones no customer types."""
     domain = yaml.safe_load(DOMAIN.read_text(encoding="utf-8"))
-    names = [next(iter(entry)) if isinstance(entry, dict) else str(entry) for entry in domain["intents"]]
+    names = [
+        next(iter(entry)) if isinstance(entry, dict) else str(entry) for entry in domain["intents"]
+    ]
     return [name for name in names if name not in NOT_TYPED_BY_CUSTOMERS]
 
 
@@ -100,18 +109,26 @@ def test_no_field_example_is_in_the_training_data(field: list[tuple[str, str]]) 
     # Guard against passing vacuously when data/nlu moves or changes format.
     assert files and len(training) > 100, f"no NLU training examples found under {TRAINING_DIR}"
     leaked = sorted({f"{intent}: {text}" for intent, text in field if normalise(text) in training})
-    assert not leaked, f"{len(leaked)} field examples appear in data/nlu (remove them there): {leaked}"
+    assert not leaked, (
+        f"{len(leaked)} field examples appear in data/nlu (remove them there): {leaked}"
+    )
 
 
 def test_every_customer_intent_has_enough_field_examples(field: list[tuple[str, str]]) -> None:
     counts = Counter(intent for intent, _ in field)
-    thin = {name: counts.get(name, 0) for name in customer_intents() if counts.get(name, 0) < MIN_EXAMPLES_PER_INTENT}
+    thin = {
+        name: counts.get(name, 0)
+        for name in customer_intents()
+        if counts.get(name, 0) < MIN_EXAMPLES_PER_INTENT
+    }
     assert not thin, f"intents with fewer than {MIN_EXAMPLES_PER_INTENT} field examples: {thin}"
 
 
 def test_field_intents_all_exist_in_the_domain(field: list[tuple[str, str]]) -> None:
     unknown = sorted({intent for intent, _ in field} - set(customer_intents()))
-    assert not unknown, f"field set intents that domain.yml lacks (or customers never type): {unknown}"
+    assert not unknown, (
+        f"field set intents that domain.yml lacks (or customers never type): {unknown}"
+    )
 
 
 def test_no_duplicate_examples_in_the_field_set(field: list[tuple[str, str]]) -> None:

@@ -44,7 +44,9 @@ def test_empty_text_and_empty_batch_are_zero(embeddings: TokenEmbeddings) -> Non
     assert embeddings.embed_many([]).shape == (0, 256)
 
 
-def test_a_20000_character_message_is_one_finite_vector_quickly(embeddings: TokenEmbeddings) -> None:
+def test_a_20000_character_message_is_one_finite_vector_quickly(
+    embeddings: TokenEmbeddings,
+) -> None:
     text = ("my parcel never arrived and nobody answers my emails " * 400)[:20_000]
     start = time.perf_counter()
     vector = embeddings.embed(text)
@@ -65,7 +67,9 @@ def test_emoji_and_other_scripts_get_a_vector(embeddings: TokenEmbeddings, text:
     assert np.linalg.norm(vector) == pytest.approx(1.0, rel=1e-5)
 
 
-def test_a_word_missing_from_the_vocabulary_is_built_from_its_pieces(embeddings: TokenEmbeddings) -> None:
+def test_a_word_missing_from_the_vocabulary_is_built_from_its_pieces(
+    embeddings: TokenEmbeddings,
+) -> None:
     word = "refundzilla"
     assert word not in embeddings.tokenizer.get_vocab()
     assert "▁" + word not in embeddings.tokenizer.get_vocab()
@@ -104,7 +108,9 @@ def test_missing_files_say_how_to_install_them(tmp_path: Path) -> None:
         load_embeddings(tmp_path)
 
 
-def test_directory_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_directory_comes_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv(DIRECTORY_ENV, str(tmp_path))
     assert embeddings_directory() == tmp_path.resolve()
     assert embeddings_directory(str(tmp_path / "set")) == (tmp_path / "set").resolve()
@@ -112,8 +118,12 @@ def test_directory_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch, t
 
 def test_a_weights_file_of_another_layout_is_refused(tmp_path: Path) -> None:
     installed = embeddings_directory()
-    header = json.dumps({"a": {"dtype": "F16", "shape": [2, 2], "data_offsets": [0, 8]},
-                         "b": {"dtype": "F16", "shape": [2, 2], "data_offsets": [8, 16]}}).encode()
+    header = json.dumps(
+        {
+            "a": {"dtype": "F16", "shape": [2, 2], "data_offsets": [0, 8]},
+            "b": {"dtype": "F16", "shape": [2, 2], "data_offsets": [8, 16]},
+        }
+    ).encode()
     (tmp_path / WEIGHTS_FILE).write_bytes(struct.pack("<Q", len(header)) + header + bytes(16))
     (tmp_path / TOKENIZER_FILE).write_bytes((installed / TOKENIZER_FILE).read_bytes())
     with pytest.raises(ValueError, match="expected one tensor"):

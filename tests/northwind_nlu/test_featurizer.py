@@ -22,9 +22,21 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from northwind_nlu.featurizer import WordEmbeddingFeaturizer
 
 TRAINING = {
-    "check_refund": ["where is my refund", "has my refund been processed yet", "I am still waiting for the refund"],
-    "get_invoice": ["send me the invoice", "I need an invoice for my order", "where can I download my invoice"],
-    "track_order": ["where is my order", "has my order shipped yet", "I am still waiting for the order"],
+    "check_refund": [
+        "where is my refund",
+        "has my refund been processed yet",
+        "I am still waiting for the refund",
+    ],
+    "get_invoice": [
+        "send me the invoice",
+        "I need an invoice for my order",
+        "where can I download my invoice",
+    ],
+    "track_order": [
+        "where is my order",
+        "has my order shipped yet",
+        "I am still waiting for the order",
+    ],
     "greet": ["hello", "hi there", "good morning"],
 }
 
@@ -40,13 +52,18 @@ def storage(path: Path) -> LocalModelStorage:
 
 def featurizer(**config: Any) -> WordEmbeddingFeaturizer:
     return WordEmbeddingFeaturizer.create(
-        {**WordEmbeddingFeaturizer.get_default_config(), **config}, None, Resource("emb"), context("emb")
+        {**WordEmbeddingFeaturizer.get_default_config(), **config},
+        None,
+        Resource("emb"),
+        context("emb"),
     )
 
 
 @pytest.fixture(scope="module")
 def tokenizer() -> WhitespaceTokenizer:
-    return WhitespaceTokenizer.create(WhitespaceTokenizer.get_default_config(), None, None, context("tok"))
+    return WhitespaceTokenizer.create(
+        WhitespaceTokenizer.get_default_config(), None, None, context("tok")
+    )
 
 
 def featurized(tokenizer: WhitespaceTokenizer, text: str | None, **config: Any) -> Message:
@@ -58,7 +75,10 @@ def featurized(tokenizer: WhitespaceTokenizer, text: str | None, **config: Any) 
 
 def dense(message: Message) -> tuple:
     sequence, sentence = message.get_dense_features(TEXT)
-    return (None if sequence is None else sequence.features, None if sentence is None else sentence.features)
+    return (
+        None if sequence is None else sequence.features,
+        None if sentence is None else sentence.features,
+    )
 
 
 def test_a_sentence_vector_and_a_vector_per_token(tokenizer: WhitespaceTokenizer) -> None:
@@ -105,7 +125,10 @@ def test_emoji_and_other_scripts(tokenizer: WhitespaceTokenizer, text: str) -> N
 
 
 def test_same_text_same_features(tokenizer: WhitespaceTokenizer) -> None:
-    first, again = dense(featurized(tokenizer, "bill please")), dense(featurized(tokenizer, "bill please"))
+    first, again = (
+        dense(featurized(tokenizer, "bill please")),
+        dense(featurized(tokenizer, "bill please")),
+    )
     assert np.array_equal(first[0], again[0]) and np.array_equal(first[1], again[1])
 
 
@@ -124,8 +147,10 @@ def train_classifier(
     tokenizer.process_training_data(data)
     if counts:
         vectors = CountVectorsFeaturizer.create(
-            CountVectorsFeaturizer.get_default_config(), storage(tmp_path / "cv"),
-            Resource("cv"), context("cv"),
+            CountVectorsFeaturizer.get_default_config(),
+            storage(tmp_path / "cv"),
+            Resource("cv"),
+            context("cv"),
         )
         vectors.train(data)
         vectors.process_training_data(data)
@@ -137,14 +162,18 @@ def train_classifier(
         featurizers[-1].process_training_data(data)
     classifier = LogisticRegressionClassifier.create(
         {**LogisticRegressionClassifier.get_default_config(), "max_iter": 300},
-        storage(tmp_path / "lr"), Resource("lr"), context("lr"),
+        storage(tmp_path / "lr"),
+        Resource("lr"),
+        context("lr"),
     )
     classifier.train(data)
     classifier._test_featurizers = featurizers  # type: ignore[attr-defined]
     return classifier
 
 
-def predict(classifier: LogisticRegressionClassifier, tokenizer: WhitespaceTokenizer, text: str) -> str:
+def predict(
+    classifier: LogisticRegressionClassifier, tokenizer: WhitespaceTokenizer, text: str
+) -> str:
     message = Message(data={TEXT: text})
     tokenizer.process([message])
     for step in classifier._test_featurizers:  # type: ignore[attr-defined]
@@ -170,7 +199,9 @@ UNSEEN_WORDS = {
 }
 
 
-def test_embeddings_understand_words_never_trained_on(tmp_path: Path, tokenizer: WhitespaceTokenizer) -> None:
+def test_embeddings_understand_words_never_trained_on(
+    tmp_path: Path, tokenizer: WhitespaceTokenizer
+) -> None:
     with_embeddings = train_classifier(tmp_path / "emb", tokenizer, counts=False, embeddings=True)
     counts_only = train_classifier(tmp_path / "cv", tokenizer, counts=True, embeddings=False)
     assert {t: predict(with_embeddings, tokenizer, t) for t in UNSEEN_WORDS} == UNSEEN_WORDS
@@ -179,7 +210,10 @@ def test_embeddings_understand_words_never_trained_on(tmp_path: Path, tokenizer:
 
 
 def test_capitals_do_not_change_the_features(tokenizer: WhitespaceTokenizer) -> None:
-    shouted, calm = dense(featurized(tokenizer, "WHERE IS MY ORDER")), dense(featurized(tokenizer, "where is my order"))
+    shouted, calm = (
+        dense(featurized(tokenizer, "WHERE IS MY ORDER")),
+        dense(featurized(tokenizer, "where is my order")),
+    )
     assert np.array_equal(shouted[1], calm[1])
     cased = dense(featurized(tokenizer, "WHERE IS MY ORDER", lowercase=False))
     assert not np.array_equal(cased[1], calm[1])

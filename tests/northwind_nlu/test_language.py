@@ -19,7 +19,9 @@ from northwind_nlu.language import (
 )
 
 SAMPLES: dict[str, list[str]] = yaml.safe_load(
-    (Path(__file__).resolve().parents[1] / "data" / "language_samples.yml").read_text(encoding="utf-8")
+    (Path(__file__).resolve().parents[1] / "data" / "language_samples.yml").read_text(
+        encoding="utf-8"
+    )
 )
 OTHER_LANGUAGES = ("de", "fr", "es", "it", "nl", "pt")
 
@@ -63,7 +65,9 @@ def test_a_plain_request_in_each_language(text: str, code: str) -> None:
         ("hello, ho una domanda sul mio ordine", "it"),
     ],
 )
-def test_an_english_greeting_before_another_language_is_the_other_language(text: str, code: str) -> None:
+def test_an_english_greeting_before_another_language_is_the_other_language(
+    text: str, code: str
+) -> None:
     assert other_language(text) == code
 
 
@@ -88,7 +92,20 @@ def test_english_with_foreign_names_and_addresses_stays_english(text: str) -> No
     assert other_language(text) is None
 
 
-@pytest.mark.parametrize("text", ["danke", "merci", "gracias", "ciao", "hola", "danke schön", "merci beaucoup", "muchas gracias", "Bestellung stornieren"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "danke",
+        "merci",
+        "gracias",
+        "ciao",
+        "hola",
+        "danke schön",
+        "merci beaucoup",
+        "muchas gracias",
+        "Bestellung stornieren",
+    ],
+)
 def test_one_and_two_word_messages_are_left_to_the_nlu(text: str) -> None:
     assert count_words(text) < MIN_WORDS
     assert judged_language(text) is None
@@ -96,7 +113,9 @@ def test_one_and_two_word_messages_are_left_to_the_nlu(text: str) -> None:
     assert guess_language(text).language is not None
 
 
-@pytest.mark.parametrize("text", ["", "   ", "10482", "😡😡😡", "🙏", "SW1A 1AA", "dana.whitfield@example.com", "?!"])
+@pytest.mark.parametrize(
+    "text", ["", "   ", "10482", "😡😡😡", "🙏", "SW1A 1AA", "dana.whitfield@example.com", "?!"]
+)
 def test_nothing_to_judge_gives_no_language(text: str) -> None:
     assert judged_language(text) is None
     assert other_language(text) is None
@@ -104,7 +123,10 @@ def test_nothing_to_judge_gives_no_language(text: str) -> None:
 
 def test_emoji_do_not_hide_the_language() -> None:
     assert other_language("Wo bleibt meine Bestellung?? 😡😡") == "de"
-    with_emoji, without = guess_language("Wo bleibt meine Bestellung?? 😡😡"), guess_language("Wo bleibt meine Bestellung??")
+    with_emoji, without = (
+        guess_language("Wo bleibt meine Bestellung?? 😡😡"),
+        guess_language("Wo bleibt meine Bestellung??"),
+    )
     assert (with_emoji.language, with_emoji.words) == (without.language, without.words)
     assert with_emoji.confidence == pytest.approx(without.confidence)
     assert other_language("where is my parcel?? 😡😡") is None
@@ -121,7 +143,10 @@ def test_words_are_letters_not_numbers_or_addresses() -> None:
 
 
 def test_the_longest_clause_is_the_request() -> None:
-    assert longest_clause("hello, j'ai une question sur ma commande") == "j'ai une question sur ma commande"
+    assert (
+        longest_clause("hello, j'ai une question sur ma commande")
+        == "j'ai une question sur ma commande"
+    )
 
 
 def test_agents_read_the_name_of_the_language() -> None:

@@ -38,7 +38,11 @@ slots:
 
 def sqlite_store(path: Path, busy_timeout: float = 5.0) -> ResilientSQLTrackerStore:
     return ResilientSQLTrackerStore(
-        domain=DOMAIN, dialect="sqlite", host=f"sqlite:///{path}", db="rasa", busy_timeout_seconds=busy_timeout
+        domain=DOMAIN,
+        dialect="sqlite",
+        host=f"sqlite:///{path}",
+        db="rasa",
+        busy_timeout_seconds=busy_timeout,
     )
 
 
@@ -93,7 +97,10 @@ async def test_a_short_lock_is_waited_out_and_nothing_is_lost(tmp_path: Path) ->
         await store.save(tracker)
     stored = await store.retrieve("dana")
     assert stored is not None
-    assert [e.text for e in stored.events if isinstance(e, UserUttered)] == ["talk to a person", "are you still there?"]
+    assert [e.text for e in stored.events if isinstance(e, UserUttered)] == [
+        "talk to a person",
+        "are you still there?",
+    ]
     assert stored.get_slot("handoff_active") is True
 
 
@@ -146,13 +153,23 @@ def pg_url() -> Iterator[str]:
 @pytest.mark.postgres
 async def test_postgresql_connections_dropped_by_a_restart_are_replaced(pg_url: str) -> None:
     database = pg_url.rsplit("/", 1)[1]
-    store = ResilientSQLTrackerStore(domain=DOMAIN, dialect="postgresql", host="127.0.0.1", port=5432,
-                                     username="postgres", db=database)
+    store = ResilientSQLTrackerStore(
+        domain=DOMAIN,
+        dialect="postgresql",
+        host="127.0.0.1",
+        port=5432,
+        username="postgres",
+        db=database,
+    )
     await store.save(handed_off("dana"))
-    admin = sa.create_engine("postgresql://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT")
+    admin = sa.create_engine(
+        "postgresql://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as connection:
         killed = connection.execute(
-            sa.text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = :d"),
+            sa.text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = :d"
+            ),
             {"d": database},
         ).scalar()
     admin.dispose()
@@ -166,16 +183,29 @@ async def test_postgresql_connections_dropped_by_a_restart_are_replaced(pg_url: 
 async def test_a_postgresql_server_away_for_a_moment_is_waited_out(pg_url: str) -> None:
     """A restart: connections dropped, new ones refused for 2 s; the save lands afterwards."""
     database = pg_url.rsplit("/", 1)[1]
-    store = ResilientSQLTrackerStore(domain=DOMAIN, dialect="postgresql", host="127.0.0.1", port=5432,
-                                     username="postgres", db=database, reconnect_seconds=10)
+    store = ResilientSQLTrackerStore(
+        domain=DOMAIN,
+        dialect="postgresql",
+        host="127.0.0.1",
+        port=5432,
+        username="postgres",
+        db=database,
+        reconnect_seconds=10,
+    )
     await store.save(handed_off("dana"))
-    admin = sa.create_engine("postgresql://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT")
+    admin = sa.create_engine(
+        "postgresql://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT"
+    )
 
     def restart(seconds: float) -> None:
         with admin.connect() as connection:
             connection.execute(sa.text(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false'))
-            connection.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d"),
-                               {"d": database})
+            connection.execute(
+                sa.text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d"
+                ),
+                {"d": database},
+            )
             time.sleep(seconds)
             connection.execute(sa.text(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true'))
 
@@ -189,5 +219,8 @@ async def test_a_postgresql_server_away_for_a_moment_is_waited_out(pg_url: str) 
     admin.dispose()
     stored = await store.retrieve("dana")
     assert stored is not None
-    assert [e.text for e in stored.events if isinstance(e, UserUttered)] == ["talk to a person", "hello? anyone?"]
+    assert [e.text for e in stored.events if isinstance(e, UserUttered)] == [
+        "talk to a person",
+        "hello? anyone?",
+    ]
     store.engine.dispose()

@@ -7,6 +7,7 @@ Which stack the e2e tests here use:
 - otherwise: the shared fresh stack of tests/conftest.py (its Rasa uses the
   fixed socket.io channel named in credentials.yml, channels/socketio.py).
 """
+
 from __future__ import annotations
 
 import os
@@ -20,8 +21,14 @@ from tests.stack import Stack
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 def running_stack(workdir: Path) -> Stack:
@@ -33,11 +40,18 @@ def running_stack(workdir: Path) -> Stack:
         secrets[name.strip()] = value.strip()
     port = lambda name, default: int(os.environ.get(name, default))  # noqa: E731
     return Stack(
-        workdir=workdir, rasa_port=port("RASA_PORT", 5005), action_port=port("ACTION_PORT", 5055),
-        inbox_port=port("INBOX_PORT", 5080), webchat_port=port("WEBCHAT_PORT", 8080),
-        callback_port=int(urlsplit(os.environ.get("CALLBACK_URL", "http://127.0.0.1:5034/bot")).port or 80),
-        rasa_token=secrets["RASA_TOKEN"], handoff_secret=secrets["HANDOFF_SECRET"],
-        admin_user="admin", admin_password=secrets["INBOX_ADMIN_PASSWORD"],
+        workdir=workdir,
+        rasa_port=port("RASA_PORT", 5005),
+        action_port=port("ACTION_PORT", 5055),
+        inbox_port=port("INBOX_PORT", 5080),
+        webchat_port=port("WEBCHAT_PORT", 8080),
+        callback_port=int(
+            urlsplit(os.environ.get("CALLBACK_URL", "http://127.0.0.1:5034/bot")).port or 80
+        ),
+        rasa_token=secrets["RASA_TOKEN"],
+        handoff_secret=secrets["HANDOFF_SECRET"],
+        admin_user="admin",
+        admin_password=secrets["INBOX_ADMIN_PASSWORD"],
     )
 
 
@@ -47,7 +61,6 @@ if os.environ.get("WEBCHAT_TEST_STACK") == "running":
     def stack(tmp_path_factory: pytest.TempPathFactory) -> Stack:
         """The already running stack (WEBCHAT_TEST_STACK=running)."""
         return running_stack(tmp_path_factory.mktemp("running-stack"))
-
 
 
 @pytest.fixture(scope="session")

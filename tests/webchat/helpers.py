@@ -1,4 +1,5 @@
 """Shared steps of the web chat browser tests (Playwright sync API)."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -6,6 +6,7 @@ bot_uttered payloads) so the widget can be driven deterministically: scripted
 replies, pushes at any time, markers or none, and a real outage (the server
 stops listening and comes back on the same port).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -41,8 +42,15 @@ class ServerThread:
         self.loop: asyncio.AbstractEventLoop | None = None
 
     def start(self) -> None:
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning",
-                                ws=self.ws, lifespan="off", timeout_graceful_shutdown=1)
+        config = uvicorn.Config(
+            self.app,
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            ws=self.ws,
+            lifespan="off",
+            timeout_graceful_shutdown=1,
+        )
         self.server = uvicorn.Server(config)
 
         def run() -> None:
@@ -76,7 +84,7 @@ class FakeRasa:
 
     def __init__(self, reply: Reply) -> None:
         self.reply = reply
-        self.received: list[dict[str, Any]] = []   # every user_uttered, in order
+        self.received: list[dict[str, Any]] = []  # every user_uttered, in order
         self.lock = threading.Lock()
         self.holding = threading.Event()  # set: replies wait until release() (typing indicator)
         self.sio = socketio.AsyncServer(async_mode="asgi", cors_allowed_origins="*")
@@ -138,7 +146,9 @@ class WebchatServer:
 
     def __init__(self, rasa_url: str) -> None:
         self.port = free_port()
-        self.thread = ServerThread(create_app(Settings(rasa_url=rasa_url, port=self.port)), self.port, ws="none")
+        self.thread = ServerThread(
+            create_app(Settings(rasa_url=rasa_url, port=self.port)), self.port, ws="none"
+        )
 
     @property
     def url(self) -> str:

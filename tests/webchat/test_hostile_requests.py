@@ -1,4 +1,5 @@
 """The running web chat server against hostile requests: static paths, Host headers."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

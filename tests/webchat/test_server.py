@@ -1,4 +1,5 @@
 """The web chat server: routes, security headers, configuration, the widget bundle."""
+
 from __future__ import annotations
 
 import asyncio
@@ -42,8 +43,10 @@ def test_store_page_embeds_the_widget_with_one_script_tag(client: Client) -> Non
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     tags = re.findall(r'<script src="[^"]*/widget\.js"[^>]*>', response.text)
-    assert tags == [f'<script src="http://127.0.0.1:8080/widget.js" data-rasa-url="{RASA}" '
-                    f'data-title="Northwind help" defer>']
+    assert tags == [
+        f'<script src="http://127.0.0.1:8080/widget.js" data-rasa-url="{RASA}" '
+        f'data-title="Northwind help" defer>'
+    ]
     assert "Northwind" in response.text and 'class="products"' in response.text
 
 
@@ -51,7 +54,7 @@ def test_store_page_has_a_strict_csp_that_lets_the_widget_reach_rasa(client: Cli
     headers = client.get("/").headers
     csp = headers["content-security-policy"]
     directives = dict(part.strip().split(" ", 1) for part in csp.split(";"))
-    assert directives["script-src"] == "'self'"          # no inline script anywhere
+    assert directives["script-src"] == "'self'"  # no inline script anywhere
     assert directives["style-src"] == "'self'"
     assert directives["connect-src"] == f"'self' {RASA} ws://rasa.example:5005"
     assert directives["frame-ancestors"] == "'none'"
@@ -70,8 +73,14 @@ def test_the_widget_address_comes_from_configuration_not_the_host_header() -> No
     html = Client(app).get("/", headers={"Host": "evil.example"}).text
     assert '<script src="https://chat.example/widget.js"' in html
     assert "evil.example" not in html
-    assert Settings.from_env({"WEBCHAT_PUBLIC_URL": "https://chat.example/"}).base_url == "https://chat.example"
-    assert Settings.from_env({"WEBCHAT_HOST": "0.0.0.0", "WEBCHAT_PORT": "9000"}).base_url == "http://127.0.0.1:9000"
+    assert (
+        Settings.from_env({"WEBCHAT_PUBLIC_URL": "https://chat.example/"}).base_url
+        == "https://chat.example"
+    )
+    assert (
+        Settings.from_env({"WEBCHAT_HOST": "0.0.0.0", "WEBCHAT_PORT": "9000"}).base_url
+        == "http://127.0.0.1:9000"
+    )
     with pytest.raises(SettingsError):
         Settings.from_env({"WEBCHAT_PUBLIC_URL": "javascript:alert(1)"})
 
@@ -90,12 +99,14 @@ def test_widget_js_is_the_bundle_and_loads_from_any_site(client: Client) -> None
     assert response.headers["cross-origin-resource-policy"] == "cross-origin"
     assert response.headers["cache-control"] == "no-cache"
     text = response.text
-    assert "Socket.IO v4." in text and "Released under the MIT License" in text  # licence header kept
-    assert "sourceMappingURL" not in text                                        # no .map is shipped
+    assert (
+        "Socket.IO v4." in text and "Released under the MIT License" in text
+    )  # licence header kept
+    assert "sourceMappingURL" not in text  # no .map is shipped
     assert "class NorthwindChat" in text and "class Connection" in text
     widget_code = text.split("var io = module.exports;", 1)[1]
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write"):
-        assert sink not in widget_code                                        # text only, never HTML
+        assert sink not in widget_code  # text only, never HTML
 
 
 def test_widget_js_answers_304_to_its_etag(client: Client) -> None:
@@ -114,15 +125,22 @@ def test_bundle_keeps_socket_io_private() -> None:
 
 def test_config_json_for_tags_without_data_attributes(client: Client) -> None:
     response = client.get("/config.json")
-    assert response.json() == {"rasaUrl": RASA, "socketPath": "/socket.io", "title": "Northwind help"}
+    assert response.json() == {
+        "rasaUrl": RASA,
+        "socketPath": "/socket.io",
+        "title": "Northwind help",
+    }
     assert response.headers["access-control-allow-origin"] == "*"
 
 
-@pytest.mark.parametrize("path, type_", [
-    ("/static/widget.css", "text/css"),
-    ("/static/store.css", "text/css"),
-    ("/static/vendor/socket.io-LICENSE.txt", "text/plain"),
-])
+@pytest.mark.parametrize(
+    "path, type_",
+    [
+        ("/static/widget.css", "text/css"),
+        ("/static/store.css", "text/css"),
+        ("/static/vendor/socket.io-LICENSE.txt", "text/plain"),
+    ],
+)
 def test_static_files_load_cross_origin(client: Client, path: str, type_: str) -> None:
     response = client.get(path)
     assert response.status_code == 200
@@ -140,22 +158,34 @@ def test_healthz(client: Client) -> None:
 
 
 def test_settings_from_environment() -> None:
-    settings = Settings.from_env({"WEBCHAT_PORT": "9090", "RASA_URL": "http://10.0.0.5:5005/",
-                                  "WEBCHAT_HOST": "0.0.0.0"})
-    assert (settings.port, settings.host, settings.rasa_url) == (9090, "0.0.0.0", "http://10.0.0.5:5005")
+    settings = Settings.from_env(
+        {"WEBCHAT_PORT": "9090", "RASA_URL": "http://10.0.0.5:5005/", "WEBCHAT_HOST": "0.0.0.0"}
+    )
+    assert (settings.port, settings.host, settings.rasa_url) == (
+        9090,
+        "0.0.0.0",
+        "http://10.0.0.5:5005",
+    )
     assert settings.rasa_ws_url == "ws://10.0.0.5:5005"
     # The address browsers use wins over the one services use.
-    assert Settings.from_env({"RASA_URL": "http://rasa:5005",
-                              "WEBCHAT_RASA_URL": "https://bot.example"}).rasa_url == "https://bot.example"
+    assert (
+        Settings.from_env(
+            {"RASA_URL": "http://rasa:5005", "WEBCHAT_RASA_URL": "https://bot.example"}
+        ).rasa_url
+        == "https://bot.example"
+    )
     assert Settings.from_env({}).rasa_url == "http://127.0.0.1:5005"
 
 
-@pytest.mark.parametrize("env", [
-    {"WEBCHAT_PORT": "eighty"},
-    {"WEBCHAT_RASA_URL": "javascript:alert(1)"},
-    {"WEBCHAT_RASA_URL": "http://rasa:5005/path"},
-    {"WEBCHAT_SOCKET_PATH": "socket.io"},
-])
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"WEBCHAT_PORT": "eighty"},
+        {"WEBCHAT_RASA_URL": "javascript:alert(1)"},
+        {"WEBCHAT_RASA_URL": "http://rasa:5005/path"},
+        {"WEBCHAT_SOCKET_PATH": "socket.io"},
+    ],
+)
 def test_unusable_settings_are_refused(env: dict) -> None:
     with pytest.raises(SettingsError):
         Settings.from_env(env)
@@ -165,4 +195,8 @@ def test_command_line_overrides_the_environment() -> None:
     defaults = Settings.from_env({"WEBCHAT_PORT": "8080"})
     args = parse_args(["--port", "8181", "--rasa-url", "http://127.0.0.1:6005"], defaults)
     settings = defaults.replace(host=args.host, port=args.port, rasa_url=args.rasa_url)
-    assert (settings.host, settings.port, settings.rasa_url) == ("127.0.0.1", 8181, "http://127.0.0.1:6005")
+    assert (settings.host, settings.port, settings.rasa_url) == (
+        "127.0.0.1",
+        8181,
+        "http://127.0.0.1:6005",
+    )

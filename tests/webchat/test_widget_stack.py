@@ -10,6 +10,7 @@ docs/architecture.md), and domain.yml sends ``queued`` and ``bot_back``; this te
 asserts the labels produced by those real markers. (How the widget degrades
 without markers is covered in test_widget_browser.py with a scripted server.)
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -45,11 +46,14 @@ def page(browser: Browser, stack: Stack) -> Iterator[Page]:
 
 def handoff_key(stack: Stack, session_id: str) -> str:
     """The inbox key of this conversation's handoff, once the bot has made it."""
-    return wait_for(lambda: stack.tracker(session_id)["slots"].get("handoff_key"), message="handoff key")
+    return wait_for(
+        lambda: stack.tracker(session_id)["slots"].get("handoff_key"), message="handoff key"
+    )
 
 
-def test_handoff_round_trip_in_the_widget(page: Page, stack: Stack, agent: AgentClient,
-                                          screenshots: Path) -> None:
+def test_handoff_round_trip_in_the_widget(
+    page: Page, stack: Stack, agent: AgentClient, screenshots: Path
+) -> None:
     open_chat(page)
     say(page, "where is my order?")
     expect(bot_texts(page).last).to_contain_text("order number")
@@ -61,12 +65,16 @@ def test_handoff_round_trip_in_the_widget(page: Page, stack: Stack, agent: Agent
 
     say(page, "I want to talk to a person")
     expect(page.locator(".nwc-msg-bot .nwc-text", has_text="bringing in a person")).to_be_visible()
-    expect(page.locator(".nwc-subtitle")).to_have_text("Waiting for a person from our team")  # `queued` marker
+    expect(page.locator(".nwc-subtitle")).to_have_text(
+        "Waiting for a person from our team"
+    )  # `queued` marker
     page.screenshot(path=str(screenshots / "02-handoff-requested.png"))
 
     session_id = state(page)["sessionId"]
     key = handoff_key(stack, session_id)
-    conversation = wait_for(lambda: _conversation_or_none(agent, key), message="handoff in the inbox")
+    conversation = wait_for(
+        lambda: _conversation_or_none(agent, key), message="handoff in the inbox"
+    )
     assert conversation["summary"]["conversation"]["channel"] == "socketio"
     assert conversation["summary"]["conversation"]["id"] == session_id
 
@@ -78,9 +86,11 @@ def test_handoff_round_trip_in_the_widget(page: Page, stack: Stack, agent: Agent
     expect(agent_message.locator(".nwc-text")).to_have_text("Hi Dana, I'm Sam")
     expect(agent_message.locator(".nwc-sender")).to_have_text("Sam · Northwind team")
 
-    say(page, "Thanks Sam, when will it arrive?")   # goes to the person, not the bot
-    wait_for(lambda: "Thanks Sam, when will it arrive?" in agent.customer_texts(key),
-             message="customer message in the inbox")
+    say(page, "Thanks Sam, when will it arrive?")  # goes to the person, not the bot
+    wait_for(
+        lambda: "Thanks Sam, when will it arrive?" in agent.customer_texts(key),
+        message="customer message in the inbox",
+    )
     page.screenshot(path=str(screenshots / "03-agent-replied.png"))
 
     agent.hand_back(key, "Parcel is with DPD, due tomorrow")
@@ -93,13 +103,17 @@ def test_handoff_round_trip_in_the_widget(page: Page, stack: Stack, agent: Agent
     assert "Sam from our team has joined" in before
     assert "Sam · Northwind team: Hi Dana, I'm Sam" in before
     assert before.index("You're back with the assistant") < len(before) - 1
-    assert before[before.index("You're back with the assistant") + 1].startswith("Assistant: Hi again")
+    assert before[before.index("You're back with the assistant") + 1].startswith(
+        "Assistant: Hi again"
+    )
 
     page.reload()
-    expect(page.get_by_role("dialog", name="Northwind help")).to_be_visible()  # it was open: stays open
+    expect(
+        page.get_by_role("dialog", name="Northwind help")
+    ).to_be_visible()  # it was open: stays open
     expect(messages(page)).to_have_count(len(before))
     assert transcript(page) == before
-    expect(messages(page).last).to_be_in_viewport()     # scrolled to the latest message
+    expect(messages(page).last).to_be_in_viewport()  # scrolled to the latest message
     assert state(page)["sessionId"] == session_id
     page.screenshot(path=str(screenshots / "05-after-reload.png"))
 
@@ -110,33 +124,54 @@ def test_handoff_round_trip_in_the_widget(page: Page, stack: Stack, agent: Agent
     assert events[-1]["text"] == "thanks, bye"
 
 
-def test_customer_and_agent_markup_is_shown_as_text(page: Page, stack: Stack, screenshots: Path) -> None:
+def test_customer_and_agent_markup_is_shown_as_text(
+    page: Page, stack: Stack, screenshots: Path
+) -> None:
     dialogs: list = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     open_chat(page)
-    say(page, XSS)                                # customer text
+    say(page, XSS)  # customer text
     expect(bot_texts(page).nth(1)).to_be_visible()  # the bot answered (greeting is the first)
 
     # An agent line as the inbox sends it: a bot event pushed to the customer's socket.
     session_id = state(page)["sessionId"]
     response = httpx.post(
         f"{stack.rasa_url}/conversations/{session_id}/tracker/events",
-        params={"token": stack.rasa_token, "output_channel": "latest", "execute_side_effects": "true"},
-        json=[{"event": "bot", "text": f"Agent says {XSS}", "metadata": {"source": "agent"},
-               "data": {"custom": {"data": {"handoff": {"kind": "agent_message", "agent": "<i>Sam</i>"}}}}}],
+        params={
+            "token": stack.rasa_token,
+            "output_channel": "latest",
+            "execute_side_effects": "true",
+        },
+        json=[
+            {
+                "event": "bot",
+                "text": f"Agent says {XSS}",
+                "metadata": {"source": "agent"},
+                "data": {
+                    "custom": {
+                        "data": {"handoff": {"kind": "agent_message", "agent": "<i>Sam</i>"}}
+                    }
+                },
+            }
+        ],
         timeout=20,
     )
     response.raise_for_status()
     agent_text = page.locator(".nwc-msg-agent .nwc-text").last
     expect(agent_text).to_have_text(f"Agent says {XSS}")
-    expect(page.locator(".nwc-msg-agent .nwc-sender").last).to_have_text("<i>Sam</i> · Northwind team")
+    expect(page.locator(".nwc-msg-agent .nwc-sender").last).to_have_text(
+        "<i>Sam</i> · Northwind team"
+    )
     expect(page.locator(".nwc-msg-user .nwc-text").last).to_have_text(XSS)
     expect(agent_text).to_be_in_viewport()
 
     chat_markup = page.evaluate(
-        "document.getElementById('northwind-chat').shadowRoot.querySelector('.nwc-messages').innerHTML")
+        "document.getElementById('northwind-chat').shadowRoot.querySelector('.nwc-messages').innerHTML"
+    )
     for tag in ("<img", "<b>", "<i>"):
-        assert tag not in chat_markup.lower(), f"{tag} became an element"  # text is serialised as &lt;
+        assert tag not in chat_markup.lower(), (
+            f"{tag} became an element"
+        )  # text is serialised as &lt;
     assert page.locator(".nwc-messages img, .nwc-messages b, .nwc-messages i").count() == 0
     assert dialogs == []
     page.screenshot(path=str(screenshots / "06-markup-as-text.png"))

@@ -23,12 +23,22 @@ from actions.frustration.analysis import TextAnalysis
 from actions.frustration.signals.base import SILENT, SignalHit
 
 PHRASE_STRENGTH = 0.7  # a resolution phrase or calm emoji alone ("perfect", "👍")
-UPSET_SIGNALS = ("abuse", "profanity", "bot_complaint", "churn", "time_pressure", "shouting", "angry_emoji")
+UPSET_SIGNALS = (
+    "abuse",
+    "profanity",
+    "bot_complaint",
+    "churn",
+    "time_pressure",
+    "shouting",
+    "angry_emoji",
+)
 NEGATIVE_CEILING = 0.5  # the text model hearing more negativity than this cancels calming
 MIN_STRENGTH = 0.2  # weaker calm readings are noise ("ok", "yes")
 
 
-def calming(analysis: TextAnalysis, hits: dict[str, SignalHit], calm_emoji: Sequence[str]) -> SignalHit:
+def calming(
+    analysis: TextAnalysis, hits: dict[str, SignalHit], calm_emoji: Sequence[str]
+) -> SignalHit:
     """How strongly this message says the customer has calmed down (silent when anything sounds upset)."""
     upset = any(hits[name].value > 0 for name in UPSET_SIGNALS if name in hits)
     if upset or analysis.matches.count("sarcasm") or analysis.matches.count("contrast"):
@@ -43,4 +53,3 @@ def calming(analysis: TextAnalysis, hits: dict[str, SignalHit], calm_emoji: Sequ
     if strength < MIN_STRENGTH:
         return SILENT
     return SignalHit(round(min(1.0, strength), 4), "sounds calmer (thanks, relief or approval)")
-

@@ -81,7 +81,9 @@ def bot_failure(bot: Matches | None, streak: int, repeated: bool = False) -> tup
     return SignalHit(min(1.0, saturating(count) + 0.2 * (streak - 1)), reason), streak
 
 
-def nlu_trouble(turn: TurnInput, state: dict[str, Any], config: FrustrationConfig) -> tuple[SignalHit, int, int]:
+def nlu_trouble(
+    turn: TurnInput, state: dict[str, Any], config: FrustrationConfig
+) -> tuple[SignalHit, int, int]:
     """NLU fallbacks and streaks of low-confidence turns.
 
     Returns:
@@ -90,11 +92,22 @@ def nlu_trouble(turn: TurnInput, state: dict[str, Any], config: FrustrationConfi
     fallbacks = state["counters"]["fallbacks"]
     streak = state["counters"]["low_conf_streak"]
     confidence = turn.confidence
-    low = isinstance(confidence, (int, float)) and not isinstance(confidence, bool) and confidence < config.low_confidence
+    low = (
+        isinstance(confidence, (int, float))
+        and not isinstance(confidence, bool)
+        and confidence < config.low_confidence
+    )
     if turn.is_fallback:
         fallbacks += 1
         streak += 1
-        return SignalHit(min(1.0, 0.6 + 0.2 * (streak - 1)), f"the bot did not understand ({fallbacks} fallback{'s' if fallbacks != 1 else ''})"), fallbacks, streak
+        return (
+            SignalHit(
+                min(1.0, 0.6 + 0.2 * (streak - 1)),
+                f"the bot did not understand ({fallbacks} fallback{'s' if fallbacks != 1 else ''})",
+            ),
+            fallbacks,
+            streak,
+        )
     if low:
         streak += 1
         value = min(1.0, 0.3 + 0.2 * (streak - 1))

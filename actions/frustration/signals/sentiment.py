@@ -32,9 +32,14 @@ def sentiment_signals(analysis: TextAnalysis) -> dict[str, SignalHit]:
     if compound < 0:
         value = -compound
         return {
-            "negative_sentiment": SignalHit(value, f"{_strength(value)} negative sentiment ({compound:+.2f})"),
+            "negative_sentiment": SignalHit(
+                value, f"{_strength(value)} negative sentiment ({compound:+.2f})"
+            ),
             "positive_sentiment": SILENT,
         }
     if compound > 0:
-        return {"negative_sentiment": SILENT, "positive_sentiment": SignalHit(compound, "positive sentiment")}
+        return {
+            "negative_sentiment": SILENT,
+            "positive_sentiment": SignalHit(compound, "positive sentiment"),
+        }
     return {"negative_sentiment": SILENT, "positive_sentiment": SILENT}

@@ -22,7 +22,9 @@ def shouting(analysis: TextAnalysis) -> SignalHit:
     if upper_ratio >= 0.7 and analysis.caps_words >= 2:
         return SignalHit(1.0, "writing in capitals")
     if analysis.caps_words >= 2:
-        return SignalHit(min(1.0, 0.3 * analysis.caps_words), f"{analysis.caps_words} words in capitals")
+        return SignalHit(
+            min(1.0, 0.3 * analysis.caps_words), f"{analysis.caps_words} words in capitals"
+        )
     return SILENT
 
 

@@ -64,14 +64,18 @@ def sqlite_backend(seeded_sqlite_template: Path) -> Iterator[SqlOrderBackend]:
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """URL of a freshly seeded throwaway PostgreSQL database."""
-    admin = create_engine(POSTGRES_SERVER_URL + "postgres", future=True, isolation_level="AUTOCOMMIT")
+    admin = create_engine(
+        POSTGRES_SERVER_URL + "postgres", future=True, isolation_level="AUTOCOMMIT"
+    )
     name = f"orders_test_{uuid.uuid4().hex[:12]}"
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
     except OperationalError as error:
         admin.dispose()
-        pytest.fail(f"no PostgreSQL at {POSTGRES_SERVER_URL} ({error.__class__.__name__}); .ci/run starts it")
+        pytest.fail(
+            f"no PostgreSQL at {POSTGRES_SERVER_URL} ({error.__class__.__name__}); .ci/run starts it"
+        )
     url = POSTGRES_SERVER_URL + name
     try:
         seed_database(url, TODAY)
@@ -103,7 +107,9 @@ def order_api(seeded_sqlite_template: Path) -> Iterator[tuple[str, object]]:
     app = create_app(store, API_TOKEN)
     sock = free_socket()
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", ws="none", loop="asyncio"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, log_level="warning", lifespan="off", ws="none", loop="asyncio")
+    )
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     started = threading.Event()

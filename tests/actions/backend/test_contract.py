@@ -28,7 +28,10 @@ async def test_dana_order_has_every_documented_fact(backend: OrderBackend) -> No
 
     assert order.number == "10482"
     assert order.status is OrderStatus.IN_TRANSIT
-    assert (order.customer.name, order.customer.email) == ("Dana Whitfield", "dana.whitfield@example.com")
+    assert (order.customer.name, order.customer.email) == (
+        "Dana Whitfield",
+        "dana.whitfield@example.com",
+    )
     assert order.delivery_address.postcode == "SW1A 1AA"
     assert [(i.sku, i.name, i.quantity, i.unit_price_pence) for i in order.items] == [
         ("SHO-001", "Trail running shoes", 1, 8900)
@@ -38,7 +41,10 @@ async def test_dana_order_has_every_documented_fact(backend: OrderBackend) -> No
     assert order.shipment.tracking_url.endswith(order.shipment.tracking_number)
     assert local_date(order.shipment.last_event_at) == TODAY - timedelta(days=9)
     assert order.placed_at.tzinfo is not None
-    assert describe_status(order, TODAY) == "in transit with DPD since 17 November, was expected 19 November"
+    assert (
+        describe_status(order, TODAY)
+        == "in transit with DPD since 17 November, was expected 19 November"
+    )
 
 
 @pytest.mark.parametrize("typed", ["#10482", "ORD-10482", " 10482 "])
@@ -54,7 +60,13 @@ async def test_unknown_or_malformed_order_is_not_found(backend: OrderBackend, nu
 
 @pytest.mark.parametrize(
     "factor",
-    ["dana.whitfield@example.com", "  Dana.Whitfield@EXAMPLE.com ", "SW1A 1AA", "sw1a1aa", " Sw1A  1aA "],
+    [
+        "dana.whitfield@example.com",
+        "  Dana.Whitfield@EXAMPLE.com ",
+        "SW1A 1AA",
+        "sw1a1aa",
+        " Sw1A  1aA ",
+    ],
 )
 async def test_verify_accepts_email_or_postcode_in_any_case_and_spacing(
     backend: OrderBackend, factor: str
@@ -63,7 +75,8 @@ async def test_verify_accepts_email_or_postcode_in_any_case_and_spacing(
 
 
 @pytest.mark.parametrize(
-    "factor", ["dana@example.com", "SW1A 1AB", "", "   ", "zoe.harper@example.com", "dana.whitfield"]
+    "factor",
+    ["dana@example.com", "SW1A 1AB", "", "   ", "zoe.harper@example.com", "dana.whitfield"],
 )
 async def test_verify_rejects_anything_else(backend: OrderBackend, factor: str) -> None:
     assert await backend.verify_customer("10482", factor) is False
@@ -94,8 +107,12 @@ async def test_cancel_processing_order(backend: OrderBackend) -> None:
 
 @pytest.mark.parametrize(
     "number, reason",
-    [("10482", "already_shipped"), ("10160", "already_delivered"), ("10290", "already_returned"),
-     ("10215", "already_cancelled")],
+    [
+        ("10482", "already_shipped"),
+        ("10160", "already_delivered"),
+        ("10290", "already_returned"),
+        ("10215", "already_cancelled"),
+    ],
 )
 async def test_cancel_refused_once_it_left_the_warehouse(
     backend: OrderBackend, number: str, reason: str

@@ -56,10 +56,18 @@ def order(status: OrderStatus, **changes: object) -> Order:
         (OrderStatus.OUT_FOR_DELIVERY, {}, "out for delivery with DPD since 3 June"),
         (
             OrderStatus.DELIVERED,
-            {"shipment": dataclasses.replace(SHIPMENT, delivered_at=datetime(2026, 6, 5, 11, tzinfo=UTC))},
+            {
+                "shipment": dataclasses.replace(
+                    SHIPMENT, delivered_at=datetime(2026, 6, 5, 11, tzinfo=UTC)
+                )
+            },
             "delivered by DPD on 5 June",
         ),
-        (OrderStatus.CANCELLED, {"cancelled_at": datetime(2026, 6, 2, 8, tzinfo=UTC)}, "cancelled on 2 June"),
+        (
+            OrderStatus.CANCELLED,
+            {"cancelled_at": datetime(2026, 6, 2, 8, tzinfo=UTC)},
+            "cancelled on 2 June",
+        ),
         (OrderStatus.RETURNED, {}, "returned"),
         (OrderStatus.IN_TRANSIT, {"shipment": None}, "in transit"),
     ],
@@ -94,7 +102,13 @@ def test_uk_calendar_day_not_utc() -> None:
 
 
 def test_returned_mentions_the_latest_refund() -> None:
-    pending = Refund("RF-10482-1", 8900, RefundStatus.PENDING, "Return received", datetime(2026, 6, 20, tzinfo=UTC))
+    pending = Refund(
+        "RF-10482-1",
+        8900,
+        RefundStatus.PENDING,
+        "Return received",
+        datetime(2026, 6, 20, tzinfo=UTC),
+    )
     processed = dataclasses.replace(
         pending, status=RefundStatus.PROCESSED, processed_at=datetime(2026, 6, 22, 9, tzinfo=UTC)
     )
@@ -114,7 +128,14 @@ def test_last_event_for_agents() -> None:
 
 @pytest.mark.parametrize(
     "pence, text",
-    [(8900, "£89.00"), (0, "£0.00"), (5, "£0.05"), (395, "£3.95"), (124950, "£1,249.50"), (-500, "-£5.00")],
+    [
+        (8900, "£89.00"),
+        (0, "£0.00"),
+        (5, "£0.05"),
+        (395, "£3.95"),
+        (124950, "£1,249.50"),
+        (-500, "-£5.00"),
+    ],
 )
 def test_format_money(pence: int, text: str) -> None:
     assert format_money(pence) == text

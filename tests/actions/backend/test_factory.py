@@ -35,7 +35,11 @@ def test_defaults_to_sql_on_the_project_var_folder() -> None:
 
 def test_http_settings() -> None:
     settings = load_settings(
-        {"ORDER_BACKEND": " HTTP ", "ORDER_API_URL": "https://orders.example.test/v1", "ORDER_API_TOKEN": "t0k"}
+        {
+            "ORDER_BACKEND": " HTTP ",
+            "ORDER_API_URL": "https://orders.example.test/v1",
+            "ORDER_API_TOKEN": "t0k",
+        }
     )
     backend = build_backend(settings)
 
@@ -50,7 +54,10 @@ def test_http_settings() -> None:
         ({"ORDER_BACKEND": "http"}, "ORDER_API_URL"),
         ({"ORDER_BACKEND": "http", "ORDER_API_URL": "  "}, "ORDER_API_URL"),
         ({"ORDER_BACKEND": "http", "ORDER_API_URL": "orders.example.test"}, "https://"),
-        ({"ORDER_BACKEND": "http", "ORDER_API_URL": "https://orders.example.test"}, "ORDER_API_TOKEN"),
+        (
+            {"ORDER_BACKEND": "http", "ORDER_API_URL": "https://orders.example.test"},
+            "ORDER_API_TOKEN",
+        ),
         ({"ORDER_BACKEND": "graphql"}, "sql, http"),
         ({"ORDER_DATABASE_URL": "not a url"}, "ORDER_DATABASE_URL"),
     ],

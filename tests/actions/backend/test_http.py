@@ -57,7 +57,9 @@ class Recorder:
 def backend_with(
     handler: Callable[[httpx.Request], httpx.Response], sleep: Recorder, **options: object
 ) -> HttpOrderBackend:
-    return HttpOrderBackend(BASE_URL, "s3cret", httpx.MockTransport(handler), sleep=sleep, **options)
+    return HttpOrderBackend(
+        BASE_URL, "s3cret", httpx.MockTransport(handler), sleep=sleep, **options
+    )
 
 
 async def test_requests_carry_token_timeouts_and_documented_path() -> None:
@@ -77,7 +79,9 @@ async def test_requests_carry_token_timeouts_and_documented_path() -> None:
 
 
 async def test_get_retries_5xx_with_growing_backoff_then_succeeds() -> None:
-    answers = iter([httpx.Response(503), httpx.Response(502), httpx.Response(200, json=order_to_json(ORDER))])
+    answers = iter(
+        [httpx.Response(503), httpx.Response(502), httpx.Response(200, json=order_to_json(ORDER))]
+    )
     sleep = Recorder()
 
     order = await backend_with(lambda request: next(answers), sleep).get_order("10482")
@@ -159,10 +163,16 @@ async def test_status_and_body_mapping(response: httpx.Response, error: type) ->
 
 
 async def test_conflict_carries_the_reason_code() -> None:
-    body = {"error": "not_allowed", "reason": "already_shipped", "message": "order 10482 is in_transit"}
+    body = {
+        "error": "not_allowed",
+        "reason": "already_shipped",
+        "message": "order 10482 is in_transit",
+    }
 
     with pytest.raises(NotAllowed) as refusal:
-        await backend_with(lambda request: httpx.Response(409, json=body), Recorder()).cancel_order("10482")
+        await backend_with(lambda request: httpx.Response(409, json=body), Recorder()).cancel_order(
+            "10482"
+        )
 
     assert refusal.value.reason == "already_shipped"
     assert refusal.value.detail == "order 10482 is in_transit"
@@ -248,7 +258,9 @@ async def test_store_behind_the_api_down_is_unavailable(order_api: tuple, tmp_pa
 @pytest.mark.parametrize("body", [b'{"factor": 5}', b"not json", b"[]"])
 async def test_stub_api_rejects_a_malformed_verify_body(order_api: tuple, body: bytes) -> None:
     base_url, _ = order_api
-    async with httpx.AsyncClient(base_url=base_url, headers={"Authorization": f"Bearer {API_TOKEN}"}) as client:
+    async with httpx.AsyncClient(
+        base_url=base_url, headers={"Authorization": f"Bearer {API_TOKEN}"}
+    ) as client:
         response = await client.post("/orders/10482/verify", content=body)
 
     assert response.status_code == 422

@@ -45,7 +45,9 @@ DELIVERY_DAY = date(2026, 11, 16)
 
 
 def started(sku: object, amount: int) -> ReturnAuthorization:
-    return ReturnAuthorization("RMA-10377-01", "10377", sku, "https://x.test/l.pdf", amount, datetime.now(UTC))
+    return ReturnAuthorization(
+        "RMA-10377-01", "10377", sku, "https://x.test/l.pdf", amount, datetime.now(UTC)
+    )
 
 
 @pytest.mark.parametrize(
@@ -145,12 +147,16 @@ def test_return_with_a_sku_of_the_wrong_type_is_a_clear_error() -> None:
         plan_return(DELIVERED, 42, DELIVERY_DAY)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("raw, number", [("10482", "10482"), ("#10482", "10482"), ("ord-1048200", "1048200")])
+@pytest.mark.parametrize(
+    "raw, number", [("10482", "10482"), ("#10482", "10482"), ("ord-1048200", "1048200")]
+)
 def test_normalize_order_number(raw: str, number: str) -> None:
     assert normalize_order_number(raw) == number
 
 
-@pytest.mark.parametrize("raw", [None, "", "1048", "10482a", "12345678", "10482; drop table orders"])
+@pytest.mark.parametrize(
+    "raw", [None, "", "1048", "10482a", "12345678", "10482; drop table orders"]
+)
 def test_normalize_rejects_what_cannot_be_an_order_number(raw: object) -> None:
     with pytest.raises(OrderNotFound):
         normalize_order_number(raw)

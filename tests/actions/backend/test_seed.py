@@ -21,7 +21,10 @@ def dump(path: Path) -> dict[str, list[tuple]]:
     engine = create_engine(f"sqlite:///{path}", future=True)
     with engine.connect() as connection:
         rows = {
-            table.name: [tuple(row) for row in connection.execute(table.select().order_by(*table.primary_key))]
+            table.name: [
+                tuple(row)
+                for row in connection.execute(table.select().order_by(*table.primary_key))
+            ]
             for table in Base.metadata.sorted_tables
         }
     engine.dispose()
@@ -44,7 +47,9 @@ def test_same_day_gives_identical_rows(tmp_path: Path, seeded: dict[str, list[tu
 def test_sizes_and_every_status(seeded_sqlite_template: Path) -> None:
     engine = create_engine(f"sqlite:///{seeded_sqlite_template}", future=True)
     with engine.connect() as connection:
-        orders = connection.execute(select(OrderRow.number, OrderRow.status, OrderRow.placed_at)).all()
+        orders = connection.execute(
+            select(OrderRow.number, OrderRow.status, OrderRow.placed_at)
+        ).all()
         names = connection.execute(select(CustomerRow.name)).scalars().all()
         carriers = set(connection.execute(select(ShipmentRow.carrier)).scalars())
     engine.dispose()
@@ -62,7 +67,9 @@ def test_tracking_numbers_look_like_each_carriers(seeded_sqlite_template: Path) 
     patterns = {"DPD": r"\d{14}", "Royal Mail": r"[A-Z]{2}\d{9}GB", "Evri": r"H[A-Z0-9]{15}"}
     engine = create_engine(f"sqlite:///{seeded_sqlite_template}", future=True)
     with engine.connect() as connection:
-        shipments = connection.execute(select(ShipmentRow.carrier, ShipmentRow.tracking_number)).all()
+        shipments = connection.execute(
+            select(ShipmentRow.carrier, ShipmentRow.tracking_number)
+        ).all()
     engine.dispose()
 
     assert shipments and all(re.fullmatch(patterns[c], n) for c, n in shipments)
@@ -93,7 +100,9 @@ def test_emails_are_ascii(name: str, domain: str, email: str) -> None:
     assert email_for(name, domain) == email
 
 
-def test_command_line_seeds_the_given_url_and_day(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_command_line_seeds_the_given_url_and_day(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     path = tmp_path / "nested" / "cli.db"
 
     assert main(["--database-url", f"sqlite:///{path}", "--today", TODAY.isoformat()]) == 0

@@ -8,7 +8,9 @@ from actions.frustration.detector import Detector
 from actions.frustration.schema import TurnInput, TurnResult
 
 
-def run_conversation(detector: Detector, texts: list[str]) -> tuple[list[TurnResult], dict[str, Any]]:
+def run_conversation(
+    detector: Detector, texts: list[str]
+) -> tuple[list[TurnResult], dict[str, Any]]:
     """Score a list of user messages in order; return every result and the final state."""
     state: dict[str, Any] | None = None
     results: list[TurnResult] = []

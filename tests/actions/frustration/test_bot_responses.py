@@ -16,12 +16,21 @@ from actions.frustration import get_detector
 DOMAIN = Path(__file__).resolve().parents[3] / "domain.yml"
 # The bot could not do what was asked, or did not understand: these may count.
 FAILURES = {
-    "utter_out_of_scope", "utter_default", "utter_clarify", "utter_clarify_again",
-    "utter_order_not_found", "utter_verifier_mismatch", "utter_form_give_up", "utter_backend_down",
-    "utter_cannot_cancel_shipped", "utter_no_refunds", "utter_handoff_ack_bot_failed",
+    "utter_out_of_scope",
+    "utter_default",
+    "utter_clarify",
+    "utter_clarify_again",
+    "utter_order_not_found",
+    "utter_verifier_mismatch",
+    "utter_form_give_up",
+    "utter_backend_down",
+    "utter_cannot_cancel_shipped",
+    "utter_no_refunds",
+    "utter_handoff_ack_bot_failed",
     "utter_handoff_ack_frustration",
     # Said by the channel screen when a message could not be read or stored.
-    "utter_message_unreadable", "utter_message_retry",
+    "utter_message_unreadable",
+    "utter_message_retry",
 }
 
 

@@ -34,7 +34,9 @@ def angry_state(detector: Detector) -> tuple[TurnResult, dict[str, Any]]:
 
 def test_thanks_to_the_agent_calms_at_once(detector: Detector) -> None:
     before, state = angry_state(detector)
-    after, new_state = detector.score_turn(TurnInput(text="oh wow ok, thank you Sam, that actually helps a lot"), state)
+    after, new_state = detector.score_turn(
+        TurnInput(text="oh wow ok, thank you Sam, that actually helps a lot"), state
+    )
     assert after.level == "calm" and after.score < before.score - 0.3
     assert after.direction == "falling"
     assert new_state["carry"] < state["carry"]  # the carried evidence lets go too
@@ -60,7 +62,9 @@ def test_a_thumbs_up_calms(detector: Detector) -> None:
         "danke, hat geklappt",
     ],
 )
-def test_gratitude_relief_and_approval_calm_an_angry_customer(detector: Detector, text: str) -> None:
+def test_gratitude_relief_and_approval_calm_an_angry_customer(
+    detector: Detector, text: str
+) -> None:
     before, state = angry_state(detector)
     after, _ = detector.score_turn(TurnInput(text=text), state)
     assert after.level == "calm", (text, after.score, after.signals)
@@ -87,11 +91,17 @@ def test_a_calm_request_after_a_hand_back_is_a_request_not_frustration(detector:
     _, state = angry_state(detector)
     state = detector.reset_state(state, reason="handback")
     result, _ = detector.score_turn(
-        TurnInput(text="actually can I talk to Sam again please?", intent="request_human", confidence=0.93), state
+        TurnInput(
+            text="actually can I talk to Sam again please?", intent="request_human", confidence=0.93
+        ),
+        state,
     )
     assert result.escalate and result.trigger == "request"
     assert result.level == "calm"
-    assert acknowledgement(result.trigger, bot_failed=False, level=result.level) == "utter_handoff_ack_request"
+    assert (
+        acknowledgement(result.trigger, bot_failed=False, level=result.level)
+        == "utter_handoff_ack_request"
+    )
     # Priority follows the level: a polite request is a normal one.
     assert priority_from(result.trigger, 0, result.level) == "normal"
 
@@ -112,7 +122,12 @@ def test_polite_requests_for_a_person_escalate_calm(detector: Detector, text: st
 
 
 def test_an_angry_request_for_a_person_still_sounds_angry(detector: Detector) -> None:
-    result, _ = detector.score_turn(TurnInput(text="this is useless, get me a real person NOW!!"), None)
+    result, _ = detector.score_turn(
+        TurnInput(text="this is useless, get me a real person NOW!!"), None
+    )
     assert result.escalate and result.trigger == "request"
     assert result.level == "frustrated", (result.score, result.signals)
-    assert acknowledgement(result.trigger, bot_failed=False, level=result.level) == "utter_handoff_ack_frustration"
+    assert (
+        acknowledgement(result.trigger, bot_failed=False, level=result.level)
+        == "utter_handoff_ack_frustration"
+    )

@@ -36,7 +36,9 @@ def test_env_variable_selects_another_file(tmp_path, monkeypatch):
     from actions.frustration.config import DEFAULT_CONFIG_PATH, config_path
 
     copy = tmp_path / "f.yml"
-    copy.write_text(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8").replace("max_chars: 1000", "max_chars: 50"))
+    copy.write_text(
+        DEFAULT_CONFIG_PATH.read_text(encoding="utf-8").replace("max_chars: 1000", "max_chars: 50")
+    )
     monkeypatch.setenv("FRUSTRATION_CONFIG", str(copy))
     assert config_path() == copy
     assert load_config().max_chars == 50

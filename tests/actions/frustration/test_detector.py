@@ -63,7 +63,9 @@ def test_repeated_form_failures_escalate(detector):
     state = None
     results = []
     for total in (1, 2, 3):
-        result, state = detector.score_turn(TurnInput(text="12345", form_failures_total=total), state)
+        result, state = detector.score_turn(
+            TurnInput(text="12345", form_failures_total=total), state
+        )
         results.append(result)
     assert results[-1].escalate and results[-1].trigger == "repeated_failure"
     assert "3 failed attempts" in results[-1].explanation
@@ -71,7 +73,12 @@ def test_repeated_form_failures_escalate(detector):
 
 
 def test_repeated_failure_can_be_switched_off(make_detector):
-    det = make_detector({"escalation": {"repeated_failure": 0}, "model": {"thresholds": {"escalate": 1.0, "frustrated": 1.0}}})
+    det = make_detector(
+        {
+            "escalation": {"repeated_failure": 0},
+            "model": {"thresholds": {"escalate": 1.0, "frustrated": 1.0}},
+        }
+    )
     state = None
     for total in (1, 2, 3, 4):
         result, state = det.score_turn(TurnInput(text="12345", form_failures_total=total), state)
@@ -80,10 +87,16 @@ def test_repeated_failure_can_be_switched_off(make_detector):
 
 def test_explanation_reads_like_the_issue_example(detector):
     state = None
-    for total, text in ((1, "12345"), (2, "it is 12345"), (3, "I told you, 12345. is there a real person?")):
+    for total, text in (
+        (1, "12345"),
+        (2, "it is 12345"),
+        (3, "I told you, 12345. is there a real person?"),
+    ):
         result, state = detector.score_turn(TurnInput(text=text, form_failures_total=total), state)
     assert result.trigger == "request"
-    assert "3 failed attempts" in result.explanation and "is there a real person" in result.explanation
+    assert (
+        "3 failed attempts" in result.explanation and "is there a real person" in result.explanation
+    )
 
 
 def test_result_fields_and_signals(detector):
@@ -103,7 +116,17 @@ def test_levels_follow_the_thresholds(make_detector):
 
 @pytest.mark.parametrize(
     "text",
-    ["", "   ", "😡", "🙂🙂", "Где мой заказ? Уже две недели!", "我的订单在哪里", "\x00\x07\x1b[31m", "مرحبا", "a" * 20_000],
+    [
+        "",
+        "   ",
+        "😡",
+        "🙂🙂",
+        "Где мой заказ? Уже две недели!",
+        "我的订单在哪里",
+        "\x00\x07\x1b[31m",
+        "مرحبا",
+        "a" * 20_000,
+    ],
 )
 def test_bad_input_gets_a_score_and_no_crash(detector, text):
     result, state = detector.score_turn(TurnInput(text=text), None)
@@ -129,7 +152,9 @@ def test_state_is_json_bounded_and_not_mutated(detector):
 
 
 def test_garbage_state_is_replaced(detector):
-    result, state = detector.score_turn(TurnInput(text="hi"), {"v": 1, "turns": "x", "scores": "nope"})
+    result, state = detector.score_turn(
+        TurnInput(text="hi"), {"v": 1, "turns": "x", "scores": "nope"}
+    )
     assert result.turn == 1 and state["turns"] == 1
 
 
@@ -140,7 +165,9 @@ def test_reset_after_handback_keeps_the_record_and_clears_the_trend(detector):
     assert fresh["turns"] == state["turns"]
     assert fresh["scores"] == [] and fresh["carry"] == 0 and fresh["counters"]["repeats"] == 0
     assert fresh["counters"]["form_failures"] == 2 and fresh["handbacks"] == 1
-    result, after = detector.score_turn(TurnInput(text="ok thanks, that's sorted", form_failures_total=2), fresh)
+    result, after = detector.score_turn(
+        TurnInput(text="ok thanks, that's sorted", form_failures_total=2), fresh
+    )
     assert not result.escalate and result.turn == len(STEADY_RISE) + 1
     assert after["turns"] == len(STEADY_RISE) + 1
 
@@ -148,20 +175,29 @@ def test_reset_after_handback_keeps_the_record_and_clears_the_trend(detector):
 def test_angry_customer_who_calms_down_goes_back_to_calm(detector):
     results, _ = run_conversation(
         detector,
-        ["this is ridiculous, my parcel is lost!!", "ok, that makes sense", "great, thank you so much", "perfect, thanks"],
+        [
+            "this is ridiculous, my parcel is lost!!",
+            "ok, that makes sense",
+            "great, thank you so much",
+            "perfect, thanks",
+        ],
     )
     assert results[0].level != "calm"
     assert results[-1].level == "calm" and results[-1].trend < 0
 
 
 def test_request_human_intent_escalates_even_without_a_known_phrase(detector):
-    result, _ = detector.score_turn(TurnInput(text="get me somebody who can actually help", intent="request_human"), None)
+    result, _ = detector.score_turn(
+        TurnInput(text="get me somebody who can actually help", intent="request_human"), None
+    )
     assert result.escalate and result.trigger == "request"
     assert "intent 'request_human'" in result.explanation
 
 
 def test_odd_types_from_a_channel_do_not_crash(detector):
-    odd = TurnInput(text=None, intent=42, confidence="high", form_failures_total="x", previous_bot_text=123)  # type: ignore[arg-type]
+    odd = TurnInput(
+        text=None, intent=42, confidence="high", form_failures_total="x", previous_bot_text=123
+    )  # type: ignore[arg-type]
     result, state = detector.score_turn(odd, None)
     assert 0.0 <= result.score <= 1.0 and json.dumps(state)
 
@@ -169,18 +205,26 @@ def test_odd_types_from_a_channel_do_not_crash(detector):
 def test_result_reports_the_conversation_counters(detector):
     state = None
     for _ in range(2):
-        result, state = detector.score_turn(TurnInput(text="blorp", is_fallback=True, form_failures_total=1), state)
+        result, state = detector.score_turn(
+            TurnInput(text="blorp", is_fallback=True, form_failures_total=1), state
+        )
     assert result.counters["fallbacks"] == 2 and result.counters["form_failures"] == 1
 
 
 def test_a_problem_described_in_the_first_message_is_not_disagreement(detector, make_detector):
-    first, state = detector.score_turn(TurnInput(text="My parcel hasn't arrived, it's not here yet"), None)
+    first, state = detector.score_turn(
+        TurnInput(text="My parcel hasn't arrived, it's not here yet"), None
+    )
     assert "negation" not in first.signals and "correction" not in first.signals
     assert first.level == "calm"
-    later, _ = detector.score_turn(TurnInput(text="No, that's not what I asked", previous_bot_text="It was shipped."), state)
+    later, _ = detector.score_turn(
+        TurnInput(text="No, that's not what I asked", previous_bot_text="It was shipped."), state
+    )
     assert later.signals.get("negation", 0) > 0 and later.signals.get("correction", 0) > 0
     from_start = make_detector({"disagreement_from_turn": 1})
-    counted, _ = from_start.score_turn(TurnInput(text="My parcel hasn't arrived, it's not here yet"), None)
+    counted, _ = from_start.score_turn(
+        TurnInput(text="My parcel hasn't arrived, it's not here yet"), None
+    )
     assert counted.signals.get("negation", 0) > 0
 
 

@@ -27,7 +27,9 @@ def test_only_the_start_of_a_long_message_is_read() -> None:
     assert feature_counts("ok " * 1000 + "furious") == feature_counts("ok " * 1000)
 
 
-@pytest.mark.parametrize("text", ["this is ridiculous, I am so annoyed", "what a disgrace, absolutely terrible service"])
+@pytest.mark.parametrize(
+    "text", ["this is ridiculous, I am so annoyed", "what a disgrace, absolutely terrible service"]
+)
 def test_angry_messages_read_negative(text: str) -> None:
     reading = get_emotion_model().read(text)
     assert reading.negative > 0.5 > reading.calm
@@ -45,7 +47,9 @@ def test_the_model_is_loaded_once_per_process() -> None:
 
 def test_importing_the_package_loads_no_model() -> None:
     code = "import actions.frustration, actions.frustration.emotion as e, sys; print(e._MODEL is None, 'sklearn' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
     assert out.split() == ["True", "False"]
 
 
@@ -65,12 +69,53 @@ def test_fit_text_is_deterministic_on_a_small_sample(tmp_path: Path) -> None:
 
     data = tmp_path / "data"
     data.mkdir()
-    (data / "goemotions_labels.txt").write_text("\n".join(
-        ["admiration", "amusement", "anger", "annoyance", "approval", "caring", "confusion", "curiosity", "desire", "disappointment", "disapproval", "disgust", "embarrassment", "excitement", "fear", "gratitude", "grief", "joy", "love", "nervousness", "optimism", "pride", "realization", "relief", "remorse", "sadness", "surprise", "neutral"]) + "\n")
-    rows = [("this is awful and I hate it", "2"), ("so annoying, stop it", "3"), ("thank you so much", "15"),
-            ("what a relief, thanks", "23"), ("the sky is blue", "27"), ("I went to the shop", "27")] * 5
+    (data / "goemotions_labels.txt").write_text(
+        "\n".join(
+            [
+                "admiration",
+                "amusement",
+                "anger",
+                "annoyance",
+                "approval",
+                "caring",
+                "confusion",
+                "curiosity",
+                "desire",
+                "disappointment",
+                "disapproval",
+                "disgust",
+                "embarrassment",
+                "excitement",
+                "fear",
+                "gratitude",
+                "grief",
+                "joy",
+                "love",
+                "nervousness",
+                "optimism",
+                "pride",
+                "realization",
+                "relief",
+                "remorse",
+                "sadness",
+                "surprise",
+                "neutral",
+            ]
+        )
+        + "\n"
+    )
+    rows = [
+        ("this is awful and I hate it", "2"),
+        ("so annoying, stop it", "3"),
+        ("thank you so much", "15"),
+        ("what a relief, thanks", "23"),
+        ("the sky is blue", "27"),
+        ("I went to the shop", "27"),
+    ] * 5
     for split in ("train", "dev", "test"):
-        (data / f"goemotions_{split}.tsv").write_text("".join(f"{t}\t{l}\tid{i}\n" for i, (t, l) in enumerate(rows)))
+        (data / f"goemotions_{split}.tsv").write_text(
+            "".join(f"{t}\t{l}\tid{i}\n" for i, (t, l) in enumerate(rows))
+        )
     first, second = tmp_path / "a.npz", tmp_path / "b.npz"
     assert fit_text_command(str(data), str(first)) == 0
     assert fit_text_command(str(data), str(second)) == 0

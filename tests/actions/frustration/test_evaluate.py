@@ -17,8 +17,12 @@ def conversation(cid: str, labels, scores, escalate_at=None) -> ReplayedConversa
 
 def test_conversation_figures_use_frustrated_at_some_turn() -> None:
     replayed = [
-        conversation("a", [0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9], escalate_at=6),  # frustrated from turn 2, escalated at 3
-        conversation("b", [0, 1, 0], [0.2, 0.9, 0.3], escalate_at=2),  # escalated at the frustrated turn
+        conversation(
+            "a", [0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9], escalate_at=6
+        ),  # frustrated from turn 2, escalated at 3
+        conversation(
+            "b", [0, 1, 0], [0.2, 0.9, 0.3], escalate_at=2
+        ),  # escalated at the frustrated turn
         conversation("c", [0, 0], [0.1, 0.6], escalate_at=2),  # escalated, never frustrated
         conversation("d", [1, 0], [0.3, 0.1]),  # frustrated, missed
         conversation("e", [0], [0.05]),
@@ -38,16 +42,21 @@ def test_nothing_escalated_has_no_delay() -> None:
     assert values["escalation rate"] == 0 and math.isnan(values["median turns to escalation"])
 
 
-CONVERSATION = {"id": "c1", "turns": [
-    {"speaker": "user", "text": "where is my order?", "label": 0},
-    {"speaker": "bot", "text": "Sorry, I could not find it."},
-    {"speaker": "user", "text": "this is ridiculous, I am so annoyed!!", "label": 1},
-]}
+CONVERSATION = {
+    "id": "c1",
+    "turns": [
+        {"speaker": "user", "text": "where is my order?", "label": 0},
+        {"speaker": "bot", "text": "Sorry, I could not find it."},
+        {"speaker": "user", "text": "this is ridiculous, I am so annoyed!!", "label": 1},
+    ],
+}
 
 
 def test_one_table_per_file_with_both_baselines(tmp_path, capsys) -> None:
     first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
-    first.write_text(json.dumps(CONVERSATION) + "\n" + json.dumps(dict(CONVERSATION, id="c2")) + "\n")
+    first.write_text(
+        json.dumps(CONVERSATION) + "\n" + json.dumps(dict(CONVERSATION, id="c2")) + "\n"
+    )
     second.write_text(json.dumps(CONVERSATION) + "\n")
     assert cli.main(["evaluate", str(first), str(second)]) == 0
     out = capsys.readouterr().out

@@ -34,8 +34,15 @@ def test_fit_runs_on_a_small_labelled_file(tmp_path, capsys):
         angry = i % 4 == 0
         turns = [
             {"speaker": "user", "text": "where is my order", "label": 0},
-            {"speaker": "bot", "text": "Sorry, I could not find it." if angry else "It ships today."},
-            {"speaker": "user", "text": "no, that is wrong, useless" if angry else "great, thanks", "label": int(angry)},
+            {
+                "speaker": "bot",
+                "text": "Sorry, I could not find it." if angry else "It ships today.",
+            },
+            {
+                "speaker": "user",
+                "text": "no, that is wrong, useless" if angry else "great, thanks",
+                "label": int(angry),
+            },
         ]
         lines.append(json.dumps({"id": f"t{i}", "turns": turns, "escalate": angry}))
     data = tmp_path / "d.jsonl"

@@ -13,7 +13,9 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def test_importing_the_package_does_not_load_spacy_or_vader():
     code = "import sys, actions.frustration, actions.frustration.cli; print('spacy' in sys.modules, 'vaderSentiment' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "False False"
 
 

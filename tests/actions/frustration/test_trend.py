@@ -50,7 +50,11 @@ def test_the_detector_reports_the_same_trend(detector):
 
     state = None
     scores = []
-    for text in ["where is my parcel", "this is ridiculous!! still nothing", "ok, thanks, that helps"]:
+    for text in [
+        "where is my parcel",
+        "this is ridiculous!! still nothing",
+        "ok, thanks, that helps",
+    ]:
         result, state = detector.score_turn(TurnInput(text=text), state)
         scores.append(result.score)
         assert result.trend == pytest.approx(trend(scores, detector.config.trend_window), abs=1e-4)

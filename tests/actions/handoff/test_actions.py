@@ -31,13 +31,20 @@ from tests.actions.conftest import (
 )
 
 DANA_SLOTS: dict[str, Any] = {
-    "order_number": "10482", "order_verified": True, "order_verifier": "verified",
-    "customer_name": "Dana Whitfield", "customer_email": "dana.whitfield@example.com",
+    "order_number": "10482",
+    "order_verified": True,
+    "order_verifier": "verified",
+    "customer_name": "Dana Whitfield",
+    "customer_email": "dana.whitfield@example.com",
     "order_status": "in transit with DPD since 17 November, was expected 19 November",
     "order_facts": {"items": ["1 × Trail running shoes"], "order_total": "£89.00"},
-    "frustration_score": 0.55, "frustration_level": "annoyed",
+    "frustration_score": 0.55,
+    "frustration_level": "annoyed",
     "frustration_reasons": ["negative sentiment"],
-    "frustration_timeline": [{"turn": 1, "score": 0.3, "level": "calm"}, {"turn": 2, "score": 0.55, "level": "annoyed"}],
+    "frustration_timeline": [
+        {"turn": 1, "score": 0.3, "level": "calm"},
+        {"turn": 2, "score": 0.55, "level": "annoyed"},
+    ],
     "goal": "order_status",
 }
 
@@ -46,7 +53,8 @@ def dana_events(last: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     return [
         user("where is my parcel?", "order_status"),
         bot("What's your order number?"),
-        user("10482", "inform"), slot("order_number", "10482"),
+        user("10482", "inform"),
+        slot("order_number", "10482"),
         bot("Thanks, Dana. Order 10482 is in transit with DPD."),
         last or user("my card 4111 1111 1111 1111 was charged, I want a person", "request_human"),
     ]
@@ -66,7 +74,9 @@ def assert_paused_last(events: list[dict[str, Any]]) -> None:
 
 
 # -- handing off ---------------------------------------------------------------------------
-async def test_handoff_sends_the_summary_and_pauses(inbox: FakeInbox, dispatcher: CollectingDispatcher) -> None:
+async def test_handoff_sends_the_summary_and_pauses(
+    inbox: FakeInbox, dispatcher: CollectingDispatcher
+) -> None:
     events = await hand_off(dispatcher, dana())
     [(key, payload)] = inbox.handoffs.items()
     create = [r for r in inbox.requests if r.url.path == "/api/v1/handoffs"]
@@ -77,13 +87,17 @@ async def test_handoff_sends_the_summary_and_pauses(inbox: FakeInbox, dispatcher
     assert payload["priority"] in ("low", "normal", "high", "urgent")
     assert payload["frustration_level"] == "annoyed"
     summary = payload["summary"]
-    assert summary["customer"]["name"] == "Dana Whitfield" and summary["customer"]["verified"] is True
+    assert (
+        summary["customer"]["name"] == "Dana Whitfield" and summary["customer"]["verified"] is True
+    )
     assert summary["goal"].startswith("Find out where order 10482 is")
     assert summary["facts"]["order_number"] == "10482"
     assert summary["escalation"]["trigger"] == "request"
     assert payload["reason"] == summary["escalation"]["explanation"]
     assert payload["reason"].startswith("Asked for a person")
-    assert payload["brief"] == summary["brief"] and payload["suggested_opening"].startswith("Hi Dana")
+    assert payload["brief"] == summary["brief"] and payload["suggested_opening"].startswith(
+        "Hi Dana"
+    )
     assert "4111" not in str(payload) and "[card number]" in str(summary["transcript"])
 
     slots = slot_values(events)
@@ -95,9 +109,15 @@ async def test_handoff_sends_the_summary_and_pauses(inbox: FakeInbox, dispatcher
     assert_paused_last(events)
 
 
-async def test_handoff_tells_the_queue_position(inbox: FakeInbox, dispatcher: CollectingDispatcher) -> None:
+async def test_handoff_tells_the_queue_position(
+    inbox: FakeInbox, dispatcher: CollectingDispatcher
+) -> None:
     await hand_off(dispatcher, dana())
-    assert responses(dispatcher) == ["utter_handoff_ack_request", "utter_handoff_joining", "utter_handoff_queue"]
+    assert responses(dispatcher) == [
+        "utter_handoff_ack_request",
+        "utter_handoff_joining",
+        "utter_handoff_queue",
+    ]
     queue = message_for(dispatcher, "utter_handoff_queue")
     assert queue["queue_position"] == 2 and queue["wait_text"] == "about 4 minutes"
     for message in dispatcher.messages:
@@ -113,18 +133,29 @@ async def test_handoff_with_no_agents(inbox: FakeInbox, dispatcher: CollectingDi
 
 
 async def test_handoff_after_hours(inbox: FakeInbox, dispatcher: CollectingDispatcher) -> None:
-    inbox.status.update(within_business_hours=False, agents_available=0, next_opening="2026-11-30T08:00:00Z")
+    inbox.status.update(
+        within_business_hours=False, agents_available=0, next_opening="2026-11-30T08:00:00Z"
+    )
     await hand_off(dispatcher, dana())
     assert responses(dispatcher)[-1] == "utter_handoff_after_hours"
-    assert message_for(dispatcher, "utter_handoff_after_hours")["next_opening_text"] == "when we open on Monday at 08:00"
+    assert (
+        message_for(dispatcher, "utter_handoff_after_hours")["next_opening_text"]
+        == "when we open on Monday at 08:00"
+    )
 
 
-async def test_handoff_when_the_inbox_is_down(inbox: FakeInbox, dispatcher: CollectingDispatcher, monkeypatch) -> None:
+async def test_handoff_when_the_inbox_is_down(
+    inbox: FakeInbox, dispatcher: CollectingDispatcher, monkeypatch
+) -> None:
     quick = dataclasses.replace(get_settings(), inline_attempts=1)
     monkeypatch.setattr(delivery, "get_settings", lambda: quick)
     inbox.down = True  # every call raises httpx.ConnectError
     events = await hand_off(dispatcher, dana())
-    assert responses(dispatcher) == ["utter_handoff_ack_request", "utter_handoff_joining", "utter_handoff_inbox_down"]
+    assert responses(dispatcher) == [
+        "utter_handoff_ack_request",
+        "utter_handoff_joining",
+        "utter_handoff_inbox_down",
+    ]
     slots = slot_values(events)
     assert slots["handoff_active"] is True  # the outbox keeps it; the bot stays silent
     assert_paused_last(events)
@@ -134,7 +165,9 @@ async def test_handoff_when_the_inbox_is_down(inbox: FakeInbox, dispatcher: Coll
     assert list(inbox.handoffs) == [slots["handoff_key"]]
 
 
-async def test_no_second_handoff_while_one_is_active(inbox: FakeInbox, dispatcher: CollectingDispatcher) -> None:
+async def test_no_second_handoff_while_one_is_active(
+    inbox: FakeInbox, dispatcher: CollectingDispatcher
+) -> None:
     events = await hand_off(dispatcher, dana(handoff_active=True, handoff_key="existing"))
     assert responses(dispatcher) == ["utter_handoff_already"]
     assert inbox.requests == [] and inbox.handoffs == {}
@@ -142,10 +175,19 @@ async def test_no_second_handoff_while_one_is_active(inbox: FakeInbox, dispatche
     assert_paused_last(events)
 
 
-async def test_a_frustration_escalation_acknowledges_the_feeling(inbox: FakeInbox, dispatcher: CollectingDispatcher) -> None:
+async def test_a_frustration_escalation_acknowledges_the_feeling(
+    inbox: FakeInbox, dispatcher: CollectingDispatcher
+) -> None:
     last = user("this is ridiculous, nothing works", "complaint")
-    tracker = make_tracker(dana_events(last), {**DANA_SLOTS, "escalate": True, "escalation_trigger": "frustration",
-                                               "escalation_reason": "annoyed or worse for 3 turns in a row"})
+    tracker = make_tracker(
+        dana_events(last),
+        {
+            **DANA_SLOTS,
+            "escalate": True,
+            "escalation_trigger": "frustration",
+            "escalation_reason": "annoyed or worse for 3 turns in a row",
+        },
+    )
     events = await hand_off(dispatcher, tracker)
     assert responses(dispatcher)[0] == "utter_handoff_ack_frustration"
     [payload] = inbox.handoffs.values()
@@ -153,24 +195,41 @@ async def test_a_frustration_escalation_acknowledges_the_feeling(inbox: FakeInbo
     assert slot_values(events)["escalation_trigger"] == "frustration"
 
 
-async def test_repeated_failure_gets_an_apology(inbox: FakeInbox, dispatcher: CollectingDispatcher) -> None:
-    tracker = make_tracker(dana_events(user("12", "inform")), {
-        "failed_form_attempts": 3.0, "escalation_trigger": "repeated_failure",
-        "escalation_reason": "3 failed attempts to find or verify the order"})
+async def test_repeated_failure_gets_an_apology(
+    inbox: FakeInbox, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = make_tracker(
+        dana_events(user("12", "inform")),
+        {
+            "failed_form_attempts": 3.0,
+            "escalation_trigger": "repeated_failure",
+            "escalation_reason": "3 failed attempts to find or verify the order",
+        },
+    )
     await hand_off(dispatcher, tracker)
     assert responses(dispatcher)[0] == "utter_handoff_ack_bot_failed"
 
 
-async def test_abuse_gets_a_neutral_answer(inbox: FakeInbox, dispatcher: CollectingDispatcher) -> None:
-    tracker = make_tracker(dana_events(user("you stupid bot", "complaint")), {
-        "failed_form_attempts": 2.0, "escalation_trigger": "abuse", "escalation_reason": "insult"})
+async def test_abuse_gets_a_neutral_answer(
+    inbox: FakeInbox, dispatcher: CollectingDispatcher
+) -> None:
+    tracker = make_tracker(
+        dana_events(user("you stupid bot", "complaint")),
+        {"failed_form_attempts": 2.0, "escalation_trigger": "abuse", "escalation_reason": "insult"},
+    )
     await hand_off(dispatcher, tracker)
     assert responses(dispatcher)[0] == "utter_handoff_ack_neutral"
 
 
 def test_escalation_of_an_accepted_offer_is_a_request() -> None:
-    tracker = make_tracker([user("yes", "affirm")], {"pending_confirmation": "handoff", "escalation_trigger": "repeated_failure",
-                                                     "escalation_reason": "3 failed attempts"})
+    tracker = make_tracker(
+        [user("yes", "affirm")],
+        {
+            "pending_confirmation": "handoff",
+            "escalation_trigger": "repeated_failure",
+            "escalation_reason": "3 failed attempts",
+        },
+    )
     escalation = escalation_of(tracker)
     assert escalation.trigger == "request"
     assert escalation.explanation == '3 failed attempts; asked for a person: "yes"'
@@ -181,7 +240,9 @@ def test_escalation_of_an_accepted_offer_is_a_request() -> None:
 def test_bot_failed() -> None:
     assert bot_failed(make_tracker([], {"nlu_fallback_count": 2.0}))
     assert bot_failed(make_tracker([], {"failed_form_attempts": 2.0}))
-    assert not bot_failed(make_tracker([], {"nlu_fallback_count": 1.0, "failed_form_attempts": 1.0}))
+    assert not bot_failed(
+        make_tracker([], {"nlu_fallback_count": 1.0, "failed_form_attempts": 1.0})
+    )
 
 
 # -- handing back ---------------------------------------------------------------------------
@@ -190,36 +251,73 @@ def detector_state(turns: int) -> dict[str, Any]:
 
     state = None
     for n in range(turns):
-        _, state = get_detector().score_turn(TurnInput(text=f"where is my order, this is taking ages {n}"), state)
+        _, state = get_detector().score_turn(
+            TurnInput(text=f"where is my order, this is taking ages {n}"), state
+        )
     return state
 
 
 def handed_off(**slots: Any):
     return make_tracker(
-        [user("/agent_handback", "agent_handback", entities=[{"entity": "resolution", "value": "refund issued"}])],
-        {**DANA_SLOTS, "handoff_active": True, "handoff_key": "k1", "escalate": True,
-         "escalation_trigger": "request", "escalation_reason": "asked", "frustration_state": detector_state(4),
-         "bot_attempts": [{"what": "Looked up order 10482", "outcome": "ok"}], **slots},
+        [
+            user(
+                "/agent_handback",
+                "agent_handback",
+                entities=[{"entity": "resolution", "value": "refund issued"}],
+            )
+        ],
+        {
+            **DANA_SLOTS,
+            "handoff_active": True,
+            "handoff_key": "k1",
+            "escalate": True,
+            "escalation_trigger": "request",
+            "escalation_reason": "asked",
+            "frustration_state": detector_state(4),
+            "bot_attempts": [{"what": "Looked up order 10482", "outcome": "ok"}],
+            **slots,
+        },
     )
 
 
 async def test_handback_with_a_resolution(dispatcher: CollectingDispatcher) -> None:
-    events = await ActionHandback().run(dispatcher, handed_off(handoff_resolution=" Refund of £89.00 issued. "), DOMAIN)
+    events = await ActionHandback().run(
+        dispatcher, handed_off(handoff_resolution=" Refund of £89.00 issued. "), DOMAIN
+    )
     message = message_for(dispatcher, "utter_handback")
     assert message["resolution_line"] == "Our team noted: Refund of £89.00 issued. "
-    assert render(message) == ("Hi again, it's the assistant. Our team noted: Refund of £89.00 issued. "
-                               "Is there anything else I can help with?")
+    assert render(message) == (
+        "Hi again, it's the assistant. Our team noted: Refund of £89.00 issued. "
+        "Is there anything else I can help with?"
+    )
     slots = slot_values(events)
     assert slots["handoff_active"] is False and slots["handoff_key"] is None
-    assert slots["escalate"] is False and slots["escalation_trigger"] is None and slots["escalation_reason"] is None
-    assert (slots["frustration_score"], slots["frustration_level"], slots["frustration_trend"]) == (0.0, "calm", 0.0)
+    assert (
+        slots["escalate"] is False
+        and slots["escalation_trigger"] is None
+        and slots["escalation_reason"] is None
+    )
+    assert (slots["frustration_score"], slots["frustration_level"], slots["frustration_trend"]) == (
+        0.0,
+        "calm",
+        0.0,
+    )
     assert slots["frustration_reasons"] == []
     assert slots["frustration_state"]["turns"] == 4 and slots["frustration_state"]["handbacks"] == 1
     assert slots["frustration_state"]["scores"] == [] and slots["frustration_state"]["carry"] == 0
-    for fact in ("order_number", "order_verified", "customer_name", "order_status", "order_facts", "frustration_timeline"):
+    for fact in (
+        "order_number",
+        "order_verified",
+        "customer_name",
+        "order_status",
+        "order_facts",
+        "frustration_timeline",
+    ):
         assert fact not in slots  # facts are kept as they are
-    assert slots["bot_attempts"][-1] == {"what": "A person from the team handled the conversation",
-                                         "outcome": "Refund of £89.00 issued."}
+    assert slots["bot_attempts"][-1] == {
+        "what": "A person from the team handled the conversation",
+        "outcome": "Refund of £89.00 issued.",
+    }
     assert not any(event["event"] == "pause" for event in events)
 
 
@@ -244,24 +342,32 @@ async def test_end_handoff_without_a_handoff(dispatcher: CollectingDispatcher) -
     assert responses(dispatcher) == ["utter_you_are_welcome"]
 
 
-async def test_an_unsure_end_handoff_without_a_handoff_asks_instead(dispatcher: CollectingDispatcher) -> None:
+async def test_an_unsure_end_handoff_without_a_handoff_asks_instead(
+    dispatcher: CollectingDispatcher,
+) -> None:
     # "that's useless, it said that last week too" once came out as end_handoff at 0.28.
-    tracker = make_tracker([user("that's useless, it said that last week too", "end_handoff", 0.28)],
-                           {"handoff_active": False})
+    tracker = make_tracker(
+        [user("that's useless, it said that last week too", "end_handoff", 0.28)],
+        {"handoff_active": False},
+    )
     events = await ActionEndHandoff().run(dispatcher, tracker, DOMAIN)
     assert events == [{"event": "followup", "timestamp": None, "name": "action_clarify"}]
     assert responses(dispatcher) == []
 
 
 @pytest.mark.parametrize("value", [{"text": "full refund"}, 500, ["a", "b"], True])
-async def test_a_resolution_that_is_not_text_counts_as_none(dispatcher: CollectingDispatcher, value: object) -> None:
+async def test_a_resolution_that_is_not_text_counts_as_none(
+    dispatcher: CollectingDispatcher, value: object
+) -> None:
     events = await ActionHandback().run(dispatcher, handed_off(handoff_resolution=value), DOMAIN)
     assert message_for(dispatcher, "utter_handback")["resolution_line"] == ""
     assert slot_values(events)["handoff_active"] is False
 
 
 async def test_a_long_resolution_is_cut_to_one_line(dispatcher: CollectingDispatcher) -> None:
-    events = await ActionHandback().run(dispatcher, handed_off(handoff_resolution="refund\n\nissued " * 200), DOMAIN)
+    events = await ActionHandback().run(
+        dispatcher, handed_off(handoff_resolution="refund\n\nissued " * 200), DOMAIN
+    )
     line = message_for(dispatcher, "utter_handback")["resolution_line"]
     assert "\n" not in line and len(line) < 340
     assert slot_values(events)["bot_attempts"][-1]["outcome"].startswith("refund issued refund")

@@ -15,7 +15,12 @@ from actions.handoff.rasa_api import RasaApi
 from actions.handoff.settings import ConfigError, get_settings
 from tests.actions.conftest import SECRET, FakeInbox
 
-HANDOFF = {"handoff_key": "k1", "conversation_id": "web-1", "channel": "socketio", "priority": "high"}
+HANDOFF = {
+    "handoff_key": "k1",
+    "conversation_id": "web-1",
+    "channel": "socketio",
+    "priority": "high",
+}
 
 
 async def test_send_delivers_now_and_returns_the_answer(inbox: FakeInbox) -> None:
@@ -23,7 +28,9 @@ async def test_send_delivers_now_and_returns_the_answer(inbox: FakeInbox) -> Non
     assert answer == {"handoff_key": "k1", "status": "waiting", **inbox.status}
     assert inbox.handoffs["k1"]["conversation_id"] == "web-1"
     assert await delivery.outbox().pending_count() == 0
-    assert delivery._worker is not None and not delivery._worker.done()  # started once, in the background
+    assert (
+        delivery._worker is not None and not delivery._worker.done()
+    )  # started once, in the background
 
 
 async def test_a_blip_is_retried_inline(inbox: FakeInbox) -> None:
@@ -42,14 +49,19 @@ async def test_a_blip_is_retried_inline(inbox: FakeInbox) -> None:
     assert calls["n"] == 2 and len(inbox.handoffs) == 1
 
 
-async def test_when_the_inbox_is_down_the_item_waits_for_the_worker(inbox: FakeInbox, monkeypatch) -> None:
+async def test_when_the_inbox_is_down_the_item_waits_for_the_worker(
+    inbox: FakeInbox, monkeypatch
+) -> None:
     monkeypatch.setenv("OUTBOX_RETRY_SECONDS", "0.05")
     get_settings.cache_clear()
     quick = dataclasses.replace(get_settings(), inline_attempts=1)  # no inline backoff in this test
     monkeypatch.setattr(delivery, "get_settings", lambda: quick)
     inbox.down = True
     assert await delivery.send(KIND_HANDOFF, "k1", HANDOFF) is None
-    assert await delivery.send(KIND_MESSAGE, "k1", {"message_id": "m1", "text": "still there?"}) is None
+    assert (
+        await delivery.send(KIND_MESSAGE, "k1", {"message_id": "m1", "text": "still there?"})
+        is None
+    )
     assert await delivery.outbox().pending_count() == 2
     inbox.down = False
     for _ in range(100):  # the worker delivers without another send
@@ -68,7 +80,9 @@ async def test_inbox_status(inbox: FakeInbox) -> None:
     assert await delivery.inbox_status() is None
 
 
-async def test_customer_ended_gives_the_conversation_back_to_the_bot(inbox: FakeInbox, monkeypatch) -> None:
+async def test_customer_ended_gives_the_conversation_back_to_the_bot(
+    inbox: FakeInbox, monkeypatch
+) -> None:
     monkeypatch.setenv("RASA_TOKEN", "rasa-token")
     get_settings.cache_clear()
     calls: list[httpx.Request] = []
@@ -81,20 +95,33 @@ async def test_customer_ended_gives_the_conversation_back_to_the_bot(inbox: Fake
             return httpx.Response(503)
         return httpx.Response(200, json={})
 
-    monkeypatch.setattr(delivery, "RasaApi", lambda url, token: RasaApi(url, token, transport=httpx.MockTransport(rasa)))
+    monkeypatch.setattr(
+        delivery,
+        "RasaApi",
+        lambda url, token: RasaApi(url, token, transport=httpx.MockTransport(rasa)),
+    )
     await delivery.send(KIND_HANDOFF, "k1", HANDOFF)
-    await delivery.send(KIND_CUSTOMER_ENDED, "k1", {"sent_at": "2026-11-26T10:00:00Z", "conversation_id": "web-1"})
+    await delivery.send(
+        KIND_CUSTOMER_ENDED, "k1", {"sent_at": "2026-11-26T10:00:00Z", "conversation_id": "web-1"}
+    )
     await asyncio.wait_for(asyncio.gather(*list(delivery._background)), timeout=5)
     assert inbox.ended == ["k1"]
-    assert [r.url.path for r in calls] == ["/conversations/web-1/tracker/events"] * 2 + ["/conversations/web-1/trigger_intent"]
+    assert [r.url.path for r in calls] == ["/conversations/web-1/tracker/events"] * 2 + [
+        "/conversations/web-1/trigger_intent"
+    ]
     assert json.loads(calls[0].content) == [{"event": "resume"}]
-    assert calls[-1].url.params["token"] == "rasa-token" and calls[-1].url.params["output_channel"] == "latest"
+    assert (
+        calls[-1].url.params["token"] == "rasa-token"
+        and calls[-1].url.params["output_channel"] == "latest"
+    )
     assert json.loads(calls[-1].content) == {"name": "end_handoff", "entities": {}}
 
 
 async def test_a_message_delivery_does_not_resume_anything(inbox: FakeInbox) -> None:
     await delivery.send(KIND_HANDOFF, "k1", HANDOFF)
-    await delivery.send(KIND_MESSAGE, "k1", {"message_id": "m1", "text": "hi", "conversation_id": "web-1"})
+    await delivery.send(
+        KIND_MESSAGE, "k1", {"message_id": "m1", "text": "hi", "conversation_id": "web-1"}
+    )
     assert not delivery._background
 
 

@@ -11,11 +11,19 @@ import pytest
 from actions.handoff.inbox_client import InboxClient, InboxError, InboxRejected, InboxUnavailable
 from tests.actions.conftest import INBOX_URL, SECRET, FakeInbox
 
-HANDOFF = {"handoff_key": "k1", "conversation_id": "web-1", "channel": "socketio", "priority": "high",
-           "reason": "asked for a person", "summary": {"version": 1}}
+HANDOFF = {
+    "handoff_key": "k1",
+    "conversation_id": "web-1",
+    "channel": "socketio",
+    "priority": "high",
+    "reason": "asked for a person",
+    "summary": {"version": 1},
+}
 
 
-def client_for(handler: Callable[[httpx.Request], httpx.Response], secret: str = SECRET) -> InboxClient:
+def client_for(
+    handler: Callable[[httpx.Request], httpx.Response], secret: str = SECRET
+) -> InboxClient:
     return InboxClient(INBOX_URL, secret, transport=httpx.MockTransport(handler))
 
 
@@ -40,8 +48,12 @@ async def test_messages_customer_ended_and_status_paths() -> None:
     inbox = FakeInbox()
     client = client_for(inbox.handle)
     await client.create_handoff(HANDOFF)
-    stored = await client.append_message("k1", {"message_id": "m1", "text": "hi", "sender": "customer"})
-    repeat = await client.append_message("k1", {"message_id": "m1", "text": "hi", "sender": "customer"})
+    stored = await client.append_message(
+        "k1", {"message_id": "m1", "text": "hi", "sender": "customer"}
+    )
+    repeat = await client.append_message(
+        "k1", {"message_id": "m1", "text": "hi", "sender": "customer"}
+    )
     ended = await client.customer_ended("k1", {"sent_at": "2026-11-26T10:00:00Z"})
     status = await client.status()
     await client.aclose()
@@ -50,8 +62,11 @@ async def test_messages_customer_ended_and_status_paths() -> None:
     assert ended["status"] == "waiting" and inbox.ended == ["k1"]
     assert status["agents_available"] == 1
     assert [(r.method, r.url.path) for r in inbox.requests[1:]] == [
-        ("POST", "/api/v1/handoffs/k1/messages"), ("POST", "/api/v1/handoffs/k1/messages"),
-        ("POST", "/api/v1/handoffs/k1/customer-ended"), ("GET", "/api/v1/status")]
+        ("POST", "/api/v1/handoffs/k1/messages"),
+        ("POST", "/api/v1/handoffs/k1/messages"),
+        ("POST", "/api/v1/handoffs/k1/customer-ended"),
+        ("GET", "/api/v1/status"),
+    ]
     assert all(r.headers["Authorization"] == f"Bearer {SECRET}" for r in inbox.requests)
 
 
@@ -105,7 +120,9 @@ async def test_a_non_json_success_body_is_an_empty_answer() -> None:
 
 @pytest.mark.parametrize("status", [301, 307, 308])
 async def test_a_redirect_is_not_a_delivery(status: int) -> None:
-    client = client_for(lambda request: httpx.Response(status, headers={"Location": "https://inbox.test/"}))
+    client = client_for(
+        lambda request: httpx.Response(status, headers={"Location": "https://inbox.test/"})
+    )
     with pytest.raises(InboxError):
         await client.create_handoff(HANDOFF)
     await client.aclose()

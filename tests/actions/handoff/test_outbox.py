@@ -74,10 +74,14 @@ def sent(fake: FakeInbox) -> list[str]:
     return [r.url.path for r in fake.requests]
 
 
-async def test_enqueued_items_survive_a_new_outbox_on_the_same_file(outboxes, url: str, fake, client) -> None:
+async def test_enqueued_items_survive_a_new_outbox_on_the_same_file(
+    outboxes, url: str, fake, client
+) -> None:
     first = open_outbox(outboxes, url)
-    ids = [await first.enqueue(KIND_HANDOFF, "k1", handoff("k1")),
-           await first.enqueue(KIND_MESSAGE, "k1", message("m1", "café ☕"))]
+    ids = [
+        await first.enqueue(KIND_HANDOFF, "k1", handoff("k1")),
+        await first.enqueue(KIND_MESSAGE, "k1", message("m1", "café ☕")),
+    ]
     assert ids == sorted(ids)
     first._engine.dispose()  # as if the action server restarted
     second = open_outbox(outboxes, url)
@@ -86,7 +90,11 @@ async def test_enqueued_items_survive_a_new_outbox_on_the_same_file(outboxes, ur
     assert [r.error for r in results] == [None, None]
     assert fake.messages["k1"][0]["text"] == "café ☕"
     assert await second.pending_count() == 0
-    assert await second.response_of(ids[0]) == {"handoff_key": "k1", "status": "waiting", **fake.status}
+    assert await second.response_of(ids[0]) == {
+        "handoff_key": "k1",
+        "status": "waiting",
+        **fake.status,
+    }
 
 
 async def test_items_are_delivered_in_order(outboxes, url: str, fake, client) -> None:
@@ -96,7 +104,13 @@ async def test_items_are_delivered_in_order(outboxes, url: str, fake, client) ->
         await box.enqueue(KIND_MESSAGE, "k1", message(f"m{n}"))
     await box.enqueue(KIND_CUSTOMER_ENDED, "k1", {"sent_at": "2026-11-26T10:00:00Z"})
     results = await box.deliver_pending(client)
-    assert [r.kind for r in results] == [KIND_HANDOFF, KIND_MESSAGE, KIND_MESSAGE, KIND_MESSAGE, KIND_CUSTOMER_ENDED]
+    assert [r.kind for r in results] == [
+        KIND_HANDOFF,
+        KIND_MESSAGE,
+        KIND_MESSAGE,
+        KIND_MESSAGE,
+        KIND_CUSTOMER_ENDED,
+    ]
     assert [m["message_id"] for m in fake.messages["k1"]] == ["m1", "m2", "m3"]
     assert sent(fake)[-1] == "/api/v1/handoffs/k1/customer-ended"
 
@@ -108,7 +122,9 @@ async def test_a_waiting_item_has_no_response_yet(outboxes, url: str) -> None:
     assert await box.response_of(9999) is None
 
 
-async def test_a_failing_item_holds_back_its_handoff_only(outboxes, url: str, fake: FakeInbox) -> None:
+async def test_a_failing_item_holds_back_its_handoff_only(
+    outboxes, url: str, fake: FakeInbox
+) -> None:
     broken = {"k1"}
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -126,14 +142,20 @@ async def test_a_failing_item_holds_back_its_handoff_only(outboxes, url: str, fa
 
     results = await box.deliver_pending(client)
     assert [(r.handoff_key, r.kind, r.error is None) for r in results] == [
-        ("k1", KIND_HANDOFF, False), ("k2", KIND_HANDOFF, True), ("k2", KIND_MESSAGE, True)]
+        ("k1", KIND_HANDOFF, False),
+        ("k2", KIND_HANDOFF, True),
+        ("k2", KIND_MESSAGE, True),
+    ]
     assert "503" in results[0].error
     assert "/api/v1/handoffs/k1/messages" not in sent(fake)  # held back behind its handoff
     assert await box.pending_count() == 2
 
     broken.clear()  # the inbox recovers
     results = await box.deliver_pending(client)
-    assert [(r.handoff_key, r.kind, r.error) for r in results] == [("k1", KIND_HANDOFF, None), ("k1", KIND_MESSAGE, None)]
+    assert [(r.handoff_key, r.kind, r.error) for r in results] == [
+        ("k1", KIND_HANDOFF, None),
+        ("k1", KIND_MESSAGE, None),
+    ]
     assert await box.pending_count() == 0
     # delivered once each: k2's items were not sent again
     assert sent(fake).count("/api/v1/handoffs/k2/messages") == 1
@@ -144,7 +166,9 @@ async def test_a_failing_item_holds_back_its_handoff_only(outboxes, url: str, fa
     await client.aclose()
 
 
-async def test_an_inbox_that_is_down_loses_nothing(outboxes, url: str, fake: FakeInbox, client) -> None:
+async def test_an_inbox_that_is_down_loses_nothing(
+    outboxes, url: str, fake: FakeInbox, client
+) -> None:
     box = open_outbox(outboxes, url)
     await box.enqueue(KIND_HANDOFF, "k1", handoff("k1"))
     await box.enqueue(KIND_MESSAGE, "k1", message("m1"))
@@ -161,14 +185,22 @@ async def test_an_inbox_that_is_down_loses_nothing(outboxes, url: str, fake: Fak
     assert rows(box)[0].attempts == 4
 
 
-async def test_a_rejected_item_is_skipped_and_kept_with_its_error(outboxes, url: str, fake: FakeInbox, client) -> None:
+async def test_a_rejected_item_is_skipped_and_kept_with_its_error(
+    outboxes, url: str, fake: FakeInbox, client
+) -> None:
     box = open_outbox(outboxes, url)
     await box.enqueue(KIND_HANDOFF, "k1", handoff("k1"))
     bad = await box.enqueue(KIND_MESSAGE, "k1", message("m1", sender="bot"))  # 422 by contract
     await box.enqueue(KIND_MESSAGE, "k1", message("m2"))
     results = await box.deliver_pending(client)
-    assert [(r.item_id == bad, r.error is not None) for r in results] == [(False, False), (True, True), (False, False)]
-    assert [m["message_id"] for m in fake.messages["k1"]] == ["m2"]  # not held back by the refused one
+    assert [(r.item_id == bad, r.error is not None) for r in results] == [
+        (False, False),
+        (True, True),
+        (False, False),
+    ]
+    assert [m["message_id"] for m in fake.messages["k1"]] == [
+        "m2"
+    ]  # not held back by the refused one
     assert await box.pending_count() == 0
     kept = next(row for row in rows(box) if row.id == bad)
     assert kept.rejected_at is not None and kept.delivered_at is None
@@ -187,7 +219,9 @@ async def test_an_unknown_kind_is_rejected(outboxes, url: str, client) -> None:
     assert await box.pending_count() == 0
 
 
-async def test_the_after_hook_sees_each_delivery_and_cannot_stop_the_rest(outboxes, url: str, fake, client) -> None:
+async def test_the_after_hook_sees_each_delivery_and_cannot_stop_the_rest(
+    outboxes, url: str, fake, client
+) -> None:
     box = open_outbox(outboxes, url)
     await box.enqueue(KIND_HANDOFF, "k1", handoff("k1"))
     await box.enqueue(KIND_MESSAGE, "k1", message("m1"))
@@ -199,7 +233,10 @@ async def test_the_after_hook_sees_each_delivery_and_cannot_stop_the_rest(outbox
 
     results = await box.deliver_pending(client, after)
     assert [d.kind for d in seen] == [KIND_HANDOFF, KIND_MESSAGE]
-    assert seen[1].payload["message_id"] == "m1" and seen[1].response == {"status": "waiting", "duplicate": False}
+    assert seen[1].payload["message_id"] == "m1" and seen[1].response == {
+        "status": "waiting",
+        "duplicate": False,
+    }
     assert all(r.error is None for r in results)
 
 
@@ -220,7 +257,9 @@ async def test_an_outbox_from_an_older_release_is_upgraded_in_place(tmp_path) ->
     assert await outbox.pending_count() == 1  # the waiting item is still there, and readable
 
 
-async def test_a_handoff_never_waits_behind_session_reports(outboxes, url: str, fake: FakeInbox) -> None:
+async def test_a_handoff_never_waits_behind_session_reports(
+    outboxes, url: str, fake: FakeInbox
+) -> None:
     box = open_outbox(outboxes, url)
     for n in range(3):
         await box.enqueue(KIND_SESSION_REPORT, f"session:c{n}", {"conversation_id": f"c{n}"})
@@ -237,7 +276,9 @@ async def test_a_handoff_never_waits_behind_session_reports(outboxes, url: str, 
         reports = asyncio.create_task(box.deliver_best_effort(client, BEST_EFFORT_KINDS))
         await asyncio.sleep(0.05)  # the report pass now waits on the inbox
         await box.enqueue(KIND_HANDOFF, "k1", handoff("k1"))
-        results = await asyncio.wait_for(box.deliver_pending(client, None, BEST_EFFORT_KINDS), timeout=5)
+        results = await asyncio.wait_for(
+            box.deliver_pending(client, None, BEST_EFFORT_KINDS), timeout=5
+        )
         assert [r.kind for r in results] == [KIND_HANDOFF] and "k1" in fake.handoffs
         assert not reports.done()
         release.set()

@@ -16,8 +16,15 @@ CASES: dict[str, list[dict[str, Any]]] = yaml.safe_load(
     (Path(__file__).parent / "redaction_cases.yml").read_text(encoding="utf-8")
 )
 MARKERS = {
-    "[phone number]", "[bank account]", "[sort code]", "[date of birth]", "[password]",
-    "[one-time code]", "[card number]", "[security code]", "[national insurance number]",
+    "[phone number]",
+    "[bank account]",
+    "[sort code]",
+    "[date of birth]",
+    "[password]",
+    "[one-time code]",
+    "[card number]",
+    "[security code]",
+    "[national insurance number]",
 }
 
 
@@ -56,14 +63,19 @@ def test_a_masked_message_is_left_alone_by_a_second_pass() -> None:
         assert redact(case["expected"]) == case["expected"]
 
 
-@pytest.mark.parametrize("marker_then_number, same_words_then_number", [
-    ("[sort code] 900123", "sort code 900123"),
-    ("[phone number] or 555-0134", "phone 555-0134"),
-    ("[date of birth] 12345678", "dob 12345678"),
-    ("[one-time code] 4839", "code 4839"),
-    ("[bank account] 12345678", "bank account 12345678"),
-])
-def test_a_marker_is_not_context_for_the_number_after_it(marker_then_number: str, same_words_then_number: str) -> None:
+@pytest.mark.parametrize(
+    "marker_then_number, same_words_then_number",
+    [
+        ("[sort code] 900123", "sort code 900123"),
+        ("[phone number] or 555-0134", "phone 555-0134"),
+        ("[date of birth] 12345678", "dob 12345678"),
+        ("[one-time code] 4839", "code 4839"),
+        ("[bank account] 12345678", "bank account 12345678"),
+    ],
+)
+def test_a_marker_is_not_context_for_the_number_after_it(
+    marker_then_number: str, same_words_then_number: str
+) -> None:
     # The summary is redacted again as a whole, so a marker must not turn the number
     # next to it into a secret; the same words typed by the customer do.
     assert redact(marker_then_number) == marker_then_number

@@ -20,7 +20,9 @@ SIZE = 100_000
 _rng = random.Random(11)
 HOSTILE = {
     "one long word": "a" * SIZE,
-    "one long word of letters, digits and symbols": "".join(_rng.choice("abXY0189!@#") for _ in range(SIZE)),
+    "one long word of letters, digits and symbols": "".join(
+        _rng.choice("abXY0189!@#") for _ in range(SIZE)
+    ),
     "a password word followed by a huge word": "password:" + "x" * SIZE,
     "IBAN-like text without end": "GB29" * (SIZE // 4),
     "digits": "7" * SIZE,
@@ -29,7 +31,9 @@ HOSTILE = {
     "zeros and spaces": "0 " * (SIZE // 2),
     "groups of four digits": "1234 " * (SIZE // 5),
     "random digits and spaces": "".join(_rng.choice("0123456789 ") for _ in range(SIZE)),
-    "random digits and phone separators": "".join(_rng.choice("0123456789 -.()+") for _ in range(SIZE)),
+    "random digits and phone separators": "".join(
+        _rng.choice("0123456789 -.()+") for _ in range(SIZE)
+    ),
     "international prefixes": "0044 7700 " * (SIZE // 10),
     "spaces": " " * SIZE,
     "a code keyword repeated": "code 1234 " * (SIZE // 10),

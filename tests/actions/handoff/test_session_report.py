@@ -38,28 +38,48 @@ def session(*events: dict[str, Any], **slots: Any):
 
 # -- building reports -------------------------------------------------------------------------
 def test_the_first_customer_message_of_a_session_is_reported() -> None:
-    tracker = session(user("/session_start", "session_start", timestamp=START + 1),
-                      user("where is my parcel?", "order_status", timestamp=START + 5))
+    tracker = session(
+        user("/session_start", "session_start", timestamp=START + 1),
+        user("where is my parcel?", "order_status", timestamp=START + 5),
+    )
     report = for_turn(tracker, 0.2)
     assert report == SessionReport(
-        conversation_id="web-3a9c", session_started_at="2026-05-28T20:26:40Z", channel="socketio",
-        last_seen_at="2026-05-28T20:26:45Z", user_turns=1, handed_off=False, max_frustration_score=0.2,
-        outcome=None)
+        conversation_id="web-3a9c",
+        session_started_at="2026-05-28T20:26:40Z",
+        channel="socketio",
+        last_seen_at="2026-05-28T20:26:45Z",
+        user_turns=1,
+        handed_off=False,
+        max_frustration_score=0.2,
+        outcome=None,
+    )
 
 
 def test_a_later_message_is_not_reported_unless_it_ends_the_session() -> None:
-    events = [user("where is my parcel?", "order_status", timestamp=START + 5), bot("Order number?"),
-              user("10482", "inform", timestamp=START + 20)]
+    events = [
+        user("where is my parcel?", "order_status", timestamp=START + 5),
+        bot("Order number?"),
+        user("10482", "inform", timestamp=START + 20),
+    ]
     assert for_turn(session(*events), 0.1) is None
-    thanks = session(*events, bot("It is in transit."), user("thanks!", "thank", timestamp=START + 40))
+    thanks = session(
+        *events, bot("It is in transit."), user("thanks!", "thank", timestamp=START + 40)
+    )
     report = for_turn(thanks, 0.05)
     assert report is not None
-    assert (report.user_turns, report.outcome, report.last_seen_at) == (3, "resolved_by_bot", iso(START + 40))
+    assert (report.user_turns, report.outcome, report.last_seen_at) == (
+        3,
+        "resolved_by_bot",
+        iso(START + 40),
+    )
 
 
 def test_thanks_while_the_order_form_waits_is_not_the_end() -> None:
-    events = [user("where is my parcel?", "order_status", timestamp=START + 5), bot("Order number?"),
-              user("thanks", "thank", timestamp=START + 20)]
+    events = [
+        user("where is my parcel?", "order_status", timestamp=START + 5),
+        bot("Order number?"),
+        user("thanks", "thank", timestamp=START + 20),
+    ]
     tracker = make_tracker([started(), *events], active_loop="order_form")
     assert for_turn(tracker, 0.1) is None  # neither the first message, a refresh, nor an ending
 
@@ -67,17 +87,29 @@ def test_thanks_while_the_order_form_waits_is_not_the_end() -> None:
 def test_a_long_session_is_refreshed_every_few_messages() -> None:
     turns = [user(f"question {n}", "order_status", timestamp=START + 10 * n) for n in range(1, 6)]
     report = for_turn(session(*turns), 0.1)
-    assert report is not None and (report.user_turns, report.last_seen_at, report.outcome) == (5, iso(START + 50), None)
+    assert report is not None and (report.user_turns, report.last_seen_at, report.outcome) == (
+        5,
+        iso(START + 50),
+        None,
+    )
     assert for_turn(session(*turns[:4]), 0.1) is None
 
 
 def test_the_highest_score_of_the_session_so_far_is_reported() -> None:
-    timeline = [{"turn": 1, "score": 0.2, "level": "calm"}, {"turn": 2, "score": 0.81, "level": "frustrated"},
-                {"turn": 3, "score": 0.95, "level": "frustrated", "during_handoff": True}]
-    events = [user("a", "order_status", timestamp=START + 1), user("b", "order_status", timestamp=START + 2),
-              user("bye", "goodbye", timestamp=START + 3)]
+    timeline = [
+        {"turn": 1, "score": 0.2, "level": "calm"},
+        {"turn": 2, "score": 0.81, "level": "frustrated"},
+        {"turn": 3, "score": 0.95, "level": "frustrated", "during_handoff": True},
+    ]
+    events = [
+        user("a", "order_status", timestamp=START + 1),
+        user("b", "order_status", timestamp=START + 2),
+        user("bye", "goodbye", timestamp=START + 3),
+    ]
     report = for_turn(session(*events, frustration_timeline=timeline), 0.1)
-    assert report is not None and report.max_frustration_score == 0.81  # not the agent's part, not just now
+    assert (
+        report is not None and report.max_frustration_score == 0.81
+    )  # not the agent's part, not just now
 
 
 def test_goodbye_on_the_first_message_is_one_report_with_the_outcome() -> None:
@@ -86,22 +118,37 @@ def test_goodbye_on_the_first_message_is_one_report_with_the_outcome() -> None:
 
 
 def test_only_the_current_session_counts() -> None:
-    old = [user("hi", "greet", timestamp=START - 7200), user("where is 10482", "order_status", timestamp=START - 7100)]
-    tracker = make_tracker([started(START - 7300), *old, started(START), user("hello again", "greet", timestamp=START + 2)])
+    old = [
+        user("hi", "greet", timestamp=START - 7200),
+        user("where is 10482", "order_status", timestamp=START - 7100),
+    ]
+    tracker = make_tracker(
+        [
+            started(START - 7300),
+            *old,
+            started(START),
+            user("hello again", "greet", timestamp=START + 2),
+        ]
+    )
     report = for_turn(tracker, 0.1)
     assert report is not None
     assert (report.session_started_at, report.user_turns) == (iso(START), 1)
 
 
 def test_trigger_intents_are_not_customer_turns() -> None:
-    tracker = session(user("where is my parcel?", "order_status", timestamp=START + 5), external("agent_handback"),
-                      user("thank you", "thank", timestamp=START + 90))
+    tracker = session(
+        user("where is my parcel?", "order_status", timestamp=START + 5),
+        external("agent_handback"),
+        user("thank you", "thank", timestamp=START + 90),
+    )
     report = for_turn(tracker, 0.1)
     assert report is not None and report.user_turns == 2
 
 
 def test_messages_to_a_person_are_not_reported() -> None:
-    tracker = make_tracker([started(), user("thanks", "thank", timestamp=START + 5)], {"handoff_active": True})
+    tracker = make_tracker(
+        [started(), user("thanks", "thank", timestamp=START + 5)], {"handoff_active": True}
+    )
     assert for_turn(tracker, 0.1) is None
 
 
@@ -118,11 +165,19 @@ def test_a_tracker_without_session_started_uses_its_first_event() -> None:
 
 
 def test_the_handoff_report_carries_the_escalation_score() -> None:
-    tracker = session(user("where is 10482", "order_status", timestamp=START + 5),
-                      user("I want a person", "request_human", timestamp=START + 30), frustration_score=0.71)
+    tracker = session(
+        user("where is 10482", "order_status", timestamp=START + 5),
+        user("I want a person", "request_human", timestamp=START + 30),
+        frustration_score=0.71,
+    )
     report = for_handoff(tracker)
     assert report is not None
-    assert (report.handed_off, report.outcome, report.user_turns, report.max_frustration_score) == (True, "handed_off", 2, 0.71)
+    assert (report.handed_off, report.outcome, report.user_turns, report.max_frustration_score) == (
+        True,
+        "handed_off",
+        2,
+        0.71,
+    )
 
 
 def test_session_start_keeps_microseconds_so_the_key_is_exact() -> None:
@@ -170,7 +225,9 @@ async def test_none_is_not_submitted(session_reports: list[tuple]) -> None:
 
 # -- the hooks ------------------------------------------------------------------------------
 async def test_the_turn_scorer_reports_the_first_message(session_reports: list[tuple]) -> None:
-    tracker = session(user("where is my parcel?", "order_status", message_id="m1", timestamp=START + 5))
+    tracker = session(
+        user("where is my parcel?", "order_status", message_id="m1", timestamp=START + 5)
+    )
     await ActionValidateSlotMappings().run(CollectingDispatcher(), tracker, DOMAIN)
     [(kind, key, payload)] = session_reports
     assert (kind, key) == (KIND_SESSION_REPORT, "session:web-3a9c")
@@ -178,14 +235,24 @@ async def test_the_turn_scorer_reports_the_first_message(session_reports: list[t
     assert 0.0 <= payload["max_frustration_score"] <= 1.0
 
 
-async def test_the_handoff_action_reports_the_handoff(inbox: FakeInbox, session_reports: list[tuple]) -> None:
-    tracker = session(user("where is my parcel?", "order_status", timestamp=START + 5), bot("Order number?"),
-                      user("I want a person", "request_human", timestamp=START + 20), frustration_score=0.4)
+async def test_the_handoff_action_reports_the_handoff(
+    inbox: FakeInbox, session_reports: list[tuple]
+) -> None:
+    tracker = session(
+        user("where is my parcel?", "order_status", timestamp=START + 5),
+        bot("Order number?"),
+        user("I want a person", "request_human", timestamp=START + 20),
+        frustration_score=0.4,
+    )
     await ActionHandoffToHuman().run(CollectingDispatcher(), tracker, DOMAIN)
     assert len(inbox.handoffs) == 1
     [(kind, _key, payload)] = session_reports
     assert kind == KIND_SESSION_REPORT
-    assert (payload["handed_off"], payload["outcome"], payload["user_turns"]) == (True, "handed_off", 2)
+    assert (payload["handed_off"], payload["outcome"], payload["user_turns"]) == (
+        True,
+        "handed_off",
+        2,
+    )
 
 
 # -- through the real outbox ---------------------------------------------------------------------
@@ -197,7 +264,11 @@ def real_outbox(inbox: FakeInbox, monkeypatch) -> FakeInbox:
     original = inbox.handle
 
     def handle(request: httpx.Request) -> httpx.Response:
-        if request.url.path == "/api/v1/bot-sessions" and request.method == "PUT" and not inbox.down:
+        if (
+            request.url.path == "/api/v1/bot-sessions"
+            and request.method == "PUT"
+            and not inbox.down
+        ):
             inbox.requests.append(request)
             inbox.sessions.append(json.loads(request.content))  # type: ignore[attr-defined]
             return httpx.Response(201, json={"created": True})
@@ -207,11 +278,17 @@ def real_outbox(inbox: FakeInbox, monkeypatch) -> FakeInbox:
     return inbox
 
 
-async def test_reports_wait_in_the_outbox_and_the_customers_send_does_not_carry_them(real_outbox: FakeInbox) -> None:
+async def test_reports_wait_in_the_outbox_and_the_customers_send_does_not_carry_them(
+    real_outbox: FakeInbox,
+) -> None:
     await submit(_report())
     assert await delivery.outbox().pending_count() == 1
-    await delivery.send(KIND_HANDOFF, "k1", {"handoff_key": "k1", "conversation_id": "web-1", "priority": "high"})
-    assert [r.url.path for r in real_outbox.requests] == ["/api/v1/handoffs"]  # the report was not sent inline
+    await delivery.send(
+        KIND_HANDOFF, "k1", {"handoff_key": "k1", "conversation_id": "web-1", "priority": "high"}
+    )
+    assert [r.url.path for r in real_outbox.requests] == [
+        "/api/v1/handoffs"
+    ]  # the report was not sent inline
     assert await delivery.outbox().pending_count() == 1
     results = await delivery.outbox().deliver_pending(delivery.client())  # what the worker does
     assert [r.kind for r in results] == [KIND_SESSION_REPORT]
@@ -219,9 +296,13 @@ async def test_reports_wait_in_the_outbox_and_the_customers_send_does_not_carry_
     assert await delivery.outbox().pending_count() == 0
 
 
-async def test_an_unreachable_inbox_costs_one_attempt_per_pass_for_all_reports(real_outbox: FakeInbox) -> None:
+async def test_an_unreachable_inbox_costs_one_attempt_per_pass_for_all_reports(
+    real_outbox: FakeInbox,
+) -> None:
     for n in range(5):
-        tracker = make_tracker([started(), user("hi", "greet", timestamp=START + 1)], sender_id=f"web-{n}")
+        tracker = make_tracker(
+            [started(), user("hi", "greet", timestamp=START + 1)], sender_id=f"web-{n}"
+        )
         await submit(for_turn(tracker, 0.0))
     real_outbox.down = True
     results = await delivery.outbox().deliver_pending(delivery.client())
@@ -229,4 +310,6 @@ async def test_an_unreachable_inbox_costs_one_attempt_per_pass_for_all_reports(r
     real_outbox.down = False
     results = await delivery.outbox().deliver_pending(delivery.client())
     assert len(results) == 5 and not any(r.error for r in results)
-    assert sorted(s["conversation_id"] for s in real_outbox.sessions) == [f"web-{n}" for n in range(5)]  # type: ignore[attr-defined]
+    assert sorted(s["conversation_id"] for s in real_outbox.sessions) == [
+        f"web-{n}" for n in range(5)
+    ]  # type: ignore[attr-defined]

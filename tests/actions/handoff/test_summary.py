@@ -20,9 +20,13 @@ NOW = datetime.fromtimestamp(START + 300, tz=timezone.utc)
 CARD = "4111 1111 1111 1111"
 
 DANA_FACTS = {
-    "items": ["1 × Trail running shoes"], "order_total": "£89.00", "placed_on": "2026-11-15",
-    "status_code": "in_transit", "carrier": "DPD",
-    "tracking_number": "15501048200042", "tracking_url": "https://track.dpd.co.uk/parcels/15501048200042",
+    "items": ["1 × Trail running shoes"],
+    "order_total": "£89.00",
+    "placed_on": "2026-11-15",
+    "status_code": "in_transit",
+    "carrier": "DPD",
+    "tracking_number": "15501048200042",
+    "tracking_url": "https://track.dpd.co.uk/parcels/15501048200042",
 }
 
 
@@ -36,23 +40,38 @@ def conversation() -> list[dict[str, Any]]:
         user("dana@wrong.example", "inform", timestamp=START + 40),
         bot("That doesn't match, sorry.", timestamp=START + 41),
         user("SW1A 1AA", "inform", timestamp=START + 60),
-        bot("Thanks, Dana. Order 10482 is in transit with DPD since 17 November.", timestamp=START + 61),
-        user(f"this is useless, just refund it to my card {CARD}, my password is hunter2", "complaint",
-             timestamp=START + 90),
+        bot(
+            "Thanks, Dana. Order 10482 is in transit with DPD since 17 November.",
+            timestamp=START + 61,
+        ),
+        user(
+            f"this is useless, just refund it to my card {CARD}, my password is hunter2",
+            "complaint",
+            timestamp=START + 90,
+        ),
         user("/request_human", "request_human", timestamp=START + 100),
     ]
 
 
 def slots(**extra: Any) -> dict[str, Any]:
     return {
-        "order_number": "10482", "order_verified": True, "customer_name": "Dana Whitfield",
+        "order_number": "10482",
+        "order_verified": True,
+        "customer_name": "Dana Whitfield",
         "customer_email": "dana.whitfield@example.com",
         "order_status": "in transit with DPD since 17 November, was expected 19 November",
         "order_facts": {k: v for k, v in DANA_FACTS.items() if not k.startswith("tracking")},
-        "failed_form_attempts": 1.0, "nlu_fallback_count": 0.0,
-        "bot_attempts": [{"what": "Looked up order 10482", "outcome": "told the customer it is in transit"}],
-        "frustration_score": 0.62, "frustration_level": "annoyed",
-        "frustration_timeline": [{"turn": 1, "score": 0.3, "level": "calm"}, {"turn": 5, "score": 0.62, "level": "annoyed"}],
+        "failed_form_attempts": 1.0,
+        "nlu_fallback_count": 0.0,
+        "bot_attempts": [
+            {"what": "Looked up order 10482", "outcome": "told the customer it is in transit"}
+        ],
+        "frustration_score": 0.62,
+        "frustration_level": "annoyed",
+        "frustration_timeline": [
+            {"turn": 1, "score": 0.3, "level": "calm"},
+            {"turn": 5, "score": 0.62, "level": "annoyed"},
+        ],
         **extra,
     }
 
@@ -77,11 +96,28 @@ def summary_for(events=None, slot_values=None, escalation=ESCALATION, now=NOW) -
 def test_every_documented_field_is_present() -> None:
     summary = summary_for()
     assert summary["version"] == 1
-    assert set(summary) >= {"version", "customer", "conversation", "goal", "facts", "bot_attempts", "escalation",
-                            "priority", "suggested_opening", "transcript", "brief"}
-    assert summary["customer"] == {"name": "Dana Whitfield", "email": "dana.whitfield@example.com", "verified": True}
+    assert set(summary) >= {
+        "version",
+        "customer",
+        "conversation",
+        "goal",
+        "facts",
+        "bot_attempts",
+        "escalation",
+        "priority",
+        "suggested_opening",
+        "transcript",
+        "brief",
+    }
+    assert summary["customer"] == {
+        "name": "Dana Whitfield",
+        "email": "dana.whitfield@example.com",
+        "verified": True,
+    }
     conv = summary["conversation"]
-    assert {"id", "channel", "language", "started_at", "escalated_at", "waiting_seconds"} <= set(conv)
+    assert {"id", "channel", "language", "started_at", "escalated_at", "waiting_seconds"} <= set(
+        conv
+    )
     assert conv["id"] == "web-3a9c" and conv["channel"] == "socketio" and conv["language"] == "en"
     assert conv["started_at"] == "2025-11-26T10:00:00Z"
     assert conv["escalated_at"] == "2025-11-26T10:05:00Z"
@@ -101,8 +137,14 @@ def test_goal_facts_attempts_and_opening() -> None:
     assert facts["items"] == ["1 × Trail running shoes"] and facts["order_total"] == "£89.00"
     assert "status_code" not in facts  # internal code, not for the agent
     attempts = summary["bot_attempts"]
-    assert attempts[0] == {"what": "Looked up order 10482", "outcome": "told the customer it is in transit"}
-    assert {"what": "Asked for the order number / verification", "outcome": "failed 1 time"} in attempts
+    assert attempts[0] == {
+        "what": "Looked up order 10482",
+        "outcome": "told the customer it is in transit",
+    }
+    assert {
+        "what": "Asked for the order number / verification",
+        "outcome": "failed 1 time",
+    } in attempts
     opening = summary["suggested_opening"]
     assert opening.startswith("Hi Dana, ")
     assert "order 10482" in opening and "{" not in opening
@@ -111,54 +153,84 @@ def test_goal_facts_attempts_and_opening() -> None:
 def test_transcript_in_order() -> None:
     transcript = summary_for()["transcript"]
     assert [line["speaker"] for line in transcript] == [
-        "customer", "bot", "customer", "bot", "customer", "bot", "customer", "bot", "customer", "customer"]
+        "customer",
+        "bot",
+        "customer",
+        "bot",
+        "customer",
+        "bot",
+        "customer",
+        "bot",
+        "customer",
+        "customer",
+    ]
     assert transcript[0]["text"] == "hi, where is my parcel?"
     assert transcript[-1]["text"] == "(clicked: request human)"
     assert [line["at"] for line in transcript] == sorted(line["at"] for line in transcript)
 
 
 def test_secrets_are_redacted_everywhere() -> None:
-    summary = summary_for(slot_values=slots(bot_attempts=[{"what": "Customer gave pin 1234", "outcome": "ok"}]))
+    summary = summary_for(
+        slot_values=slots(bot_attempts=[{"what": "Customer gave pin 1234", "outcome": "ok"}])
+    )
     text = json.dumps(summary, ensure_ascii=False)
     assert "4111" not in text and "hunter2" not in text and "pin 1234" not in text
     assert "[card number]" in summary["escalation"]["explanation"]
     assert "[card number]" in summary["escalation"]["reasons"][1]
-    assert any("[card number]" in line["text"] and "[password]" in line["text"] for line in summary["transcript"])
+    assert any(
+        "[card number]" in line["text"] and "[password]" in line["text"]
+        for line in summary["transcript"]
+    )
     assert "4111" not in summary["brief"] and "[card number]" in summary["brief"]
 
 
 def test_the_brief_reads_in_three_lines() -> None:
     brief = summary_for()["brief"].splitlines()
     assert len(brief) == 3
-    assert brief[0].startswith("Dana Whitfield (verified, socketio) wants to: find out where order 10482 is")
+    assert brief[0].startswith(
+        "Dana Whitfield (verified, socketio) wants to: find out where order 10482 is"
+    )
     assert brief[1].startswith("Known: order number: 10482") and "£89.00" in brief[1]
-    assert brief[2].startswith("Why now: ") and brief[2].endswith(f"Priority {summary_for()['priority']}.")
+    assert brief[2].startswith("Why now: ") and brief[2].endswith(
+        f"Priority {summary_for()['priority']}."
+    )
 
 
 def test_an_unknown_customer() -> None:
-    summary = summary_for(events=[user("I want to talk to someone", "request_human", timestamp=START)],
-                          slot_values={})
+    summary = summary_for(
+        events=[user("I want to talk to someone", "request_human", timestamp=START)], slot_values={}
+    )
     assert summary["customer"] == {"name": None, "email": None, "verified": False}
     assert summary["facts"] == {} and summary["bot_attempts"] == []
     assert summary["goal"] == "Not stated yet: read the transcript"
     assert summary["suggested_opening"].startswith("Hi, thanks for waiting.")
     assert "won't need to repeat" in summary["suggested_opening"]
-    assert "Unknown customer (not verified" in summary["brief"] and "Known: nothing collected yet." in summary["brief"]
+    assert (
+        "Unknown customer (not verified" in summary["brief"]
+        and "Known: nothing collected yet." in summary["brief"]
+    )
 
 
 def goal(*intents: str, order: str | None = "10482") -> str:
-    return goal_from([user("…", intent) for intent in intents], {"order_number": order} if order else {})
+    return goal_from(
+        [user("…", intent) for intent in intents], {"order_number": order} if order else {}
+    )
 
 
 def test_goal_in_plain_words() -> None:
     assert goal("greet", "order_status") == "Find out where order 10482 is"
     assert goal("order_status", order=None) == "Find out where their order is"
-    assert goal("order_status", "inform", "cancel_order") == "Cancel order 10482"  # what they want now
+    assert (
+        goal("order_status", "inform", "cancel_order") == "Cancel order 10482"
+    )  # what they want now
     assert goal("greet", "thank") == "Not stated yet: read the transcript"
 
 
 def test_goal_keeps_the_task_when_a_complaint_follows() -> None:
-    assert goal("order_status", "inform", "complaint") == "Find out where order 10482 is (and has complained about it)"
+    assert (
+        goal("order_status", "inform", "complaint")
+        == "Find out where order 10482 is (and has complained about it)"
+    )
     assert goal("complaint") == "Make a complaint about order 10482"
     assert goal("complaint", order=None) == "Make a complaint"
 
@@ -178,7 +250,9 @@ def test_priority_rises_with_frustration_churn_and_waiting() -> None:
 def test_priority_in_the_summary_follows_the_conversation_age() -> None:
     calm = slots(frustration_score=0.1, frustration_level="calm")
     fresh = summary_for(slot_values=calm, now=NOW)
-    old = summary_for(slot_values=calm, now=datetime.fromtimestamp(START, tz=timezone.utc) + timedelta(minutes=20))
+    old = summary_for(
+        slot_values=calm, now=datetime.fromtimestamp(START, tz=timezone.utc) + timedelta(minutes=20)
+    )
     churn = summary_for(slot_values=calm, escalation=EscalationInfo("churn", "threatened to leave"))
     assert (fresh["priority"], old["priority"], churn["priority"]) == ("normal", "high", "urgent")
     assert "Sorry" not in fresh["suggested_opening"] and "I'm sorry" in churn["suggested_opening"]

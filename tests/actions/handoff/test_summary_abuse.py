@@ -34,13 +34,23 @@ def test_the_summary_keeps_the_words_redacted_and_flags_the_line() -> None:
     events = [
         user("where is my order?", "order_status", timestamp=START),
         bot("What's your order number?", timestamp=START + 1),
-        user("you morons, my card 4111 1111 1111 1111 was charged twice", "complaint", timestamp=START + 20),
+        user(
+            "you morons, my card 4111 1111 1111 1111 was charged twice",
+            "complaint",
+            timestamp=START + 20,
+        ),
     ]
     summary = build_summary(
-        conversation=ConversationInfo(conversation_id="web-1", channel="socketio"), events=events, slots={},
+        conversation=ConversationInfo(conversation_id="web-1", channel="socketio"),
+        events=events,
+        slots={},
         escalation=EscalationInfo(trigger="abuse", explanation="abusive language ('morons')"),
     )
     last = summary["transcript"][-1]
-    assert last == {"speaker": "customer", "text": "you morons, my card [card number] was charged twice",
-                    "at": "2025-11-26T10:00:20Z", "abusive": True}
+    assert last == {
+        "speaker": "customer",
+        "text": "you morons, my card [card number] was charged twice",
+        "at": "2025-11-26T10:00:20Z",
+        "abusive": True,
+    }
     assert "abusive" not in summary["transcript"][0]

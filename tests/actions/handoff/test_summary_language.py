@@ -13,8 +13,15 @@ ESCALATION = EscalationInfo(trigger="request", explanation='Asked for a person: 
 
 def summary_with(**slots: Any) -> dict[str, Any]:
     events = [
-        user("Hallo, wo ist meine Bestellung? Ich warte seit einer Woche.", "order_status", timestamp=START),
-        bot("Ich spreche leider nur Englisch, aber eine Person aus unserem Team hilft Ihnen gern weiter.", timestamp=START + 1),
+        user(
+            "Hallo, wo ist meine Bestellung? Ich warte seit einer Woche.",
+            "order_status",
+            timestamp=START,
+        ),
+        bot(
+            "Ich spreche leider nur Englisch, aber eine Person aus unserem Team hilft Ihnen gern weiter.",
+            timestamp=START + 1,
+        ),
         user("/request_human", "request_human", timestamp=START + 20),
     ]
     return build_summary(

@@ -1,6 +1,7 @@
 """Fixtures for the forwarding tests: the fake services, a migrated database (SQLite
 file and the throwaway PostgreSQL one), and a way to run the forwarder until it settles.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -65,7 +66,11 @@ def chatwoot() -> Iterator[FakeChatwoot]:
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def factory(request: pytest.FixtureRequest, tmp_path) -> Iterator[sessionmaker]:  # type: ignore[no-untyped-def]
     """A migrated, empty database on SQLite and on PostgreSQL."""
-    url = f"sqlite:///{tmp_path / 'f.db'}" if request.param == "sqlite" else request.getfixturevalue("pg_database")
+    url = (
+        f"sqlite:///{tmp_path / 'f.db'}"
+        if request.param == "sqlite"
+        else request.getfixturevalue("pg_database")
+    )
     upgrade(url)
     engine = make_engine(url)
     made = make_session_factory(engine)
@@ -78,17 +83,27 @@ def factory(request: pytest.FixtureRequest, tmp_path) -> Iterator[sessionmaker]:
 
 def settings(**overrides: Any) -> ForwardSettings:
     """Fast retries for tests: 50 ms backoff, short timeout."""
-    values: dict = dict(public_url="https://inbox.example.com", backoff_seconds=0.05, max_backoff_seconds=0.2,
-                        timeout_seconds=1.0, max_attempts=5, poll_seconds=0.2)
+    values: dict = dict(
+        public_url="https://inbox.example.com",
+        backoff_seconds=0.05,
+        max_backoff_seconds=0.2,
+        timeout_seconds=1.0,
+        max_attempts=5,
+        poll_seconds=0.2,
+    )
     values.update(overrides)
     return ForwardSettings(**values)
 
 
-def queue_handoff(factory: sessionmaker, forward_settings: ForwardSettings, **payload: Any) -> tuple[str, int]:
+def queue_handoff(
+    factory: sessionmaker, forward_settings: ForwardSettings, **payload: Any
+) -> tuple[str, int]:
     """Store a handoff and queue ``handoff.created`` as the bot endpoint does."""
     forwarder = Forwarder(factory, forward_settings)  # only its queueing side is used here
     with factory.begin() as session:
-        handoff, created = crud.create_handoff(schemas.HandoffIn(**handoff_payload(**payload)), session=session)
+        handoff, created = crud.create_handoff(
+            schemas.HandoffIn(**handoff_payload(**payload)), session=session
+        )
         session.flush()
         assert created
         forwarder.enqueue_created(handoff, session=session)
@@ -97,7 +112,9 @@ def queue_handoff(factory: sessionmaker, forward_settings: ForwardSettings, **pa
     return key, handoff_id
 
 
-def run_until_settled(factory: sessionmaker, forward_settings: ForwardSettings, timeout: float = 20.0) -> None:
+def run_until_settled(
+    factory: sessionmaker, forward_settings: ForwardSettings, timeout: float = 20.0
+) -> None:
     """Run the forwarder until no row is pending (or ``timeout``), honouring its waits."""
 
     async def go() -> None:

@@ -2,6 +2,7 @@
 webhook receiver and Chatwoot's application API. Each records every request, checks
 the credentials the real service checks, and can be told to fail the next N calls.
 """
+
 from __future__ import annotations
 
 import json
@@ -109,9 +110,14 @@ class FakeService:
             def _serve(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
                 parts = urlsplit(self.path)
-                record = Recorded(self.command, parts.path, {k: v[0] for k, v in parse_qs(parts.query).items()},
-                                  {k.lower(): v for k, v in self.headers.items()},
-                                  self.rfile.read(length), time.monotonic())
+                record = Recorded(
+                    self.command,
+                    parts.path,
+                    {k: v[0] for k, v in parse_qs(parts.query).items()},
+                    {k.lower(): v for k, v in self.headers.items()},
+                    self.rfile.read(length),
+                    time.monotonic(),
+                )
                 with service.lock:
                     service.requests.append(record)
                 failure = service._take_failure(f"{record.method} {record.path}")
@@ -123,7 +129,11 @@ class FakeService:
                     with service.lock:
                         status, headers, body = service.handle(record)
                     if failure:
-                        status, headers, body = failure.status, failure.headers, failure.body.encode()
+                        status, headers, body = (
+                            failure.status,
+                            failure.headers,
+                            failure.body.encode(),
+                        )
                 record.status = status
                 try:
                     self.send_response(status)
@@ -188,14 +198,17 @@ class FakeReceiver(FakeService):
         headers = record.headers
         timestamp = headers.get("x-northwind-timestamp", "")
         signature = headers.get("x-northwind-signature", "")
-        if headers.get("content-type") != "application/json" or not verify(self.secret, timestamp, signature,
-                                                                            record.body):
+        if headers.get("content-type") != "application/json" or not verify(
+            self.secret, timestamp, signature, record.body
+        ):
             self.rejected += 1
             return self.reply(401, {"error": "bad signature"})
         event = record.json()
         if headers.get("x-northwind-event-id") != event.get("id"):
             return self.reply(400, {"error": "event id header and body differ"})
-        self.events.setdefault(event["id"], event)  # a retry of a processed event is acknowledged, not redone
+        self.events.setdefault(
+            event["id"], event
+        )  # a retry of a processed event is acknowledged, not redone
         return self.reply(200, {"received": True})
 
 
@@ -216,12 +229,24 @@ class FakeChatwoot(FakeService):
     def _inbox(self) -> dict[str, Any]:
         return {"id": self.inbox_id, "name": "Northwind handoffs", "channel_type": "Channel::Api"}
 
-    def add_contact(self, name: str, identifier: str | None = None, email: str | None = None,
-                    in_inbox: bool = True) -> dict[str, Any]:
-        contact = {"id": next(self._ids), "name": name, "identifier": identifier, "email": email,
-                   "contact_inboxes": []}
+    def add_contact(
+        self,
+        name: str,
+        identifier: str | None = None,
+        email: str | None = None,
+        in_inbox: bool = True,
+    ) -> dict[str, Any]:
+        contact = {
+            "id": next(self._ids),
+            "name": name,
+            "identifier": identifier,
+            "email": email,
+            "contact_inboxes": [],
+        }
         if in_inbox:
-            contact["contact_inboxes"].append({"source_id": str(uuid.uuid4()), "inbox": self._inbox()})
+            contact["contact_inboxes"].append(
+                {"source_id": str(uuid.uuid4()), "inbox": self._inbox()}
+            )
         self.contacts[contact["id"]] = contact
         return contact
 
@@ -231,12 +256,16 @@ class FakeChatwoot(FakeService):
         prefix = f"/api/v1/accounts/{self.account_id}"
         if not record.path.startswith(prefix + "/"):
             return self.reply(404, {"error": "Resource could not be found"})
-        path, method = record.path[len(prefix):], record.method
+        path, method = record.path[len(prefix) :], record.method
         body = record.json() if record.body else {}
         if method == "GET" and path == "/contacts/search":
             q = record.query.get("q", "").lower()
-            found = [c for c in self.contacts.values()
-                     if q and any(q in str(c.get(f) or "").lower() for f in ("name", "identifier", "email"))]
+            found = [
+                c
+                for c in self.contacts.values()
+                if q
+                and any(q in str(c.get(f) or "").lower() for f in ("name", "identifier", "email"))
+            ]
             return self.reply(200, {"meta": {"count": len(found)}, "payload": found})
         if method == "POST" and path == "/contacts":
             if body.get("inbox_id") != self.inbox_id:
@@ -255,26 +284,48 @@ class FakeChatwoot(FakeService):
             if contact is None:
                 return self.reply(404, {"error": "Resource could not be found"})
             if m.group(2) == "conversations" and method == "GET":
-                mine = [c for c in self.conversations.values() if c["meta"]["sender"]["id"] == contact["id"]]
+                mine = [
+                    c
+                    for c in self.conversations.values()
+                    if c["meta"]["sender"]["id"] == contact["id"]
+                ]
                 return self.reply(200, {"payload": mine})
-            if m.group(2) == "contact_inboxes" and method == "POST" and body.get("inbox_id") == self.inbox_id:
+            if (
+                m.group(2) == "contact_inboxes"
+                and method == "POST"
+                and body.get("inbox_id") == self.inbox_id
+            ):
                 link = {"source_id": str(uuid.uuid4()), "inbox": self._inbox()}
                 contact["contact_inboxes"].append(link)
                 return self.reply(200, link)
             return self.reply(422, {"message": "bad request"})
         if method == "POST" and path == "/conversations":
             contact = self.contacts.get(int(body.get("contact_id") or 0))
-            if contact is None or body.get("inbox_id") != self.inbox_id or body.get("source_id") not in [
-                    link["source_id"] for link in contact["contact_inboxes"]]:
+            if (
+                contact is None
+                or body.get("inbox_id") != self.inbox_id
+                or body.get("source_id")
+                not in [link["source_id"] for link in contact["contact_inboxes"]]
+            ):
                 return self.reply(422, {"message": "contact, inbox or source_id invalid"})
-            conversation = {"id": next(self._ids), "account_id": self.account_id, "inbox_id": self.inbox_id,
-                            "status": body.get("status", "open"),
-                            "additional_attributes": body.get("additional_attributes") or {},
-                            "meta": {"sender": {"id": contact["id"]}}}
+            conversation = {
+                "id": next(self._ids),
+                "account_id": self.account_id,
+                "inbox_id": self.inbox_id,
+                "status": body.get("status", "open"),
+                "additional_attributes": body.get("additional_attributes") or {},
+                "meta": {"sender": {"id": contact["id"]}},
+            }
             self.conversations[conversation["id"]] = conversation
             self.messages[conversation["id"]] = []
-            return self.reply(200, {"id": conversation["id"], "account_id": self.account_id,
-                                    "inbox_id": self.inbox_id})
+            return self.reply(
+                200,
+                {
+                    "id": conversation["id"],
+                    "account_id": self.account_id,
+                    "inbox_id": self.inbox_id,
+                },
+            )
         m = re.fullmatch(r"/conversations/(\d+)/(messages|toggle_status)", path)
         if m:
             conversation = self.conversations.get(int(m.group(1)))
@@ -283,16 +334,32 @@ class FakeChatwoot(FakeService):
             if m.group(2) == "messages" and method == "GET":
                 return self.reply(200, {"meta": {}, "payload": self.messages[conversation["id"]]})
             if m.group(2) == "messages" and method == "POST":
-                if not body.get("content") or body.get("message_type") not in ("outgoing", "incoming"):
+                if not body.get("content") or body.get("message_type") not in (
+                    "outgoing",
+                    "incoming",
+                ):
                     return self.reply(422, {"message": "content and message_type required"})
-                message = {"id": next(self._ids), "content": body["content"], "private": bool(body.get("private")),
-                           "message_type": 1 if body["message_type"] == "outgoing" else 0}
+                message = {
+                    "id": next(self._ids),
+                    "content": body["content"],
+                    "private": bool(body.get("private")),
+                    "message_type": 1 if body["message_type"] == "outgoing" else 0,
+                }
                 self.messages[conversation["id"]].append(message)
                 return self.reply(200, message)
             if m.group(2) == "toggle_status" and method == "POST":
                 if body.get("status") not in ("open", "resolved", "pending", "snoozed"):
                     return self.reply(422, {"message": "bad status"})
                 conversation["status"] = body["status"]
-                return self.reply(200, {"meta": {}, "payload": {"success": True, "current_status": body["status"],
-                                                               "conversation_id": conversation["id"]}})
+                return self.reply(
+                    200,
+                    {
+                        "meta": {},
+                        "payload": {
+                            "success": True,
+                            "current_status": body["status"],
+                            "conversation_id": conversation["id"],
+                        },
+                    },
+                )
         return self.reply(404, {"error": "Resource could not be found"})

@@ -1,4 +1,5 @@
 """Chatwoot: contact, conversation, private note, opened; resumes where it failed."""
+
 from __future__ import annotations
 
 from .conftest import queue_handoff, rows, run_until_settled, settings
@@ -6,8 +7,13 @@ from .fakes import Failure, FakeChatwoot
 
 
 def _config(chatwoot: FakeChatwoot, **overrides):  # type: ignore[no-untyped-def]
-    return settings(chatwoot_url=chatwoot.url, chatwoot_account_id=chatwoot.account_id,
-                    chatwoot_inbox_id=chatwoot.inbox_id, chatwoot_api_token=chatwoot.token, **overrides)
+    return settings(
+        chatwoot_url=chatwoot.url,
+        chatwoot_account_id=chatwoot.account_id,
+        chatwoot_inbox_id=chatwoot.inbox_id,
+        chatwoot_api_token=chatwoot.token,
+        **overrides,
+    )
 
 
 def _one_of_each(chatwoot: FakeChatwoot) -> tuple:
@@ -15,7 +21,11 @@ def _one_of_each(chatwoot: FakeChatwoot) -> tuple:
     assert len(chatwoot.conversations) == 1
     [conversation] = chatwoot.conversations.values()
     assert len(chatwoot.messages[conversation["id"]]) == 1
-    return next(iter(chatwoot.contacts.values())), conversation, chatwoot.messages[conversation["id"]][0]
+    return (
+        next(iter(chatwoot.contacts.values())),
+        conversation,
+        chatwoot.messages[conversation["id"]][0],
+    )
 
 
 def test_a_handoff_becomes_an_open_conversation_with_a_private_note(factory, chatwoot):
@@ -35,32 +45,57 @@ def test_a_handoff_becomes_an_open_conversation_with_a_private_note(factory, cha
     assert contact["name"] == "Dana Whitfield" and contact["identifier"].startswith("rasa:web-")
     assert contact["email"] is None  # the masked email (d***@…) is not a real address
     create = chatwoot.calls("POST .*/conversations$")[0].json()
-    assert create["status"] == "pending" and create["inbox_id"] == 3 and create["contact_id"] == contact["id"]
+    assert (
+        create["status"] == "pending"
+        and create["inbox_id"] == 3
+        and create["contact_id"] == contact["id"]
+    )
     assert create["source_id"] == contact["contact_inboxes"][0]["source_id"]
     assert conversation["additional_attributes"]["northwind_handoff_key"] == key
     assert conversation["status"] == "open"
     assert note["private"] is True and note["message_type"] == 1
-    for expected in ("**Why:** 3 failed attempts", "**Goal:** Find out why order 10482 has not arrived",
-                     "**Brief:** Dana Whitfield (verified)", "**Order:** 10482 (in transit since 3 June)",
-                     "- Looked up order 10482: ok", "**Suggested opening:** Hi Dana",
-                     f"https://inbox.example.com/conversations/{key}"):
+    for expected in (
+        "**Why:** 3 failed attempts",
+        "**Goal:** Find out why order 10482 has not arrived",
+        "**Brief:** Dana Whitfield (verified)",
+        "**Order:** 10482 (in transit since 3 June)",
+        "- Looked up order 10482: ok",
+        "**Suggested opening:** Hi Dana",
+        f"https://inbox.example.com/conversations/{key}",
+    ):
         assert expected in note["content"]
     [row] = rows(factory)
     assert row.status == "delivered"
-    assert row.progress == {"contact_id": contact["id"], "source_id": create["source_id"],
-                            "conversation_id": conversation["id"], "note": True, "opened": True}
+    assert row.progress == {
+        "contact_id": contact["id"],
+        "source_id": create["source_id"],
+        "conversation_id": conversation["id"],
+        "note": True,
+        "opened": True,
+    }
 
 
 def test_a_real_email_is_sent_and_an_existing_contact_with_it_is_reused(factory, chatwoot):
-    existing = chatwoot.add_contact("Dana W.", identifier=None, email="dana@example.com", in_inbox=False)
+    existing = chatwoot.add_contact(
+        "Dana W.", identifier=None, email="dana@example.com", in_inbox=False
+    )
     config = _config(chatwoot)
-    payload_summary = {"customer": {"name": "Dana Whitfield", "email": "dana@example.com"}, "goal": "refund"}
+    payload_summary = {
+        "customer": {"name": "Dana Whitfield", "email": "dana@example.com"},
+        "goal": "refund",
+    }
     queue_handoff(factory, config, summary=payload_summary)
     run_until_settled(factory, config)
-    assert chatwoot.calls("POST .*/contacts$") == []  # not created twice (Chatwoot would answer 422)
-    assert len(chatwoot.contacts) == 1 and len(existing["contact_inboxes"]) == 1  # linked to our inbox
+    assert (
+        chatwoot.calls("POST .*/contacts$") == []
+    )  # not created twice (Chatwoot would answer 422)
+    assert (
+        len(chatwoot.contacts) == 1 and len(existing["contact_inboxes"]) == 1
+    )  # linked to our inbox
     [conversation] = chatwoot.conversations.values()
-    assert conversation["meta"]["sender"]["id"] == existing["id"] and conversation["status"] == "open"
+    assert (
+        conversation["meta"]["sender"]["id"] == existing["id"] and conversation["status"] == "open"
+    )
 
 
 def test_a_failed_step_resumes_without_a_second_contact(factory, chatwoot):
@@ -109,7 +144,10 @@ def test_a_wrong_token_is_a_permanent_failure(factory, chatwoot):
 def test_an_answer_of_an_unexpected_shape_is_retried_then_reported_failed(factory, chatwoot):
     # A proxy or an API change answers 200 with a list: the row must not loop silently.
     config = _config(chatwoot, max_attempts=3)
-    chatwoot.fail("POST .*/contacts$", *[Failure(status=200, body="[]", headers={"Content-Type": "application/json"})] * 3)
+    chatwoot.fail(
+        "POST .*/contacts$",
+        *[Failure(status=200, body="[]", headers={"Content-Type": "application/json"})] * 3,
+    )
     queue_handoff(factory, config)
     run_until_settled(factory, config)
     [row] = rows(factory)

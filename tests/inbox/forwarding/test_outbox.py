@@ -1,4 +1,5 @@
 """The outbox: order per handoff and target, claims, backoff, resolution events."""
+
 from __future__ import annotations
 
 import asyncio
@@ -19,7 +20,11 @@ def _resolve(factory, config, handoff_id: int, by: str = "Sam") -> None:  # type
     forwarder = Forwarder(factory, config)
     with factory.begin() as session:
         handoff = session.get(Handoff, handoff_id)
-        handoff.status, handoff.closed_at, handoff.resolution = "resolved", utcnow(), "Parcel re-sent <today>"
+        handoff.status, handoff.closed_at, handoff.resolution = (
+            "resolved",
+            utcnow(),
+            "Parcel re-sent <today>",
+        )
         forwarder.enqueue_resolved(handoff, by, session=session)
         forwarder.enqueue_resolved(handoff, by, session=session)  # twice: still one row per target
     asyncio.run(forwarder.client.aclose())
@@ -38,17 +43,34 @@ def test_retry_after_is_a_floor_and_a_permanent_error_fails_at_once(factory):
     [row] = rows(factory)
     with factory.begin() as session:
         before = utcnow()
-        assert outbox.record(row.id, RetryableError("429", retry_after=30), session=session,
-                             max_attempts=5, base=0.05, cap=1) == "pending"
+        assert (
+            outbox.record(
+                row.id,
+                RetryableError("429", retry_after=30),
+                session=session,
+                max_attempts=5,
+                base=0.05,
+                cap=1,
+            )
+            == "pending"
+        )
     [row] = rows(factory)
     assert row.next_attempt_at >= before + timedelta(seconds=30)
     with factory.begin() as session:
-        assert outbox.record(row.id, PermanentError("gone"), session=session, max_attempts=5, base=1, cap=1) == "failed"
+        assert (
+            outbox.record(
+                row.id, PermanentError("gone"), session=session, max_attempts=5, base=1, cap=1
+            )
+            == "failed"
+        )
 
 
 def test_resolved_waits_behind_created_per_target_and_targets_do_not_wait_for_each_other(
-        factory, slack, receiver):
-    config = settings(slack_webhook_url=slack.webhook_url, webhook_url=receiver.url + "/h", webhook_secret=SECRET)
+    factory, slack, receiver
+):
+    config = settings(
+        slack_webhook_url=slack.webhook_url, webhook_url=receiver.url + "/h", webhook_secret=SECRET
+    )
     _, handoff_id = queue_handoff(factory, config)
     _resolve(factory, config, handoff_id)
     slack.fail("POST", Failure(503), Failure(503))
@@ -64,13 +86,20 @@ def test_resolved_waits_behind_created_per_target_and_targets_do_not_wait_for_ea
     assert resolved["status"] == "resolved" and resolved["resolution"] == "Parcel re-sent <today>"
     assert resolved["resolved_by"] == "Sam" and resolved["closed_at"].endswith("Z")
     assert [(r.target, r.event, r.status) for r in rows(factory)] == [
-        ("slack", "handoff.created", "delivered"), ("webhook", "handoff.created", "delivered"),
-        ("slack", "handoff.resolved", "delivered"), ("webhook", "handoff.resolved", "delivered")]
+        ("slack", "handoff.created", "delivered"),
+        ("webhook", "handoff.created", "delivered"),
+        ("slack", "handoff.resolved", "delivered"),
+        ("webhook", "handoff.resolved", "delivered"),
+    ]
 
 
 def test_chatwoot_resolves_the_conversation_it_opened(factory, chatwoot):
-    config = settings(chatwoot_url=chatwoot.url, chatwoot_account_id=7, chatwoot_inbox_id=3,
-                      chatwoot_api_token=chatwoot.token)
+    config = settings(
+        chatwoot_url=chatwoot.url,
+        chatwoot_account_id=7,
+        chatwoot_inbox_id=3,
+        chatwoot_api_token=chatwoot.token,
+    )
     _, handoff_id = queue_handoff(factory, config)
     _resolve(factory, config, handoff_id, by="Kim")
     chatwoot.fail("POST .*/toggle_status$", Failure(503), Failure(503))  # opening is retried first
@@ -78,14 +107,26 @@ def test_chatwoot_resolves_the_conversation_it_opened(factory, chatwoot):
     [conversation] = chatwoot.conversations.values()
     assert conversation["status"] == "resolved"
     notes = [m["content"] for m in chatwoot.messages[conversation["id"]]]
-    assert len(notes) == 2 and notes[1] == r"**Resolved in the agent inbox** by Kim: Parcel re-sent \<today\>"
-    assert [c.json()["status"] for c in chatwoot.calls("toggle_status")] == ["open", "open", "open", "resolved"]
+    assert (
+        len(notes) == 2
+        and notes[1] == r"**Resolved in the agent inbox** by Kim: Parcel re-sent \<today\>"
+    )
+    assert [c.json()["status"] for c in chatwoot.calls("toggle_status")] == [
+        "open",
+        "open",
+        "open",
+        "resolved",
+    ]
     assert [r.status for r in rows(factory)] == ["delivered", "delivered"]
 
 
 def test_resolving_in_chatwoot_fails_when_the_handoff_never_got_there(factory, chatwoot):
-    config = settings(chatwoot_url=chatwoot.url, chatwoot_account_id=7, chatwoot_inbox_id=3,
-                      chatwoot_api_token="wrong")
+    config = settings(
+        chatwoot_url=chatwoot.url,
+        chatwoot_account_id=7,
+        chatwoot_inbox_id=3,
+        chatwoot_api_token="wrong",
+    )
     _, handoff_id = queue_handoff(factory, config)
     _resolve(factory, config, handoff_id)
     run_until_settled(factory, config)

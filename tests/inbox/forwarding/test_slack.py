@@ -1,4 +1,5 @@
 """Slack incoming webhook: the message, escaping, retries, 429 Retry-After, permanent errors."""
+
 from __future__ import annotations
 
 from inbox.forwarding.slack import created_message, escape
@@ -12,7 +13,9 @@ def _all_text(message: dict) -> str:
     for block in message["blocks"]:
         if "text" in block:
             parts.append(block["text"]["text"])
-        parts += [f["text"] for f in block.get("fields", [])] + [e["text"] for e in block.get("elements", [])]
+        parts += [f["text"] for f in block.get("fields", [])] + [
+            e["text"] for e in block.get("elements", [])
+        ]
     return "\n".join(parts)
 
 
@@ -34,8 +37,12 @@ def test_the_handoff_reaches_the_channel_once_with_the_summary(factory, slack):
 
 def test_customer_text_cannot_inject_mentions_or_links(factory, slack):
     config = settings(slack_webhook_url=slack.webhook_url)
-    queue_handoff(factory, config, brief="<!channel> see <https://evil.example|your refund> & more",
-                  reason="asked for <@U123>")
+    queue_handoff(
+        factory,
+        config,
+        brief="<!channel> see <https://evil.example|your refund> & more",
+        reason="asked for <@U123>",
+    )
     run_until_settled(factory, config)
     text = _all_text(slack.messages[0])
     assert "<!channel>" not in text and "<@U123>" not in text and "<https://evil" not in text
@@ -93,7 +100,11 @@ def test_an_archived_channel_is_a_permanent_failure(factory, slack):
     queue_handoff(factory, config)
     run_until_settled(factory, config)
     [row] = rows(factory)
-    assert (row.status, row.attempts, row.last_error) == ("failed", 1, "slack: HTTP 410 channel_is_archived")
+    assert (row.status, row.attempts, row.last_error) == (
+        "failed",
+        1,
+        "slack: HTTP 410 channel_is_archived",
+    )
 
 
 def test_a_target_that_keeps_failing_gives_up_after_max_attempts(factory, slack):
@@ -107,6 +118,8 @@ def test_a_target_that_keeps_failing_gives_up_after_max_attempts(factory, slack)
 
 
 def test_message_shape_without_optional_fields():
-    message = created_message({"priority": "low", "inbox_url": "http://x/conversations/k", "summary": {}})
+    message = created_message(
+        {"priority": "low", "inbox_url": "http://x/conversations/k", "summary": {}}
+    )
     assert message["text"] == ":white_circle: A customer needs a person (low priority)"
     assert [b["type"] for b in message["blocks"]] == ["section", "section", "context"]

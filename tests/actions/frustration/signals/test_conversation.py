@@ -37,10 +37,14 @@ def test_same_intent_again_counts_but_not_for_small_talk(detector):
     state = new_state()
     state["intents"] = ["order_status"]
     analysis = detector.analyzer.analyse("any news?")
-    hit, repeat = conversation.repetition(analysis, TurnInput(text="", intent="order_status"), state, detector.config)
+    hit, repeat = conversation.repetition(
+        analysis, TurnInput(text="", intent="order_status"), state, detector.config
+    )
     assert repeat and "order_status" in hit.reason
     state["intents"] = ["affirm"]
-    hit, repeat = conversation.repetition(analysis, TurnInput(text="", intent="affirm"), state, detector.config)
+    hit, repeat = conversation.repetition(
+        analysis, TurnInput(text="", intent="affirm"), state, detector.config
+    )
     assert not repeat
 
 
@@ -50,18 +54,26 @@ def test_bot_failure_and_its_streak(detector):
     second, streak2 = conversation.bot_failure(matches, streak)
     assert first.value > 0 and streak == 1 and streak2 == 2
     assert second.value > first.value and "2 times in a row" in second.reason
-    silent, reset = conversation.bot_failure(detector.analyzer.analyse_bot("Your order ships today.", 300), 2)
+    silent, reset = conversation.bot_failure(
+        detector.analyzer.analyse_bot("Your order ships today.", 300), 2
+    )
     assert silent.value == 0 and reset == 0
 
 
 def test_fallbacks_and_low_confidence_streaks(detector):
     state = new_state()
-    hit, fallbacks, streak = conversation.nlu_trouble(TurnInput(text="", is_fallback=True), state, detector.config)
+    hit, fallbacks, streak = conversation.nlu_trouble(
+        TurnInput(text="", is_fallback=True), state, detector.config
+    )
     assert hit.value > 0 and fallbacks == 1 and streak == 1
     state["counters"]["low_conf_streak"] = 1
-    low, _, streak = conversation.nlu_trouble(TurnInput(text="", confidence=0.2), state, detector.config)
+    low, _, streak = conversation.nlu_trouble(
+        TurnInput(text="", confidence=0.2), state, detector.config
+    )
     assert low.value > 0 and streak == 2 and "low NLU confidence" in low.reason
-    sure, _, streak = conversation.nlu_trouble(TurnInput(text="", confidence=0.95), state, detector.config)
+    sure, _, streak = conversation.nlu_trouble(
+        TurnInput(text="", confidence=0.95), state, detector.config
+    )
     assert sure.value == 0 and streak == 0
 
 

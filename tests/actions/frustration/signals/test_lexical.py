@@ -65,10 +65,25 @@ def test_other_languages_use_their_word_lists(detector, name, text):
 
 def test_a_language_can_be_switched_off(make_detector):
     english_only = make_detector({"languages": ["en"]})
-    assert lexical_signals(english_only.analyzer.analyse("ich werde mein konto kündigen"))["churn"].value == 0
+    assert (
+        lexical_signals(english_only.analyzer.analyse("ich werde mein konto kündigen"))[
+            "churn"
+        ].value
+        == 0
+    )
 
 
-@pytest.mark.parametrize("text", ["Have you seen Crazy, Stupid, Love?", "I liked The Mist", "a one star hotel", "Call Me by Your Name"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Have you seen Crazy, Stupid, Love?",
+        "I liked The Mist",
+        "a one star hotel",
+        "Call Me by Your Name",
+    ],
+)
 def test_titles_and_ratings_are_not_abuse_churn_or_requests(detector, text):
     hits = lexical_signals(detector.analyzer.analyse(text))
-    assert hits["abuse"].value == 0 and hits["churn"].value == 0 and hits["request_human"].value == 0
+    assert (
+        hits["abuse"].value == 0 and hits["churn"].value == 0 and hits["request_human"].value == 0
+    )
