@@ -1,5 +1,5 @@
 # The two commands a newcomer needs are `make run` and `make test`.
-.PHONY: help run test train seed lock bench load clean
+.PHONY: help run test lint format train seed lock bench load clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -9,6 +9,12 @@ run:  ## set up everything and run the whole system (Ctrl-C stops it)
 
 test:  ## run every test (validation, NLU, stories, pytest incl. end-to-end and browser)
 	bash scripts/test
+
+lint:  ## ruff (lint + format check) and mypy; CI runs it before the tests
+	bash scripts/lint
+
+format:  ## rewrite the tree in the project's style (ruff format + safe fixes)
+	.venv/bin/ruff check --fix . && .venv/bin/ruff format .
 
 train:  ## train the model if the data changed
 	bash scripts/bootstrap.sh && bash scripts/train.sh
