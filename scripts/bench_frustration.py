@@ -131,7 +131,7 @@ def throughput_run(detector, lines: list[str]) -> dict[str, float]:
     """User turns per second for an in-process replay of `lines`: per wall-clock second,
     and per second of this process's CPU time (what one core delivers when the machine
     is shared)."""
-    from actions.frustration.replay import replay_lines
+    from tools.frustration.replay import replay_lines
 
     start = time.perf_counter()
     start_cpu = time.process_time()

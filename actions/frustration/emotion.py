@@ -8,7 +8,7 @@ hashed features (word uni/bigrams and character 3–5-grams), so a message is
 featurised once and scored twice.
 
 The fitted model is a small ``emotion_model.npz`` (weights only, no pickled
-objects) rebuilt deterministically by ``python -m actions.frustration fit-text``
+objects) rebuilt deterministically by ``python -m tools.frustration fit-text``
 (``fit_text.py``). It is loaded lazily, once per process, on the first scored
 turn: rasa_sdk imports every module of ``actions/`` at start-up.
 
@@ -83,7 +83,7 @@ def feature_counts(text: str) -> dict[int, float]:
     words = tokens(text)
     if not words:
         return {}
-    keys = set()
+    keys: set[int] = set()
     previous = START
     for word in words:
         own, indices = _word_features(word)

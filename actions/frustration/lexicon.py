@@ -108,6 +108,7 @@ class Lexicon:
         ]
         result = Matches()
         taken: dict[str, list[tuple[int, int]]] = {}
+        positioned: dict[str, list[tuple[int, str]]] = {}
         # Longest first so "you're useless" wins over "useless" in the same category.
         for start, end, category in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
             ranges = taken.setdefault(category, [])
@@ -118,7 +119,7 @@ class Lexicon:
             text = span.text
             if original is not None and len(original) == len(doc.text):
                 text = original[span.start_char : span.end_char]
-            result.hits.setdefault(category, []).append((start, text))  # type: ignore[arg-type]
-        for category, found in result.hits.items():
-            result.hits[category] = [text for _, text in sorted(found)]  # type: ignore[misc]
+            positioned.setdefault(category, []).append((start, text))
+        for category, hits in positioned.items():
+            result.hits[category] = [text for _, text in sorted(hits)]
         return result

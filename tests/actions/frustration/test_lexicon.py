@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_importing_the_package_does_not_load_spacy_or_vader():
-    code = "import sys, actions.frustration, actions.frustration.cli; print('spacy' in sys.modules, 'vaderSentiment' in sys.modules)"
+    code = "import sys, actions.frustration, tools.frustration.cli; print('spacy' in sys.modules, 'vaderSentiment' in sys.modules)"
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )

@@ -3,8 +3,8 @@
 import io
 import json
 
-from actions.frustration import cli
-from actions.frustration.replay import compute_metrics, replay_lines
+from tools.frustration import cli
+from tools.frustration.replay import compute_metrics, replay_lines
 
 CONVERSATION = {
     "id": "c1",
@@ -135,7 +135,7 @@ def test_cli_model_option_feeds_intents_from_the_nlu(monkeypatch, tmp_path, caps
         calls.append(path)
         return lambda text: ("nlu_fallback", 0.1)
 
-    monkeypatch.setattr("actions.frustration.replay.load_nlu", fake_load_nlu)
+    monkeypatch.setattr("tools.frustration.replay.load_nlu", fake_load_nlu)
     conversation = {
         "id": "m",
         "turns": [{"speaker": "user", "text": "blorp"}, {"speaker": "user", "text": "blorp again"}],

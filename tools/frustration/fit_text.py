@@ -1,6 +1,6 @@
 """Fit the text model (`emotion.py`) on GoEmotions, deterministically.
 
-`python -m actions.frustration fit-text [--data ../shared/emotions] [--out PATH]`:
+`python -m tools.frustration fit-text [--data ../shared/emotions] [--out PATH]`:
 
 1. featurises every comment with `emotion.feature_counts` (the same function the
    detector scores with);
@@ -80,7 +80,7 @@ def fit_text_command(data: str | None = None, out: str | None = None) -> int:
     X = {name: matrix(texts) for name, (texts, _) in splits.items()}
     weights: list[np.ndarray] = []
     intercepts: list[float] = []
-    report: dict[str, dict[str, float]] = {}
+    report: dict[str, dict[str, float | str]] = {}
     for head, group in (("negative", NEGATIVE_LABELS), ("calm", CALM_LABELS)):
         y = {name: np.array(_target(labels, group)) for name, (_, labels) in splits.items()}
         best_c, best_auc = C_GRID[0], -1.0

@@ -1,6 +1,6 @@
 """Side-by-side evaluation of the detector and two baselines on labelled files.
 
-`python -m actions.frustration evaluate FILE [FILE ...] [--seed 13]` prints one Markdown
+`python -m tools.frustration evaluate FILE [FILE ...] [--seed 13]` prints one Markdown
 table per file (data set), for the whole file and for the train / validation parts
 of the same split by dialogue id that `fit` uses, so the figures in
 docs/frustration.md and docs/benchmarks.md can be reproduced exactly.
@@ -33,9 +33,9 @@ from collections.abc import Callable, Sequence
 from actions.frustration.analysis import get_vader
 from actions.frustration.detector import get_detector
 from actions.frustration.emotion import get_emotion_model
-from actions.frustration.fit import VALIDATION_SHARE
-from actions.frustration.metrics import best_f1, prf, roc_auc
-from actions.frustration.replay import ReplayedConversation, replay_lines
+from tools.frustration.fit import VALIDATION_SHARE
+from tools.frustration.metrics import best_f1, prf, roc_auc
+from tools.frustration.replay import ReplayedConversation, replay_lines
 
 VADER_ESCALATE = -0.05
 TEXT_MODEL_ESCALATE = 0.5

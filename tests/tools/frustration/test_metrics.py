@@ -2,7 +2,7 @@
 
 import pytest
 
-from actions.frustration.metrics import best_f1, prf, report, roc_auc
+from tools.frustration.metrics import best_f1, prf, report, roc_auc
 
 
 def test_roc_auc_perfect_random_and_ties():

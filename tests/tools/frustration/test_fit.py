@@ -3,7 +3,7 @@
 import json
 
 from actions.frustration.config import DEFAULT_CONFIG_PATH, load_config
-from actions.frustration.fit import Dialogue, fit_command, split, write_model_block
+from tools.frustration.fit import Dialogue, fit_command, split, write_model_block
 
 
 def test_split_is_by_id_and_stable():

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 from actions.frustration.detector import Detector
-from actions.frustration.metrics import BinaryReport, report
 from actions.frustration.schema import TurnInput, TurnResult
+from tools.frustration.metrics import BinaryReport, report
 
 # (text) -> (intent, confidence); used when a trained Rasa model is given.
 NluParser = Callable[[str], tuple[str | None, float | None]]

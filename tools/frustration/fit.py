@@ -1,6 +1,6 @@
 """Fit the signal weights and thresholds on labelled conversations, reproducibly.
 
-`python -m actions.frustration fit PATH [--dry-run]`:
+`python -m tools.frustration fit PATH [--dry-run]`:
 
 1. replays every conversation through the detector's own signals (so the fit sees
    exactly what the live assistant computes);
@@ -38,10 +38,10 @@ from actions.frustration.config import (
     load_config,
 )
 from actions.frustration.detector import Detector
-from actions.frustration.metrics import best_f1, prf, roc_auc
-from actions.frustration.replay import FALLBACK_INTENTS, ReplayInputError, parse_conversation
 from actions.frustration.schema import TurnInput
 from actions.frustration.state import coerce_state
+from tools.frustration.metrics import best_f1, prf, roc_auc
+from tools.frustration.replay import FALLBACK_INTENTS, ReplayInputError, parse_conversation
 
 NEGATIVE_ONLY = frozenset(CALMING_SIGNALS)
 CALM_INDEX = SIGNAL_NAMES.index("emotion_calm")
@@ -172,14 +172,15 @@ def fit_weights(
         y == 1, len(y) / (2 * positives), len(y) / (2 * max(1.0, len(y) - positives))
     )
     prior_w = np.array([prior.weights[name] for name in SIGNAL_NAMES] + [prior.memory])
-    bounds = [
+    bounds: list[tuple[float | None, float | None]] = [
         (0.0, 0.0)
         if name in TRIGGER_ONLY
         else (None, 0.0)
         if name in NEGATIVE_ONLY
         else (0.0, None)
         for name in SIGNAL_NAMES
-    ] + [(0.0, 1.0)]
+    ]
+    bounds.append((0.0, 1.0))  # memory
     for index, name in enumerate(SIGNAL_NAMES):
         if name in TRIGGER_ONLY:
             prior_w[index] = 0.0

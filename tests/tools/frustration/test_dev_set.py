@@ -3,7 +3,7 @@
 import json
 from pathlib import Path
 
-from actions.frustration.replay import compute_metrics, replay_lines
+from tools.frustration.replay import compute_metrics, replay_lines
 
 DEV_SET = Path(__file__).resolve().parents[2] / "data" / "frustration_dev.jsonl"
 

@@ -1,8 +1,9 @@
-"""Command line: `python -m actions.frustration replay FILE`, `... fit PATH`, `... fit-text`, `... evaluate FILE`."""
+"""Command line: `python -m tools.frustration replay FILE`, `... fit PATH`, `... fit-text`, `... evaluate FILE`."""
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from typing import TextIO
@@ -12,13 +13,14 @@ from actions.frustration.detector import Detector, get_detector
 
 def _open_input(path: str) -> TextIO:
     if path == "-":
-        sys.stdin.reconfigure(encoding="utf-8", errors="replace")  # type: ignore[attr-defined]
+        if isinstance(sys.stdin, io.TextIOWrapper):
+            sys.stdin.reconfigure(encoding="utf-8", errors="replace")
         return sys.stdin
     return open(path, encoding="utf-8", errors="replace")
 
 
 def _print_metrics(replayed: list, stream: TextIO) -> None:
-    from actions.frustration.replay import compute_metrics
+    from tools.frustration.replay import compute_metrics
 
     metrics = compute_metrics(replayed)
     if metrics.turns is None and metrics.conversations is None:
@@ -40,7 +42,7 @@ def _print_metrics(replayed: list, stream: TextIO) -> None:
 
 def run_replay(args: argparse.Namespace) -> int:
     """Replay a JSONL file or stdin and write one result line per conversation."""
-    from actions.frustration.replay import load_nlu, replay_lines
+    from tools.frustration.replay import load_nlu, replay_lines
 
     detector: Detector = get_detector(args.config)
     nlu = load_nlu(args.model) if args.model else None
@@ -62,21 +64,21 @@ def run_replay(args: argparse.Namespace) -> int:
 
 def run_fit(args: argparse.Namespace) -> int:
     """Fit weights and thresholds on a labelled JSONL file and write them into the config."""
-    from actions.frustration.fit import fit_command
+    from tools.frustration.fit import fit_command
 
     return fit_command(args.path, config=args.config, write=not args.dry_run, seed=args.seed)
 
 
 def run_fit_text(args: argparse.Namespace) -> int:
     """Fit the GoEmotions text model and write emotion_model.npz."""
-    from actions.frustration.fit_text import fit_text_command
+    from tools.frustration.fit_text import fit_text_command
 
     return fit_text_command(args.data, args.out)
 
 
 def run_evaluate(args: argparse.Namespace) -> int:
     """Print detector vs VADER vs text-model figures, one table per labelled file."""
-    from actions.frustration.evaluate import evaluate_files
+    from tools.frustration.evaluate import evaluate_files
 
     print(evaluate_files(args.files, seed=args.seed))
     return 0
@@ -84,7 +86,7 @@ def run_evaluate(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (separate so tests can inspect it)."""
-    parser = argparse.ArgumentParser(prog="python -m actions.frustration", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tools.frustration", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     replay = sub.add_parser(
         "replay", help="score conversations from JSON Lines (FILE or - for stdin)"
@@ -129,6 +131,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of `python -m actions.frustration`."""
+    """Entry point of `python -m tools.frustration`."""
     args = build_parser().parse_args(argv)
     return int(args.handler(args))

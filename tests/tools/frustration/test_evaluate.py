@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import math
 
-from actions.frustration import cli
-from actions.frustration.evaluate import figures
-from actions.frustration.replay import ReplayedConversation
+from tools.frustration import cli
+from tools.frustration.evaluate import figures
+from tools.frustration.replay import ReplayedConversation
 
 
 def conversation(cid: str, labels, scores, escalate_at=None) -> ReplayedConversation:
