@@ -21,7 +21,14 @@ PACKAGE = Path(__file__).resolve().parent
 VENDOR_SOCKET_IO = PACKAGE / "static" / "vendor" / "socket.io.min.js"
 CLIENT_DIR = PACKAGE / "client"
 # Dependency order: later files use what earlier ones define.
-CLIENT_MODULES: Sequence[str] = ("util.js", "storage.js", "connection.js", "view.js", "widget.js")
+CLIENT_MODULES: Sequence[str] = (
+    "util.js",
+    "text.js",
+    "storage.js",
+    "connection.js",
+    "view.js",
+    "widget.js",
+)
 
 _SOURCE_MAP = re.compile(r"^//# sourceMappingURL=.*$", re.MULTILINE)
 

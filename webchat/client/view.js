@@ -222,7 +222,7 @@ class ChatView {
     this.list.textContent = "";
     this.items.clear();
     this.lastSender = null;
-    history.forEach((message, index) => this.append(message, index === history.length - 1));
+    history.forEach((message) => this.append(message));
     this.scrollToEnd();
   }
 
@@ -234,20 +234,20 @@ class ChatView {
     return null;
   }
 
-  append(message, isLast) {
-    const item = this.renderItem(message, isLast !== false);
+  append(message) {
+    const item = this.renderItem(message);
     this.items.set(message.id, item);
     this.list.appendChild(item);
     this.scrollToEnd();
   }
 
   /** Re-render one message in place (its role or status changed). */
-  update(message, isLast) {
+  update(message) {
     const old = this.items.get(message.id);
     if (!old) return;
     const previous = old.previousElementSibling;
     this.lastSender = previous ? previous.getAttribute("data-sender") : null;
-    const item = this.renderItem(message, isLast);
+    const item = this.renderItem(message);
     this.items.set(message.id, item);
     old.replaceWith(item);
     this.refreshSenderLabels(item.nextElementSibling);
@@ -274,11 +274,12 @@ class ChatView {
     this.lastSender = last ? last.getAttribute("data-sender") : null;
   }
 
-  renderItem(message, isLast) {
+  renderItem(message) {
     const item = el("li", "nwc-msg nwc-msg-" + message.role);
     item.setAttribute("data-id", message.id);
     if (message.role === "notice") {
       item.appendChild(el("p", "nwc-notice", message.text));
+      item.appendChild(timeElement(message.at));
       item.setAttribute("data-sender", "notice");
       this.lastSender = "notice";
       return item;
@@ -291,15 +292,17 @@ class ChatView {
     item.appendChild(el("span", "nwc-sender", sender));
 
     const bubble = el("div", "nwc-bubble");
-    if (message.text) bubble.appendChild(el("p", "nwc-text", message.text));
+    if (message.text) bubble.appendChild(textWithLinks("nwc-text", message.text));
     const src = message.image ? safeHttpUrl(message.image) : null;
     if (src) bubble.appendChild(attrs(el("img", "nwc-image"), { src: src, alt: "Image from the assistant" }));
     item.appendChild(bubble);
+    item.appendChild(timeElement(message.at));
 
     if (message.status === "queued") {
       item.appendChild(el("span", "nwc-msg-status", "Not sent yet — will be sent when the connection is back"));
     }
-    if (isLast && message.quickReplies && message.quickReplies.length && !message.answered) {
+    // Buttons stay with the message that offered them until one of them is used.
+    if (message.quickReplies && message.quickReplies.length && !message.answered) {
       item.appendChild(this.renderQuickReplies(message));
     }
     return item;

@@ -49,7 +49,7 @@ class NorthwindChat {
       onOpen: () => this.open(true),
       onClose: () => this.close(),
       onSend: (text) => this.sendText(text, text),
-      onQuickReply: (messageId, reply) => this.sendText(reply.title, reply.payload || reply.title),
+      onQuickReply: (messageId, reply) => this.useQuickReply(messageId, reply),
     });
     this.connection = new Connection({
       url: config.rasaUrl,
@@ -102,11 +102,6 @@ class NorthwindChat {
 
   /** Show `shown` in the chat and send `message` (a quick reply sends its payload). */
   sendText(shown, message) {
-    const last = this.store.lastMessage();
-    if (last && last.quickReplies && !last.answered) {
-      this.store.updateMessage(last.id, { answered: true });
-      this.view.update(last, false);
-    }
     const status = this.connection.ready ? "sending" : "queued";
     const entry = this.store.addMessage({ role: "user", text: shown, status: status });
     this.view.append(entry);
@@ -114,6 +109,13 @@ class NorthwindChat {
     this.connection.send(entry.id, message);
     // Only the bot answers at once; a person types at their own pace.
     if (this.store.state.mode === MODE.BOT && this.connection.ready) this.setTyping(true);
+  }
+
+  /** A button was used: its message's buttons go, and the title is shown as the customer's. */
+  useQuickReply(messageId, reply) {
+    const offered = this.store.updateMessage(messageId, { answered: true });
+    if (offered) this.view.update(offered);
+    this.sendText(reply.title, reply.payload || reply.title);
   }
 
   statusChanged(status) {
@@ -128,7 +130,7 @@ class NorthwindChat {
     const message = this.store.findMessage(id);
     if (!message || message.status === status) return;
     this.store.updateMessage(id, { status: status });
-    this.view.update(message, message === this.store.lastMessage());
+    this.view.update(message);
     if (status === "sending" && this.store.state.mode === MODE.BOT) this.setTyping(true);
   }
 
@@ -168,9 +170,7 @@ class NorthwindChat {
     if (!fields.text && !fields.image) return; // an unknown custom payload: nothing to show
 
     this.setTyping(false);
-    const previous = this.store.lastMessage();
     const message = this.store.addMessage(fields);
-    if (previous) this.view.update(previous, false); // drop stale quick replies
     this.view.append(message);
     this.run.push({ id: message.id, at: Date.now() });
     this.countUnread();
@@ -218,7 +218,7 @@ class NorthwindChat {
 
   relabel(id, changes) {
     const message = this.store.updateMessage(id, changes);
-    if (message) this.view.update(message, message === this.store.lastMessage());
+    if (message) this.view.update(message);
   }
 
   removeMessage(id) {
