@@ -9,8 +9,6 @@ customer is offered (or handed to) a person instead of being looped.
 from __future__ import annotations
 
 import os
-import re
-from datetime import date, datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -29,11 +27,12 @@ from actions.backend.base import (
     OrderStatus,
 )
 from actions.backend.describe import describe_status as describe_status_on
-from actions.backend.describe import format_money, local_date
+from actions.backend.describe import format_money
 from actions.backend.factory import get_backend
 from actions.backend.rules import plan_return  # the same rule the backend enforces
+from northwind_common.order_numbers import find_order_number
+from northwind_common.store_clock import Clock, store_today, utc_now
 
-_ORDER_NUMBER_IN_TEXT = re.compile(r"(?<![\d])(?:#|ORD-?)?\s*(\d{5,7})(?![\d])", re.IGNORECASE)
 ECHO_LIMIT = 40
 
 
@@ -47,14 +46,12 @@ def escalate_on_repeated_failure() -> bool:
     return os.environ.get("HANDOFF_ON_REPEATED_FAILURE", "escalate") != "offer"
 
 
-def today() -> date:
-    """Today in the store's time zone: "expected 19 November" becomes "was expected" after it."""
-    return local_date(datetime.now(tz=timezone.utc))
+def describe_status(order: Order, clock: Clock = utc_now) -> str:
+    """The order's status in words, as of today in the store.
 
-
-def describe_status(order: Order) -> str:
-    """The order's status in words, as of today."""
-    return describe_status_on(order, today=today())
+    "expected 19 November" becomes "was expected" after that day.
+    """
+    return describe_status_on(order, today=store_today(clock))
 
 
 def is_verified_for(tracker: Tracker, number: str | None) -> bool:
@@ -64,12 +61,6 @@ def is_verified_for(tracker: Tracker, number: str | None) -> bool:
         and tracker.get_slot(names.SLOT_ORDER_VERIFIED)
         and tracker.get_slot(names.SLOT_VERIFIED_ORDER_NUMBER) == number
     )
-
-
-def find_order_number(text: Any) -> str | None:
-    """The first order number in what the customer typed ("it's #10482" → "10482")."""
-    match = _ORDER_NUMBER_IN_TEXT.search(str(text or ""))
-    return match.group(1) if match else None
 
 
 def echo(value: Any) -> str:
@@ -201,7 +192,14 @@ class ValidateOrderForm(FormValidationAction):
 
 
 class ActionOrderFollowup(Action):
-    """After the form: act on what the customer came for (the `goal` slot)."""
+    """After the form: act on what the customer came for (the `goal` slot).
+
+    Args:
+        clock: "now" as aware UTC; the store's day decides a return, as in the backend.
+    """
+
+    def __init__(self, clock: Clock = utc_now) -> None:
+        self._clock = clock
 
     def name(self) -> str:
         return names.ACTION_ORDER_FOLLOWUP
@@ -267,7 +265,7 @@ class ActionOrderFollowup(Action):
     def _status(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, order: Order
     ) -> list[EventType]:
-        status = describe_status(order)
+        status = describe_status(order, self._clock)
         dispatcher.utter_message(
             response="utter_order_status",
             customer_name=order.customer.name.split()[0],
@@ -296,7 +294,7 @@ class ActionOrderFollowup(Action):
                 amount=format_money(order.total_pence),
             )
             return [SlotSet(names.SLOT_PENDING_CONFIRMATION, names.PENDING_CANCEL)]
-        status = describe_status(order)
+        status = describe_status(order, self._clock)
         if order.status in (OrderStatus.CANCELLED, OrderStatus.RETURNED, OrderStatus.DELIVERED):
             dispatcher.utter_message(
                 response="utter_cannot_cancel_other", order_number=order.number, order_status=status
@@ -342,7 +340,7 @@ class ActionOrderFollowup(Action):
                 ),
                 SlotSet(names.SLOT_PENDING_CONFIRMATION, names.PENDING_HANDOFF),
             ]
-        status = describe_status(order)
+        status = describe_status(order, self._clock)
         dispatcher.utter_message(
             response="utter_address_not_applicable", order_number=order.number, order_status=status
         )
@@ -353,7 +351,7 @@ class ActionOrderFollowup(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, order: Order
     ) -> list[EventType]:
         try:
-            plan_return(order, None, date.today())
+            plan_return(order, None, store_today(self._clock))
         except NotAllowed as refusal:
             why = RETURN_REFUSALS.get(refusal.reason, "it isn't eligible for an online return")
             dispatcher.utter_message(

@@ -24,9 +24,10 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import re
 from datetime import date, datetime
 from typing import Protocol, runtime_checkable
+
+from northwind_common.order_numbers import order_number_digits
 
 RETURN_WINDOW_DAYS = 30
 """Days after delivery during which a return can be started."""
@@ -230,16 +231,13 @@ class OrderBackend(Protocol):
         ...
 
 
-_ORDER_NUMBER = re.compile(r"^\s*(?:#|ORD-?)?\s*(\d{5,7})\s*$", re.IGNORECASE)
-
-
 def normalize_order_number(raw: object) -> str:
     """Digits of an order number as customers type it ("#10482", "ord-10482").
 
     Raises:
         OrderNotFound: if `raw` cannot be an order number at all.
     """
-    match = _ORDER_NUMBER.match(str(raw)) if raw is not None else None
-    if not match:
+    digits = order_number_digits(raw)
+    if digits is None:
         raise OrderNotFound(str(raw))
-    return match.group(1)
+    return digits

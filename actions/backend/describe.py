@@ -7,16 +7,10 @@ The phrases are facts, not sentences: responses in `domain.yml` wrap them, e.g.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from actions.backend.base import Order, OrderStatus, RefundStatus
-
-try:
-    from zoneinfo import ZoneInfo
-
-    SHOP_TIMEZONE = ZoneInfo("Europe/London")
-except Exception:  # pragma: no cover - a system without tz data: UTC is close
-    SHOP_TIMEZONE = timezone.utc
+from northwind_common.store_clock import store_date
 
 
 def format_money(pence: int) -> str:
@@ -26,17 +20,10 @@ def format_money(pence: int) -> str:
     return f"{sign}£{pounds:,}.{rest:02d}"
 
 
-def local_date(moment: datetime) -> date:
-    """The calendar day in the UK at `moment` (naive datetimes are taken as UTC)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(SHOP_TIMEZONE).date()
-
-
 def format_day(day: date | datetime, today: date | None = None) -> str:
     """ "3 June"; with the year only when it differs from `today`'s year."""
     if isinstance(day, datetime):
-        day = local_date(day)
+        day = store_date(day)
     text = f"{day.day} {day:%B}"
     if today is not None and day.year != today.year:
         text += f" {day.year}"
@@ -48,7 +35,7 @@ def describe_status(order: Order, today: date | None = None) -> str:
 
     Args:
         order: the order to describe.
-        today: the UK date now; when given, past estimates read "was expected"
+        today: the store's date now; when given, past estimates read "was expected"
             and years are shown only when they differ. Leave it out for a
             phrase that never depends on the clock.
     """
@@ -74,7 +61,7 @@ def describe_status(order: Order, today: date | None = None) -> str:
     if status is OrderStatus.DELIVERED:
         return f"delivered by {carrier} on {day(shipment.delivered_at or since)}"
     if status is OrderStatus.OUT_FOR_DELIVERY:
-        if today is not None and local_date(since) == today:
+        if today is not None and store_date(since) == today:
             return f"out for delivery with {carrier} today"
         return f"out for delivery with {carrier} since {day(since)}"
     if status is OrderStatus.SHIPPED:

@@ -17,7 +17,7 @@ from actions.backend.base import (
     Order,
     OrderStatus,
 )
-from actions.backend.describe import local_date
+from northwind_common.store_clock import store_date
 
 
 def normalize_email(text: str) -> str:
@@ -83,7 +83,7 @@ def plan_return(order: Order, sku: str | None, today: date) -> tuple[str | None,
         raise NotAllowed(
             NotAllowedReason.NOT_DELIVERED, f"order {order.number} is {order.status.value}"
         )
-    days_since = (today - local_date(delivered_at)).days
+    days_since = (today - store_date(delivered_at)).days
     if days_since > RETURN_WINDOW_DAYS:
         raise NotAllowed(
             NotAllowedReason.RETURN_WINDOW_CLOSED,

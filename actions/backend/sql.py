@@ -15,7 +15,7 @@ import asyncio
 import logging
 import threading
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import create_engine, select
@@ -39,8 +39,8 @@ from actions.backend.base import (
     Shipment,
     normalize_order_number,
 )
-from actions.backend.describe import local_date
 from actions.backend.sql_models import OrderRow, RefundRow, ReturnRow
+from northwind_common.store_clock import Clock, store_date, utc_now
 
 logger = logging.getLogger(__name__)
 
@@ -48,10 +48,6 @@ T = TypeVar("T")
 
 DEFAULT_LABEL_BASE_URL = "https://returns.example.com/labels/"
 """Where the (pretend) carrier keeps printable return labels: `<base><RMA>.pdf`."""
-
-
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def create_order_engine(database_url: str) -> Engine:
@@ -220,7 +216,7 @@ class SqlOrderBackend:
         self,
         database_url: str,
         *,
-        clock: Callable[[], datetime] = utc_now,
+        clock: Clock = utc_now,
         label_base_url: str = DEFAULT_LABEL_BASE_URL,
     ) -> None:
         self.database_url = database_url
@@ -289,7 +285,7 @@ class SqlOrderBackend:
         def start(session: Session) -> ReturnAuthorization:
             row = get_order_row(number, session=session, for_update=True)
             now = self._clock()
-            line_sku, amount = rules.plan_return(order_from_row(row), sku, local_date(now))
+            line_sku, amount = rules.plan_return(order_from_row(row), sku, store_date(now))
             authorised = add_return(
                 row,
                 sku=line_sku,

@@ -6,39 +6,19 @@ timezone-aware (`UtcDateTime`), so both databases behave the same.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any
-
 from sqlalchemy import (
     Column,
     Date,
-    DateTime,
     ForeignKey,
     Integer,
     String,
-    TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy.orm import declarative_base, relationship
 
+from northwind_common.utc_datetime import UtcDateTime
+
 Base = declarative_base()
-
-
-class UtcDateTime(TypeDecorator):
-    """Aware UTC datetimes in, aware UTC datetimes out, naive UTC in the table."""
-
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given; use timezone-aware UTC")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        return None if value is None else value.replace(tzinfo=timezone.utc)
 
 
 class CustomerRow(Base):

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import names
-from actions.backend.base import OrderStatus
+from actions.backend.base import (
+    Address,
+    Customer,
+    NotAllowed,
+    Order,
+    OrderItem,
+    OrderStatus,
+    Shipment,
+)
 from actions.backend.factory import get_backend
+from actions.backend.rules import plan_return
 from actions.orders import (
     ECHO_LIMIT,
     ActionConfirmPending,
@@ -20,6 +31,7 @@ from actions.orders import (
     echo,
     find_order_number,
 )
+from northwind_common.store_clock import store_today
 from tests.actions.conftest import (
     DOMAIN,
     action,
@@ -33,6 +45,7 @@ from tests.actions.conftest import (
 )
 
 pytestmark = pytest.mark.usefixtures("orders_db")
+UTC = timezone.utc
 
 DANA = {"order_number": "10482", "email": "dana.whitfield@example.com", "postcode": "SW1A 1AA"}
 
@@ -586,3 +599,54 @@ async def test_without_the_order_details_a_person_is_offered(
     slots = slot_values(events)
     assert slots["pending_confirmation"] == names.PENDING_HANDOFF
     assert "doesn't have them" in slots["bot_attempts"][-1]["outcome"]
+
+
+# -- the store's day decides a return near midnight (the backend's rule and clock) ----------
+def _delivered_on(day: date) -> Order:
+    """An order delivered at noon (store time, BST) on ``day``."""
+    return Order(
+        number="10377",
+        status=OrderStatus.DELIVERED,
+        placed_at=datetime(2026, 5, 20, 9, tzinfo=UTC),
+        customer=Customer("Zoë Harper", "zoe.harper@example.com"),
+        delivery_address=Address("81 Wilmslow Road", "Manchester", "M20 2RN"),
+        items=(OrderItem("OUT-001", "Waterproof hiking jacket", 1, 12000),),
+        total_pence=12000,
+        shipment=Shipment(
+            carrier="Royal Mail",
+            tracking_number="TT123456789GB",
+            tracking_url="https://example.com/track/TT123456789GB",
+            shipped_at=datetime(2026, 5, 28, 15, tzinfo=UTC),
+            delivered_at=datetime(day.year, day.month, day.day, 11, tzinfo=UTC),
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    "store_wall_clock, allowed",
+    [
+        # Delivered 1 June; the 30-day window's last day is 1 July (store time, BST = UTC+1).
+        (datetime(2026, 7, 1, 23, 59), True),  # 22:59 UTC
+        (datetime(2026, 7, 2, 0, 1), False),  # 23:01 UTC on 1 July: the server's date lags
+    ],
+)
+async def test_return_eligibility_follows_the_store_s_midnight(
+    dispatcher: CollectingDispatcher,
+    monkeypatch: pytest.MonkeyPatch,
+    store_wall_clock: datetime,
+    allowed: bool,
+) -> None:
+    monkeypatch.setenv("STORE_TIMEZONE", "Europe/London")
+    now = store_wall_clock.replace(tzinfo=ZoneInfo("Europe/London")).astimezone(UTC)
+    order = _delivered_on(date(2026, 6, 1))
+    action_ = ActionOrderFollowup(clock=lambda: now)
+    action_._offer_return(dispatcher, verified("10377", "return_item"), order)
+    expected = "utter_confirm_return" if allowed else "utter_cannot_return"
+    assert responses(dispatcher)[0] == expected
+    # The backend's own rule, on the same clock, agrees with what the bot offered.
+    try:
+        plan_return(order, None, store_today(lambda: now))
+        backend_allows = True
+    except NotAllowed:
+        backend_allows = False
+    assert backend_allows is allowed

@@ -17,7 +17,8 @@ from actions.backend.base import (
     OrderStatus,
     RefundStatus,
 )
-from actions.backend.describe import describe_status, format_money, local_date
+from actions.backend.describe import describe_status, format_money
+from northwind_common.store_clock import store_date
 from tests.actions.backend.conftest import TODAY
 
 pytestmark = pytest.mark.asyncio
@@ -39,7 +40,7 @@ async def test_dana_order_has_every_documented_fact(backend: OrderBackend) -> No
     assert format_money(order.total_pence) == "£89.00"
     assert order.shipment is not None and order.shipment.carrier == "DPD"
     assert order.shipment.tracking_url.endswith(order.shipment.tracking_number)
-    assert local_date(order.shipment.last_event_at) == TODAY - timedelta(days=9)
+    assert store_date(order.shipment.last_event_at) == TODAY - timedelta(days=9)
     assert order.placed_at.tzinfo is not None
     assert (
         describe_status(order, TODAY)

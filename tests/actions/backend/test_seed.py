@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import create_engine, select
 
 from actions.backend.base import OrderStatus
-from actions.backend.describe import local_date
 from actions.backend.seed import DEMO_ORDER_NUMBERS, email_for, main, seed_database, seed_now
 from actions.backend.sql_models import Base, CustomerRow, OrderRow, ShipmentRow
+from northwind_common.store_clock import store_date
 from tests.actions.backend.conftest import TODAY
 
 
@@ -57,7 +57,7 @@ def test_sizes_and_every_status(seeded_sqlite_template: Path) -> None:
     assert len(orders) == 120 and 35 <= len(names) <= 45
     assert all(10000 <= number <= 10999 for number, _, _ in orders)
     assert set(Counter(status for _, status, _ in orders)) == {s.value for s in OrderStatus}
-    assert all(0 <= (TODAY - local_date(placed)).days <= 60 for _, _, placed in orders)
+    assert all(0 <= (TODAY - store_date(placed)).days <= 60 for _, _, placed in orders)
     assert {"Zoë Harper", "Siobhán Gallagher", "Łukasz Nowak"} <= set(names)
     assert carriers == {"DPD", "Royal Mail", "Evri"}
     assert set(DEMO_ORDER_NUMBERS) <= {number for number, _, _ in orders}
