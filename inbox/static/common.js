@@ -42,9 +42,32 @@ const Inbox = (() => {
     return Math.floor(seconds / 3600) + " h " + Math.floor((seconds % 3600) / 60) + " min";
   }
 
+  // Channel names as people say them, from the one table the page carries (_channels.html).
+  const channelNames = (() => {
+    const node = document.getElementById("channel-names");
+    try { return node ? JSON.parse(node.textContent) : {}; } catch (e) { return {}; }
+  })();
+
+  function channelName(channel, conversationId) {
+    if (channel === "twilio" && String(conversationId || "").startsWith("whatsapp:")) return "WhatsApp";
+    return Object.prototype.hasOwnProperty.call(channelNames, channel) ? channelNames[channel] : (channel || "Unknown channel");
+  }
+
+  // ISO time from the server (always UTC; a missing zone means UTC) as epoch ms.
+  function parseUtc(value) {
+    if (!value) return NaN;
+    return Date.parse(/(Z|[+-]\d\d:?\d\d)$/.test(value) ? value : value + "Z");
+  }
+
+  // True while the agent types in a field: single-key shortcuts must not fire then.
+  function typing(event) {
+    const t = event.target;
+    return !!(t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName)));
+  }
+
   // Server-sent events with a visible connection state; EventSource reconnects by itself.
-  function live(path, handlers, onOpen) {
-    const badge = document.getElementById("live");
+  function live(path, handlers, onOpen, badgeId = "live") {
+    const badge = document.getElementById(badgeId);
     const source = new EventSource(path, {withCredentials: true});
     source.addEventListener("ready", () => {
       if (badge) { badge.textContent = "live"; badge.classList.add("on"); }
@@ -57,5 +80,14 @@ const Inbox = (() => {
     return source;
   }
 
-  return {api, el, duration, live, csrf};
+  // "/" focuses the search box on every page, unless the agent is typing somewhere.
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || typing(event)) return;
+    const search = document.getElementById("q") || document.getElementById("topsearch-q");
+    if (!search) return;
+    event.preventDefault();
+    search.focus();
+  });
+
+  return {api, el, duration, live, csrf, channelName, parseUtc, typing};
 })();

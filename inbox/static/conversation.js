@@ -1,15 +1,27 @@
-// Conversation page: live messages, claim, reply, hand back, resolve, live coaching,
-// masked abusive messages and the wrap-up note.
+// Conversation pane: live messages (newest at the bottom, announced to screen
+// readers), claim, reply (Enter sends, Shift+Enter new line), hand back, resolve,
+// live coaching, masked abusive messages, the ticking wait and the wrap-up note.
 "use strict";
 
 (() => {
-  const {api, el, live} = Inbox;
+  const {api, el, live, duration, parseUtc} = Inbox;
   const root = document.getElementById("conversation");
   const key = root.dataset.key;
   const base = `/api/v1/handoffs/${encodeURIComponent(key)}`;
   const list = document.getElementById("messages");
   const errorBox = document.getElementById("action-error");
   const reply = document.getElementById("reply");
+  const scroller = document.getElementById("convo-scroll");
+  const announcer = document.getElementById("announce");
+  const customerName = document.getElementById("conv-title").textContent.trim();
+
+  function nearBottom() {
+    return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 120;
+  }
+
+  function toBottom() {
+    scroller.scrollTop = scroller.scrollHeight;
+  }
 
   function showError(message) {
     errorBox.textContent = message;
@@ -36,14 +48,20 @@
     button.textContent = reveal ? "Hide" : "Show";
   });
 
-  function addMessage(m) {
+  function addMessage(m, {announce = true} = {}) {
     if (list.querySelector(`li[data-id="${Number(m.id)}"]`)) return;
+    const follow = nearBottom();
     const item = el("li", {class: `msg from-${m.sender}`, dataset: {id: String(m.id)}},
       el("span", {class: "who"}, m.agent_name || m.sender),
       ...messageText(m.text, m.sender === "customer" && m.abusive === true, `m-${Number(m.id)}`),
       m.delivery_status ? el("span", {class: `delivery delivery-${m.delivery_status}`}, m.delivery_status) : null);
     list.append(item);
-    item.scrollIntoView({block: "nearest"});
+    if (follow || m.sender === "agent") toBottom();
+    if (announce && m.sender === "customer") {
+      announcer.textContent = m.abusive === true
+        ? `${customerName} wrote a message hidden for abusive language.`
+        : `${customerName} wrote: ${m.text}`;
+    }
   }
 
   function setDelivery(pk, status) {
@@ -90,6 +108,10 @@
 
   async function openWrapUp() {
     wrapUp.classList.remove("hidden");
+    if (!wrapForm.hidden) {  // a draft is open: never reload it over the agent's edits
+      wrapText.focus();
+      return;
+    }
     wrapStatus.textContent = "Preparing a draft…";
     try {
       const data = await api("GET", `${base}/wrap-up`);
@@ -138,8 +160,17 @@
     buttons();
   }
 
+  // "Waiting: 12s" counts up while nobody has claimed the conversation.
+  const waitingTime = document.getElementById("waiting-time");
+  function tickWaiting() {
+    if (root.dataset.status !== "waiting") return;
+    const created = parseUtc(waitingTime.dataset.created);
+    if (!Number.isNaN(created)) waitingTime.textContent = duration((Date.now() - created) / 1000);
+  }
+
   function buttons() {
     const status = root.dataset.status;
+    document.getElementById("waiting-line").firstChild.textContent = status === "waiting" ? "Waiting: " : "Waited: ";
     const mine = status === "claimed" && root.dataset.owner === root.dataset.me;
     document.getElementById("claim").disabled = status !== "waiting";
     for (const id of ["send", "handback", "resolve", "reply", "resolution"]) document.getElementById(id).disabled = !mine;
@@ -149,6 +180,14 @@
     const wasMine = root.dataset.owner === root.dataset.me || root.dataset.role === "admin";
     wrapOpen.disabled = !(closed && wasMine);
     if (closed) wrapUp.classList.remove("hidden");
+    const assignButton = document.getElementById("assign");
+    if (assignButton) {
+      assignButton.disabled = closed;
+      document.getElementById("assign-to").disabled = closed;
+      document.getElementById("assign-help").textContent = closed
+        ? `Assign is off: this conversation is ${status === "resolved" ? "resolved" : "handed back to the bot"}, so there is nobody to take over.`
+        : "";
+    }
   }
 
   async function act(path, body) {
@@ -157,7 +196,7 @@
       const data = await api("POST", `${base}/${path}`, body);
       if (data && data.status) render({status: data.status, claimed_by: data.claimed_by && data.claimed_by.display_name,
                                        claimed_by_id: data.claimed_by && data.claimed_by.id});
-      if (data && data.messages) data.messages.forEach(addMessage);
+      if (data && data.messages) data.messages.forEach((m) => addMessage(m));
       return data;
     } catch (e) {
       showError(e.message);
@@ -165,7 +204,15 @@
     }
   }
 
-  document.getElementById("claim").addEventListener("click", () => act("claim"));
+  async function claim() {
+    if (root.dataset.status !== "waiting") return null;
+    const data = await act("claim");
+    if (data) reply.focus();
+    return data;
+  }
+  window.Conversation = {claim};
+
+  document.getElementById("claim").addEventListener("click", claim);
   const assign = document.getElementById("assign");
   if (assign) assign.addEventListener("click", () => act("assign", {username: document.getElementById("assign-to").value}));
   const useOpening = document.getElementById("use-opening");
@@ -173,12 +220,18 @@
     reply.value = document.getElementById("suggested-opening").textContent.trim();
     reply.focus();
   });
+  // Enter sends, Shift+Enter starts a new line (and an IME composition is left alone).
+  reply.addEventListener("keydown", (event) => {
+    if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
+    event.preventDefault();
+    document.getElementById("reply-form").requestSubmit();
+  });
   document.getElementById("reply-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const text = reply.value.trim();
     if (!text) return;
     const message = await act("replies", {text});
-    if (message) { addMessage(message); reply.value = ""; }
+    if (message) { addMessage(message); reply.value = ""; reply.focus(); }
   });
   document.getElementById("handback").addEventListener("click", () =>
     act("handback", {resolution: document.getElementById("resolution").value.trim()}));
@@ -187,7 +240,25 @@
     if (data) openWrapUp();
   });
 
+  // The chart's values on hover and on keyboard focus, written under it.
+  const chart = document.getElementById("frustration-chart");
+  const tip = document.getElementById("chart-tip");
+  if (chart && tip) {
+    const show = (event) => {
+      const point = event.target.closest("circle[data-label]");
+      if (!point) return;
+      for (const other of chart.querySelectorAll("circle.active")) other.classList.remove("active");
+      point.classList.add("active");
+      tip.textContent = point.dataset.label;
+      tip.classList.remove("hidden");
+    };
+    chart.addEventListener("mouseover", show);
+    chart.addEventListener("mouseleave", () => tip.classList.add("hidden"));
+  }
+
   buttons();
+  toBottom();
+  setInterval(tickWaiting, 1000);
   live(`${base}/events`, {
     message: addMessage,
     message_status: (e) => setDelivery(e.message_pk, e.delivery_status),
@@ -197,7 +268,7 @@
     customer_ended: () => document.getElementById("ended-note").classList.remove("hidden"),
   }, async () => {
     const data = await api("GET", base);  // catch up on anything sent while the page loaded
-    data.messages.forEach(addMessage);
+    data.messages.forEach((m) => addMessage(m, {announce: false}));
     renderCoaching(data.coaching);
   });
 })();

@@ -1,48 +1,77 @@
-// Queue page: re-reads the queue whenever the server says it changed.
+// The live queue (left pane of every workspace page): waiting, mine and others'
+// conversations re-read whenever the server says the queue changed, wait timers
+// that tick every second, alerts for new handoffs while the agent is available,
+// and the keyboard: j/k move, Enter opens, c claims (never while typing).
 "use strict";
 
-(() => {
-  const {api, el, duration, live} = Inbox;
+const Queue = (() => {
+  const {api, el, duration, live, channelName, parseUtc, typing} = Inbox;
+  const pane = document.getElementById("queue-pane");
+  const current = pane.dataset.current || "";
+  const meName = document.body.dataset.meName || "";
+  const toggle = document.getElementById("availability");
+  const items = new Map();  // key -> latest queue item
+  let seen = null;  // keys already known; null until the first read (no alert for those)
   let pending = null;
 
   function badge(kind, value) {
-    return el("span", {class: `badge ${kind} ${kind}-${value}`}, value);
+    return el("span", {class: `badge ${kind} ${kind}-${value}`, title: kind === "prio" ? "Priority" : "Frustration"}, value);
   }
 
-  function row(item, lastColumn) {
-    return el("tr", {dataset: {key: item.handoff_key}},
-      el("td", {}, el("strong", {}, item.customer_name || "Unknown customer"),
-        item.new_messages ? el("span", {class: "badge msgs", title: "Customer messages since the handoff"}, `${item.new_messages} new`) : null,
-        el("br"), el("small", {}, item.customer_email)),
-      el("td", {}, item.channel),
-      el("td", {class: "reason", title: item.reason}, item.reason),
-      el("td", {}, badge("prio", item.priority)),
-      el("td", {}, badge("level", item.frustration_level)),
-      lastColumn(item),
-      el("td", {}, el("a", {class: "button", href: `/conversations/${encodeURIComponent(item.handoff_key)}`}, "Open")));
+  function itemNode(item) {
+    const isCurrent = item.handoff_key === current;
+    const link = el("a", {class: "qlink", href: `/conversations/${encodeURIComponent(item.handoff_key)}`},
+      el("span", {class: "qline"},
+        el("strong", {class: "qname"}, item.customer_name || "Unknown customer"), " ",
+        item.status === "waiting"
+          ? el("span", {class: "since", title: "Waiting time", dataset: {created: item.created_at}}, duration(item.waiting_seconds))
+          : el("span", {class: "qagent"}, item.claimed_by || "")),
+      el("span", {class: "qline badges"}, badge("prio", item.priority), " ", badge("level", item.frustration_level), " ",
+        el("span", {class: "badge channel"}, channelName(item.channel, item.conversation_id)),
+        item.new_messages ? el("span", {class: "badge msgs", title: "Customer messages since the handoff"}, `${item.new_messages} new`) : null),
+      el("span", {class: "qreason"}, item.reason));
+    if (isCurrent) link.setAttribute("aria-current", "page");
+    return el("li", {class: `qitem${isCurrent ? " current" : ""}`, dataset: {key: item.handoff_key, status: item.status}}, link);
   }
 
-  function fill(tbody, items, lastColumn, emptyText) {
-    const rows = items.map((item) => row(item, lastColumn));
-    if (!rows.length) rows.push(el("tr", {class: "empty"}, el("td", {colspan: "7"}, emptyText)));
-    tbody.replaceChildren(...rows);
+  function fill(list, rows, emptyText) {
+    const focusedKey = document.activeElement && document.activeElement.closest
+      ? (document.activeElement.closest(".qitem") || {dataset: {}}).dataset.key : undefined;
+    const nodes = rows.map(itemNode);
+    if (!nodes.length) nodes.push(el("li", {class: "empty"}, emptyText));
+    list.replaceChildren(...nodes);
+    if (focusedKey) {  // keep the keyboard where it was across a refresh
+      const again = list.querySelector(`.qitem[data-key="${CSS.escape(focusedKey)}"] .qlink`);
+      if (again) again.focus();
+    }
+  }
+
+  function label(item) {
+    return `${item.customer_name || "Unknown customer"} · ${channelName(item.channel, item.conversation_id)} · ${item.priority} priority`;
   }
 
   async function refresh() {
     const data = await api("GET", "/api/v1/queue");
     const waiting = data.items.filter((i) => i.status === "waiting");
     const claimed = data.items.filter((i) => i.status === "claimed");
-    fill(document.getElementById("waiting"), waiting,
-      (i) => el("td", {class: "since", dataset: {created: i.created_at}}, duration(i.waiting_seconds)), "Nobody is waiting.");
-    fill(document.getElementById("claimed"), claimed, (i) => el("td", {}, i.claimed_by || ""), "No conversation in progress.");
+    items.clear();
+    for (const item of data.items) items.set(item.handoff_key, item);
+    fill(document.getElementById("waiting"), waiting, "Nobody is waiting.");
+    fill(document.getElementById("mine"), claimed.filter((i) => i.claimed_by === meName), "None yet.");
+    fill(document.getElementById("others"), claimed.filter((i) => i.claimed_by !== meName), "Nobody else is chatting.");
     document.getElementById("waiting-count").textContent = data.total_waiting;
     const more = document.getElementById("more");
     more.textContent = `Showing the first ${waiting.length} of ${data.total_waiting} by priority.`;
     more.classList.toggle("hidden", data.total_waiting <= waiting.length);
-    document.getElementById("fig-waiting").textContent = data.total_waiting;
+    const total = document.getElementById("fig-waiting");
+    if (total) total.textContent = data.total_waiting;
     document.getElementById("fig-agents").textContent = data.figures.agents_available;
     document.getElementById("fig-wait").textContent = duration(data.figures.estimated_wait_seconds);
     document.getElementById("fig-hours").textContent = data.figures.within_business_hours ? "Open" : "Closed";
+    const fresh = waiting.filter((i) => seen !== null && !seen.has(i.handoff_key));
+    seen = new Set([...(seen || []), ...data.items.map((i) => i.handoff_key)]);
+    if (toggle.dataset.available === "true") for (const item of fresh) Notify.handoff(item, label(item));
+    tick();
   }
 
   function scheduleRefresh() {
@@ -52,24 +81,91 @@
 
   function tick() {
     const now = Date.now();
-    for (const cell of document.querySelectorAll("#waiting td.since")) {
-      const created = Date.parse(cell.dataset.created.endsWith("Z") || cell.dataset.created.includes("+") ? cell.dataset.created : cell.dataset.created + "Z");
+    for (const cell of pane.querySelectorAll(".since[data-created]")) {
+      const created = parseUtc(cell.dataset.created);
       if (!Number.isNaN(created)) cell.textContent = duration((now - created) / 1000);
     }
   }
 
-  const toggle = document.getElementById("availability");
+  function setAvailable(available) {
+    toggle.dataset.available = String(available);
+    toggle.setAttribute("aria-pressed", String(available));
+    toggle.textContent = available ? "Available" : "Away";
+    toggle.classList.toggle("on", available);
+    toggle.classList.toggle("off", !available);
+    document.getElementById("availability-help").textContent = available
+      ? "New handoffs can reach you."
+      : "Away: customers hear that the team is busy. Switch to Available to receive handoffs.";
+  }
+
   toggle.addEventListener("click", async () => {
     const next = toggle.dataset.available !== "true";
+    if (next) Notify.prepare();  // a user gesture: the only moment browsers allow asking
     const me = await api("POST", "/api/v1/me/availability", {available: next});
-    toggle.dataset.available = String(me.available);
-    toggle.setAttribute("aria-pressed", String(me.available));
-    toggle.textContent = me.available ? "Available" : "Away";
-    toggle.classList.toggle("on", me.available);
-    toggle.classList.toggle("off", !me.available);
+    setAvailable(me.available);
   });
 
+  // ---- keyboard: j/k move through every list, Enter opens (a link), c claims
+  function links() {
+    return [...pane.querySelectorAll(".qitem .qlink")];
+  }
+
+  function selectedItem() {
+    const focused = document.activeElement && document.activeElement.closest ? document.activeElement.closest(".qitem") : null;
+    return focused || pane.querySelector(".qitem.current");
+  }
+
+  function move(step) {
+    const all = links();
+    if (!all.length) return;
+    const at = selectedItem();
+    let index = at ? all.indexOf(at.querySelector(".qlink")) : -1;
+    index = index < 0 ? (step > 0 ? 0 : all.length - 1) : Math.min(all.length - 1, Math.max(0, index + step));
+    all[index].focus();
+    all[index].scrollIntoView({block: "nearest"});
+  }
+
+  async function claim() {
+    const at = selectedItem();
+    const key = at ? at.dataset.key : current;
+    if (!key) return;
+    if (key === current && window.Conversation) return window.Conversation.claim();
+    try {
+      await api("POST", `/api/v1/handoffs/${encodeURIComponent(key)}/claim`);
+      window.location.href = `/conversations/${encodeURIComponent(key)}`;
+    } catch (e) {
+      const announce = document.getElementById("queue-announce");
+      if (announce) announce.textContent = e.message;
+      const preview = document.getElementById("preview");
+      if (preview) preview.replaceChildren(el("p", {class: "alert", role: "alert"}, `Could not claim: ${e.message}`));
+    }
+  }
+
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event)) return;
+    if (event.key === "j") { event.preventDefault(); move(1); }
+    else if (event.key === "k") { event.preventDefault(); move(-1); }
+    else if (event.key === "c") { event.preventDefault(); claim(); }
+  });
+
+  // The queue page shows the focused conversation in its centre pane.
+  const preview = document.getElementById("preview");
+  if (preview) pane.addEventListener("focusin", (event) => {
+    const node = event.target.closest(".qitem");
+    const item = node && items.get(node.dataset.key);
+    if (!item) return;
+    preview.replaceChildren(
+      el("h2", {}, item.customer_name || "Unknown customer"),
+      el("p", {class: "badges"}, badge("prio", item.priority), " ", badge("level", item.frustration_level), " ",
+        el("span", {class: "badge channel"}, channelName(item.channel, item.conversation_id))),
+      el("p", {class: "preview-reason"}, item.reason || ""),
+      el("p", {class: "muted"}, item.status === "waiting" ? `Waiting ${duration(item.waiting_seconds)}` : `Handled by ${item.claimed_by || "someone"}`),
+      el("p", {class: "muted"}, item.status === "waiting" ? "Enter opens it; c claims it and opens it." : "Enter opens it."));
+  });
+
+  Notify.explainPermission();
   // Re-read once connected too, so nothing that happened while loading is missed.
-  live("/api/v1/events", {queue: scheduleRefresh}, scheduleRefresh);
-  setInterval(tick, 15000);
+  live("/api/v1/events", {queue: scheduleRefresh}, scheduleRefresh, "queue-live");
+  setInterval(tick, 1000);
+  return {refresh};
 })();

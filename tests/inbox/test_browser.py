@@ -81,7 +81,7 @@ def login(page, inbox, username="sam"):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{inbox.url}/queue")
-    page.wait_for_selector("#live.on")  # the event stream is connected
+    page.wait_for_selector("#queue-live.on")  # the queue's event stream is connected
 
 
 def test_agent_takes_a_handoff_from_queue_to_hand_back(page, web_inbox):
@@ -99,10 +99,10 @@ def test_agent_takes_a_handoff_from_queue_to_hand_back(page, web_inbox):
 
     body = create_handoff(bot, created_at=minutes_ago(2))  # arrives while the page is open
     key = body["handoff_key"]
-    row = page.locator(f'#waiting tr[data-key="{key}"]')
+    row = page.locator(f'#waiting li[data-key="{key}"]')
     row.wait_for()
     assert page.evaluate("window.__sameDocument") is True  # no reload happened
-    assert page.locator("#waiting tr").first.get_attribute("data-key") == key  # high before normal
+    assert page.locator("#waiting li").first.get_attribute("data-key") == key  # high before normal
     assert "Dana Whitfield" in row.inner_text() and "frustrated" in row.inner_text().lower()
     bot.post(
         f"/api/v1/handoffs/{key}/messages", json={"message_id": "w1", "text": "hello??"}
@@ -113,13 +113,15 @@ def test_agent_takes_a_handoff_from_queue_to_hand_back(page, web_inbox):
     expect(page.locator("#fig-agents")).to_have_text("1")  # re-read after the live event
     page.screenshot(path=str(OUTPUT / "queue.png"), full_page=True)
 
-    row.get_by_role("link", name="Open").click()
+    row.get_by_role("link").click()
     page.wait_for_url(f"{web_inbox.url}/conversations/{key}")
     page.wait_for_selector("#live.on")
     assert page.locator("#goal").inner_text() == "Find out why order 10482 has not arrived"
     assert page.locator("svg.chart circle").count() == 3
     page.get_by_role("button", name="Claim").click()
     page.locator("#status-badge", has_text="claimed").wait_for()
+    expect(page.locator(f'#mine li[data-key="{key}"]')).to_be_visible()  # moved to "Mine"
+    expect(page.locator("#waiting li")).to_have_count(1)
     page.get_by_role("button", name="Use this opening").click()
     assert page.get_by_label("Reply to the customer").input_value() == body["suggested_opening"]
     page.get_by_role("button", name="Send").click()
@@ -156,7 +158,7 @@ def test_markup_in_customer_text_stays_text_in_the_browser(page, web_inbox):
     body["summary"]["customer"]["name"] = XSS
     bot.post("/api/v1/handoffs", json=body).raise_for_status()
     key = body["handoff_key"]
-    row = page.locator(f'#waiting tr[data-key="{key}"]')
+    row = page.locator(f'#waiting li[data-key="{key}"]')
     row.wait_for()  # rendered by the live JavaScript path
     assert XSS in row.inner_text()
     assert page.locator("#waiting b, #waiting script").count() == 0

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from inbox.coaching import CUES, FALLING_CUE
+from inbox.conversation.coaching import CUES, FALLING_CUE
 
 from .helpers import create_handoff, handoff_payload
 from .test_browser import OUTPUT, _chromium_installed, browser, login, page, web_inbox  # noqa: F401
@@ -73,6 +73,7 @@ def test_cues_update_live_and_insults_are_masked_until_shown(page, web_inbox) ->
     expect(page.locator("#coach-cues li")).to_have_count(0)
 
     # the server-rendered transcript line is masked; Show reveals it, Hide masks it again
+    page.get_by_text("Conversation with the bot").click()  # collapsed above the handoff
     line = page.locator("#transcript li.from-customer").last
     expect(line.locator(".mask-note")).to_have_text("Message hidden: abusive language.")
     expect(line.locator(".masked-text")).to_be_hidden()
