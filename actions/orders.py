@@ -30,15 +30,11 @@ from actions.backend.describe import describe_status as describe_status_on
 from actions.backend.describe import format_money
 from actions.backend.factory import get_backend
 from actions.backend.rules import plan_return  # the same rule the backend enforces
+from actions.repeated_failure import form_failure_limit
 from northwind_common.order_numbers import find_order_number
 from northwind_common.store_clock import Clock, store_today, utc_now
 
 ECHO_LIMIT = 40
-
-
-def max_form_failures() -> int:
-    """Failed inputs in a row before the form stops asking (env ORDER_FORM_MAX_FAILURES)."""
-    return int(os.environ.get("ORDER_FORM_MAX_FAILURES", "3"))
 
 
 def escalate_on_repeated_failure() -> bool:
@@ -124,7 +120,7 @@ class ValidateOrderForm(FormValidationAction):
             names.SLOT_FORM_FAILURE_STREAK: streak,
             names.SLOT_FAILED_FORM_ATTEMPTS: total,
         }
-        if streak >= max_form_failures():
+        if streak >= form_failure_limit():
             dispatcher.utter_message(response="utter_form_give_up")
             result[names.SLOT_FORM_GAVE_UP] = True
         return result

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import names
@@ -46,6 +48,9 @@ from tests.actions.conftest import (
 
 pytestmark = pytest.mark.usefixtures("orders_db")
 UTC = timezone.utc
+FRUSTRATION_YML = (
+    Path(__file__).resolve().parents[2] / "actions" / "frustration" / "frustration.yml"
+)
 
 DANA = {"order_number": "10482", "email": "dana.whitfield@example.com", "postcode": "SW1A 1AA"}
 
@@ -146,10 +151,15 @@ async def test_the_form_gives_up_after_max_failures_in_a_row(
     assert responses(dispatcher) == ["utter_form_give_up"]  # no "doesn't look like" on top
 
 
-async def test_max_failures_comes_from_the_environment(
-    dispatcher: CollectingDispatcher, monkeypatch
+async def test_max_failures_is_the_repeated_failure_setting(
+    dispatcher: CollectingDispatcher, monkeypatch, tmp_path
 ) -> None:
-    monkeypatch.setenv("ORDER_FORM_MAX_FAILURES", "5")
+    """The form's limit is frustration.yml's escalation.repeated_failure, read nowhere else."""
+    config = yaml.safe_load(FRUSTRATION_YML.read_text(encoding="utf-8"))
+    config["escalation"]["repeated_failure"] = 5
+    path = tmp_path / "frustration.yml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    monkeypatch.setenv("FRUSTRATION_CONFIG", str(path))
     slots = await validate(
         dispatcher, form_tracker("order_number", "nope", {"form_failure_streak": 3.0})
     )

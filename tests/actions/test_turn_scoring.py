@@ -10,6 +10,7 @@ import httpx
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.frustration import get_detector
 from actions.handoff import delivery
 from actions.handoff.rasa_api import RasaApi
 from actions.turn_scoring import RELAY_PART_CHARS, ActionValidateSlotMappings, split_message
@@ -128,18 +129,40 @@ async def test_without_a_message_id_the_timestamp_identifies_the_message() -> No
     assert await ActionValidateSlotMappings().run(CollectingDispatcher(), again, DOMAIN) == []
 
 
-async def test_an_nlu_fallback_is_counted() -> None:
-    ranking = [
-        {"name": "nlu_fallback", "confidence": 0.3},
-        {"name": "order_status", "confidence": 0.2},
-    ]
-    slots = await score(
+FALLBACK_RANKING = [
+    {"name": "nlu_fallback", "confidence": 0.3},
+    {"name": "order_status", "confidence": 0.2},
+]
+
+
+async def test_an_nlu_fallback_is_counted_by_the_detector() -> None:
+    first = await score(
+        make_tracker([user("asdf qwer", "nlu_fallback", 0.3, ranking=FALLBACK_RANKING)])
+    )
+    assert first["nlu_fallback_count"] == 1.0
+    second = await score(
         make_tracker(
-            [user("asdf qwer", "nlu_fallback", 0.3, ranking=ranking)], {"nlu_fallback_count": 1.0}
+            [user("zxcv", "nlu_fallback", 0.3, ranking=FALLBACK_RANKING)],
+            {"nlu_fallback_count": 1.0, "frustration_state": first["frustration_state"]},
         )
     )
-    assert slots["nlu_fallback_count"] == 2.0
+    assert second["nlu_fallback_count"] == 2.0
+    assert second["frustration_state"]["counters"]["fallbacks"] == 2
     assert (await score(make_tracker([user("hello", "greet")]))).get("nlu_fallback_count") is None
+
+
+async def test_the_fallback_count_starts_afresh_with_the_detector_after_a_hand_back() -> None:
+    """One count: the slot follows the detector's counter, which a hand-back resets."""
+    state = get_detector().reset_state(
+        {"turns": 4, "counters": {"fallbacks": 2}}, reason="handback"
+    )
+    slots = await score(
+        make_tracker(
+            [user("qwop", "nlu_fallback", 0.3, ranking=FALLBACK_RANKING)],
+            {"nlu_fallback_count": 2.0, "frustration_state": state},
+        )
+    )
+    assert slots["nlu_fallback_count"] == 1.0 == slots["frustration_state"]["counters"]["fallbacks"]
 
 
 async def test_an_escalating_message_sets_escalate_with_a_reason() -> None:
