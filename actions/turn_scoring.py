@@ -6,7 +6,7 @@ a conversation is paused. That makes it the one place that sees every message.
 Its jobs, each in its own module:
 
 * score the turn with the frustration detector (actions/turn/frustration.py)
-  and count NLU fallbacks (a frustration signal and a summary fact);
+  and publish its count of NLU fallbacks (a frustration signal and a summary fact);
 * set the slots the escalation rule (data/rules/handoff.yml) reads in the same
   turn (actions/turn/escalation.py);
 * judge the language of the message (actions/customer_language.py), so a rule
@@ -32,11 +32,11 @@ from rasa_sdk.types import DomainDict
 
 from actions import names
 from actions.customer_language import language_slots
+from actions.customer_turns import typed_by_customer
 from actions.handoff import session_report
 from actions.turn.escalation import escalation_events
 from actions.turn.frustration import (
     changed_slots,
-    fallback_count,
     frustration_slots,
     previous_bot_text,
     score_message,
@@ -59,25 +59,16 @@ __all__ = [
     "split_message",
 ]
 
-NOT_SCORED_INTENTS = {names.INTENT_AGENT_HANDBACK, names.INTENT_SESSION_START}
-
-
-def is_external(message: dict[str, Any]) -> bool:
-    """An intent triggered through Rasa's API (hand-back, end of handoff), not typed by the customer."""
-    metadata = message.get("metadata") or {}
-    return bool(metadata.get("is_external")) or (message.get("text") or "").startswith("EXTERNAL: ")
-
 
 def message_to_score(tracker: Tracker) -> tuple[dict[str, Any], str] | None:
     """The customer's latest message and its id, or None when there is nothing to score.
 
-    Not scored: intents the inbox or Rasa trigger, and a message already scored
-    (Rasa runs this action again for the same message when a form starts).
+    Not scored: messages the customer did not type (intents the inbox or Rasa
+    trigger, actions/customer_turns.py), and a message already scored (Rasa runs
+    this action again for the same message when a form starts).
     """
     message = tracker.latest_message or {}
-    intent = (message.get("intent") or {}).get("name")
-    text = message.get("text") or ""
-    if intent in NOT_SCORED_INTENTS or text.startswith("/session_start") or is_external(message):
+    if not typed_by_customer(message):
         return None
     message_id = message.get("message_id") or str(latest_user_event(tracker).get("timestamp"))
     if message_id == tracker.get_slot(names.SLOT_SCORED_MESSAGE_ID):
@@ -115,7 +106,6 @@ class ActionValidateSlotMappings(Action):
             scored.timeline[-1]["acknowledged"] = True
 
         events: list[EventType] = [SlotSet(names.SLOT_SCORED_MESSAGE_ID, message_id)]
-        events += fallback_count(tracker, intent)
         events += changed_slots(tracker, frustration_slots(scored) | language)
         # Analytics; never raises.
         await session_report.submit(session_report.for_turn(tracker, scored.result.score))
