@@ -258,6 +258,8 @@
 
   buttons();
   toBottom();
+  // Opening a conversation the agent owns (just claimed from the queue) puts them in the reply box.
+  if (root.dataset.status === "claimed" && root.dataset.owner === root.dataset.me) reply.focus();
   setInterval(tickWaiting, 1000);
   live(`${base}/events`, {
     message: addMessage,
