@@ -77,6 +77,9 @@ def order_facts(order: Order) -> dict[str, Any]:
         facts["carrier"] = order.shipment.carrier
         facts["tracking_number"] = order.shipment.tracking_number
         facts["tracking_url"] = order.shipment.tracking_url
+        if order.shipment.estimated_delivery is not None:
+            # For the agent's opening line: "your parcel is a week late".
+            facts["expected_on"] = order.shipment.estimated_delivery.isoformat()
     if order.refunds:
         facts["refunds"] = [
             f"{format_money(r.amount_pence)} {r.status.value}" for r in order.refunds

@@ -36,6 +36,7 @@ from actions.orders import (
 from northwind_common.store_clock import store_today
 from tests.actions.conftest import (
     DOMAIN,
+    TODAY,
     action,
     make_tracker,
     message_for,
@@ -225,6 +226,7 @@ async def test_the_verifier_matches_by_email_or_postcode(
     assert facts["order_total"] == "£89.00"
     assert facts["status_code"] == "in_transit"
     assert facts["tracking_url"].endswith(facts["tracking_number"])
+    assert date.fromisoformat(facts["expected_on"]) < TODAY  # 10482 is late (the opening says so)
     assert slots["requested_slot"] is None  # verified: the form is done
     assert dispatcher.messages == []
 
