@@ -13,7 +13,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from httpkit.static_files import SafeStaticFiles
-from webchat import bundle
+from webchat import bundle, widget_api
+from webchat.inbox_client import InboxClient
 from webchat.security import SecurityHeadersMiddleware
 from webchat.settings import Settings
 
@@ -29,6 +30,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Northwind web chat", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.add_middleware(SecurityHeadersMiddleware, settings=settings)
+    inbox = InboxClient(settings.inbox_url, settings.handoff_secret)
+    widget_api.install(app, inbox)
+    app.router.on_shutdown.append(inbox.close)
     app.mount("/static", SafeStaticFiles(directory=str(PACKAGE / "static")), name="static")
 
     @app.get("/", response_class=HTMLResponse)

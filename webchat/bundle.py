@@ -25,6 +25,7 @@ CLIENT_MODULES: Sequence[str] = (
     "util.js",
     "text.js",
     "storage.js",
+    "server.js",
     "connection.js",
     "view.js",
     "widget.js",

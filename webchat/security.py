@@ -18,8 +18,9 @@ from starlette.types import ASGIApp
 
 from webchat.settings import Settings
 
-# Paths anyone's page may load (script, stylesheet, config, vendored client).
-PUBLIC_PREFIXES = ("/widget.js", "/config.json", "/static/")
+# Paths anyone's page may load or call (script, stylesheet, config, vendored client,
+# the widget API: it takes no cookies, the session id in the path authorises it).
+PUBLIC_PREFIXES = ("/widget.js", "/config.json", "/static/", "/api/sessions/")
 
 BASE_HEADERS: dict[str, str] = {
     "X-Content-Type-Options": "nosniff",

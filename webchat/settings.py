@@ -41,6 +41,11 @@ class Settings:
     socket_path: str = "/socket.io"
     title: str = "Northwind help"
     public_url: str = ""  # WEBCHAT_PUBLIC_URL; empty: http://<host>:<port>
+    # The inbox the widget API asks on the customer's behalf (handoff status, typing,
+    # ratings), with the bot's service secret. Without a secret the widget API answers
+    # 503 and the widget relies on the handoff markers alone.
+    inbox_url: str = "http://127.0.0.1:5080"
+    handoff_secret: str = ""
 
     @property
     def base_url(self) -> str:
@@ -77,6 +82,8 @@ class Settings:
             rasa_url=_origin(rasa, "WEBCHAT_RASA_URL"),
             socket_path=path,
             title=env.get("WEBCHAT_TITLE", "Northwind help"),
+            inbox_url=env.get("INBOX_URL", "http://127.0.0.1:5080").rstrip("/"),
+            handoff_secret=env.get("HANDOFF_SECRET", ""),
             public_url=_origin(env["WEBCHAT_PUBLIC_URL"], "WEBCHAT_PUBLIC_URL")
             if env.get("WEBCHAT_PUBLIC_URL")
             else "",

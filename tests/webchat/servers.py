@@ -142,13 +142,14 @@ class FakeRasa:
 
 
 class WebchatServer:
-    """The real web chat app, pointed at ``rasa_url``."""
+    """The real web chat app, pointed at ``rasa_url`` (and at an inbox for the widget API)."""
 
-    def __init__(self, rasa_url: str) -> None:
+    def __init__(self, rasa_url: str, inbox_url: str = "", handoff_secret: str = "") -> None:
         self.port = free_port()
-        self.thread = ServerThread(
-            create_app(Settings(rasa_url=rasa_url, port=self.port)), self.port, ws="none"
-        )
+        settings = Settings(rasa_url=rasa_url, port=self.port, handoff_secret=handoff_secret)
+        if inbox_url:
+            settings = settings.replace(inbox_url=inbox_url)
+        self.thread = ServerThread(create_app(settings), self.port, ws="none")
 
     @property
     def url(self) -> str:

@@ -23,6 +23,11 @@ function emptyState() {
     outbox: [],       // [{id, message}] — sent to Rasa, removed on its acknowledgement
     mode: MODE.BOT,
     agentName: null,
+    queue: null,       // {position, waitSeconds} while waiting, from the inbox
+    handoffKey: null,  // the handoff the inbox last reported
+    endedKeys: [],     // handoffs the customer ended here (a late status must not reopen them)
+    ratingsAsked: [],  // handoffs whose rating question was shown
+    pendingRating: null, // {id, handoffKey, agent, score} while the question is on screen
     open: false,
     unread: 0,
   };
@@ -93,6 +98,11 @@ class ChatStore {
   hasConversation() {
     return this.state.history.some(function (m) { return m.role === "user"; }) ||
       this.state.outbox.length > 0 || this.state.mode !== MODE.BOT;
+  }
+
+  /** True once the customer has written or tapped anything ("End chat" is offered then). */
+  customerHasSpoken() {
+    return this.state.history.some(function (m) { return m.role === "user"; });
   }
 
   set(changes) {

@@ -15,6 +15,27 @@ const SUBTITLES = {
   agent: function (name) { return "Chatting with " + (name || "our team") + " from our team"; },
 };
 
+/** "1st", "2nd", "3rd", "4th", … "11th", "12th", "13th", "21st" */
+function ordinal(n) {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? "th" : ({ 1: "st", 2: "nd", 3: "rd" }[n % 10] || "th");
+  return n + suffix;
+}
+
+/** The waiting line of the header: position and expected wait when the inbox knows them. */
+function waitingText(queue) {
+  const parts = [SUBTITLES.queued];
+  if (queue && queue.position > 0) parts.push(ordinal(queue.position) + " in line");
+  if (queue && queue.waitSeconds > 0) {
+    const minutes = Math.max(1, Math.round(queue.waitSeconds / 60));
+    parts.push("about " + minutes + " min");
+  }
+  return parts.join(" · ");
+}
+
+// What each score of the satisfaction question means (read out with the digit).
+const RATING_LABELS = ["Very poor", "Poor", "Okay", "Good", "Excellent"];
+
 const STATUS_TEXT = {
   connecting: "Connecting…",
   offline: "Connection lost — reconnecting. You can keep typing: your messages will be sent when the connection is back.",
@@ -24,7 +45,8 @@ class ChatView {
   /**
    * @param {HTMLElement} host   element the shadow root is attached to
    * @param {object} options     title, stylesheetUrl, and callbacks:
-   *   onOpen(), onClose(), onSend(text), onQuickReply(messageId, reply)
+   *   onOpen(), onClose(), onSend(text), onQuickReply(messageId, reply), onTyping(),
+   *   onEndChat(), onRate(score, comment?), onRatingDone(rated)
    */
   constructor(host, options) {
     this.options = options;
@@ -80,6 +102,14 @@ class ChatView {
     for (let i = 0; i < 3; i += 1) this.typing.appendChild(el("span", "nwc-dot"));
     this.typing.hidden = true;
     this.panel.appendChild(this.typing);
+    // "Sam is typing…" while a person from the team writes (from the inbox, see widget.js).
+    this.agentTyping = el("p", "nwc-agent-typing");
+    this.agentTyping.hidden = true;
+    this.panel.appendChild(this.agentTyping);
+
+    this.csat = attrs(el("section", "nwc-csat"), { "aria-labelledby": "nwc-csat-title" });
+    this.csat.hidden = true;
+    this.panel.appendChild(this.csat);
 
     this.panel.appendChild(this.buildComposer());
     // Polite live region: new messages are read out here (see announce()).
@@ -98,11 +128,110 @@ class ChatView {
     this.subtitle = el("p", "nwc-subtitle", SUBTITLES.bot);
     titles.appendChild(this.subtitle);
     header.appendChild(titles);
+    this.endButton = attrs(el("button", "nwc-end", "End chat"), { type: "button" });
+    this.endButton.hidden = true;
+    this.endButton.addEventListener("click", () => this.askToEnd());
+    header.appendChild(this.endButton);
     const close = attrs(el("button", "nwc-close"), { type: "button", "aria-label": "Close chat" });
     close.appendChild(icon(ICONS.close));
     close.addEventListener("click", () => this.options.onClose());
     header.appendChild(close);
-    return header;
+    const wrap = el("div", "nwc-header-wrap");
+    wrap.appendChild(header);
+    wrap.appendChild(this.buildEndConfirm());
+    return wrap;
+  }
+
+  /** The confirmation under the header: ending is one deliberate step, never a slip. */
+  buildEndConfirm() {
+    this.endConfirm = attrs(el("div", "nwc-confirm"), { role: "group", "aria-labelledby": "nwc-confirm-text" });
+    this.endConfirm.hidden = true;
+    this.endConfirm.appendChild(attrs(el("p", "nwc-confirm-text", "End this chat?"), { id: "nwc-confirm-text" }));
+    const yes = attrs(el("button", "nwc-confirm-yes", "Yes, end chat"), { type: "button" });
+    const no = attrs(el("button", "nwc-confirm-no", "Keep chatting"), { type: "button" });
+    yes.addEventListener("click", () => { this.endConfirm.hidden = true; this.options.onEndChat(); });
+    no.addEventListener("click", () => { this.endConfirm.hidden = true; this.endButton.focus(); });
+    this.endConfirm.appendChild(yes);
+    this.endConfirm.appendChild(no);
+    return this.endConfirm;
+  }
+
+  askToEnd() {
+    this.endConfirm.hidden = false;
+    this.scrollToEnd();
+    this.endConfirm.querySelector(".nwc-confirm-yes").focus();
+  }
+
+  /** "End chat" is offered once the customer has said something. */
+  setCanEnd(visible) {
+    this.endButton.hidden = !visible;
+    if (!visible) this.endConfirm.hidden = true;
+  }
+
+  // ---- satisfaction question ------------------------------------------------
+
+  /** Ask for a 1–5 rating: one click stores it, a comment is optional, Skip dismisses it. */
+  askRating(who) {
+    const card = this.csat;
+    card.textContent = "";
+    card.hidden = false;
+    card.appendChild(attrs(el("h3", "nwc-csat-title", "How was your chat" + (who ? " with " + who : "") + "?"),
+      { id: "nwc-csat-title" }));
+    const scores = attrs(el("div", "nwc-csat-scores"), { role: "group", "aria-label": "Rate this chat from 1 to 5" });
+    RATING_LABELS.forEach((label, index) => {
+      const score = index + 1;
+      const button = attrs(el("button", "nwc-csat-score", String(score)), {
+        type: "button", "aria-label": score + " of 5: " + label, title: label,
+      });
+      button.addEventListener("click", () => { this.options.onRate(score); this.askComment(score); });
+      scores.appendChild(button);
+    });
+    card.appendChild(scores);
+    const skip = attrs(el("button", "nwc-csat-skip", "Skip"), { type: "button" });
+    skip.addEventListener("click", () => { this.hideRating(); this.options.onRatingDone(false); });
+    card.appendChild(skip);
+    this.scrollToEnd();
+  }
+
+  askComment(score) {
+    const card = this.csat;
+    card.textContent = "";
+    card.appendChild(attrs(el("h3", "nwc-csat-title", "Thanks! Anything you'd like to add?"), { id: "nwc-csat-title" }));
+    card.appendChild(el("p", "nwc-csat-given", "You rated this chat " + score + " of 5."));
+    const label = attrs(el("label", "nwc-sr", "Comment (optional)"), { for: "nwc-csat-comment" });
+    const comment = attrs(el("textarea", "nwc-csat-comment"), {
+      id: "nwc-csat-comment", rows: "2", maxlength: "1000", placeholder: "Optional comment",
+    });
+    const send = attrs(el("button", "nwc-csat-send", "Send comment"), { type: "button" });
+    const done = attrs(el("button", "nwc-csat-skip", "No thanks"), { type: "button" });
+    send.addEventListener("click", () => {
+      const text = comment.value.trim().slice(0, 1000);
+      this.hideRating();
+      if (text) this.options.onRate(score, text);
+      this.options.onRatingDone(true);
+    });
+    done.addEventListener("click", () => { this.hideRating(); this.options.onRatingDone(true); });
+    card.appendChild(label);
+    card.appendChild(comment);
+    card.appendChild(send);
+    card.appendChild(done);
+    comment.focus();
+  }
+
+  hideRating() {
+    const hadFocus = this.csat.contains(this.root.activeElement);
+    this.csat.hidden = true;
+    this.csat.textContent = "";
+    if (hadFocus) this.input.focus();
+  }
+
+  isAskingRating() { return !this.csat.hidden; }
+
+  /** "Sam is typing…" under the messages, or nothing. */
+  showAgentTyping(name) {
+    this.agentTyping.hidden = !name;
+    this.agentTyping.textContent = name ? name + " is typing…" : "";
+    if (name) this.scrollToEnd();
   }
 
   buildComposer() {
@@ -120,7 +249,10 @@ class ChatView {
     this.sendButton.appendChild(icon(ICONS.send));
     this.sendButton.disabled = true;
 
-    this.input.addEventListener("input", () => this.updateCounter());
+    this.input.addEventListener("input", () => {
+      this.updateCounter();
+      if (this.input.value.trim()) this.options.onTyping();
+    });
     this.input.addEventListener("keydown", (event) => {
       // Enter sends, Shift+Enter starts a new line (not while an IME is composing).
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
@@ -204,8 +336,8 @@ class ChatView {
     this.status.classList.toggle("nwc-status-offline", status === "offline");
   }
 
-  setMode(mode, agentName) {
-    const subtitle = SUBTITLES[mode] || SUBTITLES.bot;
+  setMode(mode, agentName, queue) {
+    const subtitle = mode === "queued" ? waitingText(queue) : SUBTITLES[mode] || SUBTITLES.bot;
     this.subtitle.textContent = typeof subtitle === "function" ? subtitle(agentName) : subtitle;
     this.panel.setAttribute("data-mode", mode);
   }

@@ -28,6 +28,14 @@
 const BURST_MS = 150;
 const TYPING_TIMEOUT_MS = 20000;  // hide the typing dots even if the bot stays silent
 const ANNOUNCE_DELAY_MS = 250;    // wait for a marker before reading a bot message out
+// While a person is asked for or answers: how often the widget asks its server for the
+// handoff's state (queue position, expected wait, closed, "is typing"). See server.js.
+const STATUS_POLL_MS = 3000;
+const TYPING_SEND_EVERY_MS = 3000; // the customer's "is typing" reaches the agent at most this often
+// After a marker, an inbox that does not know the handoff yet is not believed for this long
+// (the bot says "a person will join" while the handoff is still on its way to the inbox).
+const MARKER_GRACE_MS = 30000;
+const RATING_THANKS = "Thanks for your feedback";
 
 const script = document.currentScript || document.querySelector("script[src*='widget.js']");
 
@@ -39,6 +47,11 @@ class NorthwindChat {
     this.typingTimer = null;
     this.announceQueue = [];
     this.announceTimer = null;
+    this.server = new WidgetServer(config.baseUrl);
+    this.pollTimer = null;
+    this.polling = false;
+    this.markerAt = 0;            // when the last handoff marker arrived
+    this.lastTypingSent = 0;
 
     const host = el("div");
     host.id = "northwind-chat";
@@ -50,6 +63,10 @@ class NorthwindChat {
       onClose: () => this.close(),
       onSend: (text) => this.sendText(text, text),
       onQuickReply: (messageId, reply) => this.useQuickReply(messageId, reply),
+      onTyping: () => this.customerTyping(),
+      onEndChat: () => this.endChat(),
+      onRate: (score, comment) => this.rate(score, comment),
+      onRatingDone: (rated) => this.ratingDone(rated),
     });
     this.connection = new Connection({
       url: config.rasaUrl,
@@ -70,10 +87,20 @@ class NorthwindChat {
     const pending = new Set(state.outbox.map((item) => item.id));
     state.history.forEach((m) => { if (m.role === "user") m.status = pending.has(m.id) ? "queued" : "sent"; });
     this.view.renderAll(state.history);
-    this.view.setMode(state.mode, state.agentName);
+    this.showMode();
     this.view.setUnread(state.unread || 0);
+    this.view.setCanEnd(this.store.customerHasSpoken());
+    if (state.pendingRating) this.view.askRating(state.pendingRating.agent);
     if (state.open) this.view.open(false);
     if (this.store.hasConversation()) this.connection.start();
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible" && this.store.state.mode !== MODE.BOT) this.refreshStatus();
+    });
+  }
+
+  showMode() {
+    const state = this.store.state;
+    this.view.setMode(state.mode, state.agentName, state.queue);
   }
 
   // ---- open / close -------------------------------------------------------
@@ -107,6 +134,7 @@ class NorthwindChat {
     this.view.append(entry);
     this.run = [];
     this.connection.send(entry.id, message);
+    this.view.setCanEnd(true);
     // Only the bot answers at once; a person types at their own pace.
     if (this.store.state.mode === MODE.BOT && this.connection.ready) this.setTyping(true);
   }
@@ -120,6 +148,8 @@ class NorthwindChat {
 
   statusChanged(status) {
     this.view.setStatus(status);
+    // After every (re)connect, also after a reload: the inbox says what is true now.
+    if (status === STATUS.ONLINE) this.refreshStatus();
     if (status !== STATUS.OFFLINE) return;
     // Messages whose acknowledgement was cut off go out again after reconnecting: say so.
     this.setTyping(false);
@@ -213,7 +243,116 @@ class NorthwindChat {
     } else {
       return;
     }
-    this.view.setMode(this.store.state.mode, this.store.state.agentName);
+    this.markerAt = Date.now();
+    this.view.showAgentTyping(null);
+    this.showMode();
+    this.refreshStatus();
+  }
+
+  // ---- the handoff as the inbox has it (server.js) ---------------------------
+
+  /** Ask the server for the handoff's state now; keeps polling while a person is involved. */
+  refreshStatus() {
+    if (this.polling) return;
+    this.polling = true;
+    const sessionId = this.store.state.sessionId;
+    this.server.status(sessionId).then((status) => {
+      this.polling = false;
+      if (status && typeof status === "object" && sessionId === this.store.state.sessionId) {
+        this.applyStatus(status);
+      }
+      this.schedulePoll();
+    });
+  }
+
+  schedulePoll() {
+    clearTimeout(this.pollTimer);
+    if (this.store.state.mode === MODE.BOT) return;
+    this.pollTimer = setTimeout(() => {
+      if (document.visibilityState === "hidden") this.schedulePoll();
+      else this.refreshStatus();
+    }, STATUS_POLL_MS);
+  }
+
+  /** Make the header (and the rating question) agree with the inbox's state. */
+  applyStatus(status) {
+    const state = this.store.state;
+    const key = typeof status.handoff_key === "string" ? status.handoff_key : null;
+    if (key && (state.endedKeys || []).includes(key)) return; // the customer ended it here
+    const agent = typeof status.agent === "string" && status.agent.trim() ? status.agent.trim().slice(0, 80) : null;
+    const recentMarker = Date.now() - this.markerAt < MARKER_GRACE_MS;
+    if (status.state === "waiting") {
+      this.store.set({
+        mode: MODE.QUEUED, agentName: null, handoffKey: key,
+        queue: { position: count(status.queue_position), waitSeconds: count(status.estimated_wait_seconds) },
+      });
+    } else if (status.state === "with_agent") {
+      this.store.set({ mode: MODE.AGENT, agentName: agent || state.agentName, handoffKey: key, queue: null });
+    } else if (state.mode !== MODE.BOT && !(recentMarker && (status.state === "none" || key !== state.handoffKey))) {
+      // Closed (resolved, handed back, abandoned) or gone: back to the assistant.
+      const lastAgent = state.agentName;
+      this.store.set({ mode: MODE.BOT, agentName: null, queue: null });
+      if (status.state === "closed" && status.closed_as === "resolved") this.askRating(key, lastAgent);
+    }
+    const typing = this.store.state.mode === MODE.AGENT && status.agent_typing === true;
+    this.view.showAgentTyping(typing ? this.store.state.agentName || "Our team" : null);
+    this.showMode();
+  }
+
+  // ---- customer typing, ending, rating --------------------------------------
+
+  /** Tell the person the customer is typing; at most once per TYPING_SEND_EVERY_MS. */
+  customerTyping() {
+    if (this.store.state.mode === MODE.BOT) return;
+    const now = Date.now();
+    if (now - this.lastTypingSent < TYPING_SEND_EVERY_MS) return;
+    this.lastTypingSent = now;
+    this.server.typing(this.store.state.sessionId);
+  }
+
+  /** "End chat" confirmed: the bot hears /end_handoff (the inbox closes the handoff), then the rating. */
+  endChat() {
+    const state = this.store.state;
+    const key = state.handoffKey || null;
+    const agent = state.mode === MODE.AGENT ? state.agentName : null;
+    const notice = { id: newMessageId(), at: Date.now(), role: "notice", text: "You ended the chat" };
+    this.store.addMessage(notice);
+    this.view.append(notice);
+    this.queueAnnouncement(notice.id);
+    this.run = [];
+    this.connection.send(notice.id, "/end_handoff");
+    const endedKeys = (state.endedKeys || []).concat(key ? [key] : []).slice(-20);
+    this.store.set({ mode: MODE.BOT, agentName: null, queue: null, endedKeys: endedKeys });
+    clearTimeout(this.pollTimer);
+    this.view.showAgentTyping(null);
+    this.showMode();
+    this.askRating(key, agent);
+  }
+
+  /** Show the 1–5 question once per handoff (or per chat without one). */
+  askRating(key, agent) {
+    const state = this.store.state;
+    const asked = state.ratingsAsked || [];
+    if (key && asked.includes(key)) return;
+    const pending = { id: "r-" + randomHex(12), handoffKey: key, agent: agent || null, score: null };
+    this.store.set({ pendingRating: pending, ratingsAsked: asked.concat(key ? [key] : []).slice(-20) });
+    this.view.askRating(pending.agent);
+  }
+
+  /** A score (and later maybe a comment): stored at once, the same rating updated by the comment. */
+  rate(score, comment) {
+    const pending = this.store.state.pendingRating;
+    if (!pending || !(score >= 1 && score <= 5)) return;
+    pending.score = score;
+    this.store.save();
+    const body = { score: score, handoff_key: pending.handoffKey };
+    if (comment) body.comment = comment;
+    this.server.rate(this.store.state.sessionId, pending.id, body);
+  }
+
+  ratingDone(rated) {
+    this.store.set({ pendingRating: null });
+    if (rated) this.addNotice(RATING_THANKS);
   }
 
   relabel(id, changes) {
@@ -278,6 +417,11 @@ class NorthwindChat {
 // ---- start-up -----------------------------------------------------------------
 
 /** Read the script tag's data- attributes; fall back to the server's /config.json. */
+/** A non-negative whole number from the server, or 0. */
+function count(value) {
+  return typeof value === "number" && isFinite(value) && value > 0 ? Math.round(value) : 0;
+}
+
 function readConfig() {
   const data = (script && script.dataset) || {};
   const baseUrl = script && script.src ? new URL(".", script.src).href : new URL("/", window.location.href).href;
