@@ -172,7 +172,9 @@
     const status = root.dataset.status;
     document.getElementById("waiting-line").firstChild.textContent = status === "waiting" ? "Waiting: " : "Waited: ";
     const mine = status === "claimed" && root.dataset.owner === root.dataset.me;
-    document.getElementById("claim").disabled = status !== "waiting";
+    const claimButton = document.getElementById("claim");
+    claimButton.disabled = status !== "waiting";
+    claimButton.hidden = status !== "waiting";  // nothing to claim: keep the header short
     for (const id of ["send", "handback", "resolve", "reply", "resolution"]) document.getElementById(id).disabled = !mine;
     const opening = document.getElementById("use-opening");
     if (opening) opening.disabled = !mine;
