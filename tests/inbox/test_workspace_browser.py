@@ -137,6 +137,8 @@ def test_a_shift_on_the_page_side(page, inbox) -> None:
     sidebar = page.locator(".context-pane")
     expect(sidebar.locator("#goal")).to_have_text("Find out why order 10482 has not arrived")
     expect(sidebar.locator("#facts")).to_contain_text("in transit since 3 June")
+    for reason in ("3 failed attempts", "asked for a person"):  # once, not three times
+        assert sidebar.inner_text().lower().count(reason) == 1, reason
     assert in_viewport(page, "#coaching")
     assert in_viewport(page, "#reply") and in_viewport(page, "#send")  # reply box at hand
     page.locator("#frustration-chart").scroll_into_view_if_needed()
@@ -309,3 +311,26 @@ def test_favicon_is_served(inbox) -> None:
     response = httpx.get(f"{inbox.url}/favicon.ico")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("image/")
+
+
+def test_channels_are_named_as_people_say_them(page, inbox) -> None:
+    bot = inbox.bot()
+    channels = {
+        ("telegram", "tg-1"): "Telegram",
+        ("twilio", "whatsapp:+447700900123"): "WhatsApp",
+        ("twilio", "+447700900124"): "SMS",
+        ("facebook", "fb-1"): "Facebook Messenger",
+        ("slack", "sl-1"): "Slack",
+        ("socketio", "web-1"): "Website chat",
+    }
+    keys = {}
+    for (channel, sender), name in channels.items():
+        body = create_handoff(bot, channel=channel, conversation_id=sender)
+        keys[body["handoff_key"]] = name
+    login(page, inbox)
+    for key, name in keys.items():  # rendered by the server, then by the live script
+        expect(page.locator(f'#waiting li[data-key="{key}"] .badge.channel')).to_have_text(name)
+    whatsapp = next(k for k, n in keys.items() if n == "WhatsApp")
+    open_conversation(page, inbox, whatsapp)
+    expect(page.locator(".convo-head .badge.channel")).to_have_text("WhatsApp")
+    assert "twilio" not in page.locator("main").inner_text().lower()
