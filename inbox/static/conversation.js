@@ -212,7 +212,9 @@
     if (data) reply.focus();
     return data;
   }
-  window.Conversation = {claim};
+  // For the agent tools that plug into the page's slots (#composer-tools, #head-tools,
+  // #sidebar-tools): the conversation's key, the reply box and the message list.
+  window.Conversation = {key, claim, reply, addMessage, showError, act};
 
   document.getElementById("claim").addEventListener("click", claim);
   const assign = document.getElementById("assign");
