@@ -47,10 +47,11 @@ def _migrate(_args: argparse.Namespace) -> None:
 
 
 def _create(args: argparse.Namespace, role: str) -> None:
-    from inbox import crud, migrate
+    from inbox import migrate
+    from inbox.auth import agents
+    from inbox.auth.password_policy import WeakPassword, check_password
     from inbox.db import make_engine, make_session_factory
     from inbox.errors import Conflict
-    from inbox.password_policy import WeakPassword, check_password
 
     settings = _settings()
     password = os.environ.get("INBOX_NEW_PASSWORD") or getpass.getpass(
@@ -64,7 +65,7 @@ def _create(args: argparse.Namespace, role: str) -> None:
     engine = make_engine(settings.database_url)
     try:
         with make_session_factory(engine).begin() as session:
-            crud.create_agent(
+            agents.create_agent(
                 args.username,
                 password,
                 session=session,

@@ -14,28 +14,31 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from httpkit.static_files import SafeStaticFiles
-from inbox import analytics_page, migrate, pages
-from inbox.api import agent as agent_api
-from inbox.api import analytics as analytics_api
-from inbox.api import bot as bot_api
-from inbox.api import events as events_api
-from inbox.api import forwards as forwards_api
-from inbox.api import sessions as sessions_api
-from inbox.api import wrap_up as wrap_up_api
+from inbox import live_events, migrate, pages
+from inbox.analytics import page as analytics_page
+from inbox.analytics import routes as analytics_routes
+from inbox.analytics import sessions_routes
+from inbox.auth import routes as auth_routes
+from inbox.auth.security import SessionCodec
+from inbox.auth.throttle import build_throttle
 from inbox.broker import Broker
+from inbox.conversation import bot_routes as conversation_bot_routes
+from inbox.conversation import routes as conversation_routes
+from inbox.conversation.rasa_client import RasaClient
+from inbox.conversation.rasa_delivery import RasaDelivery
 from inbox.db import make_engine, make_session_factory
-from inbox.delivery import Deliverer
 from inbox.errors import InboxError
+from inbox.forwarding import admin_routes as forwarding_admin_routes
 from inbox.forwarding.worker import Forwarder
-from inbox.hours import BusinessHours
 from inbox.json_body import StorableJsonBody
-from inbox.login_throttle import build_throttle
-from inbox.queue_cache import QueueCache
-from inbox.rasa_client import RasaClient
+from inbox.queue import bot_routes as queue_bot_routes
+from inbox.queue import routes as queue_routes
+from inbox.queue.cache import QueueCache
+from inbox.queue.hours import BusinessHours
 from inbox.redis_broker import RedisBroker
-from inbox.security import SessionCodec
 from inbox.services import Services
 from inbox.settings import Settings
+from inbox.wrapup import routes as wrapup_routes
 
 API_DESCRIPTION = """JSON API of the agent inbox.
 
@@ -90,7 +93,7 @@ def create_app(
             timeout=settings.rasa_timeout_seconds,
             transport=rasa_transport,
         )
-        svc.deliverer = Deliverer(
+        svc.deliverer = RasaDelivery(
             svc.factory,
             svc.rasa,
             svc.broker,
@@ -100,8 +103,7 @@ def create_app(
         loop_task = asyncio.create_task(svc.deliverer.run())
         svc.deliverer.wake()
         svc.forwarder = Forwarder.build(svc.factory, settings.forwarding)
-        if svc.forwarder is not None:
-            svc.forwarder.start()
+        svc.forwarder.start()
         try:
             yield
         finally:
@@ -110,8 +112,7 @@ def create_app(
             with contextlib.suppress(asyncio.CancelledError):
                 await loop_task
             await svc.rasa.aclose()
-            if svc.forwarder is not None:
-                await svc.forwarder.aclose()
+            await svc.forwarder.aclose()
             engine.dispose()
 
     app = FastAPI(
@@ -143,13 +144,17 @@ def create_app(
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
-    app.include_router(bot_api.router)
-    app.include_router(agent_api.router)
-    app.include_router(events_api.router)
-    app.include_router(wrap_up_api.router)
-    app.include_router(forwards_api.router)
-    app.include_router(sessions_api.router)
-    app.include_router(analytics_api.router)
+    # bot endpoints, then agent endpoints, feature by feature (docs/architecture.md, Layout)
+    app.include_router(queue_bot_routes.router)
+    app.include_router(conversation_bot_routes.router)
+    app.include_router(sessions_routes.router)
+    app.include_router(queue_routes.router)
+    app.include_router(conversation_routes.router)
+    app.include_router(auth_routes.router)
+    app.include_router(live_events.router)
+    app.include_router(wrapup_routes.router)
+    app.include_router(forwarding_admin_routes.router)
+    app.include_router(analytics_routes.router)
     app.include_router(pages.router)
     app.include_router(analytics_page.router)
     app.mount(

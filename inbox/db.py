@@ -17,8 +17,6 @@ from sqlalchemy.engine.url import make_url
 from sqlalchemy.orm import sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from inbox.crud.coaching import keep_closing_frustration
-
 T = TypeVar("T")
 
 
@@ -45,12 +43,8 @@ def make_engine(url: str) -> Engine:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker:
-    """Sessions that keep loaded values after commit (results are read after the block),
-    and store a handoff's frustration at the close whenever ``closed_at`` changes.
-    """
-    factory = sessionmaker(bind=engine, future=True, expire_on_commit=False)
-    event.listen(factory, "before_flush", keep_closing_frustration)
-    return factory
+    """Sessions that keep loaded values after commit (results are read after the block)."""
+    return sessionmaker(bind=engine, future=True, expire_on_commit=False)
 
 
 async def run_in_session(

@@ -104,7 +104,7 @@ class Handoff(Base):
     latest_frustration_trend = Column(Float, nullable=True)
     # Stored for analytics when they happen, so the report reads neither ``summary`` nor
     # messages: ``summary.escalation.trigger`` at creation (null when the summary has
-    # none), and the frustration at the close (``crud.coaching.note_closing_frustration``).
+    # none), and the frustration at the close (``inbox.conversation.coaching_store.note_closing_frustration``).
     escalation_trigger = Column(String(32), nullable=True)
     closing_frustration_score = Column(Float, nullable=True)
     # The agent's wrap-up note, saved when (or after) the conversation is resolved.

@@ -13,15 +13,16 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inbox import crud, views
-from inbox.auth import optional_agent
+from inbox.auth.deps import optional_agent
+from inbox.auth.login import authenticate, end_session, start_session
+from inbox.auth.security import PRELOGIN_COOKIE, new_token, tokens_match
 from inbox.broker import QUEUE_TOPIC
-from inbox.chart import frustration_chart
+from inbox.conversation import handoffs, views
+from inbox.conversation.chart import frustration_chart
 from inbox.db import run_in_session
 from inbox.forwarding import status as forward_status
-from inbox.login import authenticate, end_session, start_session
 from inbox.models import Agent
-from inbox.security import PRELOGIN_COOKIE, new_token, tokens_match
+from inbox.queue import store as queue_store
 from inbox.services import Services, services
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -126,11 +127,11 @@ async def queue_page(
         return _login_redirect()
 
     def unit(*, session: Session) -> dict[str, Any]:
-        waiting, claimed, total = crud.queue(session=session)
-        counts = crud.new_customer_message_counts(
+        waiting, claimed, total = queue_store.queue(session=session)
+        counts = queue_store.new_customer_message_counts(
             [h.id for h in waiting + claimed], session=session
         )
-        figures = crud.figures(
+        figures = queue_store.figures(
             session=session, hours=svc.hours, avg_handle_seconds=svc.settings.avg_handle_seconds
         )
         return {
@@ -155,7 +156,7 @@ async def conversation_page(
         return _login_redirect()
 
     def unit(*, session: Session) -> dict[str, Any] | None:
-        handoff = crud.handoff_by_key(handoff_key, session=session)
+        handoff = handoffs.handoff_by_key(handoff_key, session=session)
         if handoff is None:
             return None
         agents = list(
@@ -165,12 +166,10 @@ async def conversation_page(
         )
         # Nothing configured: no query, and the page shows no "Forwarded to" line.
         forwards = (
-            forward_status.for_handoff(handoff.id, session=session)
-            if svc.forwarder is not None
-            else []
+            forward_status.for_handoff(handoff.id, session=session) if svc.forwarder.enabled else []
         )
         return {
-            "conv": views.conversation(handoff, crud.messages(handoff, session=session)),
+            "conv": views.conversation(handoff, handoffs.messages(handoff, session=session)),
             "waiting_seconds": views.waiting_seconds(handoff),
             "agents": agents,
             "forwards": forwards,
@@ -212,7 +211,7 @@ async def search_page(
         return _login_redirect()
     q = q[:200]
     rows = (
-        await run_in_session(svc.factory, lambda *, session: crud.search(q, session=session))
+        await run_in_session(svc.factory, lambda *, session: queue_store.search(q, session=session))
         if q
         else []
     )

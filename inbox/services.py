@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 from starlette.requests import Request
 
+from inbox.auth.security import SessionCodec
+from inbox.auth.throttle import LoginThrottle
 from inbox.broker import Broker
-from inbox.delivery import Deliverer
+from inbox.conversation.rasa_client import RasaClient
+from inbox.conversation.rasa_delivery import RasaDelivery
+from inbox.forwarding.disabled import NoForwarder
 from inbox.forwarding.worker import Forwarder
-from inbox.hours import BusinessHours
-from inbox.login_throttle import LoginThrottle
-from inbox.queue_cache import QueueCache
-from inbox.rasa_client import RasaClient
-from inbox.security import SessionCodec
+from inbox.queue.cache import QueueCache
+from inbox.queue.hours import BusinessHours
 from inbox.settings import Settings
 
 
@@ -30,8 +31,10 @@ class Services:
     broker: Broker
     queue_cache: QueueCache
     rasa: RasaClient | None = None
-    deliverer: Deliverer | None = None
-    forwarder: Forwarder | None = None  # None when no helpdesk is configured
+    deliverer: RasaDelivery | None = None
+    forwarder: Forwarder | NoForwarder = field(
+        default_factory=NoForwarder
+    )  # no helpdesk: does nothing
 
 
 def services(request: Request) -> Services:

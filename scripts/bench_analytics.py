@@ -21,9 +21,10 @@ from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a plain script
 
-from inbox import analytics, migrate
-from inbox.analytics_page import charts
-from inbox.crud.coaching import escalation_trigger
+from inbox import migrate
+from inbox.analytics import figures as analytics
+from inbox.analytics.page import charts
+from inbox.conversation.coaching_store import escalation_trigger
 from inbox.db import make_engine, make_session_factory
 from inbox.models import BotSession, Handoff, Message
 
@@ -160,7 +161,7 @@ def main() -> None:
         f"`python scripts/bench_analytics.py` on {now:%Y-%m-%d}: a temporary SQLite inbox (migrated to head) with",
         f"{HANDOFFS:,} closed handoffs (each with 2 scored customer messages and a summary of about 2 kB) and",
         f"{SESSIONS:,} bot sessions, spread evenly over the last {DAYS} days. One run = every figure of",
-        "`inbox.analytics.report` plus the chart geometry of the page, in one transaction;",
+        "`inbox.analytics.figures.report` plus the chart geometry of the page, in one transaction;",
         f"median of {args.runs} runs (the first run included, so a cold cache counts too).",
         f"Machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start (shared with other jobs).",
         "",

@@ -35,8 +35,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from inbox import migrate  # noqa: E402
+from inbox.auth.security import hash_password  # noqa: E402
 from inbox.models import Agent, Handoff, Message  # noqa: E402
-from inbox.security import hash_password  # noqa: E402
 
 NAMES = [
     "Dana Whitfield",

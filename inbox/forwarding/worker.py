@@ -22,6 +22,7 @@ from inbox.db import run_in_session
 from inbox.forwarding import events, outbox
 from inbox.forwarding.base import ForwardError, RetryableError, Target
 from inbox.forwarding.chatwoot import ChatwootTarget
+from inbox.forwarding.disabled import NoForwarder
 from inbox.forwarding.settings import ForwardSettings
 from inbox.forwarding.slack import SlackTarget
 from inbox.forwarding.webhook import WebhookTarget
@@ -51,6 +52,8 @@ def make_targets(settings: ForwardSettings) -> dict[str, Target]:
 class Forwarder:
     """Queues events in the caller's transaction and delivers them in the background."""
 
+    enabled = True  # see inbox.forwarding.disabled.NoForwarder
+
     def __init__(
         self,
         factory: sessionmaker,
@@ -75,9 +78,9 @@ class Forwarder:
         factory: sessionmaker,
         settings: ForwardSettings,
         transport: httpx.AsyncBaseTransport | None = None,
-    ) -> Forwarder | None:
-        """A forwarder, or None when no target is configured (nothing queued, no loop)."""
-        return cls(factory, settings, transport) if settings.targets else None
+    ) -> Forwarder | NoForwarder:
+        """A forwarder, or the do-nothing one when no target is configured (no rows, no loop)."""
+        return cls(factory, settings, transport) if settings.targets else NoForwarder()
 
     # ------------------------------------------------------------ queueing (caller's transaction)
 

@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import create_engine, text
 
-from inbox.coaching import CUES, FALLING_CUE
+from inbox.conversation.coaching import CUES, FALLING_CUE
 from tests.agent_client import AgentClient
 from tests.stack import Stack, texts, wait_for
 

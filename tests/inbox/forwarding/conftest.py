@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import delete, select
 from sqlalchemy.orm import sessionmaker
 
-from inbox import crud, schemas
+from inbox import schemas
+from inbox.conversation import handoffs
 from inbox.db import make_engine, make_session_factory
 from inbox.forwarding.settings import ForwardSettings
 from inbox.forwarding.worker import Forwarder
@@ -101,7 +102,7 @@ def queue_handoff(
     """Store a handoff and queue ``handoff.created`` as the bot endpoint does."""
     forwarder = Forwarder(factory, forward_settings)  # only its queueing side is used here
     with factory.begin() as session:
-        handoff, created = crud.create_handoff(
+        handoff, created = handoffs.create_handoff(
             schemas.HandoffIn(**handoff_payload(**payload)), session=session
         )
         session.flush()

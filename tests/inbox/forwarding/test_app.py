@@ -125,7 +125,7 @@ def test_failures_are_listed_for_admins_and_can_be_retried(database_url, fake_ra
 
 def test_nothing_configured_means_nothing_queued(database_url, fake_rasa):
     for inbox in serve_inbox(database_url, fake_rasa, ForwardSettings()):
-        assert inbox.svc.forwarder is None
+        assert inbox.svc.forwarder.enabled is False  # the do-nothing NoForwarder
         create_handoff(inbox.bot())
         assert _forwards(inbox) == []
         assert inbox.agent("ada").get("/api/v1/forwards").json() == {"items": []}

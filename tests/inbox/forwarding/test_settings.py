@@ -11,12 +11,12 @@ from inbox.settings import Settings, SettingsError
 BASE = {"HANDOFF_SECRET": "a", "INBOX_SESSION_SECRET": "b"}
 
 
-def test_nothing_configured_means_no_targets_and_no_forwarder():
+def test_nothing_configured_means_no_targets_and_a_do_nothing_forwarder():
     settings = Settings.from_env(BASE)
     assert settings.forwarding == ForwardSettings()
     assert settings.forwarding.targets == ()
     assert settings.forwarding.public_url == "http://127.0.0.1:5080"
-    assert Forwarder.build(factory=None, settings=settings.forwarding) is None  # type: ignore[arg-type]
+    assert Forwarder.build(factory=None, settings=settings.forwarding).enabled is False  # type: ignore[arg-type]
 
 
 def test_every_target_is_read_from_the_environment():

@@ -1,1 +1,0 @@
-"""JSON API routers: ``bot`` (shared secret), ``agent`` (session + CSRF), ``events`` (SSE)."""

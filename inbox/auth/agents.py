@@ -1,0 +1,53 @@
+"""Agent accounts and availability."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from inbox.auth.security import hash_password
+from inbox.errors import Conflict
+from inbox.models import Agent
+
+
+def create_agent(
+    username: str, password: str, *, session: Session, display_name: str = "", role: str = "agent"
+) -> Agent:
+    """Add an account; raises Conflict when the username is taken."""
+    if role not in ("agent", "admin"):
+        raise ValueError("role must be agent or admin")
+    if session.execute(select(Agent.id).where(Agent.username == username)).first():
+        raise Conflict(f"username {username!r} already exists")
+    agent = Agent(
+        username=username,
+        display_name=display_name or username,
+        password_hash=hash_password(password),
+        role=role,
+        available=False,
+    )
+    session.add(agent)
+    session.flush()
+    return agent
+
+
+def agent_by_username(username: str, *, session: Session) -> Agent | None:
+    return session.execute(
+        select(Agent).where(Agent.username == username, Agent.active.is_(True))
+    ).scalar_one_or_none()
+
+
+def agent_by_id(agent_id: int, *, session: Session) -> Agent | None:
+    agent = session.get(Agent, agent_id)
+    return agent if agent is not None and agent.active else None
+
+
+def set_availability(agent: Agent, available: bool, *, session: Session) -> Agent:
+    agent.available = available
+    session.flush()
+    return agent
+
+
+def agents_available(*, session: Session) -> int:
+    return session.execute(
+        select(func.count(Agent.id)).where(Agent.available.is_(True), Agent.active.is_(True))
+    ).scalar_one()

@@ -1,0 +1,100 @@
+"""Bot endpoints on a handed-off conversation: customer messages, the customer ending it, contact preference (bearer HANDOFF_SECRET)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Response, status
+from sqlalchemy.orm import Session
+
+from inbox import schemas
+from inbox.auth.deps import require_bot
+from inbox.broker import QUEUE_TOPIC, handoff_topic
+from inbox.conversation import coaching_store, handoffs, views
+from inbox.db import run_in_session
+from inbox.models import OPEN_STATUSES
+from inbox.services import Services, services
+
+router = APIRouter(prefix="/api/v1", tags=["bot"], dependencies=[Depends(require_bot)])
+
+
+@router.post(
+    "/handoffs/{handoff_key}/messages",
+    response_model=schemas.Accepted,
+    status_code=201,
+    responses={
+        200: {"description": "Already stored (same message_id)"},
+        404: {"description": "Unknown handoff"},
+    },
+)
+async def add_message(
+    handoff_key: str,
+    body: schemas.CustomerMessageIn,
+    response: Response,
+    svc: Services = Depends(services),
+) -> schemas.Accepted:
+    """Store a customer message exactly once per ``message_id``."""
+
+    def unit(*, session: Session) -> tuple:
+        handoff = handoffs.require_handoff(handoff_key, session=session)
+        message, created = handoffs.add_customer_message(handoff, body, session=session)
+        session.flush()
+        coaching = views.coaching(
+            handoff, coaching_store.recent_scored_messages(handoff, session=session)
+        )
+        return handoff.status, created, views.message_out(message), coaching
+
+    state, created, message, coaching = await run_in_session(svc.factory, unit)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+        return schemas.Accepted(status=state, duplicate=True)
+    svc.broker.publish(handoff_topic(handoff_key), "message", message.dict())
+    svc.broker.publish(
+        handoff_topic(handoff_key), "coaching", coaching.dict()
+    )  # live coaching panel
+    svc.broker.publish(QUEUE_TOPIC, "queue", {"reason": "message", "handoff_key": handoff_key})
+    return schemas.Accepted(status=state)
+
+
+@router.post("/handoffs/{handoff_key}/customer-ended", response_model=schemas.Accepted)
+async def customer_ended(
+    handoff_key: str, body: schemas.CustomerEndedIn, svc: Services = Depends(services)
+) -> schemas.Accepted:
+    """The customer ended the chat with a person; shown to the agent."""
+
+    forwarder = svc.forwarder
+
+    def unit(*, session: Session) -> tuple[str, bool]:
+        # Locked: two racing calls must not both queue the event (one row per target and event).
+        handoff = handoffs.require_handoff(
+            handoff_key, session=session, for_update=forwarder.enabled
+        )
+        # News for the helpdesks only while a person still has to act: not a repeat, not after closing.
+        news = handoff.customer_ended_at is None and handoff.status in OPEN_STATUSES
+        handoffs.mark_customer_ended(handoff, body.sent_at, session=session)
+        if news:
+            forwarder.enqueue_customer_ended(handoff, session=session)  # same transaction
+        return handoff.status, news
+
+    state, news = await run_in_session(svc.factory, unit)
+    if news:
+        forwarder.wake()
+    svc.broker.publish(handoff_topic(handoff_key), "customer_ended", {"handoff_key": handoff_key})
+    svc.broker.publish(
+        QUEUE_TOPIC, "queue", {"reason": "customer_ended", "handoff_key": handoff_key}
+    )
+    return schemas.Accepted(status=state)
+
+
+@router.post("/handoffs/{handoff_key}/contact-preference", response_model=schemas.Accepted)
+async def contact_preference(
+    handoff_key: str, body: schemas.ContactPreferenceIn, svc: Services = Depends(services)
+) -> schemas.Accepted:
+    """Optional: the customer chose to wait, be called back or get an email."""
+
+    def unit(*, session: Session) -> str:
+        handoff = handoffs.require_handoff(handoff_key, session=session)
+        handoffs.set_contact_preference(handoff, body, session=session)
+        return handoff.status
+
+    state = await run_in_session(svc.factory, unit)
+    svc.broker.publish(QUEUE_TOPIC, "queue", {"reason": "updated", "handoff_key": handoff_key})
+    return schemas.Accepted(status=state)

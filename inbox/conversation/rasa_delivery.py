@@ -1,0 +1,155 @@
+"""Delivers the outbox of Rasa calls (replies, agent joined, hand-back).
+
+Calls for one conversation go out in the order they were queued and stop at the
+first failure, so a hand-back never overtakes a reply. A failed call stays
+``pending`` (the agent sees ``retrying`` on the message) and a background loop retries
+it, up to ``INBOX_DELIVERY_MAX_ATTEMPTS`` times; then it is ``failed`` and the
+calls queued after it go out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from inbox.broker import Broker, handoff_topic
+from inbox.conversation.rasa_client import RasaClient, RasaError
+from inbox.db import run_in_session
+from inbox.models import Delivery, Handoff, Message, utcnow
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    id: int
+    kind: str
+    payload: dict[str, Any]
+    message_pk: int | None
+
+
+def _pending(handoff_id: int, *, session: Session) -> tuple:
+    handoff = session.get(Handoff, handoff_id)
+    jobs = [
+        Job(d.id, d.kind, dict(d.payload), d.message_pk)
+        for d in session.execute(
+            select(Delivery)
+            .where(Delivery.handoff_id == handoff_id, Delivery.status == "pending")
+            .order_by(Delivery.id)
+        ).scalars()
+    ]
+    return handoff.key, handoff.conversation_id, handoff.channel, jobs
+
+
+def _record(job: Job, error: str | None, max_attempts: int, *, session: Session) -> tuple:
+    """Store the outcome; returns (delivery status, message status or None)."""
+    delivery = session.get(Delivery, job.id)
+    delivery.attempts += 1
+    if error is None:
+        delivery.status = "delivered"
+        delivery.delivered_at = utcnow()
+        delivery.last_error = None
+    else:
+        delivery.last_error = error[:1000]
+        if delivery.attempts >= max_attempts:
+            delivery.status = "failed"  # stop retrying; later calls may go out
+    if job.message_pk is None:
+        return delivery.status, None
+    message = session.get(Message, job.message_pk)
+    message.delivery_status = {"delivered": "delivered", "failed": "failed"}.get(
+        delivery.status, "retrying"
+    )
+    return delivery.status, message.delivery_status
+
+
+def _handoffs_with_pending(*, session: Session) -> list[int]:
+    return list(
+        session.execute(
+            select(Delivery.handoff_id).where(Delivery.status == "pending").distinct()
+        ).scalars()
+    )
+
+
+class RasaDelivery:
+    """Sends pending deliveries; one lock per conversation keeps them ordered."""
+
+    def __init__(
+        self,
+        factory: sessionmaker,
+        rasa: RasaClient,
+        broker: Broker,
+        retry_seconds: float,
+        max_attempts: int = 100,
+    ) -> None:
+        self.factory = factory
+        self.rasa = rasa
+        self.broker = broker
+        self.retry_seconds = retry_seconds
+        self.max_attempts = max_attempts
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._wake = asyncio.Event()
+
+    async def _call(self, conversation_id: str, channel: str, job: Job) -> None:
+        if job.kind == "reply":
+            await self.rasa.send_agent_message(
+                conversation_id, job.payload["text"], job.payload["agent"], channel
+            )
+        elif job.kind == "agent_joined":
+            await self.rasa.send_agent_joined(
+                conversation_id, job.payload["text"], job.payload["agent"], channel
+            )
+        elif job.kind == "handback":
+            await self.rasa.hand_back(conversation_id, job.payload.get("resolution", ""))
+        else:
+            raise RasaError(f"unknown delivery kind {job.kind}")
+
+    async def flush(self, handoff_id: int) -> bool:
+        """Deliver what is pending for one conversation; True when nothing is left."""
+        lock = self._locks.setdefault(handoff_id, asyncio.Lock())
+        async with lock:
+            key, conversation_id, channel, jobs = await run_in_session(
+                self.factory, _pending, handoff_id
+            )
+            for job in jobs:
+                error: str | None = None
+                try:
+                    await self._call(conversation_id, channel, job)
+                except RasaError as exc:
+                    error = str(exc)
+                    log.warning("delivery %s to %s failed: %s", job.kind, conversation_id, error)
+                status, message_status = await run_in_session(
+                    self.factory, _record, job, error, self.max_attempts
+                )
+                if message_status is not None:
+                    self.broker.publish(
+                        handoff_topic(key),
+                        "message_status",
+                        {"message_pk": job.message_pk, "delivery_status": message_status},
+                    )
+                if status == "pending":
+                    return False
+            return True
+
+    async def run(self) -> None:
+        """Retry loop: every ``retry_seconds`` (or when woken), flush what is pending."""
+        while True:
+            try:
+                await asyncio.wait_for(self._wake.wait(), self.retry_seconds)
+            except asyncio.TimeoutError:
+                pass
+            self._wake.clear()
+            try:
+                for handoff_id in await run_in_session(self.factory, _handoffs_with_pending):
+                    await self.flush(handoff_id)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("delivery loop failed; retrying later")
+
+    def wake(self) -> None:
+        self._wake.set()

@@ -1,0 +1,143 @@
+"""Turn storage rows into API shapes (and the event payloads pages receive)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from inbox import schemas
+from inbox.conversation.coaching import Reading, coach
+from inbox.models import Agent, Handoff, Message, utcnow
+from inbox.wrapup.draft import Ending, Line, draft_note
+
+
+def waiting_seconds(handoff: Any, now: datetime | None = None) -> int:
+    """Seconds from the escalation until claimed (or closed, or now)."""
+    end = handoff.claimed_at or handoff.closed_at or now or utcnow()
+    return max(0, int((end - handoff.created_at).total_seconds()))
+
+
+def agent_out(agent: Agent | None) -> schemas.AgentOut | None:
+    return None if agent is None else schemas.AgentOut.from_orm(agent)
+
+
+def queue_item(row: Any, new_messages: int = 0, now: datetime | None = None) -> schemas.QueueItem:
+    """A row of ``crud.queue`` as an API item (built without re-validation: it is ours)."""
+    return schemas.QueueItem.construct(
+        handoff_key=row.key,
+        conversation_id=row.conversation_id,
+        customer_name=row.customer_name,
+        customer_email=row.customer_email,
+        channel=row.channel,
+        reason=row.reason,
+        priority=row.priority,
+        frustration_level=row.frustration_level,
+        status=row.status,
+        created_at=row.created_at,
+        waiting_seconds=waiting_seconds(row, now),
+        claimed_by=row.claimed_by_name,
+        new_messages=new_messages,
+    )
+
+
+def message_out(message: Message) -> schemas.MessageOut:
+    out = schemas.MessageOut.from_orm(message)
+    if message.frustration_score is not None:
+        out.frustration = schemas.MessageFrustrationOut(
+            score=message.frustration_score,
+            level=message.frustration_level,
+            trend=message.frustration_trend,
+            signals=message.frustration_signals or {},
+            reasons=message.frustration_reasons or [],
+        )
+    return out
+
+
+def _reading(message: Message) -> Reading:
+    return Reading(
+        score=message.frustration_score,
+        level=message.frustration_level or "calm",
+        trend=message.frustration_trend,
+        signals=message.frustration_signals or {},
+    )
+
+
+def coaching(handoff: Handoff, messages: list[Message]) -> schemas.CoachingOut:
+    """Coaching from the last scored customer messages (``messages`` in order)."""
+    scored = [m for m in messages if m.sender == "customer" and m.frustration_score is not None]
+    at_handoff = Reading(score=handoff.escalation_score, level=handoff.frustration_level or "calm")
+    result = coach([_reading(m) for m in scored], at_handoff)
+    return schemas.CoachingOut(
+        score=result.score,
+        level=result.level,
+        trend=result.trend,
+        direction=result.direction,
+        cues=[schemas.CoachingCueOut(signal=cue.signal, text=cue.text) for cue in result.cues],
+    )
+
+
+def wrap_up_draft(handoff: Handoff, messages: list[Message]) -> str:
+    """The proposed note for this conversation as it stands now."""
+    lines = [
+        Line(speaker=m.sender, text=m.text, abusive=bool(m.abusive), agent_name=m.agent_name)
+        for m in messages
+    ]
+    ending = Ending(
+        status=handoff.status,
+        resolution=handoff.resolution,
+        customer_ended=handoff.customer_ended_at is not None,
+        agent_name=handoff.claimed_by.display_name if handoff.claimed_by else None,
+        latest_level=handoff.latest_frustration_level,
+        latest_score=handoff.latest_frustration_score,
+        contact_preference=handoff.contact_preference,
+    )
+    return draft_note(handoff.summary or {}, lines, ending)
+
+
+def wrap_up(handoff: Handoff, messages: list[Message]) -> schemas.WrapUpOut:
+    return schemas.WrapUpOut(
+        handoff_key=handoff.key,
+        draft=wrap_up_draft(handoff, messages),
+        saved_note=handoff.wrap_up_note,
+        saved_at=handoff.wrap_up_saved_at,
+        saved_by=handoff.wrap_up_saved_by.display_name if handoff.wrap_up_saved_by else None,
+    )
+
+
+def conversation(handoff: Handoff, messages: list[Message]) -> schemas.ConversationOut:
+    return schemas.ConversationOut(
+        handoff_key=handoff.key,
+        conversation_id=handoff.conversation_id,
+        channel=handoff.channel,
+        status=handoff.status,
+        priority=handoff.priority,
+        frustration_level=handoff.frustration_level,
+        reason=handoff.reason,
+        brief=handoff.brief,
+        suggested_opening=handoff.suggested_opening,
+        summary=handoff.summary or {},
+        created_at=handoff.created_at,
+        claimed_by=agent_out(handoff.claimed_by),
+        claimed_at=handoff.claimed_at,
+        closed_at=handoff.closed_at,
+        resolution=handoff.resolution,
+        customer_ended_at=handoff.customer_ended_at,
+        contact_preference=handoff.contact_preference,
+        messages=[message_out(m) for m in messages],
+        coaching=coaching(handoff, messages),
+        wrap_up_note=handoff.wrap_up_note,
+        wrap_up_saved_at=handoff.wrap_up_saved_at,
+        wrap_up_saved_by=handoff.wrap_up_saved_by.display_name
+        if handoff.wrap_up_saved_by
+        else None,
+    )
+
+
+def status_event(handoff: Handoff) -> dict[str, object]:
+    return {
+        "handoff_key": handoff.key,
+        "status": handoff.status,
+        "claimed_by": handoff.claimed_by.display_name if handoff.claimed_by else None,
+        "claimed_by_id": handoff.claimed_by_id,
+        "resolution": handoff.resolution,
+    }

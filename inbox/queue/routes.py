@@ -1,0 +1,79 @@
+"""Agent endpoints of the queue: what is waiting, what is being handled, and search."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query, Response
+from sqlalchemy.orm import Session
+
+from inbox import schemas
+from inbox.auth.deps import require_reader
+from inbox.broker import QUEUE_TOPIC
+from inbox.conversation import views
+from inbox.db import run_in_session
+from inbox.models import Agent
+from inbox.queue import store as queue_store
+from inbox.services import Services, services
+
+router = APIRouter(prefix="/api/v1", tags=["agent"])
+
+
+@router.get("/queue", response_model=schemas.QueueOut)
+async def read_queue(
+    limit: int = Query(100, ge=1, le=1000),
+    svc: Services = Depends(services),
+    _who: Agent | str = Depends(require_reader),
+) -> Response:
+    """Waiting handoffs by priority then waiting time, then those being handled.
+
+    Shared between callers until the queue changes (see ``inbox.queue.cache``).
+    """
+
+    def unit(*, session: Session) -> bytes:
+        waiting, claimed, total = queue_store.queue(session=session, limit=limit)
+        counts = queue_store.new_customer_message_counts(
+            [h.id for h in waiting + claimed], session=session
+        )
+        figures = queue_store.figures(
+            session=session, hours=svc.hours, avg_handle_seconds=svc.settings.avg_handle_seconds
+        )
+        items = [views.queue_item(h, counts.get(h.id, 0)) for h in waiting + claimed]
+        return (
+            schemas.QueueOut.construct(items=items, total_waiting=total, figures=figures)
+            .json()
+            .encode()
+        )
+
+    body = await svc.queue_cache.get(
+        svc.broker.version(QUEUE_TOPIC), limit, lambda: run_in_session(svc.factory, unit)
+    )
+    return Response(body, media_type="application/json")
+
+
+@router.get("/search", response_model=schemas.SearchOut)
+async def search(
+    q: str = Query("", max_length=200),
+    include_open: bool = False,
+    svc: Services = Depends(services),
+    _who: Agent | str = Depends(require_reader),
+) -> schemas.SearchOut:
+    """Closed conversations by customer name/email, order number or message text."""
+
+    def unit(*, session: Session) -> schemas.SearchOut:
+        rows = queue_store.search(q, session=session, closed_only=not include_open)
+        return schemas.SearchOut(
+            items=[
+                schemas.SearchHit(
+                    handoff_key=h.key,
+                    customer_name=h.customer_name,
+                    customer_email=h.customer_email,
+                    order_number=h.order_number,
+                    status=h.status,
+                    closed_at=h.closed_at,
+                    reason=h.reason,
+                    wrap_up_note=h.wrap_up_note,
+                )
+                for h in rows
+            ]
+        )
+
+    return await run_in_session(svc.factory, unit)
