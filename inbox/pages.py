@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,6 +26,7 @@ from inbox.queue import store as queue_store
 from inbox.services import Services, services
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+FAVICON = Path(__file__).parent / "static" / "favicon.ico"
 TEMPLATES.env.autoescape = True  # also for any non-.html template name
 router = APIRouter(include_in_schema=False)
 
@@ -38,6 +39,14 @@ def _render(
     request: Request, name: str, context: dict[str, Any], status_code: int = 200
 ) -> HTMLResponse:
     return TEMPLATES.TemplateResponse(request, name, context, status_code=status_code)
+
+
+@router.get("/favicon.ico")
+async def favicon() -> FileResponse:
+    """Browsers ask for /favicon.ico whatever the page links; a 404 fills every log."""
+    return FileResponse(
+        FAVICON, media_type="image/x-icon", headers={"Cache-Control": "public, max-age=86400"}
+    )
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -210,10 +219,9 @@ async def search_page(
     if agent is None:
         return _login_redirect()
     q = q[:200]
-    rows = (
-        await run_in_session(svc.factory, lambda *, session: queue_store.search(q, session=session))
-        if q
-        else []
+    # Without a query the list opens on the most recent closed conversations.
+    rows = await run_in_session(
+        svc.factory, lambda *, session: queue_store.search(q, session=session)
     )
     return _render(
         request, "search.html", {"me": agent, "csrf": request.state.csrf, "q": q, "rows": rows}
