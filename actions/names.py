@@ -25,7 +25,6 @@ ORDER_FORM: Final = "order_form"
 
 # Slots
 SLOT_GOAL: Final = "goal"
-SLOT_LAST_TOPIC: Final = "last_topic"
 SLOT_ORDER_NUMBER: Final = "order_number"
 SLOT_ORDER_VERIFIER: Final = "order_verifier"
 SLOT_ORDER_VERIFIED: Final = "order_verified"

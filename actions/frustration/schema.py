@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import Literal
 
 from actions.frustration.trend import direction as trend_direction
 
@@ -67,11 +67,3 @@ class TurnResult:
     def direction(self) -> str:
         """ "rising" / "falling" / "steady": what the coaching panel shows for this turn."""
         return trend_direction(self.trend)
-
-    def timeline_entry(self) -> dict[str, Any]:
-        """The `frustration_timeline` slot entry for this turn."""
-        return {"turn": self.turn, "score": self.score, "level": self.level}
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-serialisable copy (for logs and the replay output)."""
-        return asdict(self)
