@@ -13,6 +13,7 @@ const Queue = (() => {
   const items = new Map();  // key -> latest queue item
   let seen = null;  // keys already known; null until the first read (no alert for those)
   let pending = null;
+  const baseTitle = document.title;
 
   function badge(kind, value) {
     return el("span", {class: `badge ${kind} ${kind}-${value}`, title: kind === "prio" ? "Priority" : "Frustration"}, value);
@@ -70,7 +71,13 @@ const Queue = (() => {
     document.getElementById("fig-hours").textContent = data.figures.within_business_hours ? "Open" : "Closed";
     const fresh = waiting.filter((i) => seen !== null && !seen.has(i.handoff_key));
     seen = new Set([...(seen || []), ...data.items.map((i) => i.handoff_key)]);
+    for (const item of fresh) {
+      const node = pane.querySelector(`.qitem[data-key="${CSS.escape(item.handoff_key)}"]`);
+      if (node) node.classList.add("fresh");
+    }
     if (toggle.dataset.available === "true") for (const item of fresh) Notify.handoff(item, label(item));
+    // The count in the tab's title, for an agent working in another tab.
+    document.title = data.total_waiting ? `(${data.total_waiting}) ${baseTitle}` : baseTitle;
     tick();
   }
 

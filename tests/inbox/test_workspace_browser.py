@@ -121,6 +121,8 @@ def test_a_shift_on_the_page_side(page, inbox) -> None:
     assert page.evaluate("window.__tones") >= 1  # the chime
     expect(page.locator("#queue-announce")).to_contain_text("New customer waiting: Dana Whitfield")
     expect(item).to_contain_text("Website chat")
+    expect(item).to_have_class("qitem fresh")  # highlighted as new
+    assert page.title().startswith("(1) ")  # the count in the tab's title
     shot(page, "2-handoff-arrived")
 
     page.keyboard.press("j")
