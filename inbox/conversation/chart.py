@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-WIDTH, HEIGHT, PAD_LEFT, PAD_RIGHT, PAD_Y = 320, 110, 34, 12, 14
+# Drawn at about its own size in the 300 px context sidebar: labels stay readable.
+WIDTH, HEIGHT, PAD_LEFT, PAD_RIGHT, PAD_Y = 320, 150, 34, 12, 16
 
 
 @dataclass(frozen=True)
