@@ -20,7 +20,7 @@ train:  ## train the model if the data changed
 	bash scripts/bootstrap.sh && bash scripts/train.sh
 
 seed:  ## rebuild the demo order database
-	bash scripts/bootstrap.sh && . scripts/env.sh && .venv/bin/python -m actions.backend.seed
+	bash scripts/bootstrap.sh && . scripts/env.sh && .venv/bin/python -m tools.orders.seed
 
 bench:  ## run the benchmarks and rewrite docs/benchmarks.md
 	bash scripts/bench

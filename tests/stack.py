@@ -131,7 +131,7 @@ class Stack:
         """Seed the order database and create the inbox admin (fresh per stack)."""
         python = sys.executable
         subprocess.run(
-            [python, "-m", "actions.backend.seed"],
+            [python, "-m", "tools.orders.seed"],
             cwd=ROOT,
             env=self.env(),
             check=True,

@@ -204,7 +204,7 @@ def return_from_row(row: ReturnRow, order_number: int) -> ReturnAuthorization:
 
 
 class SqlOrderBackend:
-    """`OrderBackend` on a SQLAlchemy database seeded by `actions.backend.seed`.
+    """`OrderBackend` on a SQLAlchemy database seeded by `tools.orders.seed`.
 
     Args:
         database_url: any SQLAlchemy URL, e.g. "sqlite:////abs/var/orders.db".

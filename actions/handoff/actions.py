@@ -28,10 +28,11 @@ from rasa_sdk.types import DomainDict
 
 from actions import names
 from actions.frustration import get_detector
-from actions.handoff import delivery, session_report
+from actions.handoff import session_report
 from actions.handoff.customer_messages import acknowledgement, queue_messages
-from actions.handoff.outbox import KIND_HANDOFF
 from actions.handoff.summary import ConversationInfo, EscalationInfo, build_summary
+from actions.to_inbox import delivery
+from actions.to_inbox.inbox_outbox import KIND_HANDOFF
 
 logger = logging.getLogger(__name__)
 

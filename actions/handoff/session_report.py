@@ -36,7 +36,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from actions import names
-from actions.handoff.outbox import KIND_SESSION_REPORT
+from actions.to_inbox.inbox_outbox import KIND_SESSION_REPORT
 
 logger = logging.getLogger(__name__)
 
@@ -171,7 +171,7 @@ async def submit(report: SessionReport | None) -> None:
         return
     sink = SINK
     if sink is None:
-        from actions.handoff import delivery  # the outbox is created on first use, not at import
+        from actions.to_inbox import delivery  # the outbox is created on first use, not at import
 
         sink = delivery.send_later
     try:

@@ -13,10 +13,10 @@ from rasa_sdk import Tracker
 from actions import names
 from actions.frustration import TurnResult
 from actions.frustration.abuse import ABUSIVE_SIGNALS
-from actions.handoff import delivery
-from actions.handoff.outbox import KIND_CUSTOMER_ENDED, KIND_MESSAGE
 from actions.handoff.redaction import redact
 from actions.handoff.transcript import iso_time
+from actions.to_inbox import delivery
+from actions.to_inbox.inbox_outbox import KIND_CUSTOMER_ENDED, KIND_MESSAGE
 
 logger = logging.getLogger(__name__)
 

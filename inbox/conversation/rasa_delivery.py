@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from httpkit.retry import RetryPolicy
 from inbox.broker import Broker, handoff_topic
 from inbox.conversation.rasa_client import RasaClient, RasaError
 from inbox.db import run_in_session
@@ -46,7 +47,7 @@ def _pending(handoff_id: int, *, session: Session) -> tuple:
     return handoff.key, handoff.conversation_id, handoff.channel, jobs
 
 
-def _record(job: Job, error: str | None, max_attempts: int, *, session: Session) -> tuple:
+def _record(job: Job, error: str | None, policy: RetryPolicy, *, session: Session) -> tuple:
     """Store the outcome; returns (delivery status, message status or None)."""
     delivery = session.get(Delivery, job.id)
     delivery.attempts += 1
@@ -56,7 +57,7 @@ def _record(job: Job, error: str | None, max_attempts: int, *, session: Session)
         delivery.last_error = None
     else:
         delivery.last_error = error[:1000]
-        if delivery.attempts >= max_attempts:
+        if policy.gives_up(delivery.attempts):
             delivery.status = "failed"  # stop retrying; later calls may go out
     if job.message_pk is None:
         return delivery.status, None
@@ -89,8 +90,13 @@ class RasaDelivery:
         self.factory = factory
         self.rasa = rasa
         self.broker = broker
-        self.retry_seconds = retry_seconds
-        self.max_attempts = max_attempts
+        # A fixed interval (the loop retries every pending conversation together), a limit.
+        self.policy = RetryPolicy(
+            base_seconds=retry_seconds,
+            cap_seconds=retry_seconds,
+            max_attempts=max_attempts,
+            jitter=False,
+        )
         self._locks: dict[int, asyncio.Lock] = {}
         self._wake = asyncio.Event()
 
@@ -123,7 +129,7 @@ class RasaDelivery:
                     error = str(exc)
                     log.warning("delivery %s to %s failed: %s", job.kind, conversation_id, error)
                 status, message_status = await run_in_session(
-                    self.factory, _record, job, error, self.max_attempts
+                    self.factory, _record, job, error, self.policy
                 )
                 if message_status is not None:
                     self.broker.publish(
@@ -136,10 +142,10 @@ class RasaDelivery:
             return True
 
     async def run(self) -> None:
-        """Retry loop: every ``retry_seconds`` (or when woken), flush what is pending."""
+        """Retry loop: every ``policy.delay`` seconds (or when woken), flush what is pending."""
         while True:
             try:
-                await asyncio.wait_for(self._wake.wait(), self.retry_seconds)
+                await asyncio.wait_for(self._wake.wait(), self.policy.delay(1))
             except asyncio.TimeoutError:
                 pass
             self._wake.clear()

@@ -22,7 +22,7 @@ def agent_out(agent: Agent | None) -> schemas.AgentOut | None:
 
 
 def queue_item(row: Any, new_messages: int = 0, now: datetime | None = None) -> schemas.QueueItem:
-    """A row of ``crud.queue`` as an API item (built without re-validation: it is ours)."""
+    """A row of ``inbox.queue.store.queue`` as an API item (built without re-validation: it is ours)."""
     return schemas.QueueItem.construct(
         handoff_key=row.key,
         conversation_id=row.conversation_id,

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from httpkit.retry import RetryPolicy
 from inbox.forwarding.base import ForwardError, Job, PermanentError, RetryableError
 from inbox.models import Forward, Handoff, utcnow
 
@@ -125,9 +126,8 @@ def save_progress(row_id: int, progress: dict[str, Any], *, session: Session) ->
 def backoff(
     attempts: int, base: float, cap: float, rng: Callable[[], float] = random.random
 ) -> float:
-    """Exponential backoff with jitter: between half and all of ``base * 2**(attempts-1)``, capped."""
-    ceiling = min(cap, base * (2 ** max(0, attempts - 1)))
-    return ceiling / 2 + rng() * ceiling / 2
+    """The shared retry schedule (``httpkit.retry``): exponential with equal jitter, capped."""
+    return RetryPolicy(base_seconds=base, cap_seconds=cap).delay(attempts, rng)
 
 
 def record(

@@ -255,7 +255,7 @@ def db_dir(db_root: Path) -> Path:
 @pytest.fixture(scope="session")
 def orders_template(db_root: Path) -> Path:
     """The demo order database, seeded once per session."""
-    from actions.backend.seed import seed_database
+    from tools.orders.seed import seed_database
 
     path = db_root / "orders-template.db"
     seed_database(f"sqlite:///{path}", TODAY)
@@ -365,9 +365,9 @@ class FakeInbox:
 @pytest_asyncio.fixture
 async def inbox(db_dir: Path, monkeypatch: pytest.MonkeyPatch):
     """A FakeInbox behind the process-wide delivery singletons, on a fresh outbox file."""
-    from actions.handoff import delivery
-    from actions.handoff.inbox_client import InboxClient
-    from actions.handoff.settings import get_settings
+    from actions.to_inbox import delivery
+    from actions.to_inbox.client import InboxClient
+    from actions.to_inbox.settings import get_settings
 
     monkeypatch.setenv("HANDOFF_SECRET", SECRET)
     monkeypatch.setenv("INBOX_URL", INBOX_URL)

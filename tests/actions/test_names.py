@@ -8,13 +8,24 @@ from pathlib import Path
 
 import pytest
 from rasa_sdk import Action
+from rasa_sdk.executor import ActionExecutor
 from rasa_sdk.utils import all_subclasses
 
-import actions.actions  # noqa: F401 - registers every action, like `rasa run actions`
 from actions import names
 from tests.actions.conftest import DOMAIN, ROOT
 
 RASA_DEFAULT_INTENTS = {"nlu_fallback", "restart", "session_start"}
+
+
+def rasa_sdk_registry() -> dict[str, object]:
+    """What ``rasa run actions --actions actions`` registers: rasa_sdk imports every module of
+    the package itself (there is no hand-kept list of action modules to forget one in)."""
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    return executor.actions
+
+
+REGISTERED = rasa_sdk_registry()
 
 
 def project_actions() -> list[type]:
@@ -27,7 +38,7 @@ def project_actions() -> list[type]:
 
 
 def test_the_expected_actions_are_registered() -> None:
-    registered = {cls().name() for cls in project_actions()}
+    registered = set(REGISTERED)
     assert registered >= {
         names.ACTION_SESSION_START,
         names.ACTION_RESTART,
@@ -64,7 +75,7 @@ def test_every_action_is_in_the_domain(cls: type) -> None:
 
 
 def test_every_domain_action_has_a_class() -> None:
-    registered = {cls().name() for cls in project_actions()}
+    registered = set(REGISTERED)
     assert set(DOMAIN["actions"]) <= registered
 
 

@@ -11,8 +11,8 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.frustration import get_detector
-from actions.handoff import delivery
-from actions.handoff.rasa_api import RasaApi
+from actions.to_inbox import delivery
+from actions.to_inbox.rasa_api import RasaApi
 from actions.turn_scoring import RELAY_PART_CHARS, ActionValidateSlotMappings, split_message
 from tests.actions.conftest import DOMAIN, FakeInbox, bot, external, make_tracker, slot_values, user
 

@@ -5,7 +5,7 @@
 2. "\\u0000" in a JSON string answered 500 on PostgreSQL, which refuses NUL
    (inbox/json_body.py).
 3. A handoff key with a NUL in the URL (``/api/v1/handoffs/%00/...``) answered 500
-   on PostgreSQL (inbox/crud/handoffs.py ``require_handoff``).
+   on PostgreSQL (inbox/conversation/handoffs.py ``require_handoff``).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ thread, on top of its own SQLite copy).
 
 The databases are seeded once per session for the fixed day `TODAY`, and the
 backends' clocks are pinned to it. Tests that change data must each use their
-own demo order (see actions/backend/seed.py) so that no test depends on another.
+own demo order (see tools/orders/seed.py) so that no test depends on another.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from sqlalchemy.exc import OperationalError
 
 from actions.backend.base import OrderBackend
 from actions.backend.http import HttpOrderBackend
-from actions.backend.seed import seed_database, seed_now
 from actions.backend.sql import SqlOrderBackend
-from actions.backend.stub_api import create_app
+from tools.orders.seed import seed_database, seed_now
+from tools.orders.stub_api import create_app
 
 TODAY = date(2026, 11, 26)
 API_TOKEN = "test-token-not-secret"

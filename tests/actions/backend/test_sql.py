@@ -10,9 +10,9 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from actions.backend.base import BackendUnavailable, OrderNotFound
-from actions.backend.seed import build_rows, reset_database, seed_database
 from actions.backend.sql import SqlOrderBackend, create_order_engine, find_order
 from tests.actions.backend.conftest import TODAY, copy_of, pinned_clock
+from tools.orders.seed import build_rows, reset_database, seed_database
 
 
 @pytest.mark.asyncio

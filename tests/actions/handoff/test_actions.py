@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.handoff import delivery
 from actions.handoff.actions import (
     ActionEndHandoff,
     ActionHandback,
@@ -16,7 +15,8 @@ from actions.handoff.actions import (
     bot_failed,
     escalation_of,
 )
-from actions.handoff.settings import get_settings
+from actions.to_inbox import delivery
+from actions.to_inbox.settings import get_settings
 from tests.actions.conftest import (
     DOMAIN,
     FakeInbox,

@@ -11,9 +11,8 @@ import httpx
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.handoff import delivery, session_report
+from actions.handoff import session_report
 from actions.handoff.actions import ActionHandoffToHuman
-from actions.handoff.outbox import KIND_HANDOFF, KIND_SESSION_REPORT
 from actions.handoff.session_report import (
     SessionReport,
     for_handoff,
@@ -22,6 +21,8 @@ from actions.handoff.session_report import (
     outbox_key,
     submit,
 )
+from actions.to_inbox import delivery
+from actions.to_inbox.inbox_outbox import KIND_HANDOFF, KIND_SESSION_REPORT
 from actions.turn_scoring import ActionValidateSlotMappings
 from tests.actions.conftest import DOMAIN, FakeInbox, bot, external, make_tracker, user
 

@@ -1,4 +1,4 @@
-"""Handoff settings, read once from the environment.
+"""Settings of the link to the inbox (and back to Rasa), read once from the environment.
 
 The shared secret has no default: without it the bot refuses to talk to the
 inbox rather than talking to it unauthenticated.
@@ -19,7 +19,7 @@ class ConfigError(RuntimeError):
 
 
 @dataclass(frozen=True)
-class HandoffSettings:
+class InboxLinkSettings:
     """Where the inbox and Rasa are, and how to prove who we are."""
 
     inbox_url: str
@@ -42,14 +42,14 @@ def _default_outbox_url() -> str:
 
 
 @lru_cache(maxsize=1)
-def get_settings() -> HandoffSettings:
+def get_settings() -> InboxLinkSettings:
     """Settings for this process; raises ConfigError when the secret is missing."""
     secret = os.environ.get("HANDOFF_SECRET", "")
     if len(secret) < 16:
         raise ConfigError(
             "HANDOFF_SECRET must be set (16+ characters) for the bot to reach the inbox"
         )
-    return HandoffSettings(
+    return InboxLinkSettings(
         inbox_url=os.environ.get("INBOX_URL", "http://127.0.0.1:5080").rstrip("/"),
         handoff_secret=secret,
         outbox_database_url=os.environ.get("OUTBOX_DATABASE_URL") or _default_outbox_url(),

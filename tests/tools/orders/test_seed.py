@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import create_engine, select
 
 from actions.backend.base import OrderStatus
-from actions.backend.seed import DEMO_ORDER_NUMBERS, email_for, main, seed_database, seed_now
 from actions.backend.sql_models import Base, CustomerRow, OrderRow, ShipmentRow
 from northwind_common.store_clock import store_date
-from tests.actions.backend.conftest import TODAY
+from tests.actions.backend.conftest import TODAY, seeded_sqlite_template  # noqa: F401 - fixture
+from tools.orders.seed import DEMO_ORDER_NUMBERS, email_for, main, seed_database, seed_now
 
 
 def dump(path: Path) -> dict[str, list[tuple]]:

@@ -1,6 +1,6 @@
 """Fixed demo data for the seed: catalogue, customers, places and carriers.
 
-Plain constants only; `actions.backend.seed` draws from them with a fixed
+Plain constants only; `tools.orders.seed` draws from them with a fixed
 random seed. Names are deliberately varied (Zoë, Siobhán, Łukasz, Ayşe) so the
 assistant and the inbox are exercised with non-ASCII text.
 """

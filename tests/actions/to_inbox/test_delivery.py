@@ -9,10 +9,10 @@ import json
 import httpx
 import pytest
 
-from actions.handoff import delivery
-from actions.handoff.outbox import KIND_CUSTOMER_ENDED, KIND_HANDOFF, KIND_MESSAGE
-from actions.handoff.rasa_api import RasaApi
-from actions.handoff.settings import ConfigError, get_settings
+from actions.to_inbox import delivery
+from actions.to_inbox.inbox_outbox import KIND_CUSTOMER_ENDED, KIND_HANDOFF, KIND_MESSAGE
+from actions.to_inbox.rasa_api import RasaApi
+from actions.to_inbox.settings import ConfigError, get_settings
 from tests.actions.conftest import SECRET, FakeInbox
 
 HANDOFF = {
@@ -71,13 +71,6 @@ async def test_when_the_inbox_is_down_the_item_waits_for_the_worker(
     assert await delivery.outbox().pending_count() == 0
     assert [m["message_id"] for m in inbox.messages["k1"]] == ["m1"]
     assert len(inbox.handoffs) == 1
-
-
-async def test_inbox_status(inbox: FakeInbox) -> None:
-    status = await delivery.inbox_status()
-    assert status is not None and status["within_business_hours"] is True
-    inbox.down = True
-    assert await delivery.inbox_status() is None
 
 
 async def test_customer_ended_gives_the_conversation_back_to_the_bot(

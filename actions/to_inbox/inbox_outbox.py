@@ -25,7 +25,7 @@ from sqlalchemy import Column, DateTime, Integer, String, Text, create_engine, i
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import declarative_base, sessionmaker
 
-from actions.handoff.inbox_client import InboxClient, InboxRejected, InboxUnavailable
+from actions.to_inbox.client import InboxClient, InboxRejected, InboxUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ def add_missing_columns(engine: Engine) -> None:
 
 
 @dataclass(frozen=True)
-class Delivery:
+class SendResult:
     """The outcome of delivering one item."""
 
     item_id: int
@@ -85,10 +85,10 @@ class Delivery:
     error: str | None = None
 
 
-AfterDelivery = Callable[[Delivery], Awaitable[None]]
+AfterSend = Callable[[SendResult], Awaitable[None]]
 
 
-class Outbox:
+class InboxOutbox:
     """Write-then-deliver queue. Safe to share within one event loop."""
 
     def __init__(self, database_url: str) -> None:
@@ -185,9 +185,9 @@ class Outbox:
     async def deliver_pending(
         self,
         client: InboxClient,
-        after: AfterDelivery | None = None,
+        after: AfterSend | None = None,
         exclude_kinds: frozenset[str] = frozenset(),
-    ) -> list[Delivery]:
+    ) -> list[SendResult]:
         """Deliver waiting items in order; an undeliverable item holds back its handoff's later items.
 
         ``exclude_kinds`` leaves those items for another pass: the customer's items
@@ -200,7 +200,7 @@ class Outbox:
 
     async def deliver_best_effort(
         self, client: InboxClient, kinds: frozenset[str]
-    ) -> list[Delivery]:
+    ) -> list[SendResult]:
         """Deliver the best-effort items of ``kinds`` (never under the customer's lock).
 
         After one of them fails as unavailable the pass skips the others, so an
@@ -212,11 +212,11 @@ class Outbox:
     async def _deliver(
         self,
         client: InboxClient,
-        after: AfterDelivery | None,
+        after: AfterSend | None,
         exclude_kinds: frozenset[str],
         only_kinds: frozenset[str],
-    ) -> list[Delivery]:
-        results: list[Delivery] = []
+    ) -> list[SendResult]:
+        results: list[SendResult] = []
         blocked: set[str] = set()
         blocked_kinds: set[str] = set()
         pending = await asyncio.to_thread(self._pending_sync, 500, exclude_kinds, only_kinds)
@@ -230,7 +230,7 @@ class Outbox:
                 if kind in BEST_EFFORT_KINDS:
                     blocked_kinds.add(kind)
                 await asyncio.to_thread(self._mark_sync, item_id, None, str(error))
-                results.append(Delivery(item_id, kind, key, payload, None, str(error)))
+                results.append(SendResult(item_id, kind, key, payload, None, str(error)))
                 continue
             except InboxRejected as error:
                 # Retrying a refused request cannot help and must not hold back
@@ -238,10 +238,10 @@ class Outbox:
                 # error) for an operator to inspect, log loudly, and move on.
                 logger.error("inbox refused outbox item %s (%s): %s", item_id, kind, error)
                 await asyncio.to_thread(self._mark_sync, item_id, None, str(error), True)
-                results.append(Delivery(item_id, kind, key, payload, None, str(error)))
+                results.append(SendResult(item_id, kind, key, payload, None, str(error)))
                 continue
             await asyncio.to_thread(self._mark_sync, item_id, response, None)
-            delivery = Delivery(item_id, kind, key, payload, response)
+            delivery = SendResult(item_id, kind, key, payload, response)
             results.append(delivery)
             if after is not None:
                 try:

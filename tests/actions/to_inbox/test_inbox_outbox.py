@@ -10,16 +10,16 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from actions.handoff.inbox_client import InboxClient
-from actions.handoff.outbox import (
+from actions.to_inbox.client import InboxClient
+from actions.to_inbox.inbox_outbox import (
     BEST_EFFORT_KINDS,
     KIND_CUSTOMER_ENDED,
     KIND_HANDOFF,
     KIND_MESSAGE,
     KIND_SESSION_REPORT,
-    Delivery,
-    Outbox,
+    InboxOutbox,
     OutboxItem,
+    SendResult,
 )
 from tests.actions.conftest import INBOX_URL, SECRET, FakeInbox
 
@@ -30,17 +30,17 @@ def url(db_dir: Path) -> str:
 
 
 @pytest.fixture
-def outboxes(url: str) -> Iterator[list[Outbox]]:
+def outboxes(url: str) -> Iterator[list[InboxOutbox]]:
     """Outbox instances on one file (each test may open several); engines disposed afterwards."""
-    made: list[Outbox] = []
+    made: list[InboxOutbox] = []
     yield made
     for box in made:
         if box._engine is not None:
             box._engine.dispose()
 
 
-def open_outbox(outboxes: list[Outbox], url: str) -> Outbox:
-    box = Outbox(url)
+def open_outbox(outboxes: list[InboxOutbox], url: str) -> InboxOutbox:
+    box = InboxOutbox(url)
     outboxes.append(box)
     return box
 
@@ -65,7 +65,7 @@ def message(mid: str, text: str = "hello", sender: str = "customer") -> dict:
     return {"message_id": mid, "text": text, "sender": sender, "sent_at": "2026-11-26T10:00:00Z"}
 
 
-def rows(box: Outbox) -> list[OutboxItem]:
+def rows(box: InboxOutbox) -> list[OutboxItem]:
     with box._session_factory()() as session:
         return list(session.execute(select(OutboxItem).order_by(OutboxItem.id)).scalars())
 
@@ -225,9 +225,9 @@ async def test_the_after_hook_sees_each_delivery_and_cannot_stop_the_rest(
     box = open_outbox(outboxes, url)
     await box.enqueue(KIND_HANDOFF, "k1", handoff("k1"))
     await box.enqueue(KIND_MESSAGE, "k1", message("m1"))
-    seen: list[Delivery] = []
+    seen: list[SendResult] = []
 
-    async def after(delivery: Delivery) -> None:
+    async def after(delivery: SendResult) -> None:
         seen.append(delivery)
         raise RuntimeError("hook failed")
 
@@ -253,7 +253,7 @@ async def test_an_outbox_from_an_older_release_is_upgraded_in_place(tmp_path) ->
         connection.execute(
             "INSERT INTO outbox_items (handoff_key, kind, payload, created_at, attempts) VALUES ('k1', 'message', '{}', '2026-11-26 00:00:00', 0)"
         )
-    outbox = Outbox(f"sqlite:///{path}")
+    outbox = InboxOutbox(f"sqlite:///{path}")
     assert await outbox.pending_count() == 1  # the waiting item is still there, and readable
 
 

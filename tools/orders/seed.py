@@ -1,6 +1,6 @@
 """(Re)build the demo order database, deterministically.
 
-    python -m actions.backend.seed [--database-url URL] [--today YYYY-MM-DD]
+    python -m tools.orders.seed [--database-url URL] [--today YYYY-MM-DD]
 
 Drops and recreates every table, then writes ~40 customers and 120 orders
 placed over the 60 days before "today" (default: the real date), in every
@@ -35,7 +35,17 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 
 from actions.backend.base import OrderStatus, RefundStatus
-from actions.backend.seed_data import (
+from actions.backend.sql import DEFAULT_LABEL_BASE_URL, create_order_engine
+from actions.backend.sql_models import (
+    Base,
+    CustomerRow,
+    OrderItemRow,
+    OrderRow,
+    RefundRow,
+    ReturnRow,
+    ShipmentRow,
+)
+from tools.orders.seed_data import (
     CARRIER_WEIGHTS,
     CARRIERS,
     CATALOGUE,
@@ -47,16 +57,6 @@ from actions.backend.seed_data import (
     PRODUCTS,
     STREETS,
     TRACKING_URLS,
-)
-from actions.backend.sql import DEFAULT_LABEL_BASE_URL, create_order_engine
-from actions.backend.sql_models import (
-    Base,
-    CustomerRow,
-    OrderItemRow,
-    OrderRow,
-    RefundRow,
-    ReturnRow,
-    ShipmentRow,
 )
 
 RANDOM_SEED = 20261125
@@ -442,7 +442,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from actions.backend.factory import load_settings
 
     parser = argparse.ArgumentParser(
-        prog="python -m actions.backend.seed", description="(Re)build the demo order database."
+        prog="python -m tools.orders.seed", description="(Re)build the demo order database."
     )
     parser.add_argument(
         "--database-url", help="SQLAlchemy URL (default: ORDER_DATABASE_URL or var/orders.db)"

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from actions.handoff.inbox_client import InboxClient, InboxError, InboxRejected, InboxUnavailable
+from actions.to_inbox.client import InboxClient, InboxError, InboxRejected, InboxUnavailable
 from tests.actions.conftest import INBOX_URL, SECRET, FakeInbox
 
 HANDOFF = {

@@ -1,4 +1,4 @@
-"""Process-wide delivery to the inbox: the outbox, its worker, and status look-ups.
+"""Process-wide delivery to the inbox: the outbox and its worker.
 
 Actions call :func:`send` to hand something to the inbox. It is written to the
 outbox first, then delivered at once when the inbox answers, otherwise by the
@@ -11,24 +11,30 @@ import asyncio
 import logging
 from typing import Any
 
-from actions.handoff.inbox_client import InboxClient, InboxError
-from actions.handoff.outbox import BEST_EFFORT_KINDS, KIND_CUSTOMER_ENDED, Delivery, Outbox
-from actions.handoff.rasa_api import RasaApi
-from actions.handoff.settings import get_settings
+from actions.to_inbox.client import InboxClient
+from actions.to_inbox.inbox_outbox import (
+    BEST_EFFORT_KINDS,
+    KIND_CUSTOMER_ENDED,
+    InboxOutbox,
+    SendResult,
+)
+from actions.to_inbox.rasa_api import RasaApi
+from actions.to_inbox.settings import get_settings
+from httpkit.retry import RetryPolicy
 
 logger = logging.getLogger(__name__)
 
-_outbox: Outbox | None = None
+_outbox: InboxOutbox | None = None
 _client: InboxClient | None = None
 _worker: asyncio.Task | None = None
 _background: set[asyncio.Task] = set()
 
 
-def outbox() -> Outbox:
+def outbox() -> InboxOutbox:
     """The process's outbox (created on first use, never at import time)."""
     global _outbox
     if _outbox is None:
-        _outbox = Outbox(get_settings().outbox_database_url)
+        _outbox = InboxOutbox(get_settings().outbox_database_url)
     return _outbox
 
 
@@ -46,7 +52,7 @@ def client() -> InboxClient:
     return _client
 
 
-async def _after_delivery(delivery: Delivery) -> None:
+async def _after_delivery(delivery: SendResult) -> None:
     """When the customer ended a chat with a person, give the conversation back to the bot.
 
     Run as its own task: the action that enqueued the item may still hold
@@ -80,10 +86,13 @@ async def _after_delivery(delivery: Delivery) -> None:
 
 
 async def _worker_loop() -> None:
+    # Back off while the inbox is down, up to a minute; reset once it answers. No limit:
+    # nothing the bot sends is given up (the inbox deduplicates every retry).
     interval = get_settings().retry_interval_seconds
-    delay = interval
+    policy = RetryPolicy(base_seconds=interval, cap_seconds=max(interval, 60.0), jitter=False)
+    failures = 0
     while True:
-        await asyncio.sleep(delay)
+        await asyncio.sleep(policy.delay(failures + 1))
         try:
             # The customer's items first, then the reports, each pass under its own lock.
             results = await outbox().deliver_pending(client(), _after_delivery, BEST_EFFORT_KINDS)
@@ -91,9 +100,7 @@ async def _worker_loop() -> None:
         except Exception:
             logger.exception("outbox delivery failed")
             results = []
-        failed = any(result.error for result in results)
-        # Back off while the inbox is down, up to a minute; reset once it answers.
-        delay = min(delay * 2, 60.0) if failed else interval
+        failures = failures + 1 if any(result.error for result in results) else 0
 
 
 def ensure_worker() -> None:
@@ -147,11 +154,3 @@ async def send_later(kind: str, key: str, payload: dict[str, Any]) -> int:
     """Store ``payload`` in the outbox for the background worker; no network call here."""
     ensure_worker()
     return await outbox().enqueue(kind, key, payload)
-
-
-async def inbox_status() -> dict[str, Any] | None:
-    """Agents available, queue, business hours; None when the inbox is unreachable."""
-    try:
-        return await client().status()
-    except InboxError:
-        return None

@@ -3,7 +3,7 @@
 It serves any `OrderBackend` (normally the SQL demo database) over HTTP, so the
 `http` backend can be tried and tested without a company's real API:
 
-    ORDER_API_TOKEN=dev-token python -m actions.backend.stub_api --port 8070
+    ORDER_API_TOKEN=dev-token python -m tools.orders.stub_api --port 8070
     ORDER_BACKEND=http ORDER_API_URL=http://127.0.0.1:8070 ORDER_API_TOKEN=dev-token ...
 
 It is a demo and test tool, not a production service. Starlette is imported
@@ -114,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from actions.backend.sql import SqlOrderBackend
 
     parser = argparse.ArgumentParser(
-        prog="python -m actions.backend.stub_api",
+        prog="python -m tools.orders.stub_api",
         description="Serve the demo orders as the order API.",
     )
     parser.add_argument("--host", default="127.0.0.1")
