@@ -307,6 +307,7 @@ def test_closed_conversations_open_on_the_most_recent(page, inbox) -> None:
     rows = page.locator("table.queue tbody tr")
     expect(rows).to_have_count(2)
     assert keys[1] in rows.first.inner_html()  # most recent first, without a search
+    shot(page, "closed-list")
 
 
 def test_favicon_is_served(inbox) -> None:
