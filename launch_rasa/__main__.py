@@ -15,6 +15,10 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"launch_rasa: {exc}")
     from rasa.__main__ import main as rasa_main  # late: TensorFlow loads with it
 
+    from rasa_server.action_validation import install as validate_action_responses_faster
+
+    validate_action_responses_faster()
+
     sys.argv = ["rasa", *args]  # Rasa parses sys.argv; /proc/<pid>/cmdline keeps the original
     sys.exit(rasa_main())
 
