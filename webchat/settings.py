@@ -93,4 +93,4 @@ class Settings:
         """A copy with some fields changed (command-line options win over the environment)."""
         values = {**self.__dict__, **changes}
         values["rasa_url"] = _origin(str(values["rasa_url"]), "--rasa-url")
-        return Settings(**values)  # type: ignore[arg-type]
+        return Settings(**values)
