@@ -15,9 +15,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"launch_rasa: {exc}")
     from rasa.__main__ import main as rasa_main  # late: TensorFlow loads with it
 
-    from rasa_server.action_validation import install as validate_action_responses_faster
+    from rasa_server import speedups
 
-    validate_action_responses_faster()
+    speedups.install()  # work Rasa repeats per message, done once (issue 17)
 
     sys.argv = ["rasa", *args]  # Rasa parses sys.argv; /proc/<pid>/cmdline keeps the original
     sys.exit(rasa_main())

@@ -5,7 +5,7 @@ which re-validates the schema itself against its metaschema each time: under
 load that was about a sixth of the Rasa server's time per message (docs/benchmarks.md,
 "Capacity"). Same schema, same errors, same message; only the check of the
 schema happens once per process. ``install`` is called by launch_rasa before
-Rasa starts.
+Rasa starts (rasa_server/speedups.py).
 """
 
 from __future__ import annotations
