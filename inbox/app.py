@@ -26,6 +26,7 @@ from inbox.conversation import bot_routes as conversation_bot_routes
 from inbox.conversation import routes as conversation_routes
 from inbox.conversation.rasa_client import RasaClient
 from inbox.conversation.rasa_delivery import RasaDelivery
+from inbox.csat import routes as csat_routes
 from inbox.db import make_engine, make_session_factory
 from inbox.errors import InboxError
 from inbox.forwarding import admin_routes as forwarding_admin_routes
@@ -38,6 +39,7 @@ from inbox.queue.hours import BusinessHours
 from inbox.redis_broker import RedisBroker
 from inbox.services import Services
 from inbox.settings import Settings
+from inbox.widget import routes as widget_routes
 from inbox.wrapup import routes as wrapup_routes
 
 API_DESCRIPTION = """JSON API of the agent inbox.
@@ -153,6 +155,8 @@ def create_app(
     app.include_router(auth_routes.router)
     app.include_router(live_events.router)
     app.include_router(wrapup_routes.router)
+    app.include_router(csat_routes.router)
+    app.include_router(widget_routes.router)
     app.include_router(forwarding_admin_routes.router)
     app.include_router(analytics_routes.router)
     app.include_router(pages.router)

@@ -248,3 +248,32 @@ class Forward(Base):
         UniqueConstraint("handoff_id", "target", "event", name="uq_forwards_handoff_target_event"),
         Index("ix_forwards_pending", "status", "next_attempt_at", "id"),
     )
+
+
+class Rating(Base):
+    """A customer's satisfaction rating (1-5, optional comment), from the web chat widget.
+
+    Given after the customer ended the chat or after a resolve; one row per rating the
+    widget opened (``rating_id``), updated when a comment follows the score. Kept with
+    the conversation, and with the handoff and its agent when there was one, so
+    analytics can show CSAT per day, per agent, with and without a handoff.
+    """
+
+    __tablename__ = "ratings"
+
+    id = Column(Integer, primary_key=True)
+    conversation_id = Column(String(255), nullable=False)
+    rating_id = Column(String(80), nullable=False)
+    handoff_id = Column(Integer, ForeignKey("handoffs.id", ondelete="SET NULL"), nullable=True)
+    handoff_key = Column(String(64), nullable=True)
+    agent_id = Column(Integer, ForeignKey("agents.id", ondelete="SET NULL"), nullable=True)
+    agent_name = Column(String(120), nullable=True)
+    score = Column(Integer, nullable=False)
+    comment = Column(Text, nullable=True)
+    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "rating_id", name="uq_ratings_conversation_rating"),
+        Index("ix_ratings_created", "created_at", "agent_id", "handoff_id", "score"),
+    )

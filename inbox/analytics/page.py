@@ -16,7 +16,9 @@ from inbox.analytics.bar_chart import Series, day_chart, hbar_chart
 from inbox.analytics.routes import compute
 from inbox.analytics.schemas import AnalyticsOut, DurationFigures
 from inbox.auth.deps import optional_agent
-from inbox.models import Agent
+from inbox.csat.figures import csat_report
+from inbox.db import run_in_session
+from inbox.models import Agent, utcnow
 from inbox.pages import TEMPLATES
 from inbox.services import Services, services
 
@@ -131,6 +133,8 @@ async def analytics_page(
             status_code=403,
         )
     report = await compute(svc, days)
+    span = analytics.last_days(days, svc.settings.timezone, utcnow())
+    csat = await run_in_session(svc.factory, csat_report, span=span)
     return TEMPLATES.TemplateResponse(
         request,
         "analytics.html",
@@ -144,5 +148,6 @@ async def analytics_page(
             "human_duration": human_duration,
             "percent": percent,
             "score": score,
+            "csat": csat,
         },
     )

@@ -230,6 +230,24 @@
     event.preventDefault();
     document.getElementById("reply-form").requestSubmit();
   });
+  // Typing both ways (docs/architecture.md "Widget ↔ server events"): never stored, at most
+  // one signal per 3 s from here; the customer's shows for 6 s after their last signal.
+  const customerTyping = document.getElementById("customer-typing");
+  let typingSentAt = 0;
+  let customerTypingTimer = null;
+  reply.addEventListener("input", () => {
+    const mine = root.dataset.status === "claimed" && root.dataset.owner === root.dataset.me;
+    if (!mine || !reply.value.trim() || Date.now() - typingSentAt < 3000) return;
+    typingSentAt = Date.now();
+    api("POST", `${base}/typing`).catch(() => {});
+  });
+  function showCustomerTyping() {
+    if (!customerTyping) return;
+    customerTyping.hidden = false;
+    clearTimeout(customerTypingTimer);
+    customerTypingTimer = setTimeout(() => { customerTyping.hidden = true; }, 6000);
+  }
+
   document.getElementById("reply-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const text = reply.value.trim();
@@ -266,12 +284,13 @@
   if (root.dataset.status === "claimed" && root.dataset.owner === root.dataset.me) reply.focus();
   setInterval(tickWaiting, 1000);
   live(`${base}/events`, {
-    message: addMessage,
+    message: (m) => { if (m.sender === "customer" && customerTyping) customerTyping.hidden = true; addMessage(m); },
     message_status: (e) => setDelivery(e.message_pk, e.delivery_status),
     status: render,
     coaching: renderCoaching,
     wrap_up: showSavedNote,
     customer_ended: () => document.getElementById("ended-note").classList.remove("hidden"),
+    customer_typing: showCustomerTyping,
   }, async () => {
     const data = await api("GET", base);  // catch up on anything sent while the page loaded
     data.messages.forEach((m) => addMessage(m, {announce: false}));
