@@ -30,6 +30,7 @@ from inbox.csat import routes as csat_routes
 from inbox.db import make_engine, make_session_factory
 from inbox.errors import InboxError
 from inbox.forwarding import admin_routes as forwarding_admin_routes
+from inbox.forwarding import desk_routes
 from inbox.forwarding.worker import Forwarder
 from inbox.json_body import StorableJsonBody
 from inbox.queue import bot_routes as queue_bot_routes
@@ -149,6 +150,7 @@ def create_app(
     # bot endpoints, then agent endpoints, feature by feature (docs/architecture.md, Layout)
     app.include_router(queue_bot_routes.router)
     app.include_router(conversation_bot_routes.router)
+    app.include_router(desk_routes.router)  # help desks acting on a handoff (docs/helpdesks.md)
     app.include_router(sessions_routes.router)
     app.include_router(queue_routes.router)
     app.include_router(conversation_routes.router)

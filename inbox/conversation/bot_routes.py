@@ -40,6 +40,10 @@ async def add_message(
         coaching = views.coaching(
             handoff, coaching_store.recent_scored_messages(handoff, session=session)
         )
+        if created:  # each desk hears the customer once, in order, with the cues as notes
+            svc.forwarder.enqueue_message(handoff, message, session=session)
+            cues = [(cue.signal, cue.text) for cue in coaching.cues]
+            svc.forwarder.enqueue_notes(handoff, message, cues, session=session)
         return handoff.status, created, views.message_out(message), coaching
 
     state, created, message, coaching = await run_in_session(svc.factory, unit)
@@ -51,6 +55,7 @@ async def add_message(
         handoff_topic(handoff_key), "coaching", coaching.dict()
     )  # live coaching panel
     svc.broker.publish(QUEUE_TOPIC, "queue", {"reason": "message", "handoff_key": handoff_key})
+    svc.forwarder.wake()
     return schemas.Accepted(status=state)
 
 

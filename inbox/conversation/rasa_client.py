@@ -124,6 +124,19 @@ class RasaClient:
             ],
         )
 
+    async def pause(self, conversation_id: str, handoff_key: str) -> None:
+        """A person has the conversation again (reopened in a help desk): the slots the
+        handoff action sets, then the pause, so customer messages are relayed once more."""
+        await self.append_events(
+            conversation_id,
+            [
+                {"event": "slot", "name": "handoff_active", "value": True},
+                {"event": "slot", "name": "handoff_key", "value": handoff_key},
+                {"event": "pause"},
+            ],
+            side_effects=False,
+        )
+
     async def hand_back(self, conversation_id: str, resolution: str) -> None:
         """Resume the bot, then trigger ``agent_handback`` with the resolution."""
         await self.append_events(conversation_id, [{"event": "resume"}], side_effects=False)

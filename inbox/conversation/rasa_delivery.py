@@ -111,6 +111,8 @@ class RasaDelivery:
             )
         elif job.kind == "handback":
             await self.rasa.hand_back(conversation_id, job.payload.get("resolution", ""))
+        elif job.kind == "pause":  # a help desk reopened it (inbox.forwarding.desk_actions)
+            await self.rasa.pause(conversation_id, job.payload["handoff_key"])
         else:
             raise RasaError(f"unknown delivery kind {job.kind}")
 

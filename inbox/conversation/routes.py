@@ -73,11 +73,17 @@ async def claim(
     handoff_key: str, svc: Services = Depends(services), agent: Agent = Depends(require_agent_csrf)
 ) -> schemas.ConversationOut:
     """Take the conversation (one agent at a time); the customer is told who joined."""
-    handoff, fresh, _ = await _act(
-        svc, handoff_key, agent, lambda h, me, session: agent_actions.claim(h, me, session=session)
-    )
+
+    def action(h: Handoff, me: Agent, session: Session) -> None:
+        claimed_before = h.claimed_at
+        agent_actions.claim(h, me, session=session)
+        if h.claimed_at != claimed_before:  # a new claim, not a repeat: the desks see it
+            svc.forwarder.enqueue_claimed(h, me.display_name, "inbox", session=session)
+
+    handoff, fresh, _ = await _act(svc, handoff_key, agent, action)
     _publish_messages(svc, handoff.key, fresh)
     _publish_status(svc, handoff, "claimed")
+    svc.forwarder.wake()
     await _deliver(svc, handoff)
     return await read_conversation(handoff_key, svc, agent)
 
@@ -101,11 +107,15 @@ async def assign(
         target = agents.agent_by_username(body.username, session=session)
         if target is None:
             raise HTTPException(404, "unknown agent")
+        claimed_before = handoff.claimed_at
         agent_actions.assign(handoff, me, target, session=session)
+        if handoff.claimed_at != claimed_before:
+            svc.forwarder.enqueue_claimed(handoff, target.display_name, "inbox", session=session)
 
     handoff, fresh, _ = await _act(svc, handoff_key, agent, action)
     _publish_messages(svc, handoff.key, fresh)
     _publish_status(svc, handoff, "assigned")
+    svc.forwarder.wake()
     await _deliver(svc, handoff)
     return await read_conversation(handoff_key, svc, agent)
 
@@ -126,13 +136,15 @@ async def reply(
     agent: Agent = Depends(require_agent_csrf),
 ) -> schemas.MessageOut:
     """Send a reply through Rasa; stored first, so a Rasa outage only delays it."""
-    handoff, fresh, (message, _delivery) = await _act(
-        svc,
-        handoff_key,
-        agent,
-        lambda h, me, session: agent_actions.add_agent_reply(h, me, body.text, session=session),
-    )
+
+    def action(h: Handoff, me: Agent, session: Session) -> tuple:
+        message, delivery = agent_actions.add_agent_reply(h, me, body.text, session=session)
+        svc.forwarder.enqueue_agent_message(h, message, "inbox", session=session)  # the desks
+        return message, delivery
+
+    handoff, fresh, (message, _delivery) = await _act(svc, handoff_key, agent, action)
     _publish_messages(svc, handoff.key, fresh)
+    svc.forwarder.wake()
     await _deliver(svc, handoff)
 
     def reread(*, session: Session) -> schemas.MessageOut:

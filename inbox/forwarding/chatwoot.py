@@ -57,6 +57,16 @@ def _lines(items: Any) -> list[str]:
     return out
 
 
+def _frustration_so_far(summary: dict[str, Any]) -> str:
+    """The escalation timeline in one line: "calm 0.10 → annoyed 0.45 → frustrated 0.80"."""
+    escalation = summary.get("escalation") if isinstance(summary.get("escalation"), dict) else {}
+    steps = []
+    for turn in escalation.get("timeline") or []:
+        if isinstance(turn, dict) and isinstance(turn.get("score"), (int, float)):
+            steps.append(f"{md(turn.get('level', ''))} {float(turn['score']):.2f}")
+    return " → ".join(steps[-8:])
+
+
 def created_note(data: dict[str, Any]) -> str:
     """The private note agents read first: the bot's summary in a few lines."""
     summary = data.get("summary") if isinstance(data.get("summary"), dict) else {}
@@ -65,6 +75,10 @@ def created_note(data: dict[str, Any]) -> str:
         f"**Handed over by the assistant**: {data.get('priority', 'normal')} priority, "
         f"customer {data.get('frustration_level', 'calm')}.",
     ]
+    customer = summary.get("customer") if isinstance(summary.get("customer"), dict) else {}
+    if customer.get("name"):
+        verified = " (verified)" if customer.get("verified") else " (not verified)"
+        parts.append(f"**Customer:** {md(customer['name'])}{verified}")
     if data.get("reason"):
         parts.append(f"**Why:** {md(data['reason'])}")
     if summary.get("goal"):
@@ -74,11 +88,21 @@ def created_note(data: dict[str, Any]) -> str:
     if facts.get("order_number"):
         status = f" ({md(facts['order_status'])})" if facts.get("order_status") else ""
         parts.append(f"**Order:** {md(facts['order_number'])}{status}")
+    other_facts = [
+        f"- {md(name.replace('_', ' '))}: {md(', '.join(map(str, value)) if isinstance(value, list) else value)}"
+        for name, value in facts.items()
+        if name not in ("order_number", "order_status") and value not in (None, "", [])
+    ]
+    if other_facts:
+        parts.append("**Facts:**\n" + "\n".join(other_facts))
     tried = _lines(summary.get("bot_attempts"))
     if tried:
         parts.append("**What the bot tried:**\n" + "\n".join(tried))
     if summary.get("suggested_opening"):
         parts.append(f"**Suggested opening:** {md(summary['suggested_opening'])}")
+    frustration = _frustration_so_far(summary)
+    if frustration:
+        parts.append(f"**Frustration so far:** {frustration}")
     parts.append(f"Open in the agent inbox: {data.get('inbox_url')}")
     text = "\n\n".join(parts)
     return text if len(text) <= NOTE_LIMIT else text[: NOTE_LIMIT - 1] + "…"
@@ -296,6 +320,7 @@ class ChatwootTarget(Target):
         await self._note_once(
             client, progress, "note", progress["conversation_id"], created_note(data), save
         )
+        await self._transcript(client, progress, data, save)
         if not progress.get("opened"):
             await self._call(
                 client,
@@ -309,12 +334,11 @@ class ChatwootTarget(Target):
 
     async def _follow_up(self, job: Job, client: httpx.AsyncClient, save: SaveProgress) -> None:
         """A later event on the conversation ``handoff.created`` opened: a note, maybe a new status."""
-        if job.event not in FOLLOW_UPS:
-            raise PermanentError(f"chatwoot: nothing to do for {job.event}")
-        note, status = FOLLOW_UPS[job.event]
-        conversation_id = (job.earlier.get(events.CREATED) or {}).get("conversation_id")
-        if not conversation_id:
-            raise PermanentError("chatwoot: the handoff never reached Chatwoot; nothing to update")
+        kind = job.payload.get("type", job.event)
+        if kind not in FOLLOW_UPS:
+            raise PermanentError(f"chatwoot: nothing to do for {kind}")
+        note, status = FOLLOW_UPS[kind]
+        conversation_id = self._conversation_of(job)
         progress = dict(job.progress)
         await self._note_once(
             client, progress, "note", conversation_id, note(job.payload["data"]), save
@@ -328,8 +352,113 @@ class ChatwootTarget(Target):
                 json={"status": status},
             )
 
+    # ------------------------------------------------------------ the conversation after the handoff
+
+    def _conversation_of(self, job: Job) -> int:
+        conversation_id = (job.earlier.get(events.CREATED) or {}).get("conversation_id")
+        if not conversation_id:
+            raise PermanentError("chatwoot: the handoff never reached Chatwoot; nothing to update")
+        return int(conversation_id)
+
+    async def _transcript(
+        self,
+        client: httpx.AsyncClient,
+        progress: dict[str, Any],
+        data: dict[str, Any],
+        save: SaveProgress,
+    ) -> None:
+        """The conversation before the handoff as messages: the customer's lines incoming,
+        the bot's as private notes (outgoing ones would be sent to the customer again)."""
+        summary = data.get("summary") if isinstance(data.get("summary"), dict) else {}
+        lines = [
+            line
+            for line in (summary.get("transcript") or [])
+            if isinstance(line, dict) and str(line.get("text") or "").strip()
+        ]
+        conversation_id = progress["conversation_id"]
+        for index in range(int(progress.get("transcript_done", 0)), len(lines)):
+            line = lines[index]
+            customer = line.get("speaker") == "customer"
+            content = (
+                str(line["text"])
+                if customer
+                else f"{'Assistant' if line.get('speaker') == 'bot' else 'Agent'}: {line['text']}"
+            )[:NOTE_LIMIT]
+            if progress.get("attempting") == f"transcript:{index}" and await self._last_is(
+                client, conversation_id, content
+            ):
+                pass  # sent before the answer was lost
+            else:
+                progress["attempting"] = f"transcript:{index}"
+                await save(progress)
+                await self._post_message(client, conversation_id, content, incoming=customer)
+            progress["transcript_done"] = index + 1
+            progress.pop("attempting", None)
+            await save(progress)
+
+    async def _last_is(self, client: httpx.AsyncClient, conversation_id: int, content: str) -> bool:
+        found = await self._call(
+            client, "GET", f"/conversations/{conversation_id}/messages", "list messages"
+        )
+        payload = found.get("payload") or [] if isinstance(found, dict) else []
+        return bool(payload) and payload[-1].get("content") == content
+
+    async def _post_message(
+        self, client: httpx.AsyncClient, conversation_id: int, content: str, *, incoming: bool
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {"content": content, "content_type": "text"}
+        body.update(
+            {"message_type": "incoming", "private": False}
+            if incoming
+            else {"message_type": "outgoing", "private": True}
+        )
+        return await self._call(
+            client, "POST", f"/conversations/{conversation_id}/messages", "add message", json=body
+        )
+
+    async def _customer_message(
+        self, job: Job, client: httpx.AsyncClient, save: SaveProgress
+    ) -> None:
+        """A customer message as an incoming message, exactly once (the row is the message)."""
+        conversation_id = self._conversation_of(job)
+        progress = dict(job.progress)
+        content = str(job.payload["data"]["text"])[:NOTE_LIMIT]
+        if progress.get("attempting") and await self._last_is(client, conversation_id, content):
+            return  # Chatwoot took it; the answer was lost on the way
+        progress["attempting"] = True
+        await save(progress)
+        made = await self._post_message(client, conversation_id, content, incoming=True)
+        await save({"chatwoot_message_id": made.get("id")})
+
+    async def _agent_note(self, job: Job, client: httpx.AsyncClient, save: SaveProgress) -> None:
+        """What happened in the inbox or another desk, as a private note for Chatwoot's agents."""
+        conversation_id = self._conversation_of(job)
+        data = job.payload["data"]
+        kind = job.payload["type"]
+        where = {"inbox": "the agent inbox", "webhook": "the other help desk"}.get(
+            str(data.get("source")), str(data.get("source") or "")
+        )
+        if kind == events.AGENT_MESSAGE:
+            content = f"**{md(data.get('agent') or 'An agent')}** (in {where}) told the customer: {md(data.get('text', ''))}"
+        elif kind == events.CLAIMED:
+            content = (
+                f"**{md(data.get('agent') or 'An agent')}** took this conversation in {where}."
+            )
+        elif kind == events.REOPENED:
+            content = f"**{md(data.get('agent') or 'An agent')}** reopened this conversation in {where}; the bot is paused."
+        else:
+            content = md(data.get("text", ""))
+        await self._note_once(
+            client, dict(job.progress), "note", conversation_id, content[:NOTE_LIMIT], save
+        )
+
     async def send(self, job: Job, client: httpx.AsyncClient, save_progress: SaveProgress) -> None:
-        if job.event == events.CREATED:
+        kind = job.payload.get("type", job.event)
+        if kind == events.CREATED:
             await self._created(job, client, save_progress)
+        elif kind == events.MESSAGE:
+            await self._customer_message(job, client, save_progress)
+        elif kind in (events.AGENT_MESSAGE, events.CLAIMED, events.REOPENED, events.NOTE):
+            await self._agent_note(job, client, save_progress)
         else:
             await self._follow_up(job, client, save_progress)

@@ -43,6 +43,16 @@ class NoForwarder:
     ) -> None:
         """Nothing configured: nothing to queue."""
 
+    def enqueue_reopened(
+        self, handoff: Handoff, agent_name: str, source: str, *, session: Session
+    ) -> None:
+        """Nothing configured: nothing to queue."""
+
+    def enqueue_notes(
+        self, handoff: Handoff, message: Message, cues: list[tuple[str, str]], *, session: Session
+    ) -> None:
+        """Nothing configured: nothing to queue."""
+
     def wake(self) -> None:
         """No loop to wake."""
 

@@ -11,14 +11,30 @@ import uuid
 from typing import Any
 from urllib.parse import quote
 
-from inbox.models import Handoff, utcnow
+from inbox.models import Handoff, Message, utcnow
 from inbox.schemas import iso_utc
 
 CREATED = "handoff.created"
 RESOLVED = "handoff.resolved"
 HANDED_BACK = "handoff.handed_back"
 CUSTOMER_ENDED = "handoff.customer_ended"
-EVENTS = (CREATED, RESOLVED, HANDED_BACK, CUSTOMER_ENDED)
+# Two-way desks (docs/helpdesks.md): what happens in the conversation after the handoff.
+MESSAGE = "handoff.message"  # a customer message, each exactly once and in order
+AGENT_MESSAGE = "handoff.agent_message"  # an agent's reply, written in the inbox or another desk
+CLAIMED = "handoff.claimed"  # an agent took the conversation somewhere
+REOPENED = "handoff.reopened"  # a desk reopened a conversation handed back: the bot pauses again
+NOTE = "handoff.note"  # a private note for agents only: a coaching cue or an abuse flag
+EVENTS = (
+    CREATED,
+    RESOLVED,
+    HANDED_BACK,
+    CUSTOMER_ENDED,
+    MESSAGE,
+    AGENT_MESSAGE,
+    CLAIMED,
+    REOPENED,
+    NOTE,
+)
 
 
 def conversation_url(public_url: str, handoff_key: str) -> str:
@@ -101,3 +117,75 @@ def customer_ended(handoff: Handoff, public_url: str) -> dict[str, Any]:
             "inbox_url": conversation_url(public_url, handoff.key),
         },
     )
+
+
+def _base(handoff: Handoff, public_url: str) -> dict[str, Any]:
+    return {
+        "handoff_key": handoff.key,
+        "conversation_id": handoff.conversation_id,
+        "channel": handoff.channel,
+        "inbox_url": conversation_url(public_url, handoff.key),
+    }
+
+
+def message(handoff: Handoff, public_url: str, message: Message) -> dict[str, Any]:
+    """``handoff.message``: one customer message (``message_id`` is the bot's, unique per handoff)."""
+    return _envelope(
+        MESSAGE,
+        {
+            **_base(handoff, public_url),
+            "message_id": message.message_id,
+            "sender": "customer",
+            "text": message.text,
+            "sent_at": iso_utc(message.sent_at),
+            "abusive": bool(message.abusive),
+        },
+    )
+
+
+def agent_message(
+    handoff: Handoff, public_url: str, message: Message, source: str
+) -> dict[str, Any]:
+    """``handoff.agent_message``: what an agent told the customer, and where they wrote it."""
+    return _envelope(
+        AGENT_MESSAGE,
+        {
+            **_base(handoff, public_url),
+            "message_id": message.message_id,
+            "agent": message.agent_name or "",
+            "source": source,  # "inbox", "chatwoot" or "webhook"
+            "text": message.text,
+            "sent_at": iso_utc(message.sent_at),
+        },
+    )
+
+
+def claimed(handoff: Handoff, public_url: str, agent_name: str, source: str) -> dict[str, Any]:
+    """``handoff.claimed``: an agent took the conversation (in the inbox or a desk)."""
+    return _envelope(
+        CLAIMED,
+        {
+            **_base(handoff, public_url),
+            "agent": agent_name,
+            "source": source,
+            "status": handoff.status,
+        },
+    )
+
+
+def reopened(handoff: Handoff, public_url: str, agent_name: str, source: str) -> dict[str, Any]:
+    """``handoff.reopened``: a desk reopened a conversation that went back to the bot."""
+    return _envelope(
+        REOPENED,
+        {
+            **_base(handoff, public_url),
+            "agent": agent_name,
+            "source": source,
+            "status": handoff.status,
+        },
+    )
+
+
+def note(handoff: Handoff, public_url: str, kind: str, text: str) -> dict[str, Any]:
+    """``handoff.note``: agents only (``kind`` is ``cue`` or ``abuse``); never shown to the customer."""
+    return _envelope(NOTE, {**_base(handoff, public_url), "kind": kind, "text": text})

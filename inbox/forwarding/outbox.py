@@ -25,23 +25,31 @@ MAX_RETRY_AFTER_SECONDS = 3600.0
 
 
 def enqueue(
-    handoff: Handoff, event: dict[str, Any], targets: Sequence[str], *, session: Session
+    handoff: Handoff,
+    event: dict[str, Any],
+    targets: Sequence[str],
+    *,
+    session: Session,
+    row_event: str | None = None,
 ) -> list[Forward]:
-    """Queue ``event`` once per target, in the caller's transaction (the handoff's own)."""
+    """Queue ``event`` once per target, in the caller's transaction (the handoff's own).
+
+    ``row_event`` names the row when one handoff has many events of a type: a customer
+    message is ``message:<its row id>``, so each is queued once and sent in order.
+    """
     if not targets:
         return []
+    name = row_event or event["type"]
     already = set(
         session.execute(
-            select(Forward.target).where(
-                Forward.handoff_id == handoff.id, Forward.event == event["type"]
-            )
+            select(Forward.target).where(Forward.handoff_id == handoff.id, Forward.event == name)
         ).scalars()
     )
     rows = [
         Forward(
             handoff_id=handoff.id,
             target=target,
-            event=event["type"],
+            event=name,
             payload=event,
             progress={},
             status="pending",
@@ -139,11 +147,12 @@ def record(
     base: float,
     cap: float,
     rng: Callable[[], float] = random.random,
+    now: datetime | None = None,
 ) -> str:
-    """Store the attempt's outcome; returns the new status."""
+    """Store the attempt's outcome; returns the new status (``now``: the forwarder's clock)."""
     row = session.get(Forward, row_id)
     row.attempts += 1
-    now = utcnow()
+    now = now or utcnow()
     if error is None:
         row.status, row.delivered_at, row.last_error, row.next_attempt_at = (
             "delivered",

@@ -39,6 +39,22 @@ def _float(name: str, value: str | None, default: float) -> float:
         raise ForwardSettingsError(f"{name} must be a number, not {value!r}") from None
 
 
+def _chatwoot_webhook_token(env: Mapping[str, str]) -> str:
+    """The token Chatwoot's webhook URL carries: required with Chatwoot, 16+ characters.
+
+    Without it Chatwoot could only be told about handoffs: the agents' answers there would
+    never reach the customer (docs/helpdesks.md, "Chatwoot step by step", step 4).
+    """
+    token = env.get("INBOX_FORWARD_CHATWOOT_WEBHOOK_TOKEN", "")
+    if env.get("INBOX_FORWARD_CHATWOOT_URL", "").strip() and len(token) < MIN_SECRET_LENGTH:
+        raise ForwardSettingsError(
+            "INBOX_FORWARD_CHATWOOT_WEBHOOK_TOKEN must be set (at least "
+            f"{MIN_SECRET_LENGTH} characters) when INBOX_FORWARD_CHATWOOT_URL is: it "
+            "authenticates Chatwoot's webhook, which brings the agents' replies to the customer"
+        )
+    return token
+
+
 @dataclass(frozen=True)
 class ForwardSettings:
     """Targets and retry policy; see docs/forwarding.md for each variable."""
@@ -51,11 +67,26 @@ class ForwardSettings:
     chatwoot_account_id: int = 0
     chatwoot_inbox_id: int = 0
     chatwoot_api_token: str = ""
+    # Two-way Chatwoot: the token in the webhook URL Chatwoot calls, and (optional) the
+    # secret Chatwoot signs its webhooks with (X-Chatwoot-Signature, newer Chatwoot).
+    chatwoot_webhook_token: str = ""
+    chatwoot_webhook_secret: str = ""
+    note_interval_seconds: float = 120.0
     max_attempts: int = 12
     backoff_seconds: float = 5.0
     max_backoff_seconds: float = 900.0
     timeout_seconds: float = 10.0
     poll_seconds: float = 5.0
+
+    @property
+    def chatwoot_two_way(self) -> bool:
+        """Chatwoot agents can answer: its webhook has a token to call the inbox with."""
+        return bool(self.chatwoot_url and self.chatwoot_webhook_token)
+
+    @property
+    def webhook_two_way(self) -> bool:
+        """The signed webhook's desk may post replies back (signed with the same secret)."""
+        return bool(self.webhook_url and self.webhook_secret)
 
     @property
     def targets(self) -> tuple[str, ...]:
@@ -102,7 +133,7 @@ class ForwardSettings:
         Raises:
             ForwardSettingsError: a target is half configured or a number is malformed.
         """
-        return cls(
+        settings = cls(
             public_url=_url("INBOX_PUBLIC_URL", env.get("INBOX_PUBLIC_URL") or DEFAULT_PUBLIC_URL),
             slack_webhook_url=_url(
                 "INBOX_FORWARD_SLACK_WEBHOOK_URL", env.get("INBOX_FORWARD_SLACK_WEBHOOK_URL", "")
@@ -119,6 +150,13 @@ class ForwardSettings:
                 "INBOX_FORWARD_CHATWOOT_INBOX_ID", env.get("INBOX_FORWARD_CHATWOOT_INBOX_ID"), 0
             ),
             chatwoot_api_token=env.get("INBOX_FORWARD_CHATWOOT_API_TOKEN", ""),
+            chatwoot_webhook_token=env.get("INBOX_FORWARD_CHATWOOT_WEBHOOK_TOKEN", ""),
+            chatwoot_webhook_secret=env.get("INBOX_FORWARD_CHATWOOT_WEBHOOK_SECRET", ""),
+            note_interval_seconds=_float(
+                "INBOX_FORWARD_NOTE_INTERVAL_SECONDS",
+                env.get("INBOX_FORWARD_NOTE_INTERVAL_SECONDS"),
+                120.0,
+            ),
             max_attempts=_int(
                 "INBOX_FORWARD_MAX_ATTEMPTS", env.get("INBOX_FORWARD_MAX_ATTEMPTS"), 12
             ),
@@ -134,3 +172,5 @@ class ForwardSettings:
                 "INBOX_FORWARD_TIMEOUT_SECONDS", env.get("INBOX_FORWARD_TIMEOUT_SECONDS"), 10.0
             ),
         )
+        _chatwoot_webhook_token(env)  # after the ids: the first missing setting is named first
+        return settings

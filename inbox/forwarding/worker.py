@@ -13,23 +13,25 @@ import contextlib
 import logging
 import random
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import httpx
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from inbox.db import run_in_session
-from inbox.forwarding import events, outbox
+from inbox.forwarding import events, outbox, preflight
 from inbox.forwarding.base import ForwardError, RetryableError, Target
 from inbox.forwarding.chatwoot import ChatwootTarget
 from inbox.forwarding.disabled import NoForwarder
 from inbox.forwarding.settings import ForwardSettings
 from inbox.forwarding.slack import SlackTarget
 from inbox.forwarding.webhook import WebhookTarget
-from inbox.models import Handoff, utcnow
+from inbox.models import Forward, Handoff, Message, utcnow
 
 log = logging.getLogger(__name__)
 CONCURRENCY = 8
+TWO_WAY = ("webhook", "chatwoot")  # targets that hear the whole conversation, not only handoffs
 
 
 def make_targets(settings: ForwardSettings) -> dict[str, Target]:
@@ -60,16 +62,19 @@ class Forwarder:
         settings: ForwardSettings,
         transport: httpx.AsyncBaseTransport | None = None,
         rng: Callable[[], float] = random.random,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.factory = factory
         self.settings = settings
         self.targets = make_targets(settings)
         self.rng = rng
+        self.clock = clock  # the retry clock; tests drive it instead of waiting out an outage
         self.client = httpx.AsyncClient(
             timeout=settings.timeout_seconds, transport=transport, follow_redirects=False
         )
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
+        self._check: asyncio.Task | None = None
         self._slots = asyncio.Semaphore(CONCURRENCY)
 
     @classmethod
@@ -118,6 +123,115 @@ class Forwarder:
             session=session,
         )
 
+    # ------------------------------------------------------------ two-way desks (docs/helpdesks.md)
+
+    def _desks(self, exclude: str | None = None) -> tuple[str, ...]:
+        """Targets that follow the whole conversation (Slack only hears of handoffs)."""
+        return tuple(t for t in self.targets if t in TWO_WAY and t != exclude)
+
+    def enqueue_message(self, handoff: Handoff, message: Message, *, session: Session) -> None:
+        """A customer message, to every two-way desk: one row per message, sent in order."""
+        outbox.enqueue(
+            handoff,
+            events.message(handoff, self.settings.public_url, message),
+            self._desks(),
+            session=session,
+            row_event=f"message:{message.id}",
+        )
+
+    def enqueue_agent_message(
+        self, handoff: Handoff, message: Message, source: str, *, session: Session
+    ) -> None:
+        """An agent's reply, to the desks other than the one it was written in."""
+        outbox.enqueue(
+            handoff,
+            events.agent_message(handoff, self.settings.public_url, message, source),
+            self._desks(exclude=source),
+            session=session,
+            row_event=f"agent_message:{message.id}",
+        )
+
+    def enqueue_claimed(
+        self, handoff: Handoff, agent_name: str, source: str, *, session: Session
+    ) -> None:
+        """A claim (or assignment) shows in the other places agents work."""
+        outbox.enqueue(
+            handoff,
+            events.claimed(handoff, self.settings.public_url, agent_name, source),
+            self._desks(exclude=source),
+            session=session,
+            row_event=f"claimed:{handoff.claimed_by_id}:{handoff.claimed_at.timestamp():.0f}"
+            if handoff.claimed_at
+            else None,
+        )
+
+    def enqueue_reopened(
+        self, handoff: Handoff, agent_name: str, source: str, *, session: Session
+    ) -> None:
+        outbox.enqueue(
+            handoff,
+            events.reopened(handoff, self.settings.public_url, agent_name, source),
+            self._desks(exclude=source),
+            session=session,
+            row_event=f"reopened:{utcnow().timestamp():.0f}",
+        )
+
+    def enqueue_notes(
+        self, handoff: Handoff, message: Message, cues: list[tuple[str, str]], *, session: Session
+    ) -> None:
+        """Coaching cues and an abuse flag as private notes in Chatwoot.
+
+        At most one note per cue and handoff (the row name carries the cue), and at most
+        one note per ``note_interval_seconds`` per conversation, so a heated exchange does
+        not bury the desk agent in notes. An abuse flag is never held back.
+        """
+        if "chatwoot" not in self.targets:
+            return
+        public = self.settings.public_url
+        if message.abusive:
+            outbox.enqueue(
+                handoff,
+                events.note(
+                    handoff,
+                    public,
+                    "abuse",
+                    "The customer's last message contains insults or profanity; it is "
+                    "masked in the agent inbox. Stay calm; you may set a boundary politely.",
+                ),
+                ("chatwoot",),
+                session=session,
+                row_event=f"abuse:{message.id}",
+            )
+        if not cues:
+            return
+        now = utcnow()  # compared with the rows' created_at
+        last = self._last_cue_note(handoff, session=session)
+        if last is not None and (now - last).total_seconds() < self.settings.note_interval_seconds:
+            return
+        for signal, text in cues:
+            rows = outbox.enqueue(
+                handoff,
+                events.note(handoff, public, "cue", f"Coaching: {text}"),
+                ("chatwoot",),
+                session=session,
+                row_event=f"cue:{signal}"[:32],
+            )
+            if rows:
+                return  # one note at a time; the next cue waits for the interval
+
+    @staticmethod
+    def _last_cue_note(handoff: Handoff, *, session: Session) -> datetime | None:
+        return session.execute(
+            select(Forward.created_at)
+            .where(
+                Forward.handoff_id == handoff.id,
+                Forward.target == "chatwoot",
+                Forward.event.like("cue:%"),
+            )
+            .order_by(Forward.id.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+
     # ------------------------------------------------------------ delivery
 
     def _lease_seconds(self) -> float:
@@ -125,7 +239,7 @@ class Forwarder:
 
     async def attempt(self, row_id: int) -> str | None:
         """One attempt at one row; returns its new status (None when not ours to send)."""
-        now = utcnow()
+        now = self.clock()
         job = await run_in_session(
             self.factory, outbox.claim, row_id, now, now + timedelta(seconds=self._lease_seconds())
         )
@@ -158,6 +272,7 @@ class Forwarder:
             base=self.settings.backoff_seconds,
             cap=self.settings.max_backoff_seconds,
             rng=self.rng,
+            now=self.clock(),
         )
         if error is not None:
             log.warning(
@@ -182,11 +297,11 @@ class Forwarder:
     async def flush(self) -> float | None:
         """Send everything due (chains follow on at once); seconds until the next retry, if any."""
         while True:
-            due = await run_in_session(self.factory, outbox.due, utcnow())
+            due = await run_in_session(self.factory, outbox.due, self.clock())
             if not due.ids:
                 if due.next_at is None:
                     return None
-                return max(0.0, (due.next_at - utcnow()).total_seconds())
+                return max(0.0, (due.next_at - self.clock()).total_seconds())
             await asyncio.gather(*(self._guarded(row_id) for row_id in due.ids))
 
     async def run(self) -> None:
@@ -212,8 +327,15 @@ class Forwarder:
 
     def start(self) -> None:
         self._task = asyncio.create_task(self.run())
+        if self.settings.chatwoot_url:
+            # The set-up check asks Chatwoot; logged, never fatal (docs/helpdesks.md).
+            self._check = asyncio.create_task(preflight.log_chatwoot_problems(self.settings))
 
     async def aclose(self) -> None:
+        if self._check is not None:
+            self._check.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._check
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

@@ -5,7 +5,11 @@ the credentials the real service checks, and can be told to fail the next N call
 
 from __future__ import annotations
 
+import copy
+import hashlib
+import hmac
 import json
+import queue
 import re
 import threading
 import time
@@ -13,8 +17,11 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+import httpx
 
 from inbox.forwarding.webhook import verify
 
@@ -215,8 +222,20 @@ class FakeReceiver(FakeService):
 # ------------------------------------------------------------------ Chatwoot
 
 
+RECORDED = Path(__file__).parent / "data" / "chatwoot"  # webhook payloads from Chatwoot's docs
+
+
+def recorded(name: str) -> dict[str, Any]:
+    """A fresh copy of a recorded Chatwoot webhook payload (data/chatwoot/README.md)."""
+    return json.loads((RECORDED / f"{name}.json").read_text(encoding="utf-8"))
+
+
 class FakeChatwoot(FakeService):
-    """Chatwoot's application API for one account and one API inbox (developers.chatwoot.com)."""
+    """Chatwoot's application API for one account and one API inbox (developers.chatwoot.com),
+    and its webhooks: every message created (through the API or by an agent here) and every
+    status or assignee change is POSTed to the inbox's ``webhook_url``, in order, from a
+    background thread as Chatwoot's job queue does, built from the recorded payloads.
+    ``down`` makes every API call answer 503 (an outage)."""
 
     def __init__(self, account_id: int = 7, inbox_id: int = 3, token: str = "cw-token-123") -> None:
         super().__init__()
@@ -225,6 +244,162 @@ class FakeChatwoot(FakeService):
         self.conversations: dict[int, dict[str, Any]] = {}
         self.messages: dict[int, list[dict[str, Any]]] = {}
         self._ids = iter(range(100, 100000))
+        self.down = False
+        self.channel_type = "Channel::Api"
+        self.webhook_url: str | None = None  # the API inbox's "Webhook URL" setting
+        self.webhook_secret = ""  # newer Chatwoot signs deliveries when set
+        self.webhook_results: list[tuple[str, int]] = []  # (event, inbox's answer status)
+        self._webhooks: queue.Queue = queue.Queue()
+        self._sender = threading.Thread(target=self._deliver_webhooks, daemon=True)
+        self._sender.start()
+
+    # ---------------------------------------------------------------- webhooks out
+
+    def _deliver_webhooks(self) -> None:
+        with httpx.Client(timeout=10) as client:
+            while True:
+                item = self._webhooks.get()
+                if item is None:
+                    return
+                url, payload = item
+                body = json.dumps(payload).encode()
+                headers = {"Content-Type": "application/json"}
+                if self.webhook_secret:
+                    stamp = str(int(time.time()))
+                    mac = hmac.new(
+                        self.webhook_secret.encode(), stamp.encode() + b"." + body, hashlib.sha256
+                    ).hexdigest()
+                    headers.update(
+                        {"X-Chatwoot-Timestamp": stamp, "X-Chatwoot-Signature": f"sha256={mac}"}
+                    )
+                try:
+                    status = client.post(url, content=body, headers=headers).status_code
+                except httpx.HTTPError:
+                    status = 0  # Chatwoot logs and drops a failed delivery (Webhooks::Trigger)
+                with self.lock:
+                    self.webhook_results.append((str(payload.get("event")), status))
+                self._webhooks.task_done()
+
+    def settle(self) -> None:
+        """Wait until every webhook queued so far was answered."""
+        self._webhooks.join()
+
+    def close(self) -> None:
+        self._webhooks.put(None)
+        super().close()
+
+    def _emit(self, payload: dict[str, Any]) -> None:
+        if self.webhook_url:
+            self._webhooks.put((self.webhook_url, payload))
+
+    def conversation_data(self, conversation: dict[str, Any]) -> dict[str, Any]:
+        """``conversation.webhook_data``: the recorded shape with this conversation's values."""
+        data = recorded("conversation_status_changed")
+        for key in ("event",):
+            data.pop(key, None)
+        data["id"] = conversation["id"]
+        data["inbox_id"] = self.inbox_id
+        data["channel"] = "Channel::Api"
+        data["additional_attributes"] = copy.deepcopy(conversation["additional_attributes"])
+        data["status"] = conversation["status"]
+        data["meta"]["assignee"] = copy.deepcopy(conversation.get("assignee"))
+        data["messages"] = copy.deepcopy(self.messages.get(conversation["id"], [])[-1:])
+        return data
+
+    def _message_webhook(self, conversation: dict[str, Any], message: dict[str, Any]) -> None:
+        payload = recorded("message_created")
+        payload["id"] = message["id"]
+        payload["content"] = message["content"]
+        payload["message_type"] = "outgoing" if message["message_type"] == 1 else "incoming"
+        payload["private"] = message["private"]
+        payload["sender"] = copy.deepcopy(message["sender"])
+        payload["inbox"] = {"id": self.inbox_id, "name": "Northwind handoffs"}
+        payload["conversation"] = self.conversation_data(conversation)
+        payload["account"] = {"id": self.account_id, "name": "Northwind"}
+        self._emit(payload)
+
+    # ---------------------------------------------------------------- what agents do in Chatwoot
+
+    @staticmethod
+    def user(agent_id: int, name: str) -> dict[str, Any]:
+        """The documented agent/admin object of a webhook's ``sender``."""
+        return {
+            "id": agent_id,
+            "name": name,
+            "email": f"{name.lower()}@example.com",
+            "type": "user",
+        }
+
+    def agent_writes(
+        self, conversation_id: int, content: str, agent: dict[str, Any], private: bool = False
+    ) -> dict[str, Any]:
+        """An agent answers (or writes a private note) in Chatwoot's dashboard."""
+        with self.lock:
+            conversation = self.conversations[conversation_id]
+            message = {
+                "id": next(self._ids),
+                "content": content,
+                "private": private,
+                "message_type": 1,
+                "sender": agent,
+            }
+            self.messages[conversation_id].append(message)
+            self._message_webhook(conversation, message)
+        return message
+
+    def set_status(self, conversation_id: int, status: str) -> None:
+        """Resolve or reopen in the dashboard: ``conversation_status_changed``."""
+        with self.lock:
+            conversation = self.conversations[conversation_id]
+            previous, conversation["status"] = conversation["status"], status
+            payload = self.conversation_data(conversation)
+            payload["event"] = "conversation_status_changed"
+            payload["changed_attributes"] = [
+                {"status": {"previous_value": previous, "current_value": status}}
+            ]
+            self._emit(payload)
+
+    def assign(self, conversation_id: int, agent_id: int, name: str) -> None:
+        """Assign in the dashboard: ``conversation_updated`` naming ``assignee_id``."""
+        with self.lock:
+            conversation = self.conversations[conversation_id]
+            previous = (conversation.get("assignee") or {}).get("id")
+            conversation["assignee"] = {
+                "id": agent_id,
+                "name": name,
+                "available_name": name,
+                "avatar_url": "",
+                "type": "user",
+                "availability_status": "online",
+            }
+            payload = self.conversation_data(conversation)
+            payload["event"] = "conversation_updated"
+            payload["changed_attributes"] = [
+                {"assignee_id": {"previous_value": previous, "current_value": agent_id}}
+            ]
+            self._emit(payload)
+
+    def redeliver(self, payload: dict[str, Any], times: int = 1) -> None:
+        """Deliver the same webhook again (Chatwoot or a proxy repeating a delivery)."""
+        for _ in range(times):
+            self._emit(copy.deepcopy(payload))
+
+    def public_messages(self, conversation_id: int, incoming: bool) -> list[str]:
+        with self.lock:
+            return [
+                m["content"]
+                for m in self.messages.get(conversation_id, [])
+                if not m["private"] and (m["message_type"] == 0) == incoming
+            ]
+
+    def notes(self, conversation_id: int) -> list[str]:
+        with self.lock:
+            return [m["content"] for m in self.messages.get(conversation_id, []) if m["private"]]
+
+    def only_conversation(self) -> int:
+        with self.lock:
+            assert len(self.conversations) == 1, self.conversations
+            return next(iter(self.conversations))
 
     def _inbox(self) -> dict[str, Any]:
         return {"id": self.inbox_id, "name": "Northwind handoffs", "channel_type": "Channel::Api"}
@@ -251,6 +426,8 @@ class FakeChatwoot(FakeService):
         return contact
 
     def handle(self, record: Recorded) -> Reply:
+        if self.down:
+            return self.reply(503, "Service Unavailable")
         if record.headers.get("api_access_token") != self.token:
             return self.reply(401, {"error": "Invalid Access Token"})
         prefix = f"/api/v1/accounts/{self.account_id}"
@@ -258,6 +435,16 @@ class FakeChatwoot(FakeService):
             return self.reply(404, {"error": "Resource could not be found"})
         path, method = record.path[len(prefix) :], record.method
         body = record.json() if record.body else {}
+        if method == "GET" and path == f"/inboxes/{self.inbox_id}":
+            return self.reply(
+                200,
+                {
+                    "id": self.inbox_id,
+                    "name": "Northwind handoffs",
+                    "channel_type": self.channel_type,
+                    "webhook_url": self.webhook_url,
+                },
+            )
         if method == "GET" and path == "/contacts/search":
             q = record.query.get("q", "").lower()
             found = [
@@ -315,6 +502,7 @@ class FakeChatwoot(FakeService):
                 "status": body.get("status", "open"),
                 "additional_attributes": body.get("additional_attributes") or {},
                 "meta": {"sender": {"id": contact["id"]}},
+                "assignee": None,
             }
             self.conversations[conversation["id"]] = conversation
             self.messages[conversation["id"]] = []
@@ -339,18 +527,35 @@ class FakeChatwoot(FakeService):
                     "incoming",
                 ):
                     return self.reply(422, {"message": "content and message_type required"})
+                outgoing = body["message_type"] == "outgoing"
                 message = {
                     "id": next(self._ids),
                     "content": body["content"],
                     "private": bool(body.get("private")),
-                    "message_type": 1 if body["message_type"] == "outgoing" else 0,
+                    "message_type": 1 if outgoing else 0,
+                    # An API call's message is the token's user's (outgoing) or the contact's.
+                    "sender": self.user(1, "Northwind integration")
+                    if outgoing
+                    else {
+                        "id": conversation["meta"]["sender"]["id"],
+                        "name": "",
+                        "type": "contact",
+                    },
                 }
                 self.messages[conversation["id"]].append(message)
+                self._message_webhook(conversation, message)
                 return self.reply(200, message)
             if m.group(2) == "toggle_status" and method == "POST":
                 if body.get("status") not in ("open", "resolved", "pending", "snoozed"):
                     return self.reply(422, {"message": "bad status"})
-                conversation["status"] = body["status"]
+                previous, conversation["status"] = conversation["status"], body["status"]
+                if previous != body["status"]:
+                    payload = self.conversation_data(conversation)
+                    payload["event"] = "conversation_status_changed"
+                    payload["changed_attributes"] = [
+                        {"status": {"previous_value": previous, "current_value": body["status"]}}
+                    ]
+                    self._emit(payload)
                 return self.reply(
                     200,
                     {

@@ -20,7 +20,8 @@ def _one_of_each(chatwoot: FakeChatwoot) -> tuple:
     assert len(chatwoot.contacts) == 1
     assert len(chatwoot.conversations) == 1
     [conversation] = chatwoot.conversations.values()
-    assert len(chatwoot.messages[conversation["id"]]) == 1
+    # the summary note, then the transcript: the customer's line, the bot's as a note
+    assert len(chatwoot.messages[conversation["id"]]) == 3
     return (
         next(iter(chatwoot.contacts.values())),
         conversation,
@@ -36,6 +37,8 @@ def test_a_handoff_becomes_an_open_conversation_with_a_private_note(factory, cha
         "GET /api/v1/accounts/7/contacts/search",
         "POST /api/v1/accounts/7/contacts",
         "POST /api/v1/accounts/7/conversations",
+        "POST /api/v1/accounts/7/conversations/101/messages",
+        "POST /api/v1/accounts/7/conversations/101/messages",
         "POST /api/v1/accounts/7/conversations/101/messages",
         "POST /api/v1/accounts/7/conversations/101/toggle_status",
     ]
@@ -71,8 +74,14 @@ def test_a_handoff_becomes_an_open_conversation_with_a_private_note(factory, cha
         "source_id": create["source_id"],
         "conversation_id": conversation["id"],
         "note": True,
+        "transcript_done": 2,
         "opened": True,
     }
+    transcript = chatwoot.messages[conversation["id"]][1:]
+    assert [(m["content"], m["private"], m["message_type"]) for m in transcript] == [
+        ("where is my parcel", False, 0),  # incoming: the customer's own words
+        ("Assistant: Can you give me your order number?", True, 1),  # never sent out again
+    ]
 
 
 def test_a_real_email_is_sent_and_an_existing_contact_with_it_is_reused(factory, chatwoot):

@@ -31,6 +31,7 @@ def test_every_target_is_read_from_the_environment():
             "INBOX_FORWARD_CHATWOOT_ACCOUNT_ID": "2",
             "INBOX_FORWARD_CHATWOOT_INBOX_ID": "9",
             "INBOX_FORWARD_CHATWOOT_API_TOKEN": "tok",
+            "INBOX_FORWARD_CHATWOOT_WEBHOOK_TOKEN": "cw-webhook-token-0123",
             "INBOX_FORWARD_MAX_ATTEMPTS": "4",
             "INBOX_FORWARD_BACKOFF_SECONDS": "1.5",
         }
@@ -40,6 +41,21 @@ def test_every_target_is_read_from_the_environment():
     assert settings.chatwoot_url == "https://chat.example.com"
     assert (settings.chatwoot_account_id, settings.chatwoot_inbox_id) == (2, 9)
     assert (settings.max_attempts, settings.backoff_seconds) == (4, 1.5)
+    assert settings.chatwoot_two_way and settings.webhook_two_way
+
+
+def test_chatwoot_without_its_webhook_token_names_the_setting():
+    env = {
+        **BASE,
+        "INBOX_FORWARD_CHATWOOT_URL": "https://chat.example.com",
+        "INBOX_FORWARD_CHATWOOT_ACCOUNT_ID": "2",
+        "INBOX_FORWARD_CHATWOOT_INBOX_ID": "9",
+        "INBOX_FORWARD_CHATWOOT_API_TOKEN": "tok",
+    }
+    with pytest.raises(SettingsError, match="INBOX_FORWARD_CHATWOOT_WEBHOOK_TOKEN must be set"):
+        Settings.from_env(env)
+    with pytest.raises(SettingsError, match="at least 16 characters"):
+        Settings.from_env({**env, "INBOX_FORWARD_CHATWOOT_WEBHOOK_TOKEN": "short"})
 
 
 @pytest.mark.parametrize(
