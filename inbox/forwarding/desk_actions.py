@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from inbox.models import OPEN_STATUSES, Agent, Delivery, Handoff, Message, utcnow
 
 KINDS = ("reply", "claim", "handback", "reopen")
+REOPENABLE = ("handed_back", "resolved")  # closed by an agent while the customer is still there
 UNUSABLE_PASSWORD_HASH = "!desk-agent"  # never a valid Argon2 hash: a desk agent cannot log in
 
 
@@ -213,8 +214,8 @@ def _reopen(
     """A conversation handed back is a person's again: the bot pauses, relays resume."""
     if handoff.status in OPEN_STATUSES:
         return
-    if handoff.customer_ended_at is not None:
-        outcome.ignored = "the customer ended the chat"
+    if handoff.status not in REOPENABLE or handoff.customer_ended_at is not None:
+        outcome.ignored = "the customer left; there is nobody to pause the bot for"
         return
     handoff.status = "claimed"
     handoff.claimed_by_id = agent.id

@@ -57,7 +57,7 @@ def _chatwoot_webhook_token(env: Mapping[str, str]) -> str:
 
 @dataclass(frozen=True)
 class ForwardSettings:
-    """Targets and retry policy; see docs/forwarding.md for each variable."""
+    """Targets and retry policy; see docs/helpdesks.md for each variable."""
 
     public_url: str = DEFAULT_PUBLIC_URL
     slack_webhook_url: str = ""
