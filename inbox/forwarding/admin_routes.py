@@ -1,5 +1,5 @@
 """Admin view of the forwarding outbox: what reached Slack, the webhook or Chatwoot,
-what is still retrying, and what failed and why (docs/forwarding.md).
+what is still retrying, and what failed and why (docs/helpdesks.md).
 """
 
 from __future__ import annotations
