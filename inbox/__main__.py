@@ -71,6 +71,7 @@ def _create(args: argparse.Namespace, role: str) -> None:
                 session=session,
                 display_name=args.name or args.username,
                 role=role,
+                available=args.available,
             )
     except Conflict as exc:
         sys.exit(f"inbox: {exc}")
@@ -105,6 +106,11 @@ def main(argv: list[str] | None = None) -> None:
         )
         cmd.add_argument("username")
         cmd.add_argument("--name", help="display name shown to customers")
+        cmd.add_argument(
+            "--available",
+            action="store_true",
+            help="start Available (remembered across logins); make run's first admin does",
+        )
         cmd.set_defaults(func=lambda a, role=role: _create(a, role))
     export = sub.add_parser("export-openapi", help="write the OpenAPI document")
     export.add_argument("--output", default="docs/inbox-openapi.json")

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 
 from httpkit.static_files import SafeStaticFiles
 from inbox import live_events, migrate, pages
+from inbox.agent_tools import routes as agent_tools_routes
 from inbox.analytics import page as analytics_page
 from inbox.analytics import routes as analytics_routes
 from inbox.analytics import sessions_routes
@@ -22,6 +23,7 @@ from inbox.auth import routes as auth_routes
 from inbox.auth.security import SessionCodec
 from inbox.auth.throttle import build_throttle
 from inbox.broker import Broker
+from inbox.care import routes as care_routes
 from inbox.conversation import bot_routes as conversation_bot_routes
 from inbox.conversation import routes as conversation_routes
 from inbox.conversation.rasa_client import RasaClient
@@ -34,6 +36,7 @@ from inbox.forwarding import desk_routes
 from inbox.forwarding.worker import Forwarder
 from inbox.json_body import StorableJsonBody
 from inbox.queue import bot_routes as queue_bot_routes
+from inbox.queue import closed_routes
 from inbox.queue import routes as queue_routes
 from inbox.queue.cache import QueueCache
 from inbox.queue.hours import BusinessHours
@@ -153,6 +156,9 @@ def create_app(
     app.include_router(desk_routes.router)  # help desks acting on a handoff (docs/helpdesks.md)
     app.include_router(sessions_routes.router)
     app.include_router(queue_routes.router)
+    app.include_router(closed_routes.router)
+    app.include_router(agent_tools_routes.router)  # canned replies, notes, transfer
+    app.include_router(care_routes.router)  # breaks, routing plan, abuse exposure
     app.include_router(conversation_routes.router)
     app.include_router(auth_routes.router)
     app.include_router(live_events.router)

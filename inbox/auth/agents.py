@@ -11,9 +11,19 @@ from inbox.models import Agent
 
 
 def create_agent(
-    username: str, password: str, *, session: Session, display_name: str = "", role: str = "agent"
+    username: str,
+    password: str,
+    *,
+    session: Session,
+    display_name: str = "",
+    role: str = "agent",
+    available: bool = False,
 ) -> Agent:
-    """Add an account; raises Conflict when the username is taken."""
+    """Add an account; raises Conflict when the username is taken.
+
+    ``available``: starts Available (and remembers it), as the first admin of
+    ``make run`` does, so a fresh install's first customer is not told everyone is busy.
+    """
     if role not in ("agent", "admin"):
         raise ValueError("role must be agent or admin")
     if session.execute(select(Agent.id).where(Agent.username == username)).first():
@@ -23,10 +33,14 @@ def create_agent(
         display_name=display_name or username,
         password_hash=hash_password(password),
         role=role,
-        available=False,
+        available=available,
     )
     session.add(agent)
     session.flush()
+    if available:
+        from inbox.care.status import choose  # care builds on accounts, not the reverse
+
+        choose(agent, True, session=session)
     return agent
 
 
@@ -48,6 +62,10 @@ def set_availability(agent: Agent, available: bool, *, session: Session) -> Agen
 
 
 def agents_available(*, session: Session) -> int:
+    """Agents who receive handoffs now (a break whose time is up ends first)."""
+    from inbox.care.breaks import end_due_breaks
+
+    end_due_breaks(session=session)
     return session.execute(
         select(func.count(Agent.id)).where(Agent.available.is_(True), Agent.active.is_(True))
     ).scalar_one()

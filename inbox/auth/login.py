@@ -16,6 +16,7 @@ from inbox.auth.security import (
     verify_password,
 )
 from inbox.auth.throttle import wait_message
+from inbox.care import status as care_status
 from inbox.db import run_in_session
 from inbox.models import Agent
 from inbox.services import Services
@@ -45,6 +46,8 @@ async def authenticate(svc: Services, request: Request, username: str, password:
     def unit(*, session: Session) -> Agent | None:
         agent = agents.agent_by_username(username, session=session)
         ok = verify_password(agent.password_hash if agent else None, password)
+        if agent is not None and ok:
+            care_status.restore(agent, session=session)  # the status they last chose
         return agent if ok else None
 
     agent = await run_in_session(svc.factory, unit)
@@ -71,7 +74,8 @@ def start_session(response: Response, svc: Services, agent: Agent) -> str:
 
 
 async def end_session(response: Response, svc: Services, agent: Agent) -> None:
-    """Log out: mark the agent away, revoke all its session cookies, drop the cookie."""
+    """Log out: mark the agent away (the status they chose comes back at the next login),
+    revoke all its session cookies, drop the cookie."""
 
     def unit(*, session: Session) -> None:
         me = agents.agent_by_id(agent.id, session=session)

@@ -10,6 +10,7 @@ from inbox.auth import agents
 from inbox.auth.deps import require_agent, require_agent_csrf
 from inbox.auth.login import authenticate, end_session, start_session
 from inbox.broker import QUEUE_TOPIC
+from inbox.care import status as care_status
 from inbox.db import run_in_session
 from inbox.models import Agent
 from inbox.services import Services, services
@@ -28,13 +29,12 @@ async def availability(
     svc: Services = Depends(services),
     agent: Agent = Depends(require_agent_csrf),
 ) -> schemas.AgentOut:
-    """Available or away; changes the wait the bot announces."""
+    """Available or away; changes the wait the bot announces. Remembered: the next
+    login starts with the same status (``inbox.care.status``)."""
 
     def unit(*, session: Session) -> schemas.AgentOut:
         me = agents.agent_by_id(agent.id, session=session)
-        return schemas.AgentOut.from_orm(
-            agents.set_availability(me, body.available, session=session)
-        )
+        return schemas.AgentOut.from_orm(care_status.choose(me, body.available, session=session))
 
     out = await run_in_session(svc.factory, unit)
     svc.broker.publish(QUEUE_TOPIC, "queue", {"reason": "availability", "handoff_key": None})

@@ -1,9 +1,11 @@
 """Alembic environment: online migrations only, URL or connection given by inbox.migrate."""
+
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import create_engine
 
+import inbox.agent_tools.models  # noqa: F401  (its tables join Base.metadata)
 from inbox.models import Base
 
 config = context.config
