@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
     Column,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -20,11 +18,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import declarative_base, relationship
 from sqlalchemy.sql.expression import false as sa_false
-from sqlalchemy.types import TypeDecorator
+
+from northwind_common.utc_datetime import UtcDateTime
 
 Base = declarative_base()
 
-PRIORITY_RANK = {"low": 0, "normal": 1, "high": 2, "urgent": 3}
 OPEN_STATUSES = ("waiting", "claimed")
 CLOSED_STATUSES = ("handed_back", "resolved")
 
@@ -32,23 +30,6 @@ CLOSED_STATUSES = ("handed_back", "resolved")
 def utcnow() -> datetime:
     """Aware UTC now (one place, so tests could pin it)."""
     return datetime.now(timezone.utc)
-
-
-class UTCDateTime(TypeDecorator):
-    """Stored as naive UTC on every backend, returned as aware UTC."""
-
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        return None if value is None else value.replace(tzinfo=timezone.utc)
 
 
 class Agent(Base):
@@ -62,7 +43,7 @@ class Agent(Base):
     role = Column(String(16), nullable=False, default="agent")
     available = Column(Boolean, nullable=False, default=False)
     active = Column(Boolean, nullable=False, default=True)
-    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)
     # Bumped at logout: every session cookie signed with an older epoch stops working.
     session_epoch = Column(Integer, nullable=False, default=0, server_default="0")
 
@@ -75,8 +56,8 @@ class Handoff(Base):
     key = Column(String(64), nullable=False, unique=True)
     conversation_id = Column(String(255), nullable=False, index=True)
     channel = Column(String(64), nullable=False)
-    created_at = Column(UTCDateTime, nullable=False)
-    received_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    created_at = Column(UtcDateTime, nullable=False)
+    received_at = Column(UtcDateTime, nullable=False, default=utcnow)
     priority = Column(String(16), nullable=False)
     priority_rank = Column(Integer, nullable=False)
     reason = Column(Text, nullable=False, default="")
@@ -90,10 +71,10 @@ class Handoff(Base):
     search_text = Column(Text, nullable=False, default="")
     status = Column(String(16), nullable=False, default="waiting")
     claimed_by_id = Column(Integer, ForeignKey("agents.id"), nullable=True)
-    claimed_at = Column(UTCDateTime, nullable=True)
-    closed_at = Column(UTCDateTime, nullable=True)
+    claimed_at = Column(UtcDateTime, nullable=True)
+    closed_at = Column(UtcDateTime, nullable=True)
     resolution = Column(Text, nullable=True)
-    customer_ended_at = Column(UTCDateTime, nullable=True)
+    customer_ended_at = Column(UtcDateTime, nullable=True)
     contact_preference = Column(String(32), nullable=True)
     contact_detail = Column(String(255), nullable=True)
     # Frustration when the bot handed off, and the latest reading while a person talks
@@ -109,7 +90,7 @@ class Handoff(Base):
     closing_frustration_score = Column(Float, nullable=True)
     # The agent's wrap-up note, saved when (or after) the conversation is resolved.
     wrap_up_note = Column(Text, nullable=True)
-    wrap_up_saved_at = Column(UTCDateTime, nullable=True)
+    wrap_up_saved_at = Column(UtcDateTime, nullable=True)
     wrap_up_saved_by_id = Column(Integer, ForeignKey("agents.id"), nullable=True)
 
     claimed_by = relationship(Agent, lazy="joined", foreign_keys=[claimed_by_id])
@@ -146,8 +127,8 @@ class Message(Base):
     message_id = Column(String(128), nullable=False)
     sender = Column(String(16), nullable=False)
     text = Column(Text, nullable=False)
-    sent_at = Column(UTCDateTime, nullable=False)
-    received_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    sent_at = Column(UtcDateTime, nullable=False)
+    received_at = Column(UtcDateTime, nullable=False, default=utcnow)
     agent_id = Column(Integer, ForeignKey("agents.id"), nullable=True)
     agent_name = Column(String(120), nullable=True)
     delivery_status = Column(String(16), nullable=True)
@@ -182,8 +163,8 @@ class Delivery(Base):
     status = Column(String(16), nullable=False, default="pending")
     attempts = Column(Integer, nullable=False, default=0)
     last_error = Column(Text, nullable=True)
-    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
-    delivered_at = Column(UTCDateTime, nullable=True)
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+    delivered_at = Column(UtcDateTime, nullable=True)
 
     __table_args__ = (Index("ix_deliveries_pending", "status", "handoff_id", "id"),)
 
@@ -198,9 +179,9 @@ class BotSession(Base):
     __tablename__ = "bot_sessions"
     id = Column(Integer, primary_key=True)
     conversation_id = Column(String(255), nullable=False)
-    session_started_at = Column(UTCDateTime, nullable=False)
+    session_started_at = Column(UtcDateTime, nullable=False)
     channel = Column(String(64), nullable=False, default="unknown")
-    last_seen_at = Column(UTCDateTime, nullable=False)
+    last_seen_at = Column(UtcDateTime, nullable=False)
     user_turns = Column(Integer, nullable=False, default=0)
     handed_off = Column(Boolean, nullable=False, default=False)
     max_frustration_score = Column(Float, nullable=True)
@@ -239,10 +220,10 @@ class Forward(Base):
     progress = Column(JSON, nullable=False, default=dict)
     status = Column(String(16), nullable=False, default="pending")
     attempts = Column(Integer, nullable=False, default=0)
-    next_attempt_at = Column(UTCDateTime, nullable=True)
+    next_attempt_at = Column(UtcDateTime, nullable=True)
     last_error = Column(Text, nullable=True)
-    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
-    delivered_at = Column(UTCDateTime, nullable=True)
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+    delivered_at = Column(UtcDateTime, nullable=True)
 
     __table_args__ = (
         UniqueConstraint("handoff_id", "target", "event", name="uq_forwards_handoff_target_event"),
@@ -270,8 +251,8 @@ class Rating(Base):
     agent_name = Column(String(120), nullable=True)
     score = Column(Integer, nullable=False)
     comment = Column(Text, nullable=True)
-    created_at = Column(UTCDateTime, nullable=False, default=utcnow)
-    updated_at = Column(UTCDateTime, nullable=False, default=utcnow)
+    created_at = Column(UtcDateTime, nullable=False, default=utcnow)
+    updated_at = Column(UtcDateTime, nullable=False, default=utcnow)
 
     __table_args__ = (
         UniqueConstraint("conversation_id", "rating_id", name="uq_ratings_conversation_rating"),

@@ -1,8 +1,8 @@
 """API shapes (pydantic 1.10), separate for input and output.
 
 Nothing here carries a password hash: agents leave the service only as ``AgentOut``.
-The summary is kept as a loose dict because the bot owns its contents; the inbox
-reads the fields it shows defensively.
+The bot's handoff is typed by the contract (``HandoffIn``, in
+inbox/conversation/contract.py, checked against docs/contract/handoff.schema.json).
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel as _PydanticModel
 from pydantic import Field, ValidationError, validator
+
+from inbox.conversation.contract import HandoffIn  # noqa: F401  (the bot's body, typed by the contract)
 
 logger = logging.getLogger(__name__)
 
@@ -33,34 +35,8 @@ class BaseModel(_PydanticModel):
         json_encoders = {datetime: iso_utc}
 
 
-PRIORITIES = ("low", "normal", "high", "urgent")
 LEVELS = ("calm", "annoyed", "frustrated")
 STATUSES = ("waiting", "claimed", "handed_back", "resolved")
-
-
-class HandoffIn(BaseModel):
-    """``POST /api/v1/handoffs`` body (bot)."""
-
-    handoff_key: str = Field(..., min_length=1, max_length=64)
-    conversation_id: str = Field(..., min_length=1, max_length=255)
-    channel: str = Field("unknown", max_length=64)
-    created_at: datetime | None = None
-    priority: str = "normal"
-    reason: str = Field("", max_length=2000)
-    frustration_level: str = "calm"
-    summary: dict[str, Any] = Field(default_factory=dict)
-    brief: str = Field("", max_length=4000)
-    suggested_opening: str = Field("", max_length=2000)
-
-    @validator("priority")
-    def _priority(cls, value: str) -> str:
-        if value not in PRIORITIES:
-            raise ValueError(f"priority must be one of {', '.join(PRIORITIES)}")
-        return value
-
-    @validator("frustration_level")
-    def _level(cls, value: str) -> str:
-        return value if value in LEVELS else "calm"
 
 
 class QueueFigures(BaseModel):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from inbox.forwarding.settings import ForwardSettings
+from northwind_common.store_clock import store_timezone_name
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = f"sqlite:///{PROJECT_DIR / 'var' / 'inbox.db'}"
@@ -82,7 +83,7 @@ class Settings:
                 rasa_url=(env.get("RASA_URL") or "http://127.0.0.1:5005").rstrip("/"),
                 rasa_token=env.get("RASA_TOKEN", ""),
                 business_hours=env.get("INBOX_BUSINESS_HOURS") or DEFAULT_BUSINESS_HOURS,
-                timezone=env.get("INBOX_TIMEZONE") or "Europe/London",
+                timezone=store_timezone_name(env),
                 avg_handle_seconds=int(env.get("INBOX_AVG_HANDLE_SECONDS") or 120),
                 cookie_secure=_flag(env.get("INBOX_COOKIE_SECURE"), False),
                 login_max_attempts=int(env.get("INBOX_LOGIN_MAX_ATTEMPTS") or 5),

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import datetime, timezone
-from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import (
@@ -29,8 +28,10 @@ from rasa_sdk.types import DomainDict
 from actions import names
 from actions.frustration import get_detector
 from actions.handoff import session_report
+from actions.handoff.contract import handoff_payload
 from actions.handoff.customer_messages import acknowledgement, queue_messages
 from actions.handoff.summary import ConversationInfo, EscalationInfo, build_summary
+from actions.repeated_failure import is_repeated_failure
 from actions.to_inbox import delivery
 from actions.to_inbox.inbox_outbox import KIND_HANDOFF
 
@@ -59,10 +60,10 @@ def escalation_of(tracker: Tracker) -> EscalationInfo:
 
 
 def bot_failed(tracker: Tracker) -> bool:
-    """The bot let the customer down (misunderstood or could not find things)."""
-    return (tracker.get_slot(names.SLOT_NLU_FALLBACK_COUNT) or 0) >= 2 or (
-        tracker.get_slot(names.SLOT_FAILED_FORM_ATTEMPTS) or 0
-    ) >= 2
+    """The bot let the customer down: repeated failure to understand or to find things."""
+    return is_repeated_failure(
+        tracker.get_slot(names.SLOT_NLU_FALLBACK_COUNT)
+    ) or is_repeated_failure(tracker.get_slot(names.SLOT_FAILED_FORM_ATTEMPTS))
 
 
 class ActionHandoffToHuman(Action):
@@ -86,20 +87,13 @@ class ActionHandoffToHuman(Action):
             slots=tracker.current_slot_values(),
             escalation=escalation,
         )
-        payload: dict[str, Any] = {
-            "handoff_key": key,
-            "conversation_id": tracker.sender_id,
-            "channel": channel,
-            "created_at": datetime.now(tz=timezone.utc)
-            .isoformat(timespec="seconds")
-            .replace("+00:00", "Z"),
-            "priority": summary["priority"],
-            "reason": summary["escalation"]["explanation"],
-            "frustration_level": summary["escalation"]["level"],
-            "summary": summary,
-            "brief": summary["brief"],
-            "suggested_opening": summary["suggested_opening"],
-        }
+        payload = handoff_payload(
+            handoff_key=key,
+            conversation_id=tracker.sender_id,
+            channel=channel,
+            created_at=datetime.now(tz=timezone.utc),
+            summary=summary,
+        )
         response = await delivery.send(KIND_HANDOFF, key, payload)
         await session_report.submit(session_report.for_handoff(tracker))  # analytics; never raises
         level = tracker.get_slot(names.SLOT_FRUSTRATION_LEVEL) or "calm"
@@ -139,6 +133,8 @@ def after_handoff_slots(tracker: Tracker) -> list[EventType]:
         tracker.get_slot(names.SLOT_FRUSTRATION_STATE), reason="handback"
     )
     return [
+        # The detector's count, which the reset starts afresh (actions/turn/frustration.py).
+        SlotSet(names.SLOT_NLU_FALLBACK_COUNT, float(state["counters"]["fallbacks"])),
         SlotSet(names.SLOT_HANDOFF_ACTIVE, False),
         SlotSet(names.SLOT_HANDOFF_KEY, None),
         SlotSet(names.SLOT_ESCALATE, False),

@@ -8,12 +8,12 @@ long it should take — or, when nobody is there, what happens instead.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
+
+from northwind_common.store_clock import store_time
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def next_opening_text(next_opening: str | None) -> str:
         return "as soon as the team is back"
     if moment.tzinfo is not None:
         # The contract speaks UTC; customers hear the store's local time.
-        moment = moment.astimezone(ZoneInfo(os.environ.get("INBOX_TIMEZONE") or "Europe/London"))
+        moment = store_time(moment)
     return f"when we open on {moment.strftime('%A')} at {moment.strftime('%H:%M')}"
 
 

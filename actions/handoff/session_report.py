@@ -36,6 +36,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from actions import names
+from actions.customer_turns import typed_by_customer
 from actions.to_inbox.inbox_outbox import KIND_SESSION_REPORT
 
 logger = logging.getLogger(__name__)
@@ -85,19 +86,6 @@ def _since_session_start(
     return (events[0].get("timestamp") if events else None), events
 
 
-def is_customer_turn(event: Mapping[str, Any]) -> bool:
-    """A message the customer typed or clicked (not a trigger_intent, not ``/session_start``)."""
-    if event.get("event") != "user":
-        return False
-    text = event.get("text") or ""
-    metadata = event.get("metadata") or {}
-    return not (
-        metadata.get("is_external")
-        or text.startswith("EXTERNAL: ")
-        or text.startswith("/session_start")
-    )
-
-
 def highest_score(tracker: Tracker, score: float | None) -> float | None:
     """The highest frustration of the bot's part of the conversation so far (timeline and now)."""
     timeline = tracker.get_slot(names.SLOT_FRUSTRATION_TIMELINE) or []
@@ -117,7 +105,7 @@ def build(
 ) -> SessionReport | None:
     """The report for the tracker's current session; None without a customer message."""
     started, events = _since_session_start(tracker.events)
-    turns = [event for event in events if is_customer_turn(event)]
+    turns = [event for event in events if typed_by_customer(event)]
     if started is None or not turns:
         return None
     score = highest_score(tracker, score)

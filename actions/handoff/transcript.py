@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any, TypedDict
 
+from actions.customer_turns import typed_by_customer
+
 MAX_TRANSCRIPT_TURNS = 200
 MAX_TEXT_CHARS = 4000
 
@@ -59,13 +61,11 @@ def build_transcript(events: Iterable[dict[str, Any]]) -> list[TranscriptLine]:
     for event in events:
         kind = event.get("event")
         if kind == "user":
+            if not typed_by_customer(event):
+                continue  # the inbox's hand-back or Rasa's session start, not the customer's words
             text = event.get("text") or ""
-            if text.startswith("EXTERNAL: ") or (event.get("metadata") or {}).get("is_external"):
-                continue  # an intent the inbox triggered (hand-back), not the customer's words
             if text.startswith("/"):
                 intent = (event.get("parse_data") or {}).get("intent", {}).get("name") or text[1:]
-                if intent in ("agent_handback", "session_start"):
-                    continue
                 text = f"(clicked: {intent.replace('_', ' ')})"
             lines.append(
                 TranscriptLine(

@@ -19,57 +19,57 @@ from inbox.conversation.coaching_store import (
     note_closing_frustration,
     note_latest,
 )
+from inbox.conversation.contract import HandoffIn
 from inbox.errors import NotFound
 from inbox.json_body import storable
-from inbox.models import PRIORITY_RANK, Handoff, Message, utcnow
+from inbox.models import Handoff, Message, utcnow
+from northwind_common.priorities import PRIORITY_RANK
 
 
 def _search_blob(parts: Iterable[Any]) -> str:
     return "\n".join(str(p) for p in parts if p).lower()
 
 
-def _customer(summary: dict[str, Any]) -> dict[str, Any]:
-    customer = summary.get("customer")
-    return customer if isinstance(customer, dict) else {}
+def create_handoff(data: HandoffIn, *, session: Session) -> tuple[Handoff, bool]:
+    """Store a handoff once per key. Returns (handoff, created).
 
-
-def create_handoff(data: schemas.HandoffIn, *, session: Session) -> tuple[Handoff, bool]:
-    """Store a handoff once per key. Returns (handoff, created)."""
+    Every field is read from the one place the contract puts it (the summary holds
+    the priority, the reasons, the level, the brief and the opening).
+    """
     existing = handoff_by_key(data.handoff_key, session=session)
     if existing is not None:
         return existing, False
-    summary = data.summary or {}
-    customer = _customer(summary)
-    facts = summary.get("facts") if isinstance(summary.get("facts"), dict) else {}
-    transcript = summary.get("transcript") if isinstance(summary.get("transcript"), list) else []
+    summary = data.summary
+    stored = summary.stored()
+    reason = "; ".join(summary.escalation.reasons)
     handoff = Handoff(
         key=data.handoff_key,
         conversation_id=data.conversation_id,
         channel=data.channel,
-        created_at=data.created_at or utcnow(),
+        created_at=data.created_at,
         received_at=utcnow(),
-        priority=data.priority,
-        priority_rank=PRIORITY_RANK[data.priority],
-        reason=data.reason,
-        frustration_level=data.frustration_level,
-        escalation_score=escalation_score(summary),
-        escalation_trigger=escalation_trigger(summary),
-        summary=summary,
-        brief=data.brief,
-        suggested_opening=data.suggested_opening or str(summary.get("suggested_opening") or ""),
-        customer_name=str(customer.get("name") or "")[:255],
-        customer_email=str(customer.get("email") or "")[:255],
-        order_number=str(facts.get("order_number") or "")[:64],
+        priority=summary.priority,
+        priority_rank=PRIORITY_RANK[summary.priority],
+        reason=reason,
+        frustration_level=summary.escalation.level,
+        escalation_score=escalation_score(stored),
+        escalation_trigger=escalation_trigger(stored),
+        summary=stored,
+        brief=summary.brief,
+        suggested_opening=summary.suggested_opening,
+        customer_name=(summary.customer.name or "")[:255],
+        customer_email=(summary.customer.email or "")[:255],
+        order_number=(summary.facts.order_number or "")[:64],
         search_text=_search_blob(
             [
-                customer.get("name"),
-                customer.get("email"),
-                facts.get("order_number"),
-                data.reason,
-                data.brief,
-                summary.get("goal"),
+                summary.customer.name,
+                summary.customer.email,
+                summary.facts.order_number,
+                reason,
+                summary.brief,
+                summary.goal,
             ]
-            + [t.get("text") for t in transcript if isinstance(t, dict)]
+            + [line.text for line in summary.transcript]
         ),
         status="waiting",
     )

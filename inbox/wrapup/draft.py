@@ -16,6 +16,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from northwind_common.order_numbers import find_order_numbers
+
 QUOTE_CHARS = 160
 MIN_PROBLEM_WORDS = 3  # "hi there" does not state the problem
 
@@ -61,7 +63,6 @@ COMMITTED = re.compile(
 REFUSED = re.compile(
     r"\b(?:can't|cannot|can not|unable|won't|not able|couldn't|not possible|no longer|don't|do not)\b"
 )
-ORDER_NUMBER = re.compile(r"(?<![\d£$€.,])\b\d{5}\b(?![.,]\d)")  # the shop's 5-digit order numbers
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 FACT_LABELS: tuple[tuple[str, str], ...] = (
     ("order_status", "Order status"),
@@ -169,7 +170,7 @@ def facts_section(summary: Mapping[str, Any], ending: Ending, lines: Sequence[Li
             number
             for line in lines
             if line.speaker in ("customer", "agent")
-            for number in ORDER_NUMBER.findall(line.text)
+            for number in find_order_numbers(line.text)
         }
         - {str(facts.get("order_number"))}
     )

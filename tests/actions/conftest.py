@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import jsonschema
 import pytest
 import pytest_asyncio
 import yaml
@@ -36,6 +37,53 @@ TODAY = date.today()
 SECRET = "test-handoff-secret-0123456789"
 INBOX_URL = "http://inbox.test"
 SENDER = "web-3a9c"
+
+HANDOFF_SCHEMA = json.loads(
+    (ROOT / "docs" / "contract" / "handoff.schema.json").read_text(encoding="utf-8")
+)
+
+
+def contract_errors(body: Any) -> list[str]:
+    """Where a handoff body breaks docs/contract/handoff.schema.json (empty: it keeps it)."""
+    validator = jsonschema.Draft7Validator(
+        HANDOFF_SCHEMA, format_checker=jsonschema.draft7_format_checker
+    )
+    return [f"{'/'.join(map(str, e.path))}: {e.message}" for e in validator.iter_errors(body)]
+
+
+def contract_handoff(key: str, conversation_id: str = "web-1") -> dict[str, Any]:
+    """The smallest handoff body that keeps the contract, for the transport tests."""
+    return {
+        "handoff_key": key,
+        "conversation_id": conversation_id,
+        "channel": "socketio",
+        "created_at": "2026-11-25T10:00:00Z",
+        "summary": {
+            "version": 2,
+            "customer": {"name": None, "email": None, "verified": False},
+            "conversation": {
+                "language": "en",
+                "started_at": "2026-11-25T09:59:00Z",
+                "escalated_at": "2026-11-25T10:00:00Z",
+                "conversation_seconds": 60,
+            },
+            "goal": "Not stated yet: read the transcript",
+            "facts": {},
+            "bot_attempts": [],
+            "escalation": {
+                "trigger": "request",
+                "reasons": ["Asked for a person"],
+                "score": 0.1,
+                "level": "calm",
+                "timeline": [],
+            },
+            "priority": "high",
+            "brief": "Unknown customer (not verified) wants to: talk to a person.",
+            "suggested_opening": "Hi, thanks for waiting.",
+            "transcript": [],
+        },
+    }
+
 
 with open(DOMAIN_PATH, encoding="utf-8") as _handle:
     DOMAIN: dict[str, Any] = yaml.safe_load(_handle)
@@ -337,8 +385,9 @@ class FakeInbox:
             header = request.headers.get("Idempotency-Key")
             if not key or (header and header != key):
                 return httpx.Response(422, json={"detail": [{"msg": "key mismatch"}]})
-            if body.get("priority") not in ("low", "normal", "high", "urgent"):
-                return httpx.Response(422, json={"detail": [{"msg": "bad priority"}]})
+            problems = contract_errors(body)
+            if problems:
+                return httpx.Response(422, json={"detail": [{"msg": m} for m in problems]})
             answer = {"handoff_key": key, "status": "waiting", **self.status}
             if key in self.handoffs:
                 return httpx.Response(200, json=answer)

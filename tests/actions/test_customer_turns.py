@@ -19,3 +19,11 @@ def test_what_the_inbox_or_rasa_sent_is_not() -> None:
     assert not typed_by_customer(user("/agent_handback", None))
     assert not typed_by_customer(user("EXTERNAL: agent_handback", None))
     assert not typed_by_customer(bot("Hello"))
+
+
+def test_the_readers_share_it() -> None:
+    from actions import turn_scoring
+    from actions.handoff import session_report, transcript
+
+    for module in (turn_scoring, session_report, transcript):
+        assert module.typed_by_customer is typed_by_customer, module.__name__

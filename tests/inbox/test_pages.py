@@ -63,9 +63,11 @@ def test_customer_text_is_escaped_in_every_page(inbox):
     body = handoff_payload(reason=XSS, brief=XSS, suggested_opening=XSS, channel="web<i>x</i>")
     body["summary"]["customer"]["name"] = XSS
     body["summary"]["goal"] = XSS
-    body["summary"]["facts"][XSS] = XSS
+    body["summary"]["facts"]["order_status"] = XSS  # the contract allows only known fact names
     body["summary"]["escalation"]["reasons"] = [XSS]
-    body["summary"]["transcript"].append({"speaker": "customer", "text": XSS})
+    body["summary"]["transcript"].append(
+        {"speaker": "customer", "text": XSS, "at": "2026-11-25T09:59:00Z"}
+    )
     bot.post("/api/v1/handoffs", json=body).raise_for_status()
     key = body["handoff_key"]
     bot.post(

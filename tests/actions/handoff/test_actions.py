@@ -15,6 +15,7 @@ from actions.handoff.actions import (
     bot_failed,
     escalation_of,
 )
+from actions.repeated_failure import repeated_failure_limit
 from actions.to_inbox import delivery
 from actions.to_inbox.settings import get_settings
 from tests.actions.conftest import (
@@ -84,20 +85,20 @@ async def test_handoff_sends_the_summary_and_pauses(
     assert payload["handoff_key"] == key and len(key) <= 64
     assert payload["conversation_id"] == "web-3a9c" and payload["channel"] == "socketio"
     assert payload["created_at"].endswith("Z")
-    assert payload["priority"] in ("low", "normal", "high", "urgent")
-    assert payload["frustration_level"] == "annoyed"
+    # Each field once: priority, reasons, level, brief and opening live in the summary.
+    assert set(payload) == {"handoff_key", "conversation_id", "channel", "created_at", "summary"}
     summary = payload["summary"]
+    assert summary["priority"] in ("low", "normal", "high", "urgent")
+    assert summary["escalation"]["level"] == "annoyed"
     assert (
         summary["customer"]["name"] == "Dana Whitfield" and summary["customer"]["verified"] is True
     )
     assert summary["goal"].startswith("Find out where order 10482 is")
     assert summary["facts"]["order_number"] == "10482"
     assert summary["escalation"]["trigger"] == "request"
-    assert payload["reason"] == summary["escalation"]["explanation"]
-    assert payload["reason"].startswith("Asked for a person")
-    assert payload["brief"] == summary["brief"] and payload["suggested_opening"].startswith(
-        "Hi Dana"
-    )
+    assert summary["escalation"]["reasons"][0] == "Asked for a person"
+    assert summary["brief"].startswith("Dana Whitfield")
+    assert summary["suggested_opening"].startswith("Hi Dana")
     assert "4111" not in str(payload) and "[card number]" in str(summary["transcript"])
 
     slots = slot_values(events)
@@ -191,7 +192,14 @@ async def test_a_frustration_escalation_acknowledges_the_feeling(
     events = await hand_off(dispatcher, tracker)
     assert responses(dispatcher)[0] == "utter_handoff_ack_frustration"
     [payload] = inbox.handoffs.values()
-    assert payload["reason"] == "annoyed or worse for 3 turns in a row"
+    # The detector's wording stays in the slot; the agent reads a plain sentence.
+    assert payload["summary"]["escalation"]["trigger"] == "frustration"
+    assert payload["summary"]["escalation"]["reasons"][-1] in (
+        "Sounds annoyed",
+        "Sounds frustrated",
+        "Grew more frustrated over the conversation",
+    )
+    assert slot_values(events)["escalation_reason"] == "annoyed or worse for 3 turns in a row"
     assert slot_values(events)["escalation_trigger"] == "frustration"
 
 
@@ -237,11 +245,13 @@ def test_escalation_of_an_accepted_offer_is_a_request() -> None:
     assert (plain.trigger, plain.explanation) == ("frustration", "a; b")
 
 
-def test_bot_failed() -> None:
-    assert bot_failed(make_tracker([], {"nlu_fallback_count": 2.0}))
-    assert bot_failed(make_tracker([], {"failed_form_attempts": 2.0}))
+def test_bot_failed_uses_the_one_repeated_failure_setting() -> None:
+    limit = repeated_failure_limit()  # escalation.repeated_failure in frustration.yml
+    assert limit == 3
+    assert bot_failed(make_tracker([], {"nlu_fallback_count": float(limit)}))
+    assert bot_failed(make_tracker([], {"failed_form_attempts": float(limit)}))
     assert not bot_failed(
-        make_tracker([], {"nlu_fallback_count": 1.0, "failed_form_attempts": 1.0})
+        make_tracker([], {"nlu_fallback_count": limit - 1.0, "failed_form_attempts": limit - 1.0})
     )
 
 
@@ -305,6 +315,8 @@ async def test_handback_with_a_resolution(dispatcher: CollectingDispatcher) -> N
     assert slots["frustration_reasons"] == []
     assert slots["frustration_state"]["turns"] == 4 and slots["frustration_state"]["handbacks"] == 1
     assert slots["frustration_state"]["scores"] == [] and slots["frustration_state"]["carry"] == 0
+    # One fallback count: the slot starts afresh with the detector's counter.
+    assert slots["nlu_fallback_count"] == 0.0 == slots["frustration_state"]["counters"]["fallbacks"]
     for fact in (
         "order_number",
         "order_verified",

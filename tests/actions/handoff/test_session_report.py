@@ -24,7 +24,15 @@ from actions.handoff.session_report import (
 from actions.to_inbox import delivery
 from actions.to_inbox.inbox_outbox import KIND_HANDOFF, KIND_SESSION_REPORT
 from actions.turn_scoring import ActionValidateSlotMappings
-from tests.actions.conftest import DOMAIN, FakeInbox, bot, external, make_tracker, user
+from tests.actions.conftest import (
+    DOMAIN,
+    FakeInbox,
+    bot,
+    contract_handoff,
+    external,
+    make_tracker,
+    user,
+)
 
 START = 1_780_000_000.0  # 2026-05-28T20:26:40Z
 
@@ -284,9 +292,7 @@ async def test_reports_wait_in_the_outbox_and_the_customers_send_does_not_carry_
 ) -> None:
     await submit(_report())
     assert await delivery.outbox().pending_count() == 1
-    await delivery.send(
-        KIND_HANDOFF, "k1", {"handoff_key": "k1", "conversation_id": "web-1", "priority": "high"}
-    )
+    await delivery.send(KIND_HANDOFF, "k1", contract_handoff("k1"))
     assert [r.url.path for r in real_outbox.requests] == [
         "/api/v1/handoffs"
     ]  # the report was not sent inline

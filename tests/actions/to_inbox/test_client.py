@@ -9,16 +9,9 @@ import httpx
 import pytest
 
 from actions.to_inbox.client import InboxClient, InboxError, InboxRejected, InboxUnavailable
-from tests.actions.conftest import INBOX_URL, SECRET, FakeInbox
+from tests.actions.conftest import INBOX_URL, SECRET, FakeInbox, contract_handoff
 
-HANDOFF = {
-    "handoff_key": "k1",
-    "conversation_id": "web-1",
-    "channel": "socketio",
-    "priority": "high",
-    "reason": "asked for a person",
-    "summary": {"version": 1},
-}
+HANDOFF = contract_handoff("k1")
 
 
 def client_for(
@@ -103,7 +96,9 @@ async def test_a_wrong_secret_is_rejected() -> None:
 async def test_an_invalid_body_is_rejected() -> None:
     client = client_for(FakeInbox().handle)
     with pytest.raises(InboxRejected, match="422"):
-        await client.create_handoff({**HANDOFF, "priority": "whenever"})
+        await client.create_handoff(
+            {**HANDOFF, "summary": {**HANDOFF["summary"], "priority": "whenever"}}
+        )
     await client.aclose()
 
 

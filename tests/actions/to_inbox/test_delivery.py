@@ -13,14 +13,9 @@ from actions.to_inbox import delivery
 from actions.to_inbox.inbox_outbox import KIND_CUSTOMER_ENDED, KIND_HANDOFF, KIND_MESSAGE
 from actions.to_inbox.rasa_api import RasaApi
 from actions.to_inbox.settings import ConfigError, get_settings
-from tests.actions.conftest import SECRET, FakeInbox
+from tests.actions.conftest import SECRET, FakeInbox, contract_handoff
 
-HANDOFF = {
-    "handoff_key": "k1",
-    "conversation_id": "web-1",
-    "channel": "socketio",
-    "priority": "high",
-}
+HANDOFF = contract_handoff("k1")
 
 
 async def test_send_delivers_now_and_returns_the_answer(inbox: FakeInbox) -> None:

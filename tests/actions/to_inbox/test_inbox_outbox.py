@@ -21,7 +21,7 @@ from actions.to_inbox.inbox_outbox import (
     OutboxItem,
     SendResult,
 )
-from tests.actions.conftest import INBOX_URL, SECRET, FakeInbox
+from tests.actions.conftest import INBOX_URL, SECRET, FakeInbox, contract_handoff
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ async def client(fake: FakeInbox):
 
 
 def handoff(key: str) -> dict:
-    return {"handoff_key": key, "conversation_id": f"conv-{key}", "priority": "normal"}
+    return contract_handoff(key, f"conv-{key}")
 
 
 def message(mid: str, text: str = "hello", sender: str = "customer") -> dict:

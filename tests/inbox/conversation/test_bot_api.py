@@ -42,9 +42,13 @@ def test_create_is_idempotent_on_the_key(inbox):
     first = bot.post(
         "/api/v1/handoffs", json=body, headers={"Idempotency-Key": body["handoff_key"]}
     )
+    changed = {
+        **body["summary"],
+        "escalation": {**body["summary"]["escalation"], "reasons": ["changed"]},
+    }
     again = bot.post(
         "/api/v1/handoffs",
-        json={**body, "reason": "changed"},
+        json={**body, "summary": changed},
         headers={"Idempotency-Key": body["handoff_key"]},
     )
     assert first.status_code == 201
@@ -52,7 +56,7 @@ def test_create_is_idempotent_on_the_key(inbox):
     assert again.json()["handoff_key"] == body["handoff_key"]
     queue = bot.get("/api/v1/queue").json()
     assert queue["total_waiting"] == 1
-    assert queue["items"][0]["reason"] == body["reason"]
+    assert queue["items"][0]["reason"] == "; ".join(body["summary"]["escalation"]["reasons"])
 
 
 def test_create_response_follows_the_contract(inbox):

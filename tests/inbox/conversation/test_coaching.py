@@ -129,7 +129,7 @@ def test_the_conversation_shows_cues_as_the_customer_writes(inbox) -> None:
     key = create_handoff(bot)["handoff_key"]
     start = sam.get(f"/api/v1/handoffs/{key}").json()["coaching"]
     assert start == {
-        "score": None,
+        "score": 0.8,  # the score the bot handed off with, until the first message
         "level": "frustrated",
         "trend": None,
         "direction": "steady",
@@ -189,9 +189,7 @@ def test_latest_and_escalation_scores_are_stored(inbox) -> None:
         second = session.execute(
             select(Handoff).where(Handoff.key == other["handoff_key"])
         ).scalar_one()
-        assert (
-            first.escalation_score is None and first.latest_frustration_score is None
-        )  # summary without a score
+        assert first.escalation_score == 0.8 and first.latest_frustration_score is None
         assert second.escalation_score == 0.81
         assert (
             second.latest_frustration_score,

@@ -235,3 +235,13 @@ def test_saving_needs_csrf_and_the_right_agent(inbox) -> None:
     # Agents only: the bot's bearer has no need to read agents' notes (least privilege).
     assert bot.get(f"/api/v1/handoffs/{key}/wrap-up").status_code == 401
     assert sam.get("/api/v1/handoffs/unknown/wrap-up").status_code == 404
+
+
+def test_order_numbers_of_five_to_seven_digits_are_noted() -> None:
+    """The wrap-up reads order numbers with the shop's one pattern (northwind_common)."""
+    lines = [
+        Line("customer", "it's about 1048200 and also #10377, not £10482.50"),
+        Line("agent", "I see 1048200 here"),
+    ]
+    note = draft_note(recorded("late_parcel")["summary"], lines, Ending("claimed"))
+    assert "Order numbers mentioned to the agent: 10377, 1048200" in note
