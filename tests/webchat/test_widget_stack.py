@@ -13,6 +13,7 @@ without markers is covered in test_widget_browser.py with a scripted server.)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,6 +28,9 @@ from tests.webchat.helpers import SLOW, bot_texts, messages, open_chat, say, sta
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 XSS = "<img src=x onerror=alert(1)><b>bold</b>"
+WAITING_WITH_FIGURES = re.compile(
+    r"^Waiting for a person from our team · 1st in line · about \d+ min$"
+)
 
 
 @pytest.fixture()
@@ -65,9 +69,8 @@ def test_handoff_round_trip_in_the_widget(
 
     say(page, "I want to talk to a person")
     expect(page.locator(".nwc-msg-bot .nwc-text", has_text="bringing in a person")).to_be_visible()
-    expect(page.locator(".nwc-subtitle")).to_have_text(
-        "Waiting for a person from our team"
-    )  # `queued` marker
+    # The `queued` marker, then the inbox's own figures through the widget API.
+    expect(page.locator(".nwc-subtitle")).to_have_text(WAITING_WITH_FIGURES)
     page.screenshot(path=str(screenshots / "02-handoff-requested.png"))
 
     session_id = state(page)["sessionId"]
@@ -122,6 +125,44 @@ def test_handoff_round_trip_in_the_widget(
     expect(messages(page)).to_have_count(len(before) + 2)
     events = [e for e in stack.tracker(session_id)["events"] if e["event"] == "user"]
     assert events[-1]["text"] == "thanks, bye"
+
+
+def test_end_chat_while_waiting_then_a_rating_stored_by_the_inbox(
+    page: Page, stack: Stack, agent: AgentClient, screenshots: Path
+) -> None:
+    open_chat(page)
+    say(page, "I want to talk to a person")
+    expect(page.locator(".nwc-subtitle")).to_have_text(WAITING_WITH_FIGURES)
+    session_id = state(page)["sessionId"]
+    key = handoff_key(stack, session_id)
+    page.reload()  # the header is the inbox's, not only the browser's memory
+    expect(page.locator(".nwc-subtitle")).to_have_text(WAITING_WITH_FIGURES)
+
+    page.get_by_role("button", name="End chat").click()
+    page.get_by_role("button", name="Yes, end chat").click()
+    expect(page.locator(".nwc-subtitle")).to_have_text("Assistant · usually answers right away")
+    # The bare /end_handoff reached the bot, which told the inbox.
+    wait_for(
+        lambda: _conversation_or_none(agent, key) and agent.conversation(key)["customer_ended_at"],
+        message="the inbox hears the customer ended the chat",
+    )
+    page.get_by_role("button", name="5 of 5: Excellent").click()
+    page.get_by_label("Comment (optional)").fill("Fine, sorted it myself")
+    page.get_by_role("button", name="Send comment").click()
+    expect(page.locator(".nwc-notice").last).to_have_text("Thanks for your feedback")
+    page.screenshot(path=str(screenshots / "07-ended-and-rated.png"))
+
+    def csat() -> dict:
+        response = agent.http.get("/api/v1/analytics/csat", params={"days": 2})
+        response.raise_for_status()
+        return response.json()
+
+    rated = wait_for(
+        lambda: (f := csat())["with_handoff"]["ratings"] >= 1 and f, message="rating stored"
+    )
+    assert rated["with_handoff"]["mean_score"] == 5.0
+    page.reload()
+    expect(page.locator(".nwc-subtitle")).to_have_text("Assistant · usually answers right away")
 
 
 def test_customer_and_agent_markup_is_shown_as_text(
