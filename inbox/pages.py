@@ -22,6 +22,7 @@ from inbox.conversation.chart import frustration_chart
 from inbox.db import run_in_session
 from inbox.forwarding import status as forward_status
 from inbox.models import Agent
+from inbox.queue import closed_page
 from inbox.queue import store as queue_store
 from inbox.services import Services, services
 
@@ -216,13 +217,15 @@ async def search_page(
     svc: Services = Depends(services),
     agent: Agent | None = Depends(optional_agent),
 ) -> Response:
+    """Closed conversations: newest first, filtered by agent, date, outcome and rating
+    (``inbox.queue.closed_page``), or the hits of a search."""
     if agent is None:
         return _login_redirect()
     q = q[:200]
-    # Without a query the list opens on the most recent closed conversations.
-    rows = await run_in_session(
-        svc.factory, lambda *, session: queue_store.search(q, session=session)
+    raw = {k: v[:80] for k, v in request.query_params.items() if k != "q"}
+    context = await run_in_session(
+        svc.factory, lambda *, session: closed_page.context(q, raw, session=session)
     )
     return _render(
-        request, "search.html", {"me": agent, "csrf": request.state.csrf, "q": q, "rows": rows}
+        request, "search.html", {"me": agent, "csrf": request.state.csrf, "q": q, **context}
     )

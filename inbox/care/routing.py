@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from inbox.care.abuse import abusive_ids
-from inbox.care.breaks import last_closed
 from inbox.models import Agent, Handoff
 
 
@@ -50,12 +49,19 @@ def _free_agents(*, session: Session) -> list[_Free]:
             .group_by(Handoff.claimed_by_id)
         ).all()
     )
-    lasts = {a.id: last_closed(a, session=session) for a in agents}
-    abused = abusive_ids([h.id for h in lasts.values() if h is not None], session=session)
-    return [
-        _Free(a, int(loads.get(a.id, 0)), lasts[a.id] is not None and lasts[a.id].id in abused)
-        for a in agents
-    ]
+    lasts = {a.id: last_closed_id(a.id, session=session) for a in agents}
+    abused = abusive_ids([h for h in lasts.values() if h is not None], session=session)
+    return [_Free(a, int(loads.get(a.id, 0)), lasts[a.id] in abused) for a in agents]
+
+
+def last_closed_id(agent_id: int, *, session: Session) -> int | None:
+    """The id of the agent's most recently closed conversation (ix_handoffs_agent_closed)."""
+    return session.execute(
+        select(Handoff.id)
+        .where(Handoff.claimed_by_id == agent_id, Handoff.closed_at.is_not(None))
+        .order_by(Handoff.closed_at.desc(), Handoff.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
 
 
 def plan(*, session: Session, limit: int = 100) -> list[Offered]:

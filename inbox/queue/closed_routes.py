@@ -21,6 +21,10 @@ router = APIRouter(prefix="/api/v1", tags=["agent"])
 class ClosedRowOut(BaseModel):
     handoff_key: str
     customer_name: str
+    customer_email: str
+    order_number: str
+    reason: str
+    wrap_up_note: str | None
     channel: str
     agent_name: str | None
     outcome: str

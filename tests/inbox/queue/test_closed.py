@@ -103,3 +103,25 @@ def test_bad_filters_are_refused(inbox) -> None:
     assert sam.get("/api/v1/closed", params={"rating": 7}).status_code == 422
     assert sam.get("/api/v1/closed", params={"before": "yesterday"}).status_code == 422
     assert inbox.bot().get("/api/v1/closed").status_code == 200  # tools read it with the secret
+
+
+def test_the_page_filters_and_shows_outcome_and_satisfaction_escaped(inbox) -> None:
+    rated = closed_by(inbox, "sam", outcome="resolved", days_ago=2, rating=4)
+    other = closed_by(inbox, "kim", outcome="handed_back", days_ago=1, rating=None)
+    with inbox.svc.factory.begin() as session:
+        session.execute(
+            update(Handoff).where(Handoff.key == rated).values(customer_name="<b>Eve</b>")
+        )
+    sam = inbox.agent("sam")
+    page = sam.get("/search").text
+    assert page.index(other) < page.index(rated)  # newest first
+    assert "&lt;b&gt;Eve&lt;/b&gt;" in page and "<b>Eve</b>" not in page
+    assert 'aria-label="4 of 5"' in page and "Handed back to the bot" in page
+    assert "Not rated" in page
+
+    only_sam = sam.get("/search", params={"agent": "sam", "rating": "4"}).text
+    assert rated in only_sam and other not in only_sam
+    nothing = sam.get("/search", params={"outcome": "abandoned"}).text
+    assert "No closed conversation matches these filters." in nothing
+    odd = sam.get("/search", params={"rating": "eleven"}).text
+    assert "Ignored: rating" in odd and rated in odd
