@@ -42,6 +42,11 @@ def identifier(data: dict[str, Any]) -> str:
 _MARKDOWN = re.compile(r"([\\`*_\[\]<>])")  # enough to stop links, images, HTML and emphasis
 
 
+def _obj(value: Any) -> dict[str, Any]:
+    """``value`` when it is a JSON object, else an empty one (summaries vary by bot version)."""
+    return value if isinstance(value, dict) else {}
+
+
 def md(value: Any) -> str:
     """Text for a Chatwoot (markdown) note: customer words can't become links or formatting."""
     return _MARKDOWN.sub(r"\\\1", str(value))
@@ -59,7 +64,9 @@ def _lines(items: Any) -> list[str]:
 
 def _frustration_so_far(summary: dict[str, Any]) -> str:
     """The escalation timeline in one line: "calm 0.10 → annoyed 0.45 → frustrated 0.80"."""
-    escalation = summary.get("escalation") if isinstance(summary.get("escalation"), dict) else {}
+    escalation: dict[str, Any] = (
+        summary["escalation"] if isinstance(summary.get("escalation"), dict) else {}
+    )
     steps = []
     for turn in escalation.get("timeline") or []:
         if isinstance(turn, dict) and isinstance(turn.get("score"), (int, float)):
@@ -69,13 +76,13 @@ def _frustration_so_far(summary: dict[str, Any]) -> str:
 
 def created_note(data: dict[str, Any]) -> str:
     """The private note agents read first: the bot's summary in a few lines."""
-    summary = data.get("summary") if isinstance(data.get("summary"), dict) else {}
-    facts = summary.get("facts") if isinstance(summary.get("facts"), dict) else {}
+    summary = _obj(data.get("summary"))
+    facts = _obj(summary.get("facts"))
     parts = [
         f"**Handed over by the assistant**: {data.get('priority', 'normal')} priority, "
         f"customer {data.get('frustration_level', 'calm')}.",
     ]
-    customer = summary.get("customer") if isinstance(summary.get("customer"), dict) else {}
+    customer = _obj(summary.get("customer"))
     if customer.get("name"):
         verified = " (verified)" if customer.get("verified") else " (not verified)"
         parts.append(f"**Customer:** {md(customer['name'])}{verified}")
@@ -185,8 +192,8 @@ class ChatwootTarget(Target):
     async def _contact(self, client: httpx.AsyncClient, data: dict[str, Any]) -> tuple[int, str]:
         """(contact id, source id in our inbox): reused when it exists, created otherwise."""
         ident = identifier(data)
-        summary = data.get("summary") if isinstance(data.get("summary"), dict) else {}
-        customer = summary.get("customer") if isinstance(summary.get("customer"), dict) else {}
+        summary = _obj(data.get("summary"))
+        customer = _obj(summary.get("customer"))
         email = str(customer.get("email") or "")
         email = email if EMAIL.match(email) else ""
         contact = await self._search(client, ident, "identifier")
@@ -369,7 +376,7 @@ class ChatwootTarget(Target):
     ) -> None:
         """The conversation before the handoff as messages: the customer's lines incoming,
         the bot's as private notes (outgoing ones would be sent to the customer again)."""
-        summary = data.get("summary") if isinstance(data.get("summary"), dict) else {}
+        summary: dict[str, Any] = data["summary"] if isinstance(data.get("summary"), dict) else {}
         lines = [
             line
             for line in (summary.get("transcript") or [])

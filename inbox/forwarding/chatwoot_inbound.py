@@ -80,6 +80,11 @@ class Parsed:
     ignored: str = ""
 
 
+def _obj(value: Any) -> dict[str, Any]:
+    """``value`` when it is a JSON object, else an empty one (webhook shapes vary by version)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _conversation(payload: dict[str, Any]) -> dict[str, Any]:
     """The conversation: nested in message events, the payload itself in conversation events."""
     nested = payload.get("conversation")
@@ -93,9 +98,7 @@ def _handoff_key(conversation: dict[str, Any]) -> str:
 
 
 def _assignee(conversation: dict[str, Any]) -> dict[str, Any]:
-    meta = conversation.get("meta")
-    assignee = meta.get("assignee") if isinstance(meta, dict) else None
-    return assignee if isinstance(assignee, dict) else {}
+    return _obj(_obj(conversation.get("meta")).get("assignee"))
 
 
 def _name(person: dict[str, Any]) -> str:
@@ -117,13 +120,14 @@ def parse(payload: Any) -> Parsed:
     event = payload.get("event")
     conversation = _conversation(payload)
     key = _handoff_key(conversation)
-    conversation_id = conversation.get("id")
-    if not isinstance(conversation_id, int):
-        conversation_id = int(conversation_id) if str(conversation_id or "").isdigit() else None
+    raw_id = conversation.get("id")
+    conversation_id: int | None = raw_id if isinstance(raw_id, int) else None
+    if conversation_id is None and str(raw_id or "").isdigit():
+        conversation_id = int(str(raw_id))
     if not key or conversation_id is None:
         return Parsed(None, conversation_id, "not a conversation the inbox created")
     if event == "message_created":
-        sender = payload.get("sender") if isinstance(payload.get("sender"), dict) else {}
+        sender = _obj(payload.get("sender"))
         content = payload.get("content")
         if (
             payload.get("message_type") not in ("outgoing", 1)

@@ -47,6 +47,11 @@ def _mrkdwn(text: str) -> dict[str, str]:
     return {"type": "mrkdwn", "text": text}
 
 
+def _obj(value: Any) -> dict[str, Any]:
+    """``value`` when it is a JSON object, else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
 def _link(url: str, label: str) -> str:
     # The URL is ours (public base URL + key); the label is fixed text.
     return f"<{escape(url)}|{label}>"
@@ -54,9 +59,9 @@ def _link(url: str, label: str) -> str:
 
 def created_message(data: dict[str, Any]) -> dict[str, Any]:
     """The ``text`` + ``blocks`` body for ``handoff.created``."""
-    summary = data.get("summary") if isinstance(data.get("summary"), dict) else {}
-    customer = summary.get("customer") if isinstance(summary.get("customer"), dict) else {}
-    facts = summary.get("facts") if isinstance(summary.get("facts"), dict) else {}
+    summary: dict[str, Any] = _obj(data.get("summary"))
+    customer: dict[str, Any] = _obj(summary.get("customer"))
+    facts: dict[str, Any] = _obj(summary.get("facts"))
     name = escape(customer.get("name") or "A customer")
     priority = str(data.get("priority") or "normal")
     text = f"{PRIORITY_MARK.get(priority, '')} {name} needs a person ({escape(priority)} priority)".strip()

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from inbox.forwarding.chatwoot import md
+from inbox.models import Handoff
+
 from .conftest import queue_handoff, rows, run_until_settled, settings
 from .fakes import Failure, FakeChatwoot
 
@@ -57,8 +62,10 @@ def test_a_handoff_becomes_an_open_conversation_with_a_private_note(factory, cha
     assert conversation["additional_attributes"]["northwind_handoff_key"] == key
     assert conversation["status"] == "open"
     assert note["private"] is True and note["message_type"] == 1
+    with factory.begin() as session:  # the reason the inbox derived from the bot's summary
+        reason = session.execute(select(Handoff.reason)).scalar_one()
     for expected in (
-        "**Why:** 3 failed attempts",
+        f"**Why:** {md(reason)}",
         "**Goal:** Find out why order 10482 has not arrived",
         "**Brief:** Dana Whitfield (verified)",
         "**Order:** 10482 (in transit since 3 June)",
