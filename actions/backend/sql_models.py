@@ -14,11 +14,24 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
-from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.orm import registry, relationship
+from sqlalchemy.orm.decl_api import DeclarativeMeta
 
 from northwind_common.utc_datetime import UtcDateTime
 
-Base = declarative_base()
+_registry = registry()
+
+
+class Base(metaclass=DeclarativeMeta):
+    """The order database's declarative base, spelled as a class so type checkers see a type.
+
+    SQLAlchemy 1.4's ``declarative_base()`` returns a class mypy cannot use as a base.
+    """
+
+    __abstract__ = True
+    registry = _registry
+    metadata = _registry.metadata
+    __init__ = _registry.constructor
 
 
 class CustomerRow(Base):

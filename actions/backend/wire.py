@@ -36,9 +36,13 @@ def _time_to_json(moment: datetime | None) -> str | None:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _time_from_json(text: Any, *, required: bool = False) -> datetime | None:
-    if text is None and not required:
-        return None
+def _time_from_json(text: Any) -> datetime | None:
+    """An optional time: ``None`` stays ``None``."""
+    return None if text is None else _required_time_from_json(text)
+
+
+def _required_time_from_json(text: Any) -> datetime:
+    """A time that must be there; ``None`` is malformed, like any other non-time."""
     moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
     return (
         moment.replace(tzinfo=timezone.utc)
@@ -136,7 +140,7 @@ def order_from_json(data: Any) -> Order:
         return Order(
             number=str(data["number"]),
             status=OrderStatus(data["status"]),
-            placed_at=_time_from_json(data["placed_at"], required=True),
+            placed_at=_required_time_from_json(data["placed_at"]),
             cancelled_at=_time_from_json(data.get("cancelled_at")),
             customer=Customer(
                 name=str(data["customer"]["name"]), email=str(data["customer"]["email"])
@@ -174,7 +178,7 @@ def _shipment_from_json(ship: Mapping[str, Any]) -> Shipment:
         carrier=str(ship["carrier"]),
         tracking_number=str(ship["tracking_number"]),
         tracking_url=str(ship["tracking_url"]),
-        shipped_at=_time_from_json(ship["shipped_at"], required=True),
+        shipped_at=_required_time_from_json(ship["shipped_at"]),
         estimated_delivery=_date_from_json(ship.get("estimated_delivery")),
         last_event=str(ship.get("last_event") or ""),
         last_event_at=_time_from_json(ship.get("last_event_at")),
@@ -189,7 +193,7 @@ def refund_from_json(data: Any) -> Refund:
             amount_pence=_pence(data["amount_pence"]),
             status=RefundStatus(data["status"]),
             reason=str(data.get("reason") or ""),
-            created_at=_time_from_json(data["created_at"], required=True),
+            created_at=_required_time_from_json(data["created_at"]),
             processed_at=_time_from_json(data.get("processed_at")),
         )
     except WireFormatError:
@@ -213,7 +217,7 @@ def return_from_json(data: Any) -> ReturnAuthorization:
             sku=None if data.get("sku") is None else str(data["sku"]),
             label_url=str(data["label_url"]),
             refund_amount_pence=_pence(data["refund_amount_pence"]),
-            created_at=_time_from_json(data["created_at"], required=True),
+            created_at=_required_time_from_json(data["created_at"]),
         )
     except WireFormatError:
         raise
