@@ -26,6 +26,7 @@ from inbox.broker import Broker
 from inbox.care import routes as care_routes
 from inbox.conversation import bot_routes as conversation_bot_routes
 from inbox.conversation import routes as conversation_routes
+from inbox.conversation import silence_timer
 from inbox.conversation.rasa_client import RasaClient
 from inbox.conversation.rasa_delivery import RasaDelivery
 from inbox.csat import routes as csat_routes
@@ -108,6 +109,15 @@ def create_app(
         )
         loop_task = asyncio.create_task(svc.deliverer.run())
         svc.deliverer.wake()
+        timer_task = (
+            asyncio.create_task(
+                silence_timer.run(
+                    svc.factory, svc.broker, svc.deliverer, settings.abandon_after_seconds
+                )
+            )
+            if settings.abandon_after_seconds > 0
+            else None
+        )
         svc.forwarder = Forwarder.build(svc.factory, settings.forwarding)
         svc.forwarder.start()
         try:
@@ -117,6 +127,10 @@ def create_app(
             loop_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await loop_task
+            if timer_task is not None:
+                timer_task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await timer_task
             await svc.rasa.aclose()
             await svc.forwarder.aclose()
             engine.dispose()

@@ -24,7 +24,9 @@ from northwind_common.utc_datetime import UtcDateTime
 Base = declarative_base()
 
 OPEN_STATUSES = ("waiting", "claimed")
-CLOSED_STATUSES = ("handed_back", "resolved")
+# ``abandoned``: the customer left (or went silent) before anyone joined; ``customer_ended``:
+# the customer ended the chat with a person. The transitions: inbox.conversation.lifecycle.
+CLOSED_STATUSES = ("handed_back", "resolved", "abandoned", "customer_ended")
 
 
 def utcnow() -> datetime:
@@ -114,6 +116,27 @@ class Handoff(Base):
             "escalation_trigger",
         ),
     )
+
+
+class HandoffTransition(Base):
+    """One change of a handoff's status: from, to, why, who and when (``inbox.conversation.lifecycle``).
+
+    ``actor`` is ``agent``, ``customer``, ``bot``, ``desk`` or ``inbox`` (a timer);
+    ``agent_id``/``actor_name`` say which person when there was one.
+    """
+
+    __tablename__ = "handoff_transitions"
+    id = Column(Integer, primary_key=True)
+    handoff_id = Column(Integer, ForeignKey("handoffs.id", ondelete="CASCADE"), nullable=False)
+    event = Column(String(32), nullable=False)
+    from_status = Column(String(16), nullable=False)
+    to_status = Column(String(16), nullable=False)
+    actor = Column(String(16), nullable=False)
+    agent_id = Column(Integer, ForeignKey("agents.id", ondelete="SET NULL"), nullable=True)
+    actor_name = Column(String(120), nullable=True)
+    at = Column(UTCDateTime, nullable=False, default=utcnow)
+
+    __table_args__ = (Index("ix_handoff_transitions_handoff", "handoff_id", "id"),)
 
 
 class Message(Base):

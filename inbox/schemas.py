@@ -36,7 +36,7 @@ class BaseModel(_PydanticModel):
 
 
 LEVELS = ("calm", "annoyed", "frustrated")
-STATUSES = ("waiting", "claimed", "handed_back", "resolved")
+STATUSES = ("waiting", "claimed", "handed_back", "resolved", "abandoned", "customer_ended")
 
 
 class QueueFigures(BaseModel):
@@ -228,6 +228,17 @@ class CoachingOut(BaseModel):
     cues: list[CoachingCueOut]
 
 
+class TransitionOut(BaseModel):
+    """One status change of a handoff (inbox.conversation.lifecycle)."""
+
+    event: str
+    from_status: str
+    to_status: str
+    actor: str
+    actor_name: str | None
+    at: datetime
+
+
 class ConversationOut(BaseModel):
     """A conversation as the agent page and tools see it."""
 
@@ -253,6 +264,9 @@ class ConversationOut(BaseModel):
     wrap_up_note: str | None = None
     wrap_up_saved_at: datetime | None = None
     wrap_up_saved_by: str | None = None
+    # "left after 2 min" when the customer abandoned the queue; every status change.
+    left_after: str | None = None
+    transitions: list[TransitionOut] = []
 
 
 class SearchHit(BaseModel):
@@ -275,11 +289,18 @@ class ReplyIn(BaseModel):
 
 
 class HandbackIn(BaseModel):
+    """``resolution`` is the internal note (inbox only); ``customer_message`` is what the bot tells the customer."""
+
     resolution: str = Field("", max_length=2000)
+    customer_message: str = Field("", max_length=1000)
 
 
 class ResolveIn(BaseModel):
+    """``note`` is internal (inbox only); ``customer_message`` is what was settled, in the
+    customer's words, for the closing line."""
+
     note: str = Field("", max_length=2000)
+    customer_message: str = Field("", max_length=1000)
 
 
 class WrapUpIn(BaseModel):

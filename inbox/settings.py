@@ -41,6 +41,8 @@ class Settings:
     business_hours: str = DEFAULT_BUSINESS_HOURS
     timezone: str = "Europe/London"
     avg_handle_seconds: int = 120
+    # A waiting customer silent this long is closed as abandoned (0: never).
+    abandon_after_seconds: int = 1800
     cookie_secure: bool = False
     session_max_age_seconds: int = 12 * 3600
     login_max_attempts: int = 5
@@ -85,6 +87,7 @@ class Settings:
                 business_hours=env.get("INBOX_BUSINESS_HOURS") or DEFAULT_BUSINESS_HOURS,
                 timezone=store_timezone_name(env),
                 avg_handle_seconds=int(env.get("INBOX_AVG_HANDLE_SECONDS") or 120),
+                abandon_after_seconds=int(env.get("INBOX_ABANDON_AFTER_SECONDS") or 1800),
                 cookie_secure=_flag(env.get("INBOX_COOKIE_SECURE"), False),
                 login_max_attempts=int(env.get("INBOX_LOGIN_MAX_ATTEMPTS") or 5),
                 login_window_seconds=int(env.get("INBOX_LOGIN_WINDOW_SECONDS") or 300),

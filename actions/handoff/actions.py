@@ -166,6 +166,28 @@ def resolution_of(tracker: Tracker) -> str:
     return " ".join(value.split())[:MAX_RESOLUTION_CHARS]
 
 
+def resolved_by_agent(tracker: Tracker) -> bool:
+    """The inbox marks a resolve's ``agent_handback`` with the entity ``closing: resolved``."""
+    entities = (tracker.latest_message or {}).get("entities") or []
+    return any(
+        e.get("entity") == "closing" and e.get("value") == "resolved"
+        for e in entities
+        if isinstance(e, dict)
+    )
+
+
+def agent_joined(tracker: Tracker) -> bool:
+    """A person joined since the latest handoff (the inbox's ``agent_joined`` line)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot" and (event.get("metadata") or {}).get("kind") == (
+            "agent_joined"
+        ):
+            return True
+        if event.get("event") == "action" and event.get("name") == names.ACTION_HANDOFF_TO_HUMAN:
+            return False
+    return False
+
+
 class ActionHandback(Action):
     """The agent handed the conversation back, perhaps with a one-line resolution."""
 
@@ -176,8 +198,9 @@ class ActionHandback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         resolution = resolution_of(tracker)
-        line = f"Our team noted: {resolution.rstrip('.')}. " if resolution else ""
-        dispatcher.utter_message(response="utter_handback", resolution_line=line)
+        if not resolved_by_agent(tracker):  # a resolve already said the agent's closing line
+            line = f"Our team noted: {resolution.rstrip('.')}. " if resolution else ""
+            dispatcher.utter_message(response="utter_handback", resolution_line=line)
         attempts = list(tracker.get_slot(names.SLOT_BOT_ATTEMPTS) or [])
         attempts.append(
             {
@@ -210,5 +233,11 @@ class ActionEndHandoff(Action):
                 return [FollowupAction(names.ACTION_CLARIFY)]
             dispatcher.utter_message(response="utter_you_are_welcome")
             return []
-        dispatcher.utter_message(response="utter_handoff_ended_by_customer")
+        # Nobody from the team chatted yet: no "thanks for chatting with our team".
+        ended = (
+            "utter_handoff_ended_by_customer"
+            if agent_joined(tracker)
+            else "utter_handoff_left_queue"
+        )
+        dispatcher.utter_message(response=ended)
         return after_handoff_slots(tracker)

@@ -2,7 +2,9 @@
 
 Actions call :func:`send` to hand something to the inbox. It is written to the
 outbox first, then delivered at once when the inbox answers, otherwise by the
-background worker with backoff; nothing is lost either way.
+background worker with backoff; nothing is lost either way. The action server
+never calls Rasa back: whatever follows an item (the customer ending the chat
+un-pauses the bot) is the inbox's to do, through its own outbox.
 """
 
 from __future__ import annotations
@@ -12,13 +14,7 @@ import logging
 from typing import Any
 
 from actions.to_inbox.client import InboxClient
-from actions.to_inbox.inbox_outbox import (
-    BEST_EFFORT_KINDS,
-    KIND_CUSTOMER_ENDED,
-    InboxOutbox,
-    SendResult,
-)
-from actions.to_inbox.rasa_api import RasaApi
+from actions.to_inbox.inbox_outbox import BEST_EFFORT_KINDS, InboxOutbox
 from actions.to_inbox.settings import get_settings
 from httpkit.retry import RetryPolicy
 
@@ -27,7 +23,6 @@ logger = logging.getLogger(__name__)
 _outbox: InboxOutbox | None = None
 _client: InboxClient | None = None
 _worker: asyncio.Task | None = None
-_background: set[asyncio.Task] = set()
 
 
 def outbox() -> InboxOutbox:
@@ -52,39 +47,6 @@ def client() -> InboxClient:
     return _client
 
 
-async def _after_delivery(delivery: SendResult) -> None:
-    """When the customer ended a chat with a person, give the conversation back to the bot.
-
-    Run as its own task: the action that enqueued the item may still hold
-    Rasa's lock on this conversation.
-    """
-    if delivery.kind != KIND_CUSTOMER_ENDED:
-        return
-    conversation_id = delivery.payload.get("conversation_id")
-    if not conversation_id:
-        return
-
-    async def resume() -> None:
-        settings = get_settings()
-        api = RasaApi(settings.rasa_url, settings.rasa_token)
-        try:
-            for attempt in range(5):
-                try:
-                    await api.resume_and_trigger(conversation_id, "end_handoff")
-                    return
-                except Exception as error:
-                    logger.warning(
-                        "resuming %s failed (attempt %s): %r", conversation_id, attempt + 1, error
-                    )
-                    await asyncio.sleep(0.5 * 2**attempt)
-        finally:
-            await api.aclose()
-
-    task = asyncio.get_running_loop().create_task(resume())
-    _background.add(task)
-    task.add_done_callback(_background.discard)
-
-
 async def _worker_loop() -> None:
     # Back off while the inbox is down, up to a minute; reset once it answers. No limit:
     # nothing the bot sends is given up (the inbox deduplicates every retry).
@@ -95,7 +57,7 @@ async def _worker_loop() -> None:
         await asyncio.sleep(policy.delay(failures + 1))
         try:
             # The customer's items first, then the reports, each pass under its own lock.
-            results = await outbox().deliver_pending(client(), _after_delivery, BEST_EFFORT_KINDS)
+            results = await outbox().deliver_pending(client(), None, BEST_EFFORT_KINDS)
             results += await outbox().deliver_best_effort(client(), BEST_EFFORT_KINDS)
         except Exception:
             logger.exception("outbox delivery failed")
@@ -139,9 +101,7 @@ async def _deliver_now(item_id: int) -> dict[str, Any] | None:
     settings = get_settings()
     for attempt in range(settings.inline_attempts):
         # Best-effort items (session reports) wait for the worker: never on the customer's time.
-        await outbox().deliver_pending(
-            client(), _after_delivery, BEST_EFFORT_KINDS
-        )  # records failures itself
+        await outbox().deliver_pending(client(), None, BEST_EFFORT_KINDS)  # records failures
         response = await outbox().response_of(item_id)
         if response is not None:
             return response

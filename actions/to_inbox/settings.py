@@ -20,13 +20,11 @@ class ConfigError(RuntimeError):
 
 @dataclass(frozen=True)
 class InboxLinkSettings:
-    """Where the inbox and Rasa are, and how to prove who we are."""
+    """Where the inbox is and how to prove who we are (the action server never calls Rasa)."""
 
     inbox_url: str
     handoff_secret: str
     outbox_database_url: str
-    rasa_url: str
-    rasa_token: str | None
     connect_timeout: float = 2.0
     read_timeout: float = 5.0
     inline_attempts: int = 3
@@ -53,8 +51,6 @@ def get_settings() -> InboxLinkSettings:
         inbox_url=os.environ.get("INBOX_URL", "http://127.0.0.1:5080").rstrip("/"),
         handoff_secret=secret,
         outbox_database_url=os.environ.get("OUTBOX_DATABASE_URL") or _default_outbox_url(),
-        rasa_url=os.environ.get("RASA_URL", "http://127.0.0.1:5005").rstrip("/"),
-        rasa_token=os.environ.get("RASA_TOKEN") or None,
         retry_interval_seconds=float(os.environ.get("OUTBOX_RETRY_SECONDS", "2")),
         inline_budget_seconds=float(os.environ.get("HANDOFF_INLINE_BUDGET_SECONDS", "3")),
     )

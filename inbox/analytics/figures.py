@@ -24,7 +24,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, literal, not_, or_, select
+from sqlalchemy import Integer, and_, case, cast, func, literal, not_, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -136,8 +136,10 @@ def _day_index(column: Any, span: Period) -> ColumnElement:
     inner = span.boundaries[1:-1]  # the midnights between the days
 
     def search(low: int, high: int) -> ColumnElement:  # day index in [low, high]
-        if low == high:
-            return literal(low)
+        if (
+            low == high
+        ):  # an expression, not a bare number: PostgreSQL reads GROUP BY 0 as a position
+            return cast(literal(low), Integer)
         mid = (low + high + 1) // 2  # first day of the upper half starts at inner[mid - 1]
         return case((column < inner[mid - 1], search(low, mid - 1)), else_=search(mid, high))
 
@@ -177,14 +179,22 @@ def _duration_values(
 
 # -- figures ----------------------------------------------------------------------------
 def handoffs_per_day(*, session: Session, span: Period) -> list[HandoffDay]:
-    """Handoffs created on each local day, zero-filled."""
+    """Handoffs created on each local day, and how many the customer abandoned while
+    waiting (left the queue or went silent before anyone joined), zero-filled."""
     day = _day_index(Handoff.created_at, span).label("day")
-    counts = dict(
-        session.execute(
-            select(day, func.count()).where(_within(Handoff.created_at, span)).group_by(day)
+    abandoned = func.sum(case((Handoff.status == "abandoned", 1), else_=0))
+    counts = {
+        i: (int(n), int(a or 0))
+        for i, n, a in session.execute(
+            select(day, func.count(), abandoned)
+            .where(_within(Handoff.created_at, span))
+            .group_by(day)
         ).all()
-    )
-    return [HandoffDay(date=d, count=int(counts.get(i, 0))) for i, d in enumerate(span.days)]
+    }
+    return [
+        HandoffDay(date=d, count=counts.get(i, (0, 0))[0], abandoned=counts.get(i, (0, 0))[1])
+        for i, d in enumerate(span.days)
+    ]
 
 
 def _resolved_alone(cutoff: datetime) -> ColumnElement:
@@ -324,6 +334,7 @@ def report(
             generated_at=now,
         ),
         handoffs_total=sum(d.count for d in per_day),
+        abandoned_total=sum(d.abandoned for d in per_day),
         handoffs_per_day=per_day,
         sessions=session_figures(
             session=session, span=span, now=now, in_progress_minutes=in_progress_minutes

@@ -75,6 +75,7 @@ class PeriodOut(BaseModel):
 class HandoffDay(BaseModel):
     date: date
     count: int
+    abandoned: int = Field(0, description="of these, left by the customer before anyone joined")
 
 
 class SessionDay(BaseModel):
@@ -137,6 +138,7 @@ class AnalyticsOut(BaseModel):
 
     period: PeriodOut
     handoffs_total: int
+    abandoned_total: int = Field(0, description="handoffs the customer left before anyone joined")
     handoffs_per_day: list[HandoffDay]
     sessions: SessionFigures
     escalation_reasons: list[ReasonCount]

@@ -1,24 +1,28 @@
-"""What agents do to a conversation: claim, assign, reply, hand back, resolve.
+"""What agents do to a conversation: claim, assign, reply, hand back, resolve; and the
+customer leaving, which the bot reports like any relayed message.
 
-Each queues the matching Rasa calls in the delivery outbox (``inbox.conversation.rasa_delivery``).
+Status changes go through ``inbox.conversation.lifecycle``; each queues the matching
+Rasa calls in the delivery outbox (``inbox.conversation.rasa_delivery``), the only
+path by which the bot is un-paused.
 """
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from inbox.conversation import lifecycle
 from inbox.conversation.coaching_store import note_closing_frustration
 from inbox.errors import Conflict, Forbidden
 from inbox.models import Agent, Delivery, Handoff, Message, utcnow
 
 
 def _require_owner(handoff: Handoff, agent: Agent) -> None:
-    if handoff.status != "claimed":
-        raise Conflict(f"conversation is {handoff.status}; claim it first")
+    if handoff.status != lifecycle.WITH_AGENT:
+        raise Conflict(lifecycle.refusal(handoff, "reply"))
     if handoff.claimed_by_id != agent.id:
         raise Forbidden("this conversation is claimed by another agent")
 
@@ -61,25 +65,9 @@ def claim(handoff: Handoff, agent: Agent, *, session: Session) -> Handoff:
 
     The conditional UPDATE makes two simultaneous claims race safely on every backend.
     """
-    if handoff.status == "claimed" and handoff.claimed_by_id == agent.id:
+    if handoff.status == lifecycle.WITH_AGENT and handoff.claimed_by_id == agent.id:
         return handoff
-    if handoff.status != "waiting":
-        who = handoff.claimed_by.display_name if handoff.claimed_by else None
-        raise Conflict(
-            f"already claimed by {who}"
-            if handoff.status == "claimed" and who
-            else f"conversation is {handoff.status}"
-        )
-    now = utcnow()
-    result = session.execute(
-        update(Handoff)
-        .where(Handoff.id == handoff.id, Handoff.status == "waiting")
-        .values(status="claimed", claimed_by_id=agent.id, claimed_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        raise Conflict("already claimed by another agent")
-    session.refresh(handoff)
+    lifecycle.apply(handoff, "claim", lifecycle.Actor.of(agent), session=session)
     _joined(handoff, agent, session=session)
     return handoff
 
@@ -94,15 +82,13 @@ def assign(handoff: Handoff, admin: Agent, target: Agent, *, session: Session) -
     """Admin (re)assigns an open conversation to ``target``."""
     if admin.role != "admin":
         raise Forbidden("only an admin can reassign")
-    if handoff.status not in ("waiting", "claimed"):
-        raise Conflict(f"conversation is {handoff.status}")
+    if not lifecycle.allowed(handoff, "assign"):
+        raise Conflict(lifecycle.refusal(handoff, "assign"))
     if handoff.claimed_by_id == target.id:
         return handoff
-    handoff.status = "claimed"
-    handoff.claimed_by_id = target.id
-    handoff.claimed_at = utcnow()
-    session.flush()
-    session.refresh(handoff)
+    lifecycle.apply(
+        handoff, "assign", lifecycle.Actor("agent", target, target.display_name), session=session
+    )
     _system_line(
         handoff,
         f"{admin.display_name} assigned the conversation to {target.display_name}.",
@@ -140,34 +126,93 @@ def add_agent_reply(
     return message, delivery
 
 
-def _close(handoff: Handoff, status: str, *, session: Session) -> None:
+def _close(handoff: Handoff, event: str, agent: Agent, *, session: Session) -> None:
     """Close the handoff and store the customer's frustration at the close (analytics)."""
-    handoff.status = status
-    handoff.closed_at = utcnow()
+    lifecycle.apply(handoff, event, lifecycle.Actor.of(agent), session=session)
     note_closing_frustration(handoff, session=session)
 
 
-def hand_back(handoff: Handoff, agent: Agent, resolution: str, *, session: Session) -> Delivery:
-    """Close the conversation and queue the resume + ``agent_handback`` calls."""
+def hand_back(
+    handoff: Handoff,
+    agent: Agent,
+    internal_note: str,
+    *,
+    session: Session,
+    customer_message: str = "",
+) -> Delivery:
+    """Close the conversation and queue the resume + ``agent_handback`` calls.
+
+    ``internal_note`` stays in the inbox; only ``customer_message`` (optional, the
+    agent's words for the customer) travels to the bot, which says it on hand-back.
+    """
     _require_owner(handoff, agent)
-    _close(handoff, "handed_back", session=session)
-    handoff.resolution = resolution
+    _close(handoff, "hand_back", agent, session=session)
+    handoff.resolution = internal_note
     _system_line(
         handoff, f"{agent.display_name} handed the conversation back to the bot.", session=session
     )
-    return _enqueue(handoff, "handback", {"resolution": resolution}, session=session)
+    return _enqueue(handoff, "handback", {"resolution": customer_message}, session=session)
 
 
-def resolve(handoff: Handoff, agent: Agent, note: str, *, session: Session) -> Delivery | None:
-    """Close the conversation with a note.
+def closing_line(agent_name: str, settled: str) -> str:
+    """What the customer reads when an agent resolves: who, what was settled, how to come back."""
+    settled = " ".join(settled.split()).rstrip(".")
+    what = f" {settled}." if settled else " Thank you for your patience."
+    return (
+        f"{agent_name} from our team has closed this chat.{what} "
+        "If you need anything else, just write here: the assistant will answer, "
+        "and you can ask for a person again at any time."
+    )
 
-    The bot is resumed as for a hand-back (with the note as resolution) so the customer
-    is never left with a silent bot, unless the customer already ended the chat.
+
+def resolve(
+    handoff: Handoff,
+    agent: Agent,
+    internal_note: str,
+    *,
+    session: Session,
+    customer_message: str = "",
+) -> Delivery | None:
+    """Close the conversation: the note stays internal, the customer gets the closing line.
+
+    ``customer_message`` is what was settled in the customer's words (the agent edits it). The
+    bot is resumed quietly after the closing line so the customer is never left with a
+    silent bot.
     """
     _require_owner(handoff, agent)
-    _close(handoff, "resolved", session=session)
-    handoff.resolution = note
+    _close(handoff, "resolve", agent, session=session)
+    handoff.resolution = internal_note
     _system_line(handoff, f"{agent.display_name} resolved the conversation.", session=session)
-    if handoff.customer_ended_at is not None:
-        return None
-    return _enqueue(handoff, "handback", {"resolution": note}, session=session)
+    return _enqueue(
+        handoff,
+        "resolve",
+        {"text": closing_line(agent.display_name, customer_message), "agent": agent.display_name},
+        session=session,
+    )
+
+
+def customer_left(handoff: Handoff, at: datetime | None, *, session: Session) -> bool:
+    """The customer ended the chat (reported by the bot): close it and give the
+    conversation back to the bot through the outbox. False when already closed (a
+    retried report, or the agent closed it first): nothing is queued twice.
+    """
+    if not lifecycle.allowed(handoff, "customer_left"):
+        return False
+    lifecycle.apply(handoff, "customer_left", lifecycle.CUSTOMER, session=session, at=at)
+    note_closing_frustration(handoff, session=session)
+    _enqueue(handoff, "end_handoff", {}, session=session)
+    return True
+
+
+def abandon_silent(*, session: Session, silence: timedelta) -> list[Handoff]:
+    """The timer's pass: waiting customers silent for ``silence`` are closed as abandoned
+    and the bot is un-paused for them, exactly as when they leave."""
+    closed = []
+    for handoff in lifecycle.silent_waiting(session=session, silence=silence):
+        try:
+            lifecycle.apply(handoff, "silent_timeout", lifecycle.INBOX_TIMER, session=session)
+        except Conflict:  # claimed or left meanwhile
+            continue
+        _enqueue(handoff, "end_handoff", {}, session=session)
+        closed.append(handoff)
+    return closed

@@ -8,9 +8,8 @@ from sqlalchemy.orm import Session
 from inbox import schemas
 from inbox.auth.deps import require_bot
 from inbox.broker import QUEUE_TOPIC, handoff_topic
-from inbox.conversation import coaching_store, handoffs, views
+from inbox.conversation import agent_actions, coaching_store, handoffs, views
 from inbox.db import run_in_session
-from inbox.models import OPEN_STATUSES
 from inbox.services import Services, services
 
 router = APIRouter(prefix="/api/v1", tags=["bot"], dependencies=[Depends(require_bot)])
@@ -63,7 +62,8 @@ async def add_message(
 async def customer_ended(
     handoff_key: str, body: schemas.CustomerEndedIn, svc: Services = Depends(services)
 ) -> schemas.Accepted:
-    """The customer ended the chat with a person; shown to the agent."""
+    """The customer ended the chat: the handoff closes (abandoned while waiting) and the
+    inbox gives the conversation back to the bot through its outbox."""
 
     forwarder = svc.forwarder
 
@@ -72,8 +72,9 @@ async def customer_ended(
         handoff = handoffs.require_handoff(
             handoff_key, session=session, for_update=forwarder.enabled
         )
-        # News for the helpdesks only while a person still has to act: not a repeat, not after closing.
-        news = handoff.customer_ended_at is None and handoff.status in OPEN_STATUSES
+        # Closes it (out of the queue at once) and queues the bot's un-pause in the same
+        # transaction; False for a repeat or after the agent closed it: nothing twice.
+        news = agent_actions.customer_left(handoff, body.sent_at, session=session)
         handoffs.mark_customer_ended(handoff, body.sent_at, session=session)
         if news:
             forwarder.enqueue_customer_ended(handoff, session=session)  # same transaction
@@ -82,6 +83,8 @@ async def customer_ended(
     state, news = await run_in_session(svc.factory, unit)
     if news:
         forwarder.wake()
+        if svc.deliverer is not None:  # in the background: the bot's action holds Rasa's lock
+            svc.deliverer.wake()
     svc.broker.publish(handoff_topic(handoff_key), "customer_ended", {"handoff_key": handoff_key})
     svc.broker.publish(
         QUEUE_TOPIC, "queue", {"reason": "customer_ended", "handoff_key": handoff_key}

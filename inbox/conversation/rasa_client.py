@@ -145,3 +145,26 @@ class RasaClient:
             {"name": "agent_handback", "entities": {"resolution": resolution}},
             self._params(output_channel="latest"),
         )
+
+    async def resolve(
+        self, conversation_id: str, closing_line: str, agent_name: str, channel: str = ""
+    ) -> None:
+        """The agent's closing line, then resume and ``agent_handback`` marked ``closing:
+        resolved`` so the bot clears the handoff without a hand-back line of its own."""
+        await self.send_agent_message(conversation_id, closing_line, agent_name, channel)
+        await self.append_events(conversation_id, [{"event": "resume"}], side_effects=False)
+        await self._post(
+            f"/conversations/{self._conv(conversation_id)}/trigger_intent",
+            {"name": "agent_handback", "entities": {"closing": "resolved"}},
+            self._params(output_channel="latest"),
+        )
+
+    async def end_handoff(self, conversation_id: str) -> None:
+        """The customer ended the chat: resume the bot and run ``end_handoff`` in it
+        (the inbox is the only one who un-pauses the bot)."""
+        await self.append_events(conversation_id, [{"event": "resume"}], side_effects=False)
+        await self._post(
+            f"/conversations/{self._conv(conversation_id)}/trigger_intent",
+            {"name": "end_handoff", "entities": {}},
+            self._params(output_channel="latest"),
+        )

@@ -111,6 +111,12 @@ class RasaDelivery:
             )
         elif job.kind == "handback":
             await self.rasa.hand_back(conversation_id, job.payload.get("resolution", ""))
+        elif job.kind == "resolve":  # the closing line, then the bot back without a line
+            await self.rasa.resolve(
+                conversation_id, job.payload["text"], job.payload["agent"], channel
+            )
+        elif job.kind == "end_handoff":  # the customer left: the bot answers again
+            await self.rasa.end_handoff(conversation_id)
         elif job.kind == "pause":  # a help desk reopened it (inbox.forwarding.desk_actions)
             await self.rasa.pause(conversation_id, job.payload["handoff_key"])
         else:

@@ -163,7 +163,9 @@ async def hand_back(
     """Give the conversation back to the bot with what was settled."""
 
     def action(h: Handoff, me: Agent, session: Session) -> None:
-        agent_actions.hand_back(h, me, body.resolution, session=session)
+        agent_actions.hand_back(
+            h, me, body.resolution, session=session, customer_message=body.customer_message
+        )
         svc.forwarder.enqueue_handed_back(h, me.display_name, session=session)  # same transaction
 
     handoff, fresh, _ = await _act(svc, handoff_key, agent, action)
@@ -184,7 +186,9 @@ async def resolve(
     """Close with a short note (the bot is resumed unless the customer already left)."""
 
     def action(h: Handoff, me: Agent, session: Session) -> None:
-        agent_actions.resolve(h, me, body.note, session=session)
+        agent_actions.resolve(
+            h, me, body.note, session=session, customer_message=body.customer_message
+        )
         svc.forwarder.enqueue_resolved(h, me.display_name, session=session)
 
     handoff, fresh, _ = await _act(svc, handoff_key, agent, action)

@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.orm import object_session
+
 from inbox import schemas
+from inbox.conversation import lifecycle
 from inbox.conversation.coaching import Reading, coach
-from inbox.models import Agent, Handoff, Message, utcnow
+from inbox.models import Agent, Handoff, HandoffTransition, Message, utcnow
 from inbox.wrapup.draft import Ending, Line, draft_note
 
 
@@ -130,7 +133,24 @@ def conversation(handoff: Handoff, messages: list[Message]) -> schemas.Conversat
         wrap_up_saved_by=handoff.wrap_up_saved_by.display_name
         if handoff.wrap_up_saved_by
         else None,
+        left_after=lifecycle.left_after_text(handoff),
+        transitions=[
+            schemas.TransitionOut(
+                event=t.event,
+                from_status=t.from_status,
+                to_status=t.to_status,
+                actor=t.actor,
+                actor_name=t.actor_name,
+                at=t.at,
+            )
+            for t in _history(handoff)
+        ],
     )
+
+
+def _history(handoff: Handoff) -> list[HandoffTransition]:
+    session = object_session(handoff)
+    return lifecycle.history(handoff, session=session) if session is not None else []
 
 
 def status_event(handoff: Handoff) -> dict[str, object]:

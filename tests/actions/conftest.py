@@ -422,13 +422,12 @@ async def inbox(db_dir: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("INBOX_URL", INBOX_URL)
     monkeypatch.setenv("OUTBOX_DATABASE_URL", f"sqlite:///{db_dir / 'outbox.db'}")
     monkeypatch.setenv("OUTBOX_RETRY_SECONDS", "3600")  # the worker stays out of the way
-    monkeypatch.setenv("RASA_URL", "http://rasa.test")
     get_settings.cache_clear()
     delivery._outbox = delivery._client = delivery._worker = None
     fake = FakeInbox()
     delivery._client = InboxClient(INBOX_URL, SECRET, transport=fake.transport())
     yield fake
-    tasks = [task for task in [delivery._worker, *delivery._background] if task is not None]
+    tasks = [task for task in [delivery._worker] if task is not None]
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
@@ -437,5 +436,4 @@ async def inbox(db_dir: Path, monkeypatch: pytest.MonkeyPatch):
     if delivery._outbox is not None and delivery._outbox._engine is not None:
         delivery._outbox._engine.dispose()
     delivery._outbox = delivery._client = delivery._worker = None
-    delivery._background.clear()
     get_settings.cache_clear()

@@ -339,13 +339,62 @@ async def test_handback_without_a_resolution(dispatcher: CollectingDispatcher) -
     assert slot_values(events)["bot_attempts"][-1]["outcome"] == "handed back"
 
 
+def joined_then_ended():
+    """A handoff a person joined (the inbox's ``agent_joined`` line), then the customer ended it."""
+    tracker = handed_off()
+    tracker.events[:0] = [
+        {"event": "action", "name": "action_handoff_to_human"},
+        bot("Sam has joined the chat.", metadata={"source": "system", "kind": "agent_joined"}),
+    ]
+    return tracker
+
+
 async def test_the_customer_ends_the_chat_with_a_person(dispatcher: CollectingDispatcher) -> None:
-    events = await ActionEndHandoff().run(dispatcher, handed_off(), DOMAIN)
+    events = await ActionEndHandoff().run(dispatcher, joined_then_ended(), DOMAIN)
     assert responses(dispatcher) == ["utter_handoff_ended_by_customer"]
     slots = slot_values(events)
     assert slots["handoff_active"] is False and slots["handoff_key"] is None
     assert slots["frustration_level"] == "calm"
     assert "order_number" not in slots
+
+
+async def test_leaving_the_queue_is_not_thanked_for_a_chat(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    """Issue 15: a goodbye while still waiting got "Thanks for chatting with our team"."""
+    tracker = handed_off()
+    tracker.events[:0] = [{"event": "action", "name": "action_handoff_to_human"}]
+    events = await ActionEndHandoff().run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher) == ["utter_handoff_left_queue"]
+    assert slot_values(events)["handoff_active"] is False
+
+
+async def test_an_agent_joined_in_an_earlier_handoff_does_not_count(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    tracker = joined_then_ended()
+    tracker.events.insert(2, {"event": "action", "name": "action_handoff_to_human"})
+    await ActionEndHandoff().run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher) == ["utter_handoff_left_queue"]
+
+
+async def test_a_resolve_clears_the_handoff_without_a_handback_line(
+    dispatcher: CollectingDispatcher,
+) -> None:
+    """The inbox already said the agent's closing line; the bot only takes over again."""
+    tracker = make_tracker(
+        [
+            user(
+                "/agent_handback",
+                "agent_handback",
+                entities=[{"entity": "closing", "value": "resolved"}],
+            )
+        ],
+        {**DANA_SLOTS, "handoff_active": True, "handoff_key": "k1"},
+    )
+    events = await ActionHandback().run(dispatcher, tracker, DOMAIN)
+    assert responses(dispatcher) == []
+    assert slot_values(events)["handoff_active"] is False
 
 
 async def test_end_handoff_without_a_handoff(dispatcher: CollectingDispatcher) -> None:

@@ -11,7 +11,6 @@ import pytest
 
 from actions.to_inbox import delivery
 from actions.to_inbox.inbox_outbox import KIND_CUSTOMER_ENDED, KIND_HANDOFF, KIND_MESSAGE
-from actions.to_inbox.rasa_api import RasaApi
 from actions.to_inbox.settings import ConfigError, get_settings
 from tests.actions.conftest import SECRET, FakeInbox, contract_handoff
 
@@ -68,49 +67,16 @@ async def test_when_the_inbox_is_down_the_item_waits_for_the_worker(
     assert len(inbox.handoffs) == 1
 
 
-async def test_customer_ended_gives_the_conversation_back_to_the_bot(
-    inbox: FakeInbox, monkeypatch
-) -> None:
-    monkeypatch.setenv("RASA_TOKEN", "rasa-token")
-    get_settings.cache_clear()
-    calls: list[httpx.Request] = []
-    failures = {"left": 1}
-
-    def rasa(request: httpx.Request) -> httpx.Response:
-        calls.append(request)
-        if failures["left"]:
-            failures["left"] -= 1
-            return httpx.Response(503)
-        return httpx.Response(200, json={})
-
-    monkeypatch.setattr(
-        delivery,
-        "RasaApi",
-        lambda url, token: RasaApi(url, token, transport=httpx.MockTransport(rasa)),
-    )
+async def test_customer_ended_is_only_reported_to_the_inbox(inbox: FakeInbox) -> None:
+    """Issue 14 §1: the inbox un-pauses the bot; the action server never calls Rasa back."""
     await delivery.send(KIND_HANDOFF, "k1", HANDOFF)
     await delivery.send(
         KIND_CUSTOMER_ENDED, "k1", {"sent_at": "2026-11-26T10:00:00Z", "conversation_id": "web-1"}
     )
-    await asyncio.wait_for(asyncio.gather(*list(delivery._background)), timeout=5)
     assert inbox.ended == ["k1"]
-    assert [r.url.path for r in calls] == ["/conversations/web-1/tracker/events"] * 2 + [
-        "/conversations/web-1/trigger_intent"
-    ]
-    assert json.loads(calls[0].content) == [{"event": "resume"}]
-    assert (
-        calls[-1].url.params["token"] == "rasa-token"
-        and calls[-1].url.params["output_channel"] == "latest"
-    )
-    assert json.loads(calls[-1].content) == {"name": "end_handoff", "entities": {}}
-
-
-async def test_a_message_delivery_does_not_resume_anything(inbox: FakeInbox) -> None:
-    await delivery.send(KIND_HANDOFF, "k1", HANDOFF)
-    await delivery.send(
-        KIND_MESSAGE, "k1", {"message_id": "m1", "text": "hi", "conversation_id": "web-1"}
-    )
-    assert not delivery._background
+    assert {request.url.host for request in inbox.requests} == {"inbox.test"}
+    assert not hasattr(delivery, "_after_delivery")
+    assert "rasa_url" not in {field.name for field in dataclasses.fields(get_settings())}
 
 
 # -- settings ------------------------------------------------------------------------
@@ -130,12 +96,8 @@ def test_settings_from_the_environment(monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("HANDOFF_SECRET", SECRET)
     monkeypatch.setenv("INBOX_URL", "http://inbox.example:5080/")
     monkeypatch.setenv("OUTBOX_DATABASE_URL", f"sqlite:///{tmp_path}/o.db")
-    monkeypatch.setenv("RASA_URL", "http://rasa.example:5005/")
-    monkeypatch.delenv("RASA_TOKEN", raising=False)
     get_settings.cache_clear()
     settings = get_settings()
     get_settings.cache_clear()
     assert settings.inbox_url == "http://inbox.example:5080"
-    assert settings.rasa_url == "http://rasa.example:5005"
-    assert settings.rasa_token is None
     assert settings.outbox_database_url.endswith("/o.db")

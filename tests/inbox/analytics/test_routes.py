@@ -186,6 +186,7 @@ def test_analytics_json_shape_and_figures(clean: RunningInbox) -> None:
     assert set(body) == {
         "period",
         "handoffs_total",
+        "abandoned_total",
         "handoffs_per_day",
         "sessions",
         "escalation_reasons",

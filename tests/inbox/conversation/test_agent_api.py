@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 
 from tests.inbox.conftest import PASSWORD
@@ -166,9 +168,13 @@ def test_other_channels_get_plain_text_without_the_socketio_marker(inbox):
 
 def test_hand_back_resumes_the_bot_and_triggers_the_intent(inbox):
     key, conv, sam = _claimed(inbox)
-    response = sam.post(f"/api/v1/handoffs/{key}/handback", json={"resolution": "refund issued"})
+    response = sam.post(
+        f"/api/v1/handoffs/{key}/handback",
+        json={"resolution": "refund issued", "customer_message": "your refund is on its way"},
+    )
     assert response.status_code == 200
     assert response.json()["status"] == "handed_back"
+    assert response.json()["resolution"] == "refund issued"  # the internal note, inbox only
     calls = inbox.rasa.wait_for(3)
     resume, trigger = calls[1], calls[2]
     assert resume["path"] == f"/conversations/{conv}/tracker/events" and resume["json"] == [
@@ -178,9 +184,25 @@ def test_hand_back_resumes_the_bot_and_triggers_the_intent(inbox):
     assert trigger["query"] == {"output_channel": "latest", "token": "rasa-test-token"}
     assert trigger["json"] == {
         "name": "agent_handback",
-        "entities": {"resolution": "refund issued"},
+        "entities": {"resolution": "your refund is on its way"},
     }
-    assert sam.post(f"/api/v1/handoffs/{key}/replies", json={"text": "late"}).status_code == 409
+    response = sam.post(f"/api/v1/handoffs/{key}/replies", json={"text": "late"})
+    assert response.status_code == 409
+    assert response.json()["detail"] == (
+        "This conversation was handed back to the bot; it can no longer be claimed or answered."
+    )
+
+
+def test_an_internal_note_never_reaches_rasa(inbox):
+    """Issue 15: the note field was 'shown to the bot on hand-back' and the customer read it."""
+    note = "original parcel held at DPD Croydon depot"
+    for close in ("handback", "resolve"):
+        key, _conv, sam = _claimed(inbox)
+        field = "resolution" if close == "handback" else "note"
+        sam.post(f"/api/v1/handoffs/{key}/{close}", json={field: note}).raise_for_status()
+    calls = inbox.rasa.wait_for(6)
+    assert len(calls) >= 6
+    assert "Croydon" not in json.dumps([call["json"] for call in inbox.rasa.calls])
 
 
 def test_reply_is_kept_while_rasa_is_down_and_delivered_later(inbox):
@@ -201,18 +223,27 @@ def test_reply_is_kept_while_rasa_is_down_and_delivered_later(inbox):
 
 
 def test_resolve_closes_with_a_note_and_resumes_the_bot(inbox):
-    key, _conv, sam = _claimed(inbox)
-    response = sam.post(f"/api/v1/handoffs/{key}/resolve", json={"note": "sent a replacement"})
+    key, conv, sam = _claimed(inbox)
+    response = sam.post(
+        f"/api/v1/handoffs/{key}/resolve",
+        json={"note": "sent a replacement", "customer_message": "A new pair ships today."},
+    )
     assert response.status_code == 200
     assert (
         response.json()["status"] == "resolved"
         and response.json()["resolution"] == "sent a replacement"
     )
-    calls = inbox.rasa.wait_for(3)
-    assert calls[-1]["json"] == {
-        "name": "agent_handback",
-        "entities": {"resolution": "sent a replacement"},
-    }
+    calls = inbox.rasa.wait_for(4)
+    closing, resume, trigger = calls[1], calls[2], calls[3]
+    assert closing["json"][0]["text"] == (
+        "Sam from our team has closed this chat. A new pair ships today. If you need anything"
+        " else, just write here: the assistant will answer, and you can ask for a person again"
+        " at any time."
+    )
+    assert closing["json"][0]["metadata"] == {"agent": {"name": "Sam"}, "source": "agent"}
+    assert resume["json"] == [{"event": "resume"}]
+    assert trigger["path"] == f"/conversations/{conv}/trigger_intent"
+    assert trigger["json"] == {"name": "agent_handback", "entities": {"closing": "resolved"}}
 
 
 def test_closed_conversations_are_searchable(inbox):
