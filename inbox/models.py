@@ -134,7 +134,7 @@ class HandoffTransition(Base):
     actor = Column(String(16), nullable=False)
     agent_id = Column(Integer, ForeignKey("agents.id", ondelete="SET NULL"), nullable=True)
     actor_name = Column(String(120), nullable=True)
-    at = Column(UTCDateTime, nullable=False, default=utcnow)
+    at = Column(UtcDateTime, nullable=False, default=utcnow)
 
     __table_args__ = (Index("ix_handoff_transitions_handoff", "handoff_id", "id"),)
 
