@@ -25,7 +25,7 @@ seed:  ## rebuild the demo order database
 bench:  ## run the benchmarks and rewrite docs/benchmarks.md
 	bash scripts/bench
 
-load:  ## N customers over socket.io at a human pace: latency, throughput, memory (LOAD_ARGS="--find-capacity", "--replicas 2 --kill-replica-at 20")
+load:  ## N customers over socket.io at a human pace: latency, throughput, memory (LOAD_ARGS="--find-capacity", "--replicas 2 --kill-replica-at 20", "--compare-bare": against a bare rasa init bot, same run, ratios)
 	bash scripts/bootstrap.sh && bash scripts/train.sh && . scripts/env.sh && .venv/bin/python scripts/load.py $(LOAD_ARGS)
 
 lock:  ## re-pin requirements.lock from the current virtual environment

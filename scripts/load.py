@@ -11,6 +11,7 @@ action server, the inbox; SQLite by default) or targets a running one.
     python scripts/load.py --find-capacity                  # largest N with p95 <= 100 ms
     python scripts/load.py --replicas 2 --kill-replica-at 20 # HAProxy, PostgreSQL, Redis; one replica dies
     python scripts/load.py --rasa-url http://127.0.0.1:5005 --rasa-token "$RASA_TOKEN"
+    python scripts/load.py --compare-bare                    # against `rasa init`, same run: ratios
 
 Latency is from ``user_uttered`` to the first ``bot_uttered``; percentiles cover
 messages sent after the last customer arrived (steady state).
@@ -395,6 +396,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if "--compare-bare" in argv:
+        # Against a bare `rasa init` bot in the same run: scripts/load_bare_rasa.py (its options).
+        from scripts.load_bare_rasa import main as compare_bare
+
+        return compare_bare([arg for arg in argv if arg != "--compare-bare"])
     args = parse_args(argv)
     system: System | None = None
     reports: list[Report] = []

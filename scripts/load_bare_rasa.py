@@ -1,17 +1,23 @@
-"""This assistant against a bare `rasa init` bot, same load, same machine, one run: the ratio.
+"""This assistant against a bare `rasa init` bot, same load, same machine, one run: the ratios.
 
 Issue 17 asks that everything this assistant adds to Rasa (action server call,
 frustration scoring, SQL tracker, relaying) cost next to nothing. This script
 keeps that comparison reproducible: it creates the `rasa init` bot with the
 project's own virtual environment in a temporary folder (offline:
 `rasa init --no-prompt` trains DIET + TED on the moodbot data, in-memory
-tracker), then measures both, one after the other so they never share the CPU:
+tracker), starts it next to this assistant, and measures them in turns, never
+both at once, so each pair of figures shares the machine's load of the moment
+(other jobs on the same cores move single figures by 2x; ratios far less):
 
-- socket.io at a human pace (scripts/load.py's customers, same seed): p50/p95;
 - saturated REST: C concurrent senders, each sending its next message as soon
-  as the previous one is answered: messages per second.
+  as the previous one is answered: messages per second, ``--rounds`` times
+  alternately; the ratio of each round and their median;
+- one long conversation at a time (``--long-messages``, REST): the median cost
+  of messages 3-7 against messages 48-52 (the 50th against the 5th);
+- socket.io at a human pace (scripts/load.py's customers, same seed): p50/p95.
 
-    python scripts/load_bare_rasa.py [--customers 50] [--duration 45] [--concurrency 20]
+    python scripts/load_bare_rasa.py [--customers 20] [--duration 30] [--concurrency 50]
+    make load LOAD_ARGS=--compare-bare                       # the same
     python scripts/load_bare_rasa.py --workdir /tmp/bare-rasa   # reuse a trained bare bot
 """
 
@@ -21,6 +27,7 @@ import argparse
 import asyncio
 import itertools
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -74,8 +81,9 @@ def _env() -> dict[str, str]:
 
 
 def start_bare(workdir: Path, port: int) -> subprocess.Popen:
+    """Start the bare bot's server; :func:`wait_for_bare` waits until it answers."""
     log = open(workdir / "rasa.log", "ab")
-    process = subprocess.Popen(
+    return subprocess.Popen(
         [
             str(RASA),
             "run",
@@ -94,7 +102,11 @@ def start_bare(workdir: Path, port: int) -> subprocess.Popen:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 240
+
+
+def wait_for_bare(process: subprocess.Popen, workdir: Path, port: int) -> None:
+    """Until the bare bot answers; loading TensorFlow takes minutes on busy shared cores."""
+    deadline = time.monotonic() + 900
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(
@@ -107,7 +119,7 @@ def start_bare(workdir: Path, port: int) -> subprocess.Popen:
                 timeout=10,
             )
             if reply.status_code == 200 and reply.json():
-                return process
+                return
         except httpx.HTTPError:
             pass
         time.sleep(1)
@@ -142,73 +154,146 @@ async def saturate(url: str, concurrency: int, duration: float) -> float:
     return done / (time.monotonic() - start)
 
 
-def measure(url: str, args: argparse.Namespace, pids: dict[str, int]) -> dict[str, object]:
-    """Human-pace socket.io figures, then saturated REST throughput, then peak memory."""
-    asyncio.run(warm_up(url))
+# A long conversation of questions the bot answers without a form or a handoff.
+LONG_LINES = [
+    "hi",
+    "how much is shipping",
+    "what are your delivery options?",
+    "what is your return policy",
+    "do you take paypal",
+    "how do I get an invoice",
+    "when are you open",
+    "how can I contact you",
+    "how long does delivery take?",
+    "thank you",
+]
+
+
+async def long_conversation(url: str, sender: str, messages: int) -> list[float]:
+    """Milliseconds per message of one conversation of ``messages`` messages, one at a time."""
+    costs: list[float] = []
+    async with httpx.AsyncClient(timeout=60) as client:
+        for number in range(messages):
+            started = time.perf_counter()
+            response = await client.post(
+                f"{url}/webhooks/rest/webhook",
+                json={"sender": sender, "message": LONG_LINES[number % len(LONG_LINES)]},
+            )
+            response.raise_for_status()
+            costs.append((time.perf_counter() - started) * 1000)
+    return costs
+
+
+def growth(url: str, messages: int, conversations: int, tag: str) -> dict[str, float]:
+    """Median cost of messages 3-7 and 48-52 over a few long conversations, and their ratio."""
+    early: list[float] = []
+    late: list[float] = []
+    for index in range(conversations):
+        sender = f"long-{tag}-{index}".replace(" ", "-")  # the REST channel refuses spaces
+        costs = asyncio.run(long_conversation(url, sender, messages))
+        early += costs[2:7]
+        late += costs[47:52]
+    fifth, fiftieth = statistics.median(early), statistics.median(late)
+    return {"5th": round(fifth, 1), "50th": round(fiftieth, 1), "ratio": round(fiftieth / fifth, 2)}
+
+
+def human_pace(url: str, args: argparse.Namespace) -> dict[str, object]:
     conversations, elapsed, steady_from = asyncio.run(
         drive(url, args.customers, args.duration, args.seed, pace=Pace())
     )
     human = summarise(conversations, args.customers, elapsed, steady_from)
-    rate = asyncio.run(saturate(url, args.concurrency, args.saturate_seconds))
-    memory = {name: peak_rss_mb(pid) for name, pid in pids.items()}
-    return {
-        "p50": human.p50_ms,
-        "p95": human.p95_ms,
-        "p99": human.p99_ms,
-        "unanswered": human.unanswered,
-        "human_rate": human.throughput,
-        "saturated": round(rate, 1),
-        "memory": memory,
-    }
+    return {"p50": human.p50_ms, "p95": human.p95_ms, "p99": human.p99_ms}
+
+
+def compare(targets: dict[str, str], args: argparse.Namespace) -> dict[str, dict[str, object]]:
+    """Every measure for every target, in turns; saturated rounds alternate between them."""
+    results: dict[str, dict[str, object]] = {name: {"saturated": []} for name in targets}
+    for url in targets.values():
+        asyncio.run(warm_up(url))
+    for round_number in range(args.rounds):
+        order = list(targets.items())
+        if round_number % 2:
+            order.reverse()  # neither always measured first
+        for name, url in order:
+            rate = asyncio.run(saturate(url, args.concurrency, args.saturate_seconds))
+            results[name]["saturated"].append(round(rate, 1))  # type: ignore[union-attr]
+            print(f"round {round_number + 1}: {name} {rate:.1f} msg/s", flush=True)
+    if args.long_messages >= 52:
+        for name, url in targets.items():
+            results[name]["growth"] = growth(url, args.long_messages, args.long_conversations, name)
+            print(f"{name}: long conversation {results[name]['growth']}", flush=True)
+    if args.customers:
+        for name, url in targets.items():
+            results[name] |= human_pace(url, args)
+    return results
+
+
+def report(results: dict[str, dict[str, object]], pids: dict[str, dict[str, int]], args) -> None:
+    bare, ours = results["bare rasa init"], results["this assistant"]
+    ratios = [o / b for o, b in zip(ours["saturated"], bare["saturated"])]  # type: ignore[call-overload]
+    print(
+        f"\n| | saturated REST msg/s ({args.concurrency} concurrent), per round | "
+        f"5th / 50th message ms (ratio) | p50 / p95 / p99 ms ({args.customers} customers, socket.io) | peak RSS MB |"
+    )
+    print("|---|---|---|---|---|")
+    for name, r in results.items():
+        memory = ", ".join(f"{k} {peak_rss_mb(pid)}" for k, pid in pids[name].items())
+        g = r.get("growth") or {}
+        print(
+            f"| {name} | {' / '.join(str(x) for x in r['saturated'])} | "  # type: ignore[union-attr]
+            f"{g.get('5th')} / {g.get('50th')} ({g.get('ratio')}) | "
+            f"{r.get('p50')} / {r.get('p95')} / {r.get('p99')} | {memory} |"
+        )
+    print(
+        f"\nratio this assistant / bare rasa init, saturated throughput: "
+        f"{' / '.join(f'{x:.2f}' for x in ratios)} per round, median {statistics.median(ratios):.2f}x"
+    )
+    if ours.get("growth"):
+        print(f"this assistant: the 50th message costs {ours['growth']['ratio']}x the 5th")  # type: ignore[index]
+    if ours.get("p95") and bare.get("p95"):
+        print(f"human-pace p95: {ours['p95'] / bare['p95']:.2f}x the bare bot's")  # type: ignore[operator]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--customers", type=int, default=50)
-    parser.add_argument("--duration", type=float, default=45)
-    parser.add_argument("--concurrency", type=int, default=20)
-    parser.add_argument("--saturate-seconds", type=float, default=20)
+    parser.add_argument("--customers", type=int, default=20, help="human pace; 0 skips it")
+    parser.add_argument("--duration", type=float, default=30)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--saturate-seconds", type=float, default=15)
+    parser.add_argument("--rounds", type=int, default=3, help="saturated rounds, alternating")
+    parser.add_argument(
+        "--long-messages", type=int, default=60, help="0 skips the long conversations"
+    )
+    parser.add_argument("--long-conversations", type=int, default=2)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
         "--workdir", type=Path, default=None, help="keep (and reuse) the rasa init bot here"
     )
     args = parser.parse_args(argv)
 
-    results: dict[str, dict[str, object]] = {}
     with tempfile.TemporaryDirectory(prefix="northwind-bare-") as scratch:
         bare_dir = bare_bot(args.workdir or Path(scratch) / "bare")
         port = free_port()
-        process = start_bare(bare_dir, port)
+        process = start_bare(bare_dir, port)  # both start at once; measured in turns
+        system: System | None = None
         try:
-            print("measuring the bare rasa init bot ...", flush=True)
-            results["bare rasa init"] = measure(
-                f"http://127.0.0.1:{port}", args, {"rasa": process.pid}
-            )
+            system = System(Path(scratch) / "northwind").start()
+            wait_for_bare(process, bare_dir, port)
+            targets = {
+                "bare rasa init": f"http://127.0.0.1:{port}",
+                "this assistant": system.url,
+            }
+            pids = {
+                "bare rasa init": {"rasa": process.pid},
+                "this assistant": {n: p.pid for n, p in system.stack.processes.items()},  # type: ignore[union-attr]
+            }
+            results = compare(targets, args)
+            report(results, pids, args)
         finally:
             os.killpg(process.pid, 15)
             process.wait(timeout=30)
-        system = System(Path(scratch) / "northwind").start()
-        try:
-            print("measuring this assistant ...", flush=True)
-            pids = {name: p.pid for name, p in system.stack.processes.items()}
-            results["this assistant"] = measure(system.url, args, pids)
-        finally:
-            system.stop()
-
-    print(
-        f"\n| | p50 ms | p95 ms | p99 ms ({args.customers} customers, socket.io) | "
-        f"saturated REST msg/s ({args.concurrency} concurrent) | peak RSS MB |"
-    )
-    print("|---|---|---|---|---|---|")
-    for name, r in results.items():
-        memory = ", ".join(f"{k} {v}" for k, v in r["memory"].items())  # type: ignore[union-attr]
-        print(f"| {name} | {r['p50']} | {r['p95']} | {r['p99']} | {r['saturated']} | {memory} |")
-    bare, ours = results["bare rasa init"], results["this assistant"]
-    print(
-        f"\nratio this assistant / bare rasa init: saturated throughput "
-        f"{ours['saturated'] / bare['saturated']:.2f}x, human-pace p95 "  # type: ignore[operator]
-        f"{ours['p95'] / bare['p95']:.2f}x"
-    )  # type: ignore[operator]
+            if system is not None:
+                system.stop()
     return 0
 
 
