@@ -152,3 +152,30 @@ def test_an_invalid_action_says_what_is_wrong(database_url, fake_rasa, desk):
         assert "'text' is a required property" in response.json()["detail"]
         unknown = desk.agent_reply("no-such-handoff", "hello", LEE)
         assert unknown.status_code == 404
+
+
+def test_the_curl_example_of_the_docs_works(database_url, fake_rasa, desk):
+    """docs/helpdesks.md's curl example, run as written (secret, key and host filled in)."""
+    import re
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    if not (shutil.which("curl") and shutil.which("openssl")):
+        pytest.fail("curl and openssl are needed to run the documented example")
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "helpdesks.md").read_text()
+    script = re.search(r"```bash\n(SECRET=….*?)\n```", doc, re.S)
+    assert script, "the curl example is missing from docs/helpdesks.md"
+    for inbox in serve_inbox(database_url, fake_rasa, two_way(desk)):
+        key = create_handoff(inbox.bot())["handoff_key"]
+        text = (
+            script.group(1)
+            .replace("SECRET=…; KEY=3f2c…", f"SECRET='{SECRET}'; KEY='{key}'")
+            .replace("https://inbox.example.com", inbox.url)
+            .replace('-d "$BODY"', "-d \"$BODY\" -w ' %{http_code}'")  # and the status
+        )
+        done = subprocess.run(["bash", "-c", text], capture_output=True, text=True, timeout=30)
+        assert done.stdout.endswith(" 201"), (done.stdout, done.stderr)
+        assert '"status":"claimed"' in done.stdout
+        fake_rasa.wait_for(2)
+        assert ("agent", "Hi Dana, Lee here.") in said_to_customer(fake_rasa)
