@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 
 from httpkit.static_files import SafeStaticFiles
 from inbox import live_events, migrate, pages
+from inbox.agent_tools import page as agent_tools_page
 from inbox.agent_tools import routes as agent_tools_routes
 from inbox.analytics import page as analytics_page
 from inbox.analytics import routes as analytics_routes
@@ -173,6 +174,7 @@ def create_app(
     app.include_router(closed_routes.router)
     app.include_router(agent_tools_routes.router)  # canned replies, notes, transfer
     app.include_router(care_routes.router)  # breaks, routing plan, abuse exposure
+    app.include_router(agent_tools_page.router)  # /admin/canned-replies
     app.include_router(conversation_routes.router)
     app.include_router(auth_routes.router)
     app.include_router(live_events.router)
