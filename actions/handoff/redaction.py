@@ -498,7 +498,7 @@ def _possible(number: str, region: str | None) -> bool:
 def _said_phone(text: str, start: int) -> bool:
     """A phone word ("call", "mobile", "my number") just before: asked only for bare US shapes."""
     said = _PHONE_WORDS.search(text, max(0, start - 30), start)
-    return bool(said) and not _in_marker(text, said.start())
+    return said is not None and not _in_marker(text, said.start())
 
 
 def _is_phone(candidate: str, digits: str, said_phone: Callable[[], bool]) -> bool:
@@ -513,6 +513,7 @@ def _is_phone(candidate: str, digits: str, said_phone: Callable[[], bool]) -> bo
         return (
             len(digits) in (10, 11)
             and digits[1] != "0"
+            and first_group is not None
             and len(first_group.group(0)) >= 3
             and _possible(digits, "GB")
         )
@@ -531,17 +532,23 @@ def _phone_start(text: str, first_digit: int) -> int:
     return start - 2 if text[start - 2 : start] == "+ " else start
 
 
+def _run_end(pattern: re.Pattern[str], text: str, start: int) -> int:
+    """Where ``pattern`` (which matches at every hint it is used on) stops; ``start + 1`` if not."""
+    match = pattern.match(text, start)
+    return match.end() if match else start + 1
+
+
 def _phone_spans(text: str) -> Iterator[tuple[int, int]]:
     """Yield phone spans, trying each candidate and its shorter prefixes at group boundaries."""
     position, block_end, retries = 0, 0, 0
     while hint := _PHONE_HINT.search(text, position):
         match = _PHONE_CANDIDATE.match(text, _phone_start(text, hint.start()))
         if not match:  # glued to a word, a price or an order "#": skip this run of digits
-            position = _DIGIT_RUN.match(text, hint.start()).end()
+            position = _run_end(_DIGIT_RUN, text, hint.start())
             continue
         start, candidate = match.start(), match.group(0)
         if start >= block_end:
-            block_end, retries = _NUMBER_BLOCK.match(text, start).end(), 0
+            block_end, retries = _run_end(_NUMBER_BLOCK, text, start), 0
         runs = list(_DIGIT_RUN.finditer(candidate))
         digits = "".join(run.group(0) for run in runs)
         end, count = 0, len(digits)

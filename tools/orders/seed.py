@@ -91,7 +91,7 @@ def seed_now(today: date) -> datetime:
 
 def email_for(name: str, domain: str) -> str:
     """ASCII email from a name: "Siobhán O'Neill" -> "siobhan.oneill@<domain>"."""
-    folded = name.translate(str.maketrans({"ł": "l", "Ł": "L", "ı": "i", "ø": "o", "Ø": "O"}))
+    folded = name.translate(str.maketrans("łŁıøØ", "lLioO"))
     ascii_name = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
     local = ".".join(
         "".join(ch for ch in part if ch.isalnum() or ch == "-").lower()
@@ -319,6 +319,7 @@ def _demo_orders(b: _Builder) -> None:
         "Parcel at DPD hub, Hinckley",
         at(9, 6),
     )
+    assert row.shipment is not None  # set just above
     row.shipment.tracking_number = "15501048200042"
     row.shipment.tracking_url = TRACKING_URLS["DPD"].format("15501048200042")
 
