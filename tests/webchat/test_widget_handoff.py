@@ -243,3 +243,20 @@ def test_typing_indicators_both_ways(
         assert "zebra" not in inbox_page.content()
     finally:
         context.close()
+
+
+def test_leaving_the_queue_by_typing_brings_the_header_back(
+    page: Page, inbox: RunningInbox, fake: FakeRasa, screenshots: Path
+) -> None:
+    """Issue 15, item 1: "never mind, you can close this chat" while waiting. The bot
+    tells the inbox (customer-ended); the header must not stay "Waiting" after a reload."""
+    key = start_handoff(page, inbox, fake)
+    expect(subtitle(page)).to_contain_text(WAITING)
+    say(page, "never mind, I will sort it myself. you can close this chat")
+    with inbox.bot() as bot:
+        bot.post(f"/api/v1/handoffs/{key}/customer-ended", json={}).raise_for_status()
+    expect(subtitle(page)).to_have_text(ASSISTANT)
+    page.reload()
+    expect(subtitle(page)).to_have_text(ASSISTANT)
+    expect(page.locator(".nwc-csat")).to_be_hidden()  # left, not resolved: no question pushed
+    page.screenshot(path=str(screenshots / "35-left-the-queue.png"))
