@@ -54,7 +54,7 @@ def describe_status(order: Order, today: date | None = None) -> str:
     if status is OrderStatus.RETURNED:
         return _describe_returned(order, today)
     if shipment is None:  # inconsistent data: still say something true
-        return status.value.replace("_", " ")
+        return str(status.value).replace("_", " ")
 
     carrier = shipment.carrier
     since = shipment.last_event_at or shipment.shipped_at

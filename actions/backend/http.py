@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -111,7 +111,7 @@ class HttpOrderBackend:
             self._client, self._client_loop = None, None
 
     async def _request(
-        self, method: str, path: str, order_number: str, body: dict | None = None
+        self, method: str, path: str, order_number: str, body: dict[str, Any] | None = None
     ) -> Any:
         """Send one request (retrying GETs) and return its JSON body, or raise."""
         attempts = self._max_attempts if method == "GET" else 1
@@ -199,7 +199,10 @@ def _safe_json(response: httpx.Response) -> Any:
         return None
 
 
-def _parse(parse: Callable[[Any], Any], payload: Any) -> Any:
+_Parsed = TypeVar("_Parsed")
+
+
+def _parse(parse: Callable[[Any], _Parsed], payload: Any) -> _Parsed:
     try:
         return parse(payload)
     except wire.WireFormatError as error:

@@ -16,7 +16,7 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, select
 from sqlalchemy.engine import Engine, make_url
@@ -58,7 +58,7 @@ def create_order_engine(database_url: str) -> Engine:
     otherwise every thread would see its own empty database.
     """
     url = make_url(database_url)
-    options: dict = {"future": True, "pool_pre_ping": True}
+    options: dict[str, Any] = {"future": True, "pool_pre_ping": True}
     if url.get_backend_name() == "sqlite":
         options["connect_args"] = {"check_same_thread": False}
         if url.database in (None, "", ":memory:"):
@@ -86,7 +86,8 @@ def find_order(number: str, *, session: Session, for_update: bool = False) -> Or
     )
     if for_update:
         query = query.with_for_update(of=OrderRow)
-    return session.execute(query).scalars().first()
+    row: OrderRow | None = session.execute(query).scalars().first()
+    return row
 
 
 def get_order_row(number: str, *, session: Session, for_update: bool = False) -> OrderRow:

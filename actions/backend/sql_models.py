@@ -6,6 +6,8 @@ timezone-aware (`UtcDateTime`), so both databases behave the same.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from sqlalchemy import (
     Column,
     Date,
@@ -31,7 +33,13 @@ class Base(metaclass=DeclarativeMeta):
     __abstract__ = True
     registry = _registry
     metadata = _registry.metadata
-    __init__ = _registry.constructor
+
+    if TYPE_CHECKING:  # the constructor takes the columns as keywords
+
+        def __init__(self, **columns: Any) -> None: ...
+
+    else:
+        __init__ = _registry.constructor
 
 
 class CustomerRow(Base):

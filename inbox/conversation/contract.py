@@ -109,7 +109,8 @@ class SummaryIn(_Strict):
 
     def stored(self) -> dict[str, Any]:
         """The summary as the inbox stores it (JSON types, only the fields sent)."""
-        return _jsonable(self.dict(exclude_unset=True))
+        stored: dict[str, Any] = _jsonable(self.dict(exclude_unset=True))
+        return stored
 
 
 class HandoffIn(_Strict):
