@@ -47,12 +47,26 @@ const Queue = (() => {
     }
   }
 
+  // Alert only for the handoffs routed to me (inbox/care/routing.py): the next abusive
+  // customer goes to a colleague while one is free. Without a plan, alert as before.
+  function routedToMe(fresh, plan) {
+    if (!plan) return fresh;
+    const me = Number(document.body.dataset.meId);
+    const to = new Map(plan.items.map((i) => [i.handoff_key, i.agent_id]));
+    return fresh.filter((i) => !to.get(i.handoff_key) || to.get(i.handoff_key) === me);
+  }
+
   function label(item) {
     return `${item.customer_name || "Unknown customer"} · ${channelName(item.channel, item.conversation_id)} · ${item.priority} priority`;
   }
 
   async function refresh() {
-    const data = await api("GET", "/api/v1/queue");
+    // The routing plan with the queue, so a new handoff's alert goes out as its row appears.
+    const available = toggle.dataset.available === "true";
+    const [data, plan] = await Promise.all([
+      api("GET", "/api/v1/queue"),
+      available ? api("GET", "/api/v1/routing").catch(() => null) : Promise.resolve(null),
+    ]);
     const waiting = data.items.filter((i) => i.status === "waiting");
     const claimed = data.items.filter((i) => i.status === "claimed");
     items.clear();
@@ -75,7 +89,7 @@ const Queue = (() => {
       const node = pane.querySelector(`.qitem[data-key="${CSS.escape(item.handoff_key)}"]`);
       if (node) node.classList.add("fresh");
     }
-    if (toggle.dataset.available === "true") for (const item of fresh) Notify.handoff(item, label(item));
+    if (toggle.dataset.available === "true") for (const item of routedToMe(fresh, plan)) Notify.handoff(item, label(item));
     // The count in the tab's title, for an agent working in another tab.
     document.title = data.total_waiting ? `(${data.total_waiting}) ${baseTitle}` : baseTitle;
     tick();
