@@ -6,6 +6,7 @@ carries the session's token as on every page. Agents who are not admins get 403.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -16,6 +17,7 @@ from inbox.analytics.bar_chart import Series, day_chart, hbar_chart
 from inbox.analytics.routes import compute
 from inbox.analytics.schemas import AnalyticsOut, DurationFigures
 from inbox.auth.deps import optional_agent
+from inbox.care.exposure import per_agent as abuse_exposure
 from inbox.csat.figures import csat_report
 from inbox.db import run_in_session
 from inbox.models import Agent, utcnow
@@ -135,6 +137,10 @@ async def analytics_page(
     report = await compute(svc, days)
     span = analytics.last_days(days, svc.settings.timezone, utcnow())
     csat = await run_in_session(svc.factory, csat_report, span=span)
+    now = utcnow()
+    exposure = await run_in_session(
+        svc.factory, abuse_exposure, since=now - timedelta(days=days), until=now
+    )
     return TEMPLATES.TemplateResponse(
         request,
         "analytics.html",
@@ -149,5 +155,6 @@ async def analytics_page(
             "percent": percent,
             "score": score,
             "csat": csat,
+            "exposure": exposure,
         },
     )

@@ -19,3 +19,12 @@ def test_exposure_counts_abusive_conversations_and_messages_per_agent(tools_inbo
     assert rows == {"Sam": (2, 1, 1), "Kim": (1, 0, 0)}
     assert report["agents"][0]["agent_name"] == "Sam"
     assert report["agents"][0]["share"] == 0.5
+
+
+def test_the_analytics_page_shows_exposure_per_agent(tools_inbox) -> None:
+    sam, ada = tools_inbox.agent("sam"), tools_inbox.agent("ada")
+    handled(tools_inbox, sam, abusive=True)
+    page = ada.get("/admin/analytics").text
+    table = page[page.index('id="table-abuse"') :]
+    table = table[: table.index("</table>")]
+    assert '<th scope="row">Sam</th><td>1</td><td>1</td>' in table
