@@ -4,6 +4,7 @@
        │                        │  └──────────resolve──────────────► resolved
        │                        └──customer_left─────────────────► customer_ended
        └──customer_left / silent_timeout──────────────────────────► abandoned
+    handed_back / resolved ──reopen (a help desk reopened it; the bot pauses)──► claimed
 
 Every change is a conditional UPDATE (two racing calls cannot both win) and a
 ``HandoffTransition`` row saying who and when. Anything else is refused with a
@@ -36,6 +37,9 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     "resolve": {WITH_AGENT: RESOLVED},
     "customer_left": {WAITING: ABANDONED, WITH_AGENT: CUSTOMER_ENDED},
     "silent_timeout": {WAITING: ABANDONED},
+    # A help desk reopened a conversation an agent closed (docs/helpdesks.md): a person
+    # has the customer again. Not after the customer left: nobody to talk to.
+    "reopen": {HANDED_BACK: WITH_AGENT, RESOLVED: WITH_AGENT},
 }
 
 # Why a closed handoff takes no more agent actions, in the agent's words.
@@ -96,8 +100,10 @@ def apply(
         raise Conflict(refusal(handoff, event))
     now = at or utcnow()
     values: dict[str, object] = {"status": target}
-    if event in ("claim", "assign"):
+    if event in ("claim", "assign", "reopen"):
         values.update(claimed_by_id=actor.agent.id if actor.agent else None, claimed_at=now)
+        if event == "reopen":
+            values["closed_at"] = None
     elif target != WITH_AGENT:
         values["closed_at"] = now
     result = session.execute(

@@ -155,15 +155,14 @@ def parse(payload: Any) -> Parsed:
             conversation_id,
         )
     assignee = _assignee(conversation)
-    agent_id, agent_name = str(assignee.get("id") or "desk"), _name(assignee)
+    # Unassigned: "" lets the inbox credit the desk agent who has the conversation.
+    agent_id, agent_name = str(assignee.get("id") or ""), _name(assignee)
     if event == "conversation_status_changed":
         status = conversation.get("status")
         kind = {"resolved": "handback", "open": "reopen"}.get(str(status))
         if kind is None:
             return Parsed(None, conversation_id, f"status {status} changes nothing here")
-        return Parsed(
-            DeskAction(DESK, kind, key, agent_id, agent_name or "Chatwoot"), conversation_id
-        )
+        return Parsed(DeskAction(DESK, kind, key, agent_id, agent_name), conversation_id)
     if event == "conversation_updated":
         if not _changed(payload, "assignee_id") or not assignee.get("id"):
             return Parsed(None, conversation_id, "no new assignee")

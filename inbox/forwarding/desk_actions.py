@@ -20,14 +20,15 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from inbox.conversation import lifecycle
+from inbox.errors import Conflict
 from inbox.models import OPEN_STATUSES, Agent, Delivery, Handoff, Message, utcnow
 
 KINDS = ("reply", "claim", "handback", "reopen")
-REOPENABLE = ("handed_back", "resolved")  # closed by an agent while the customer is still there
 UNUSABLE_PASSWORD_HASH = "!desk-agent"  # never a valid Argon2 hash: a desk agent cannot log in
 
 
@@ -111,24 +112,23 @@ def _deliver(
     session.flush()
 
 
+def _actor(agent: Agent) -> lifecycle.Actor:
+    return lifecycle.Actor("desk", agent, agent.display_name)
+
+
 def _claim(
     handoff: Handoff, agent: Agent, desk: str, outcome: Outcome, *, session: Session
 ) -> None:
     """A waiting conversation becomes the desk agent's; the customer hears who joined.
 
-    Same conditional UPDATE as a claim in the inbox, so the two race safely.
+    Through the inbox's state machine, so it races safely with a claim in the inbox.
     """
     if handoff.status != "waiting":
         return
-    taken = session.execute(
-        update(Handoff)
-        .where(Handoff.id == handoff.id, Handoff.status == "waiting")
-        .values(status="claimed", claimed_by_id=agent.id, claimed_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if taken != 1:
-        return
-    session.refresh(handoff)
+    try:
+        lifecycle.apply(handoff, "claim", _actor(agent), session=session)
+    except Conflict:
+        return  # someone else was quicker, or the customer left
     text = f"{agent.display_name} has joined the chat."
     outcome.messages.append(_line(handoff, f"{text} (in {desk.title()})", session=session).id)
     _deliver(handoff, "agent_joined", {"text": text, "agent": agent.display_name}, session=session)
@@ -192,9 +192,13 @@ def _hand_back(
 ) -> None:
     if handoff.status not in OPEN_STATUSES:
         return  # already closed (the inbox resolved it, or this is a repeat)
+    _claim(handoff, agent, action.desk, outcome, session=session)  # resolved while waiting
     resolution = action.text or last_agent_reply(handoff, session=session)
-    handoff.status = "handed_back"
-    handoff.closed_at = utcnow()
+    try:
+        lifecycle.apply(handoff, "hand_back", _actor(agent), session=session)
+    except Conflict as exc:
+        outcome.ignored = str(exc)
+        return
     handoff.resolution = resolution
     outcome.messages.append(
         _line(
@@ -203,8 +207,7 @@ def _hand_back(
             session=session,
         ).id
     )
-    if handoff.customer_ended_at is None:
-        _deliver(handoff, "handback", {"resolution": resolution}, session=session)
+    _deliver(handoff, "handback", {"resolution": resolution}, session=session)
     outcome.status_changed = True
 
 
@@ -214,13 +217,11 @@ def _reopen(
     """A conversation handed back is a person's again: the bot pauses, relays resume."""
     if handoff.status in OPEN_STATUSES:
         return
-    if handoff.status not in REOPENABLE or handoff.customer_ended_at is not None:
-        outcome.ignored = "the customer left; there is nobody to pause the bot for"
+    try:
+        lifecycle.apply(handoff, "reopen", _actor(agent), session=session)
+    except Conflict as exc:  # the customer left: nobody to pause the bot for
+        outcome.ignored = str(exc)
         return
-    handoff.status = "claimed"
-    handoff.claimed_by_id = agent.id
-    handoff.claimed_at = utcnow()
-    handoff.closed_at = None
     outcome.messages.append(
         _line(
             handoff,
@@ -254,7 +255,16 @@ def apply(action: DeskAction, *, session: Session) -> Outcome | None:
         if seen is not None:  # the same idempotency key again: done already
             outcome.duplicate = True
             return outcome
-    agent = desk_agent(action.desk, action.agent_id, action.agent_name, session=session)
+    owner = handoff.claimed_by
+    if not action.agent_id and owner is not None and owner.username.startswith(f"{action.desk}:"):
+        agent = owner  # the desk did not say who (an unassigned conversation): its agent on it
+    else:
+        agent = desk_agent(
+            action.desk,
+            action.agent_id or "desk",
+            action.agent_name or action.desk.title(),
+            session=session,
+        )
     if action.kind == "reply":
         _reply(action, handoff, agent, outcome, session=session)
     elif action.kind == "claim":

@@ -12,8 +12,10 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from inbox.forwarding.settings import ForwardSettings
+from inbox.models import Handoff, HandoffTransition
 
 from ..conftest import FakeRasa, RunningInbox
 from ..helpers import create_handoff
@@ -143,6 +145,21 @@ def test_a_handoff_answered_only_in_chatwoot(database_url, fake_rasa, chatwoot):
         assert {"event": "pause"} in pause
         assert {"event": "slot", "name": "handoff_key", "value": key} in pause
         assert bot.get(f"/api/v1/handoffs/{key}").json()["status"] == "claimed"
+        # Every change went through the inbox's state machine, by the desk's agent.
+        with inbox.svc.factory.begin() as session:
+            moves = session.execute(
+                select(
+                    HandoffTransition.event, HandoffTransition.actor, HandoffTransition.actor_name
+                )
+                .join(Handoff, Handoff.id == HandoffTransition.handoff_id)
+                .where(Handoff.key == key)
+                .order_by(HandoffTransition.id)
+            ).all()
+        assert [tuple(m) for m in moves] == [
+            ("claim", "desk", "John"),
+            ("hand_back", "desk", "John"),
+            ("reopen", "desk", "John"),
+        ]
 
 
 def test_the_same_webhook_three_times_reaches_the_customer_once(database_url, fake_rasa, chatwoot):
