@@ -42,8 +42,19 @@ class AgentClient:
     def reply(self, key: str, text: str) -> dict[str, Any]:
         return self._post(f"/api/v1/handoffs/{key}/replies", {"text": text})
 
-    def hand_back(self, key: str, resolution: str = "") -> dict[str, Any]:
-        return self._post(f"/api/v1/handoffs/{key}/handback", {"resolution": resolution})
+    def hand_back(
+        self, key: str, resolution: str = "", customer_message: str = ""
+    ) -> dict[str, Any]:
+        """``resolution`` is the internal note; only ``customer_message`` reaches the customer."""
+        return self._post(
+            f"/api/v1/handoffs/{key}/handback",
+            {"resolution": resolution, "customer_message": customer_message},
+        )
+
+    def resolve(self, key: str, note: str = "", customer_message: str = "") -> dict[str, Any]:
+        return self._post(
+            f"/api/v1/handoffs/{key}/resolve", {"note": note, "customer_message": customer_message}
+        )
 
     def customer_texts(self, key: str) -> list[str]:
         """Customer messages the inbox received after the handoff, in order."""

@@ -117,7 +117,7 @@ def test_rising_frustration_is_handed_off_with_full_context(
     assert stack.say(sender, "thank you so much") == []
 
     # Hand back: the bot answers again, remembers the facts, frustration starts afresh.
-    agent.hand_back(key, "DPD will redeliver tomorrow")
+    agent.hand_back(key, "asked DPD by phone, ref 77812", "DPD will redeliver tomorrow")
     wait_for(lambda: stack.tracker(sender)["paused"] is False, message="conversation resumed")
     slots = stack.tracker(sender)["slots"]
     assert slots["handoff_active"] is False
@@ -127,6 +127,7 @@ def test_rising_frustration_is_handed_off_with_full_context(
         "text"
     ]
     assert "DPD will redeliver tomorrow" in handback_line
+    assert "77812" not in handback_line  # the internal note stays in the inbox
 
     reply = texts(stack.say(sender, "where is my order?"))
     assert "order number" not in reply.lower()  # not asked again
