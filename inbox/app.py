@@ -28,6 +28,7 @@ from inbox.care import routes as care_routes
 from inbox.conversation import bot_routes as conversation_bot_routes
 from inbox.conversation import routes as conversation_routes
 from inbox.conversation import silence_timer
+from inbox.followup import routes as followup_routes
 from inbox.conversation.rasa_client import RasaClient
 from inbox.conversation.rasa_delivery import RasaDelivery
 from inbox.csat import routes as csat_routes
@@ -179,6 +180,7 @@ def create_app(
     app.include_router(auth_routes.router)
     app.include_router(live_events.router)
     app.include_router(wrapup_routes.router)
+    app.include_router(followup_routes.router)  # reply by email
     app.include_router(csat_routes.router)
     app.include_router(widget_routes.router)
     app.include_router(forwarding_admin_routes.router)

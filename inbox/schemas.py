@@ -17,6 +17,7 @@ from pydantic import BaseModel as _PydanticModel
 from pydantic import Field, ValidationError, validator
 
 from inbox.conversation.contract import HandoffIn  # noqa: F401  (the bot's body, typed by the contract)
+from inbox.followup.mail import valid_email
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,8 @@ class QueueFigures(BaseModel):
     estimated_wait_seconds: int
     within_business_hours: bool
     next_opening: datetime | None
+    # An SMTP server is configured: the bot may offer a reply by email (else it must not).
+    email_follow_up: bool = False
 
 
 class HandoffCreated(BaseModel):
@@ -59,6 +62,7 @@ class HandoffCreated(BaseModel):
     estimated_wait_seconds: int
     within_business_hours: bool
     next_opening: datetime | None
+    email_follow_up: bool = False
 
 
 SIGNAL_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -142,6 +146,12 @@ class ContactPreferenceIn(BaseModel):
 
     contact_preference: str = Field(..., regex="^(wait|callback|email)$")
     contact_detail: str | None = Field(None, max_length=255)
+
+    @validator("contact_detail")
+    def _email_is_an_address(cls, value: str | None, values: dict[str, Any]) -> str | None:
+        if values.get("contact_preference") == "email" and not valid_email(value or ""):
+            raise ValueError("contact_detail must be an email address")
+        return value
 
 
 class Accepted(BaseModel):

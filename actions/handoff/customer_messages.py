@@ -67,10 +67,12 @@ def next_opening_text(next_opening: str | None) -> str:
 def queue_messages(status: Mapping[str, Any] | None, email_known: bool = True) -> list[Utterance]:
     """What to say about the wait, from the inbox's answer (None: inbox unreachable).
 
-    When nobody can answer soon and we have no email for the customer, ask for
-    one: the reply by email is what the inbox offers instead of waiting.
+    When nobody can answer soon, we have no email for the customer and the inbox
+    can send email (``email_follow_up``: an SMTP server is configured), ask for one;
+    without it, email is never promised.
     """
-    ask_email = [] if email_known else [Utterance("utter_ask_email_for_reply", {})]
+    can_email = bool(status and status.get("email_follow_up"))
+    ask_email = [] if email_known or not can_email else [Utterance("utter_ask_email_for_reply", {})]
     if status is None:
         return [Utterance("utter_handoff_inbox_down", {})]
     if status.get("within_business_hours") is False:

@@ -99,6 +99,10 @@ class InboxClient:
         """Tell the inbox the customer closed the chat with the person."""
         return await self._post(f"/api/v1/handoffs/{handoff_key}/customer-ended", payload)
 
+    async def contact_preference(self, handoff_key: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """The customer's email for a reply when nobody can answer soon."""
+        return await self._post(f"/api/v1/handoffs/{handoff_key}/contact-preference", payload)
+
     async def put_bot_session(self, payload: dict[str, Any]) -> dict[str, Any]:
         """PUT /api/v1/bot-sessions: create or merge a session report (idempotent)."""
         return await self._post("/api/v1/bot-sessions", payload, method="PUT")

@@ -34,6 +34,8 @@ Base = declarative_base()
 KIND_HANDOFF = "handoff"
 KIND_MESSAGE = "message"
 KIND_CUSTOMER_ENDED = "customer_ended"
+# The customer typed an email address while waiting: their contact preference.
+KIND_CONTACT_PREFERENCE = "contact_preference"
 # Analytics, not conversation: keyed "session:<conversation>" (see actions/handoff/session_report.py),
 # never delivered inline, and one failure stops the other reports of a delivery pass.
 KIND_SESSION_REPORT = "session_report"
@@ -260,6 +262,8 @@ async def _send(
         return await client.append_message(key, payload)
     if kind == KIND_CUSTOMER_ENDED:
         return await client.customer_ended(key, payload)
+    if kind == KIND_CONTACT_PREFERENCE:
+        return await client.contact_preference(key, payload)
     if kind == KIND_SESSION_REPORT:
         return await client.put_bot_session(payload)
     raise InboxRejected(f"unknown outbox item kind {kind!r}")

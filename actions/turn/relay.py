@@ -16,7 +16,11 @@ from actions.frustration.abuse import ABUSIVE_SIGNALS
 from actions.handoff.redaction import redact
 from actions.handoff.transcript import iso_time
 from actions.to_inbox import delivery
-from actions.to_inbox.inbox_outbox import KIND_CUSTOMER_ENDED, KIND_MESSAGE
+from actions.to_inbox.inbox_outbox import (
+    KIND_CONTACT_PREFERENCE,
+    KIND_CUSTOMER_ENDED,
+    KIND_MESSAGE,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +83,15 @@ def relay_frustration(result: TurnResult) -> dict[str, Any]:
     }
 
 
+_EMAIL = re.compile(r"[^@\s<>]{1,64}@[^@\s<>]+\.[A-Za-z]{2,}")
+
+
+def email_address(text: str) -> str | None:
+    """The address when the whole message is one (what the bot asked for while waiting)."""
+    candidate = text.strip().rstrip(".")
+    return candidate if len(candidate) <= 254 and _EMAIL.fullmatch(candidate) else None
+
+
 def ends_handoff(tracker: Tracker) -> bool:
     """The customer clearly ended the chat with the person.
 
@@ -120,6 +133,13 @@ async def relay_to_agent(
             "frustration": frustration,
         }
         await delivery.send(KIND_MESSAGE, key, payload)
+    address = email_address(text)
+    if address is not None:  # the inbox validates, stores and confirms it to the customer
+        await delivery.send(
+            KIND_CONTACT_PREFERENCE,
+            key,
+            {"contact_preference": "email", "contact_detail": address},
+        )
     if ends_handoff(tracker):
         await delivery.send(
             KIND_CUSTOMER_ENDED, key, {"sent_at": sent_at, "conversation_id": tracker.sender_id}

@@ -216,3 +216,9 @@ def abandon_silent(*, session: Session, silence: timedelta) -> list[Handoff]:
         _enqueue(handoff, "end_handoff", {}, session=session)
         closed.append(handoff)
     return closed
+
+
+def notice(handoff: Handoff, text: str, *, session: Session) -> Delivery:
+    """A line from the team's system to the customer (shown in the conversation too)."""
+    _system_line(handoff, text, session=session)
+    return _enqueue(handoff, "notice", {"text": text}, session=session)

@@ -10,6 +10,8 @@ from inbox.auth.deps import require_bot
 from inbox.broker import QUEUE_TOPIC, handoff_topic
 from inbox.conversation import agent_actions, coaching_store, handoffs, views
 from inbox.db import run_in_session
+from inbox.followup import mail
+from inbox.models import OPEN_STATUSES
 from inbox.services import Services, services
 
 router = APIRouter(prefix="/api/v1", tags=["bot"], dependencies=[Depends(require_bot)])
@@ -98,11 +100,34 @@ async def contact_preference(
 ) -> schemas.Accepted:
     """Optional: the customer chose to wait, be called back or get an email."""
 
-    def unit(*, session: Session) -> str:
-        handoff = handoffs.require_handoff(handoff_key, session=session)
+    def unit(*, session: Session) -> tuple[str, bool]:
+        handoff = handoffs.require_handoff(handoff_key, session=session, for_update=True)
+        new_email = body.contact_preference == "email" and (
+            handoff.contact_preference,
+            handoff.contact_detail,
+        ) != ("email", body.contact_detail)
         handoffs.set_contact_preference(handoff, body, session=session)
-        return handoff.status
+        # Only when the inbox can send email: otherwise it would be an empty promise.
+        can_email = mail.SmtpSettings.from_env() is not None
+        confirm = new_email and can_email and handoff.status in OPEN_STATUSES
+        if confirm:  # told back to the customer, once per address, through the outbox
+            agent_actions.notice(
+                handoff, followup_confirmation(body.contact_detail or ""), session=session
+            )
+        return handoff.status, confirm
 
-    state = await run_in_session(svc.factory, unit)
+    state, confirm = await run_in_session(svc.factory, unit)
     svc.broker.publish(QUEUE_TOPIC, "queue", {"reason": "updated", "handoff_key": handoff_key})
+    if (
+        confirm and svc.deliverer is not None
+    ):  # in the background: the bot's action holds Rasa's lock
+        svc.deliverer.wake()
     return schemas.Accepted(status=state)
+
+
+def followup_confirmation(address: str) -> str:
+    """What the customer reads after leaving their address."""
+    return (
+        f"Thanks, we've noted {address}. If nobody from our team can answer here soon,"
+        " they'll reply to you by email, with this conversation's reference in the subject."
+    )

@@ -159,6 +159,13 @@ class RasaClient:
             self._params(output_channel="latest"),
         )
 
+    async def send_notice(self, conversation_id: str, text: str) -> None:
+        """A line from the team's system (not a person), e.g. the email address noted."""
+        await self.append_events(
+            conversation_id,
+            [{"event": "bot", "text": text, "metadata": {"source": "system", "kind": "notice"}}],
+        )
+
     async def end_handoff(self, conversation_id: str) -> None:
         """The customer ended the chat: resume the bot and run ``end_handoff`` in it
         (the inbox is the only one who un-pauses the bot)."""

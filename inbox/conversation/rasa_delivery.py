@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import smtplib
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ from httpkit.retry import RetryPolicy
 from inbox.broker import Broker, handoff_topic
 from inbox.conversation.rasa_client import RasaClient, RasaError
 from inbox.db import run_in_session
+from inbox.followup import mail
 from inbox.models import Delivery, Handoff, Message, utcnow
 
 log = logging.getLogger(__name__)
@@ -32,6 +34,16 @@ class Job:
     kind: str
     payload: dict[str, Any]
     message_pk: int | None
+
+
+async def _send_email(job: Job) -> None:
+    settings = mail.SmtpSettings.from_env()
+    if settings is None:
+        raise RasaError("email is not set up (INBOX_SMTP_HOST)")
+    try:
+        await mail.send(settings, job.payload, job.id)
+    except (OSError, smtplib.SMTPException) as exc:
+        raise RasaError(f"SMTP: {type(exc).__name__}: {exc}") from exc
 
 
 def _pending(handoff_id: int, *, session: Session) -> tuple:
@@ -117,6 +129,10 @@ class RasaDelivery:
             )
         elif job.kind == "end_handoff":  # the customer left: the bot answers again
             await self.rasa.end_handoff(conversation_id)
+        elif job.kind == "notice":  # a line from the team's system, e.g. the email noted
+            await self.rasa.send_notice(conversation_id, job.payload["text"])
+        elif job.kind == "email":  # a reply by email (inbox.followup): retried like the rest
+            await _send_email(job)
         elif job.kind == "pause":  # a help desk reopened it (inbox.forwarding.desk_actions)
             await self.rasa.pause(conversation_id, job.payload["handoff_key"])
         else:

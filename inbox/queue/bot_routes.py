@@ -10,6 +10,7 @@ from inbox.auth.deps import require_bot
 from inbox.broker import QUEUE_TOPIC
 from inbox.conversation import handoffs
 from inbox.db import run_in_session
+from inbox.followup import mail
 from inbox.queue import store as queue_store
 from inbox.services import Services, services
 
@@ -64,6 +65,7 @@ async def create_handoff(
         estimated_wait_seconds=figures.estimated_wait_seconds if position else 0,
         within_business_hours=figures.within_business_hours,
         next_opening=figures.next_opening,
+        email_follow_up=mail.SmtpSettings.from_env() is not None,
     )
 
 
@@ -76,4 +78,5 @@ async def queue_status(svc: Services = Depends(services)) -> schemas.QueueFigure
             session=session, hours=svc.hours, avg_handle_seconds=svc.settings.avg_handle_seconds
         )
 
-    return await run_in_session(svc.factory, unit)
+    figures = await run_in_session(svc.factory, unit)
+    return figures.copy(update={"email_follow_up": mail.SmtpSettings.from_env() is not None})

@@ -339,6 +339,7 @@ class FakeInbox:
         self.handoffs: dict[str, dict[str, Any]] = {}
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self.ended: list[str] = []
+        self.preferences: list[tuple[str, dict[str, Any]]] = []
         self.down = False  # connection refused
         self.fail_status: int | None = None  # answer every call with this status
         self.status = {
@@ -394,13 +395,18 @@ class FakeInbox:
             self.handoffs[key] = body
             self.messages[key] = []
             return httpx.Response(201, json=answer)
-        match = re.fullmatch(r"/api/v1/handoffs/([^/]+)/(messages|customer-ended)", path)
+        match = re.fullmatch(
+            r"/api/v1/handoffs/([^/]+)/(messages|customer-ended|contact-preference)", path
+        )
         if match:
             key, what = match.groups()
             if key not in self.handoffs:
                 return httpx.Response(404, json={"detail": "unknown handoff"})
             if what == "customer-ended":
                 self.ended.append(key)
+                return httpx.Response(200, json={"status": "waiting", "duplicate": False})
+            if what == "contact-preference":
+                self.preferences.append((key, body))
                 return httpx.Response(200, json={"status": "waiting", "duplicate": False})
             if body.get("sender", "customer") != "customer" or len(body.get("text", "")) > 10_000:
                 return httpx.Response(422, json={"detail": [{"msg": "invalid message"}]})

@@ -242,6 +242,21 @@ async def test_end_handoff_button_also_sends_customer_ended(open_handoff: FakeIn
     assert {request.url.host for request in open_handoff.requests} == {"inbox.test"}
 
 
+async def test_a_typed_email_address_becomes_the_contact_preference(
+    open_handoff: FakeInbox,
+) -> None:
+    await score(handoff_tracker(user("dana.w@example.com", "inform", 0.9, message_id="m5")))
+    assert [m["message_id"] for m in open_handoff.messages[KEY]] == ["m5"]  # still relayed
+    assert open_handoff.preferences == [
+        (KEY, {"contact_preference": "email", "contact_detail": "dana.w@example.com"})
+    ]
+
+
+async def test_an_address_inside_a_sentence_is_only_relayed(open_handoff: FakeInbox) -> None:
+    await score(handoff_tracker(user("my old one was x@y.com", "inform", 0.9, message_id="m6")))
+    assert open_handoff.preferences == []
+
+
 async def test_a_typed_goodbye_the_nlu_is_unsure_of_does_not_end(open_handoff: FakeInbox) -> None:
     await score(handoff_tracker(user("thanks, that's all", "end_handoff", 0.6)))
     assert open_handoff.ended == []

@@ -95,9 +95,9 @@ def test_after_hours_names_the_next_opening() -> None:
     [utterance] = queue_messages(status)
     assert utterance.response == "utter_handoff_after_hours"
     assert utterance.values["next_opening_text"] == "when we open on Monday at 08:00"
-    assert "by email when we open on Monday at 08:00." in render(
-        {"response": utterance.response, **utterance.values}
-    )
+    spoken = render({"response": utterance.response, **utterance.values})
+    assert "reply here when we open on Monday at 08:00." in spoken
+    assert "email" not in spoken  # never promised unless the inbox can send it
 
 
 def test_after_hours_without_a_known_opening() -> None:
@@ -127,10 +127,21 @@ def test_the_next_opening_is_told_in_uk_time() -> None:
 
 
 def test_without_an_email_the_customer_is_asked_for_one_when_nobody_is_free() -> None:
-    busy = {**OPEN, "agents_available": 0}
+    busy = {**OPEN, "agents_available": 0, "email_follow_up": True}
     assert queue_messages(busy, email_known=False) == [
         Utterance("utter_handoff_no_agents", {}),
         Utterance("utter_ask_email_for_reply", {}),
     ]
     assert queue_messages(busy, email_known=True) == [Utterance("utter_handoff_no_agents", {})]
     assert queue_messages(OPEN, email_known=False)[0].response == "utter_handoff_queue"
+
+
+def test_email_is_never_offered_when_the_inbox_cannot_send_it() -> None:
+    """Issue 15: the bot promised a reply by email and nothing ever sent one."""
+    busy = {**OPEN, "agents_available": 0}
+    for status in (busy, {**busy, "email_follow_up": False}):
+        assert queue_messages(status, email_known=False) == [
+            Utterance("utter_handoff_no_agents", {})
+        ]
+    spoken = render({"response": "utter_handoff_no_agents"})
+    assert "email" not in spoken

@@ -75,6 +75,7 @@ def test_create_response_follows_the_contract(inbox):
         "estimated_wait_seconds",
         "within_business_hours",
         "next_opening",
+        "email_follow_up",
     }
     assert data["status"] == "waiting"
     assert data["queue_position"] == 2
