@@ -28,12 +28,12 @@ from inbox.care import routes as care_routes
 from inbox.conversation import bot_routes as conversation_bot_routes
 from inbox.conversation import routes as conversation_routes
 from inbox.conversation import silence_timer
-from inbox.followup import routes as followup_routes
 from inbox.conversation.rasa_client import RasaClient
 from inbox.conversation.rasa_delivery import RasaDelivery
 from inbox.csat import routes as csat_routes
 from inbox.db import make_engine, make_session_factory
 from inbox.errors import InboxError
+from inbox.followup import routes as followup_routes
 from inbox.forwarding import admin_routes as forwarding_admin_routes
 from inbox.forwarding import desk_routes
 from inbox.forwarding.worker import Forwarder
