@@ -12,12 +12,14 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inbox.conversation import lifecycle
 from inbox.conversation.coaching_store import note_closing_frustration
 from inbox.errors import Conflict, Forbidden
 from inbox.models import Agent, Delivery, Handoff, Message, utcnow
+from northwind_common.store_clock import store_date
 
 
 def _require_owner(handoff: Handoff, agent: Agent) -> None:
@@ -222,3 +224,38 @@ def notice(handoff: Handoff, text: str, *, session: Session) -> Delivery:
     """A line from the team's system to the customer (shown in the conversation too)."""
     _system_line(handoff, text, session=session)
     return _enqueue(handoff, "notice", {"text": text}, session=session)
+
+
+def route_to_earlier_agent(handoff: Handoff, *, session: Session) -> Agent | None:
+    """A second handoff of the same conversation on the same store day goes straight to
+    the agent who had the first, when they are available: the customer need not start
+    over with someone new. Returns that agent, or None (the handoff waits as usual)."""
+    if handoff.status != lifecycle.WAITING:
+        return None
+    day = store_date(handoff.created_at)
+    earlier = session.execute(
+        select(Handoff)
+        .where(
+            Handoff.conversation_id == handoff.conversation_id,
+            Handoff.id != handoff.id,
+            Handoff.claimed_by_id.isnot(None),
+            Handoff.created_at >= handoff.created_at - timedelta(days=1),
+        )
+        .order_by(Handoff.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if earlier is None or store_date(earlier.created_at) != day:
+        return None
+    agent = session.get(Agent, earlier.claimed_by_id)
+    if agent is None or not (agent.available and agent.active):
+        return None
+    lifecycle.apply(
+        handoff, "assign", lifecycle.Actor("inbox", agent, agent.display_name), session=session
+    )
+    _system_line(
+        handoff,
+        f"Back again today: given to {agent.display_name}, who had this customer earlier.",
+        session=session,
+    )
+    _joined(handoff, agent, session=session)
+    return agent

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from inbox import schemas
 from inbox.auth.deps import require_bot
 from inbox.broker import QUEUE_TOPIC
-from inbox.conversation import handoffs
+from inbox.conversation import agent_actions, handoffs
 from inbox.db import run_in_session
 from inbox.followup import mail
 from inbox.queue import store as queue_store
@@ -42,6 +42,8 @@ async def create_handoff(
             svc.forwarder.enqueue_created(
                 handoff, session=session
             )  # same transaction as the handoff
+            # Back the same day: to the agent who had the first, when available.
+            agent_actions.route_to_earlier_agent(handoff, session=session)
         position = queue_store.queue_position(handoff, session=session)
         figures = queue_store.figures(
             session=session,
@@ -55,6 +57,8 @@ async def create_handoff(
     if created:
         svc.broker.publish(QUEUE_TOPIC, "queue", {"reason": "created", "handoff_key": key})
         svc.forwarder.wake()
+        if state != "waiting" and svc.deliverer is not None:  # the joined line, in the background
+            svc.deliverer.wake()
     else:
         response.status_code = status.HTTP_200_OK
     return schemas.HandoffCreated(

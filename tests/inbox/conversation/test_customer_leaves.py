@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from tests.inbox.helpers import create_handoff
+from tests.inbox.helpers import create_handoff, handoff_payload
 
 
 def test_leaving_the_queue_then_the_agent_claims_is_refused(inbox):
@@ -65,3 +65,35 @@ def test_leaving_the_queue_counts_as_abandonment_in_analytics(inbox):
     assert report["handoffs_total"] == 2
     assert report["abandoned_total"] == 1
     assert report["handoffs_per_day"][-1]["abandoned"] == 1
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def test_back_the_same_day_goes_to_the_agent_who_had_the_first(inbox):
+    bot, sam = inbox.bot(), inbox.agent("sam")
+    sam.post("/api/v1/me/availability", json={"available": True}).raise_for_status()
+    first = create_handoff(bot, conversation_id="web-back-again", created_at=_now())
+    sam.post(f"/api/v1/handoffs/{first['handoff_key']}/claim").raise_for_status()
+    sam.post(f"/api/v1/handoffs/{first['handoff_key']}/handback", json={}).raise_for_status()
+    second = handoff_payload(conversation_id="web-back-again", created_at=_now())
+    answer = bot.post(
+        "/api/v1/handoffs", json=second, headers={"Idempotency-Key": second["handoff_key"]}
+    ).json()
+    assert answer["status"] == "claimed"
+    record = sam.get(f"/api/v1/handoffs/{second['handoff_key']}").json()
+    assert record["claimed_by"]["username"] == "sam"
+    [routed] = record["transitions"]
+    assert (routed["event"], routed["actor"], routed["actor_name"]) == ("assign", "inbox", "Sam")
+
+
+def test_back_the_same_day_waits_when_that_agent_is_away(inbox):
+    bot, sam = inbox.bot(), inbox.agent("sam")
+    sam.post("/api/v1/me/availability", json={"available": True}).raise_for_status()
+    first = create_handoff(bot, conversation_id="web-back-later", created_at=_now())
+    sam.post(f"/api/v1/handoffs/{first['handoff_key']}/claim").raise_for_status()
+    sam.post(f"/api/v1/handoffs/{first['handoff_key']}/handback", json={}).raise_for_status()
+    sam.post("/api/v1/me/availability", json={"available": False}).raise_for_status()
+    second = create_handoff(bot, conversation_id="web-back-later", created_at=_now())
+    assert bot.get(f"/api/v1/handoffs/{second['handoff_key']}").json()["status"] == "waiting"
