@@ -94,6 +94,15 @@ def page(browser: Browser, helpdesk_stack: Stack) -> Iterator[Page]:
     assert errors == [], f"JavaScript errors on the page: {errors}"
 
 
+def shot(page: Page, name: str) -> None:
+    """The chat panel scrolled to its newest message, for a reader of test-output/."""
+    page.evaluate(
+        "() => { const list = document.getElementById('northwind-chat').shadowRoot"
+        ".querySelector('.nwc-messages'); list.scrollTop = list.scrollHeight; }"
+    )
+    page.get_by_role("dialog", name="Northwind help").screenshot(path=str(OUTPUT / name))
+
+
 def ask_for_a_person(page: Page, stack: Stack) -> tuple[str, str]:
     """The customer asks the bot for a person; (session id, handoff key)."""
     open_chat(page)
@@ -160,7 +169,7 @@ def test_a_handoff_answered_only_in_chatwoot(
     expect(page.locator(".nwc-msg-agent .nwc-text").last).to_have_text(
         "A new pair ships today by express."
     )
-    page.screenshot(path=str(OUTPUT / "e2e-helpdesk-chatwoot-reply.png"), full_page=True)
+    shot(page, "e2e-helpdesk-chatwoot-reply.png")
     incoming = chatwoot.public_messages(conversation, incoming=True)
     assert incoming.count("Thanks John, when will it arrive?") == 1  # exactly once
     assert all("DPD depot" not in line for line in transcript(page))  # private stays private
@@ -172,7 +181,7 @@ def test_a_handoff_answered_only_in_chatwoot(
         message="the bot resumed",
     )
     assert tracker["slots"]["handoff_active"] in (False, None)
-    page.screenshot(path=str(OUTPUT / "e2e-helpdesk-chatwoot-resolved.png"), full_page=True)
+    shot(page, "e2e-helpdesk-chatwoot-resolved.png")
 
     chatwoot.set_status(conversation, "open")  # reopened in Chatwoot: the bot pauses again
     tracker = wait_for(
@@ -215,5 +224,5 @@ def test_a_handoff_answered_only_from_the_webhook_desk(
     # Once from Lee (the repeated key sent nothing); the bot's line back names what was settled.
     expect(page.locator(".nwc-msg-agent .nwc-text", has_text="Sorted: a new pair")).to_have_count(1)
     expect(bot_texts(page).last).to_contain_text("Sorted: a new pair ships today")
-    page.screenshot(path=str(OUTPUT / "e2e-helpdesk-webhook.png"), full_page=True)
+    shot(page, "e2e-helpdesk-webhook.png")
     wait_for(lambda: not helpdesk_stack.tracker(session_id)["paused"], message="the bot resumed")
