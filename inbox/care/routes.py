@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy.orm import Session
 
 from inbox.agent_tools import schemas as s
@@ -78,19 +78,33 @@ async def decline_break(
     return await run_in_session(svc.factory, unit)
 
 
+# The plan changes only with the queue, availability or a close, which all publish on
+# QUEUE_TOPIC: one computation per queue version, shared by every agent's page.
+_plans: dict[int, tuple[int, bytes]] = {}
+
+
 @router.get("/routing", response_model=s.RoutingOut)
 async def routing_plan(
     svc: Services = Depends(services), _who: Agent | str = Depends(require_reader)
-) -> s.RoutingOut:
+) -> Response:
     """Whom each waiting handoff is offered to (whose page announces it)."""
+    ended = await run_in_session(
+        svc.factory, lambda *, session: breaks.end_due_breaks(session=session)
+    )
+    if ended:
+        svc.broker.publish(QUEUE_TOPIC, "queue", {"reason": "availability", "handoff_key": None})
+    version = svc.broker.version(QUEUE_TOPIC)
+    cached = _plans.get(id(svc))
+    if cached is not None and cached[0] == version:
+        return Response(cached[1], media_type="application/json")
 
-    def unit(*, session: Session) -> s.RoutingOut:
-        breaks.end_due_breaks(session=session)
-        return s.RoutingOut(
-            items=[s.RoutedOut(**o.__dict__) for o in routing.plan(session=session)]
-        )
+    def unit(*, session: Session) -> bytes:
+        items = [s.RoutedOut(**o.__dict__) for o in routing.plan(session=session)]
+        return s.RoutingOut(items=items).json().encode()
 
-    return await run_in_session(svc.factory, unit)
+    body = await run_in_session(svc.factory, unit)
+    _plans[id(svc)] = (version, body)
+    return Response(body, media_type="application/json")
 
 
 @router.get("/analytics/abuse-exposure", response_model=s.ExposureReportOut)
