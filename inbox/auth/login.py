@@ -16,6 +16,7 @@ from inbox.auth.security import (
     verify_password,
 )
 from inbox.auth.throttle import wait_message
+from inbox.broker import QUEUE_TOPIC
 from inbox.care import status as care_status
 from inbox.db import run_in_session
 from inbox.models import Agent
@@ -54,6 +55,8 @@ async def authenticate(svc: Services, request: Request, username: str, password:
     if agent is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong username or password")
     await asyncio.to_thread(svc.limiter.succeeded, username, ip)
+    if agent.available:  # restored at login: the figures the bot announces change
+        svc.broker.publish(QUEUE_TOPIC, "queue", {"reason": "availability", "handoff_key": None})
     return agent
 
 

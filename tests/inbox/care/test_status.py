@@ -78,3 +78,13 @@ def test_create_admin_available_from_the_command_line(tmp_path) -> None:
     engine.dispose()
     assert tuple(bool(v) for v in row) == (True, True)
     assert "--available" in (ROOT / "scripts" / "run").read_text()
+
+
+def test_the_figures_the_bot_announces_count_an_agent_restored_at_login(tools_inbox) -> None:
+    sam = tools_inbox.agent("sam")
+    sam.post("/api/v1/me/availability", json={"available": True}).raise_for_status()
+    sam.post("/api/v1/auth/logout").raise_for_status()
+    bot = tools_inbox.bot()
+    assert bot.get("/api/v1/queue").json()["figures"]["agents_available"] == 0  # cached answer
+    tools_inbox.agent("sam")
+    assert bot.get("/api/v1/queue").json()["figures"]["agents_available"] == 1
