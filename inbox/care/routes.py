@@ -39,10 +39,14 @@ async def my_care(
 ) -> s.CareOut:
     """My status, a break running, and a break offered after an abusive conversation."""
 
-    def unit(*, session: Session) -> s.CareOut:
-        return _care(session.get(Agent, agent.id), session=session)
+    def unit(*, session: Session) -> tuple[list[int], s.CareOut]:
+        ended = breaks.end_due_breaks(session=session)
+        return ended, _care(session.get(Agent, agent.id), session=session)
 
-    return await run_in_session(svc.factory, unit)
+    ended, out = await run_in_session(svc.factory, unit)
+    if ended:  # back from a break: the figures the bot announces change
+        svc.broker.publish(QUEUE_TOPIC, "queue", {"reason": "availability", "handoff_key": None})
+    return out
 
 
 @router.post("/me/break", response_model=s.CareOut)

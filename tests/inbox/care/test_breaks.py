@@ -86,3 +86,19 @@ def test_a_break_that_ends_after_logout_leaves_the_agent_away(tools_inbox) -> No
     with tools_inbox.svc.factory.begin() as session:
         assert end_due_breaks(session=session, now=utcnow() + timedelta(minutes=6)) == []
         assert session.query(Agent.available).filter(Agent.username == "sam").scalar() is False
+
+
+def test_the_break_ends_on_the_agents_page_and_the_bot_counts_them_again(tools_inbox) -> None:
+    from sqlalchemy import update
+
+    from inbox.agent_tools.models import AgentCare
+
+    sam, bot = tools_inbox.agent("sam"), tools_inbox.bot()
+    sam.post("/api/v1/me/availability", json={"available": True}).raise_for_status()
+    sam.post("/api/v1/me/break").raise_for_status()
+    assert bot.get("/api/v1/queue").json()["figures"]["agents_available"] == 0
+    with tools_inbox.svc.factory.begin() as session:  # the five minutes are over
+        session.execute(update(AgentCare).values(break_until=utcnow() - timedelta(seconds=1)))
+    care = sam.get("/api/v1/me/care").json()
+    assert care["available"] is True and care["break_until"] is None
+    assert bot.get("/api/v1/queue").json()["figures"]["agents_available"] == 1
