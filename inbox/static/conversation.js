@@ -175,7 +175,7 @@
     const claimButton = document.getElementById("claim");
     claimButton.disabled = status !== "waiting";
     claimButton.hidden = status !== "waiting";  // nothing to claim: keep the header short
-    for (const id of ["send", "handback", "resolve", "reply", "resolution"]) document.getElementById(id).disabled = !mine;
+    for (const id of ["send", "handback", "resolve", "reply", "resolution", "customer-message"]) document.getElementById(id).disabled = !mine;
     const opening = document.getElementById("use-opening");
     if (opening) opening.disabled = !mine;
     const closed = status === "resolved" || status === "handed_back";
@@ -256,9 +256,11 @@
     if (message) { addMessage(message); reply.value = ""; reply.focus(); }
   });
   document.getElementById("handback").addEventListener("click", () =>
-    act("handback", {resolution: document.getElementById("resolution").value.trim()}));
+    act("handback", {resolution: document.getElementById("resolution").value.trim(),
+                     customer_message: document.getElementById("customer-message").value.trim()}));
   document.getElementById("resolve").addEventListener("click", async () => {
-    const data = await act("resolve", {note: document.getElementById("resolution").value.trim()});
+    const data = await act("resolve", {note: document.getElementById("resolution").value.trim(),
+                                       customer_message: document.getElementById("customer-message").value.trim()});
     if (data) openWrapUp();
   });
 

@@ -150,7 +150,7 @@ def test_cues_masking_and_wrap_up_live(stack: Stack, page: Page) -> None:
         "I'm sorry. I'll call you back within the hour once I've spoken to DPD."
     )
     page.get_by_role("button", name="Send").click()
-    page.get_by_label("Resolution / note").fill("Callback within the hour")
+    page.get_by_label("Internal note (inbox only)").fill("Callback within the hour")
     page.get_by_role("button", name="Resolve").click()
     draft = page.locator("#wrap-up-text")
     expect(draft).to_be_visible()

@@ -123,7 +123,10 @@ def test_agent_takes_a_handoff_from_queue_to_hand_back(page, web_inbox):
     expect(page.locator(f'#mine li[data-key="{key}"]')).to_be_visible()  # moved to "Mine"
     expect(page.locator("#waiting li")).to_have_count(1)
     page.get_by_role("button", name="Use this opening").click()
-    assert page.get_by_label("Reply to the customer").input_value() == body["suggested_opening"]
+    assert (
+        page.get_by_label("Reply to the customer").input_value()
+        == body["summary"]["suggested_opening"]
+    )
     page.get_by_role("button", name="Send").click()
     page.locator("#messages .from-agent .delivery-delivered").wait_for()
     sent = [
@@ -131,7 +134,7 @@ def test_agent_takes_a_handoff_from_queue_to_hand_back(page, web_inbox):
         for c in web_inbox.rasa.wait_for(2)
         if c["json"][0].get("metadata", {}).get("source") == "agent"
     ]
-    assert sent[0]["json"][0]["text"] == body["suggested_opening"]
+    assert sent[0]["json"][0]["text"] == body["summary"]["suggested_opening"]
 
     bot.post(
         f"/api/v1/handoffs/{key}/messages",
@@ -140,11 +143,12 @@ def test_agent_takes_a_handoff_from_queue_to_hand_back(page, web_inbox):
     page.locator("#messages .from-customer", has_text="when will it arrive").wait_for()
     page.screenshot(path=str(OUTPUT / "conversation.png"), full_page=True)
 
-    page.get_by_label("Resolution / note").fill("Told Dana it arrives Friday")
+    page.get_by_label("Internal note (inbox only)").fill("DPD depot Croydon holds it")
+    page.get_by_label("Message to the customer").fill("Told Dana it arrives Friday")
     page.get_by_role("button", name="Hand back to the bot").click()
     page.locator("#status-badge", has_text="handed back").wait_for()
     trigger = web_inbox.rasa.wait_for(4)[-1]
-    assert trigger["json"] == {
+    assert trigger["json"] == {  # the internal note stays in the inbox
         "name": "agent_handback",
         "entities": {"resolution": "Told Dana it arrives Friday"},
     }
