@@ -70,7 +70,9 @@ def _forward(svc: Services, action: DeskAction, outcome: Outcome, *, session: Se
     if handoff.status == "claimed" and action.kind in ("claim", "reply"):
         forwarder.enqueue_claimed(handoff, name, action.desk, session=session)
     elif handoff.status == "handed_back":
-        forwarder.enqueue_handed_back(handoff, action.agent_name or name, session=session)
+        forwarder.enqueue_handed_back(
+            handoff, action.agent_name or name, session=session, source=action.desk
+        )
     elif action.kind == "reopen":
         forwarder.enqueue_reopened(handoff, name, action.desk, session=session)
 

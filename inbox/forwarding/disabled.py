@@ -23,7 +23,7 @@ class NoForwarder:
         """Nothing configured: nothing to queue."""
 
     def enqueue_handed_back(
-        self, handoff: Handoff, handed_back_by: str, *, session: Session
+        self, handoff: Handoff, handed_back_by: str, *, session: Session, source: str = "inbox"
     ) -> None:
         """Nothing configured: nothing to queue."""
 

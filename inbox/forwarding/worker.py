@@ -106,13 +106,19 @@ class Forwarder:
         )
 
     def enqueue_handed_back(
-        self, handoff: Handoff, handed_back_by: str, *, session: Session
+        self, handoff: Handoff, handed_back_by: str, *, session: Session, source: str = "inbox"
     ) -> None:
+        """Every target; a hand-back made in a desk skips that desk (it is closed there
+        already, and closing it again would race with an agent reopening it)."""
         outbox.enqueue(
             handoff,
             events.handed_back(handoff, self.settings.public_url, handed_back_by),
-            tuple(self.targets),
+            tuple(t for t in self.targets if t != source),
             session=session,
+            # after a reopen a conversation can be handed back again: one row per time
+            row_event=f"handed_back:{handoff.closed_at.timestamp():.0f}"
+            if source != "inbox" and handoff.closed_at
+            else None,
         )
 
     def enqueue_customer_ended(self, handoff: Handoff, *, session: Session) -> None:

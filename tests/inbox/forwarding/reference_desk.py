@@ -140,4 +140,10 @@ class ReferenceDesk(FakeService):
         }
         if resolution is not None:
             action["resolution"] = resolution
-        return self.signed_post(action)
+        answer = self.signed_post(action)
+        if answer.status_code in (200, 201) and handoff_key in self.conversations:
+            # The inbox does not echo a desk's own change back to it: keep it here.
+            self.conversations[handoff_key].status = (
+                "closed" if kind == "conversation.handed_back" else "open"
+            )
+        return answer

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from inbox.forwarding.settings import ForwardSettings
-from inbox.models import Handoff, HandoffTransition
+from inbox.models import Forward, Handoff, HandoffTransition
 
 from ..conftest import FakeRasa, RunningInbox
 from ..helpers import create_handoff
@@ -134,6 +134,14 @@ def test_a_handoff_answered_only_in_chatwoot(database_url, fake_rasa, chatwoot):
             ("handback", "A new pair ships today by express."),
         ]
         assert bot.get(f"/api/v1/handoffs/{key}").json()["status"] == "handed_back"
+        # Not echoed back to Chatwoot: a late "resolved" from the inbox would undo a reopen.
+        with inbox.svc.factory.begin() as session:
+            echoed = session.execute(
+                select(Forward.event).where(
+                    Forward.target == "chatwoot", Forward.event.like("%handed_back%")
+                )
+            ).all()
+        assert echoed == []
         # The private note never reached the customer.
         assert all("DPD depot" not in text for _, text in said_to_customer(fake_rasa))
 
