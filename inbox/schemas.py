@@ -269,6 +269,8 @@ class ConversationOut(BaseModel):
     resolution: str | None
     customer_ended_at: datetime | None
     contact_preference: str | None
+    # The address (or number) the customer left for a reply: email follow-up.
+    contact_detail: str | None = None
     messages: list[MessageOut]
     coaching: CoachingOut | None = None
     wrap_up_note: str | None = None

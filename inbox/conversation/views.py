@@ -126,6 +126,7 @@ def conversation(handoff: Handoff, messages: list[Message]) -> schemas.Conversat
         resolution=handoff.resolution,
         customer_ended_at=handoff.customer_ended_at,
         contact_preference=handoff.contact_preference,
+        contact_detail=handoff.contact_detail,
         messages=[message_out(m) for m in messages],
         coaching=coaching(handoff, messages),
         wrap_up_note=handoff.wrap_up_note,

@@ -129,7 +129,7 @@ def test_the_address_is_validated_stored_and_confirmed_once(inbox, smtp_port) ->
             json={"contact_preference": "email", "contact_detail": "dana@example.com"},
         ).raise_for_status()
     record = inbox.agent("sam").get(f"/api/v1/handoffs/{key}").json()
-    assert record["contact_preference"] == "email"
+    assert (record["contact_preference"], record["contact_detail"]) == ("email", "dana@example.com")
     notices = [
         c["json"][0]["text"]
         for c in inbox.rasa.wait_for(1)
