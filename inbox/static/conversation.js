@@ -178,7 +178,7 @@
     for (const id of ["send", "handback", "resolve", "reply", "resolution", "customer-message"]) document.getElementById(id).disabled = !mine;
     const opening = document.getElementById("use-opening");
     if (opening) opening.disabled = !mine;
-    const closed = status === "resolved" || status === "handed_back";
+    const closed = ["resolved", "handed_back", "abandoned", "customer_ended"].includes(status);
     const wasMine = root.dataset.owner === root.dataset.me || root.dataset.role === "admin";
     wrapOpen.disabled = !(closed && wasMine);
     if (closed) wrapUp.classList.remove("hidden");
@@ -187,7 +187,8 @@
       assignButton.disabled = closed;
       document.getElementById("assign-to").disabled = closed;
       document.getElementById("assign-help").textContent = closed
-        ? `Assign is off: this conversation is ${status === "resolved" ? "resolved" : "handed back to the bot"}, so there is nobody to take over.`
+        ? `Assign is off: ${{resolved: "this conversation is resolved", handed_back: "this conversation is handed back to the bot",
+             abandoned: "the customer left before anyone joined", customer_ended: "the customer ended this chat"}[status]}, so there is nobody to take over.`
         : "";
     }
   }
@@ -254,6 +255,14 @@
     if (!text) return;
     const message = await act("replies", {text});
     if (message) { addMessage(message); reply.value = ""; reply.focus(); }
+  });
+  // Email follow-up (inbox/followup): the reply box's text to the address the customer left.
+  const sendEmail = document.getElementById("send-email");
+  if (sendEmail) sendEmail.addEventListener("click", async () => {
+    const text = reply.value.trim();
+    if (!text) return;
+    const message = await act("email-replies", {text});
+    if (message) { addMessage(message); reply.value = ""; }
   });
   document.getElementById("handback").addEventListener("click", () =>
     act("handback", {resolution: document.getElementById("resolution").value.trim(),
