@@ -97,3 +97,13 @@ def test_back_the_same_day_waits_when_that_agent_is_away(inbox):
     sam.post("/api/v1/me/availability", json={"available": False}).raise_for_status()
     second = create_handoff(bot, conversation_id="web-back-later", created_at=_now())
     assert bot.get(f"/api/v1/handoffs/{second['handoff_key']}").json()["status"] == "waiting"
+
+
+def test_the_page_says_how_long_they_waited_before_leaving(inbox):
+    bot, sam = inbox.bot(), inbox.agent("sam")
+    key = create_handoff(bot, created_at="2026-11-25T10:00:00Z")["handoff_key"]
+    bot.post(
+        f"/api/v1/handoffs/{key}/customer-ended", json={"sent_at": "2026-11-25T10:02:10Z"}
+    ).raise_for_status()
+    page = sam.get(f"/conversations/{key}").text
+    assert "The customer left after 2 min in the queue; nobody had joined." in page
