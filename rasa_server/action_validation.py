@@ -43,4 +43,4 @@ def validate_action_result(_action: RemoteAction, result: dict[str, Any]) -> boo
 
 def install() -> None:
     """Use the validator built once for every custom action's response (idempotent)."""
-    RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+    RemoteAction._validate_action_result = validate_action_result

@@ -67,4 +67,4 @@ def past_states(
 
 def install() -> None:
     """Keep each tracker's states between the policies' calls (idempotent)."""
-    DialogueStateTracker.past_states = past_states  # type: ignore[method-assign,assignment]
+    DialogueStateTracker.past_states = past_states

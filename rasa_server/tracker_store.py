@@ -109,8 +109,9 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
             or os.environ.get("TRACKER_STORE_RECONNECT_SECONDS")
             or DEFAULT_RECONNECT_SECONDS
         )
-        url = self.engine.url
-        self.engine.dispose()
+        rasa_engine: sa.engine.Engine = vars(self)["engine"]  # Rasa's; replaced below
+        url = rasa_engine.url
+        rasa_engine.dispose()
         engine_kwargs = create_engine_kwargs(url)
         timeout = float(
             busy_timeout_seconds
