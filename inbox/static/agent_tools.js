@@ -225,12 +225,15 @@
   function drawCare(care) {
     if (care.offer) {
       banner.replaceChildren(
-        el("p", {}, `That conversation with ${care.offer.customer_name} was rough. Take ${care.offer.minutes} minutes? `
+        el("p", {}, `That was a hard conversation with ${care.offer.customer_name}. Take ${care.offer.minutes} minutes? `
           + "You will be away meanwhile, so new handoffs go to your colleagues."),
         el("button", {type: "button", id: "take-break", class: "primary"}, `Take ${care.offer.minutes} minutes`),
         el("button", {type: "button", id: "no-break"}, "Not now"));
       banner.hidden = false;
-      document.getElementById("take-break").addEventListener("click", async () => drawCare(await api("POST", "/api/v1/me/break")));
+      // Reloaded after the break starts: the queue pane's toggle then says Away.
+      document.getElementById("take-break").addEventListener("click", async () => {
+        try { await api("POST", "/api/v1/me/break"); window.location.reload(); } catch (e) { C.showError(e.message); }
+      });
       document.getElementById("no-break").addEventListener("click", async () => drawCare(await api("POST", "/api/v1/me/break/decline")));
     } else if (care.break_until) {
       const until = new Date(care.break_until).toLocaleTimeString([], {hour: "2-digit", minute: "2-digit"});

@@ -115,3 +115,25 @@ def test_canned_reply_with_placeholders_a_note_and_a_transfer(browser, inbox) ->
     calls = str(inbox.rasa.wait_for(3))
     assert "It left with DPD." in calls and "Kim has joined the chat." in calls
     assert "prefers email" not in calls and "refund of shipping" not in calls
+
+
+def test_a_break_is_offered_after_an_abusive_customer_and_taken_in_one_click(
+    browser, inbox
+) -> None:
+    from tests.inbox.care.test_breaks import handled
+
+    sam_api = inbox.agent("sam")
+    sam_api.post("/api/v1/me/availability", json={"available": True}).raise_for_status()
+    key = handled(inbox, sam_api, abusive=True)
+    sam = logged_in(browser, inbox, "sam")
+    sam.goto(f"{inbox.url}/conversations/{key}")
+    banner = sam.locator("#care-banner")
+    expect(banner).to_contain_text("That was a hard conversation with Dana Whitfield")
+    shot(sam, "6-break-offered")
+    sam.get_by_role("button", name="Take 5 minutes").click()
+    expect(banner).to_contain_text("On a break until")
+    expect(sam.locator("#availability")).to_have_text("Away")
+    shot(sam, "7-on-a-break")
+    assert sam_api.get("/api/v1/me").json()["available"] is False
+    assert inbox.bot().get("/api/v1/status").json()["agents_available"] == 0
+    sam.context.close()
