@@ -16,7 +16,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inbox.conversation import lifecycle
-from inbox.conversation.coaching_store import note_closing_frustration
 from inbox.errors import Conflict, Forbidden
 from inbox.models import Agent, Delivery, Handoff, Message, utcnow
 from northwind_common.store_clock import store_date
@@ -129,9 +128,8 @@ def add_agent_reply(
 
 
 def _close(handoff: Handoff, event: str, agent: Agent, *, session: Session) -> None:
-    """Close the handoff and store the customer's frustration at the close (analytics)."""
+    """Close the handoff (the state machine stores the frustration at the close)."""
     lifecycle.apply(handoff, event, lifecycle.Actor.of(agent), session=session)
-    note_closing_frustration(handoff, session=session)
 
 
 def hand_back(
@@ -201,7 +199,6 @@ def customer_left(handoff: Handoff, at: datetime | None, *, session: Session) ->
     if not lifecycle.allowed(handoff, "customer_left"):
         return False
     lifecycle.apply(handoff, "customer_left", lifecycle.CUSTOMER, session=session, at=at)
-    note_closing_frustration(handoff, session=session)
     _enqueue(handoff, "end_handoff", {}, session=session)
     return True
 

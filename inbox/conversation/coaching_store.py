@@ -70,8 +70,8 @@ def note_closing_frustration(handoff: Handoff, *, session: Session) -> None:
     """Store the frustration at the close: the score of the last scored customer message
     sent at or before ``closed_at``, else ``latest_frustration_score``; null while open.
 
-    Called where a handoff is closed (``inbox.conversation.agent_actions``) and when a scored
-    customer message reaches a closed handoff (a late delivery may predate the close,
+    Called by the state machine on every transition (``inbox.conversation.lifecycle``)
+    and when a scored customer message reaches a closed handoff (a late delivery may predate the close,
     and it changes the latest score).
     """
     if handoff.closed_at is None:

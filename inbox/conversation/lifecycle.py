@@ -7,7 +7,8 @@
     handed_back / resolved ──reopen (a help desk reopened it; the bot pauses)──► claimed
 
 Every change is a conditional UPDATE (two racing calls cannot both win) and a
-``HandoffTransition`` row saying who and when. Anything else is refused with a
+``HandoffTransition`` row saying who and when; a close also stores the customer's
+frustration at the close (analytics' "frustration fell"), whoever closed it. Anything else is refused with a
 sentence the agent's page shows as it is (409).
 """
 
@@ -19,6 +20,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from inbox.conversation.coaching_store import note_closing_frustration
 from inbox.errors import Conflict
 from inbox.models import Agent, Handoff, HandoffTransition, Message, utcnow
 
@@ -129,6 +131,9 @@ def apply(
     )
     session.flush()
     session.refresh(handoff)
+    # Every close (agent, customer, timer, help desk) stores the frustration at the close
+    # for analytics; a reopen clears it until the next close.
+    note_closing_frustration(handoff, session=session)
     return target
 
 

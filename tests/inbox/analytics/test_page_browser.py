@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import delete
 
+from inbox.conversation import lifecycle
 from inbox.models import BotSession, Handoff
 from tests.inbox.test_browser import OUTPUT, _chromium_installed, browser, login, page, web_inbox  # noqa: F401 - fixtures
 
@@ -41,23 +42,30 @@ def seed(inbox) -> int:
             created = now - timedelta(days=i % 6, hours=1 + i)
             closed = i % 4 != 3
             days.add(created.astimezone(ZoneInfo(inbox.settings.timezone)).date())
-            s.add(
-                Handoff(
-                    key=f"k{i}",
-                    conversation_id=f"c{i}",
-                    channel="socketio",
-                    created_at=created,
-                    received_at=created,
-                    priority="normal",
-                    priority_rank=1,
-                    summary={"escalation": {"trigger": TRIGGERS[i % len(TRIGGERS)]}},
-                    status="resolved" if closed else "claimed",
-                    claimed_at=created + timedelta(seconds=60 + 30 * i),
-                    closed_at=created + timedelta(seconds=600 + 120 * i) if closed else None,
-                    escalation_score=0.5 + 0.04 * i,
-                    latest_frustration_score=0.2 + 0.03 * i,
-                )
+            handoff = Handoff(
+                key=f"k{i}",
+                conversation_id=f"c{i}",
+                channel="socketio",
+                created_at=created,
+                received_at=created,
+                priority="normal",
+                priority_rank=1,
+                summary={"escalation": {"trigger": TRIGGERS[i % len(TRIGGERS)]}},
+                status="claimed",
+                claimed_at=created + timedelta(seconds=60 + 30 * i),
+                escalation_score=0.5 + 0.04 * i,
+                latest_frustration_score=0.2 + 0.03 * i,
             )
+            s.add(handoff)
+            s.flush()
+            if closed:  # through the state machine, which stores the frustration at the close
+                lifecycle.apply(
+                    handoff,
+                    "resolve",
+                    lifecycle.INBOX_TIMER,
+                    session=s,
+                    at=created + timedelta(seconds=600 + 120 * i),
+                )
         for i in range(20):
             started = now - timedelta(days=i % 7, hours=2)
             s.add(

@@ -196,3 +196,28 @@ def test_the_timer_abandons_a_silent_customer_and_unpauses_the_bot(session) -> N
     [timeout] = lifecycle.history(handoff, session=session)
     assert (timeout.event, timeout.actor) == ("silent_timeout", "inbox")
     assert agent_actions.abandon_silent(session=session, silence=timedelta(0)) == []
+
+
+@pytest.mark.parametrize(
+    "claimed, event",
+    [
+        (True, "hand_back"),
+        (True, "resolve"),
+        (True, "customer_left"),
+        (False, "customer_left"),
+        (False, "silent_timeout"),
+    ],
+)
+def test_every_close_stores_the_closing_frustration(session, claimed, event) -> None:
+    """Analytics' "frustration fell" reads the score at the close: whoever closes (an agent,
+    the customer, the silence timer, a help desk), the state machine stores it; a reopen
+    clears it until the next close."""
+    sam, handoff = _sam(session), _handoff(session)
+    handoff.latest_frustration_score = 0.35
+    if claimed:
+        lifecycle.apply(handoff, "claim", lifecycle.Actor.of(sam), session=session)
+    lifecycle.apply(handoff, event, lifecycle.INBOX_TIMER, session=session)
+    assert handoff.closed_at is not None and handoff.closing_frustration_score == 0.35
+    if lifecycle.allowed(handoff, "reopen"):
+        lifecycle.apply(handoff, "reopen", lifecycle.Actor.of(sam), session=session)
+        assert handoff.closing_frustration_score is None
