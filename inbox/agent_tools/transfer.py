@@ -3,22 +3,21 @@
 The note is an agent-only note (``inbox.agent_tools.notes``) addressed to the receiving
 agent (or to whoever claims it next); the customer only hears who joins, or that a
 colleague will be with them shortly. To an agent it is the state machine's ``assign``;
-back to the queue it is ``claimed -> waiting``, a conditional UPDATE logged like every
-other transition.
+back to the queue its ``transfer_to_queue`` (``claimed -> waiting``): the state machine
+stays the one place a handoff's status changes.
 """
 
 from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from inbox.agent_tools.models import ConversationNote
 from inbox.agent_tools.notes import add_note
 from inbox.conversation import lifecycle
 from inbox.errors import Conflict, Forbidden
-from inbox.models import Agent, Delivery, Handoff, HandoffTransition, Message, utcnow
+from inbox.models import Agent, Delivery, Handoff, Message, utcnow
 
 
 def _may_transfer(handoff: Handoff, agent: Agent) -> None:
@@ -88,30 +87,7 @@ def to_queue(
 ) -> ConversationNote | None:
     """Put the conversation back in the queue, where it keeps its priority and its wait."""
     _may_transfer(handoff, agent)
-    now = utcnow()
-    result = session.execute(
-        update(Handoff)
-        .where(Handoff.id == handoff.id, Handoff.status == lifecycle.WITH_AGENT)
-        .values(status=lifecycle.WAITING, claimed_by_id=None, claimed_at=None)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        session.refresh(handoff)
-        raise Conflict(lifecycle.refusal(handoff, "assign"))
-    session.add(
-        HandoffTransition(
-            handoff_id=handoff.id,
-            event="transfer_to_queue",
-            from_status=lifecycle.WITH_AGENT,
-            to_status=lifecycle.WAITING,
-            actor="agent",
-            agent_id=agent.id,
-            actor_name=agent.display_name,
-            at=now,
-        )
-    )
-    session.flush()
-    session.refresh(handoff)
+    lifecycle.apply(handoff, "transfer_to_queue", lifecycle.Actor.of(agent), session=session)
     saved = (
         add_note(handoff, agent, note, session=session, kind="transfer") if note.strip() else None
     )

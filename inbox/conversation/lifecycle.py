@@ -4,12 +4,13 @@
        │                        │  └──────────resolve──────────────► resolved
        │                        └──customer_left─────────────────► customer_ended
        └──customer_left / silent_timeout──────────────────────────► abandoned
+    claimed ──transfer_to_queue (the agent or an admin puts it back)──► waiting
     handed_back / resolved ──reopen (a help desk reopened it; the bot pauses)──► claimed
 
 Every change is a conditional UPDATE (two racing calls cannot both win) and a
 ``HandoffTransition`` row saying who and when; a close also stores the customer's
-frustration at the close (analytics' "frustration fell"), whoever closed it. Anything else is refused with a
-sentence the agent's page shows as it is (409).
+frustration at the close (analytics' "frustration fell"), whoever closed it. Anything
+else is refused with a sentence the agent's page shows as it is (409).
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     "resolve": {WITH_AGENT: RESOLVED},
     "customer_left": {WAITING: ABANDONED, WITH_AGENT: CUSTOMER_ENDED},
     "silent_timeout": {WAITING: ABANDONED},
+    # The agent (or an admin) puts it back in the queue (inbox.agent_tools.transfer): it
+    # waits again with its priority and its wait, and nobody on it.
+    "transfer_to_queue": {WITH_AGENT: WAITING},
     # A help desk reopened a conversation an agent closed (docs/helpdesks.md): a person
     # has the customer again. Not after the customer left: nobody to talk to.
     "reopen": {HANDED_BACK: WITH_AGENT, RESOLVED: WITH_AGENT},
@@ -106,6 +110,8 @@ def apply(
         values.update(claimed_by_id=actor.agent.id if actor.agent else None, claimed_at=now)
         if event == "reopen":
             values["closed_at"] = None
+    elif target == WAITING:
+        values.update(claimed_by_id=None, claimed_at=None)
     elif target != WITH_AGENT:
         values["closed_at"] = now
     result = session.execute(

@@ -221,3 +221,23 @@ def test_every_close_stores_the_closing_frustration(session, claimed, event) -> 
     if lifecycle.allowed(handoff, "reopen"):
         lifecycle.apply(handoff, "reopen", lifecycle.Actor.of(sam), session=session)
         assert handoff.closing_frustration_score is None
+
+
+def test_back_to_the_queue_is_a_transition_that_frees_the_conversation(session) -> None:
+    """A transfer back to the queue is the state machine's ``transfer_to_queue``: the
+    conversation waits again with nobody on it, and the log says who put it back."""
+    sam, handoff = _sam(session), _handoff(session)
+    agent_actions.claim(handoff, sam, session=session)
+    assert lifecycle.apply(
+        handoff, "transfer_to_queue", lifecycle.Actor.of(sam), session=session
+    ) == (lifecycle.WAITING)
+    assert (handoff.claimed_by_id, handoff.claimed_at, handoff.closed_at) == (None, None, None)
+    last = lifecycle.history(handoff, session=session)[-1]
+    assert (last.event, last.from_status, last.to_status, last.agent_id) == (
+        "transfer_to_queue",
+        "claimed",
+        "waiting",
+        sam.id,
+    )
+    with pytest.raises(Conflict):  # waiting already: nothing to put back
+        lifecycle.apply(handoff, "transfer_to_queue", lifecycle.Actor.of(sam), session=session)
