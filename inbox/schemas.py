@@ -214,6 +214,8 @@ class QueueItem(BaseModel):
     created_at: datetime
     waiting_seconds: int
     claimed_by: str | None
+    # "Mine" is matched on the id: two agents may share a display name.
+    claimed_by_id: int | None = None
     new_messages: int = 0
 
 

@@ -39,6 +39,7 @@ def queue_item(row: Any, new_messages: int = 0, now: datetime | None = None) -> 
         created_at=row.created_at,
         waiting_seconds=waiting_seconds(row, now),
         claimed_by=row.claimed_by_name,
+        claimed_by_id=row.claimed_by_id,
         new_messages=new_messages,
     )
 

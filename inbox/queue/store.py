@@ -86,6 +86,7 @@ QUEUE_COLUMNS = (
     Handoff.created_at,
     Handoff.claimed_at,
     Handoff.closed_at,
+    Handoff.claimed_by_id,
     Agent.display_name.label("claimed_by_name"),
 )
 

@@ -8,7 +8,8 @@ const Queue = (() => {
   const {api, el, duration, live, channelName, parseUtc, typing} = Inbox;
   const pane = document.getElementById("queue-pane");
   const current = pane.dataset.current || "";
-  const meName = document.body.dataset.meName || "";
+  // "Mine" by the agent's id: two agents may share a display name.
+  const meId = Number(document.body.dataset.meId);
   const toggle = document.getElementById("availability");
   const items = new Map();  // key -> latest queue item
   let seen = null;  // keys already known; null until the first read (no alert for those)
@@ -51,9 +52,8 @@ const Queue = (() => {
   // customer goes to a colleague while one is free. Without a plan, alert as before.
   function routedToMe(fresh, plan) {
     if (!plan) return fresh;
-    const me = Number(document.body.dataset.meId);
     const to = new Map(plan.items.map((i) => [i.handoff_key, i.agent_id]));
-    return fresh.filter((i) => !to.get(i.handoff_key) || to.get(i.handoff_key) === me);
+    return fresh.filter((i) => !to.get(i.handoff_key) || to.get(i.handoff_key) === meId);
   }
 
   function label(item) {
@@ -72,8 +72,8 @@ const Queue = (() => {
     items.clear();
     for (const item of data.items) items.set(item.handoff_key, item);
     fill(document.getElementById("waiting"), waiting, "Nobody is waiting.");
-    fill(document.getElementById("mine"), claimed.filter((i) => i.claimed_by === meName), "None yet.");
-    fill(document.getElementById("others"), claimed.filter((i) => i.claimed_by !== meName), "Nobody else is chatting.");
+    fill(document.getElementById("mine"), claimed.filter((i) => i.claimed_by_id === meId), "None yet.");
+    fill(document.getElementById("others"), claimed.filter((i) => i.claimed_by_id !== meId), "Nobody else is chatting.");
     document.getElementById("waiting-count").textContent = data.total_waiting;
     const more = document.getElementById("more");
     more.textContent = `Showing the first ${waiting.length} of ${data.total_waiting} by priority.`;
