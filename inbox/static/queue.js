@@ -13,6 +13,10 @@ const Queue = (() => {
   const toggle = document.getElementById("availability");
   const items = new Map();  // key -> latest queue item
   let seen = null;  // keys already known; null until the first read (no alert for those)
+  // Arrived while this page was open: highlighted for FRESH_MS or until they leave the
+  // waiting list, so the next refresh (another handoff, a claim elsewhere) does not wipe it.
+  const FRESH_MS = 30000;
+  const arrivedAt = new Map();  // key -> when this page first saw it waiting
   let pending = null;
   const baseTitle = document.title;
 
@@ -33,7 +37,8 @@ const Queue = (() => {
         item.new_messages ? el("span", {class: "badge msgs", title: "Customer messages since the handoff"}, `${item.new_messages} new`) : null),
       el("span", {class: "qreason"}, item.reason));
     if (isCurrent) link.setAttribute("aria-current", "page");
-    return el("li", {class: `qitem${isCurrent ? " current" : ""}`, dataset: {key: item.handoff_key, status: item.status}}, link);
+    const fresh = item.status === "waiting" && Date.now() - (arrivedAt.get(item.handoff_key) ?? -Infinity) < FRESH_MS;
+    return el("li", {class: `qitem${isCurrent ? " current" : ""}${fresh ? " fresh" : ""}`, dataset: {key: item.handoff_key, status: item.status}}, link);
   }
 
   function fill(list, rows, emptyText) {
@@ -69,6 +74,10 @@ const Queue = (() => {
     ]);
     const waiting = data.items.filter((i) => i.status === "waiting");
     const claimed = data.items.filter((i) => i.status === "claimed");
+    const fresh = waiting.filter((i) => seen !== null && !seen.has(i.handoff_key));
+    seen = new Set([...(seen || []), ...data.items.map((i) => i.handoff_key)]);
+    for (const item of fresh) arrivedAt.set(item.handoff_key, Date.now());
+    for (const key of [...arrivedAt.keys()]) if (!waiting.some((i) => i.handoff_key === key)) arrivedAt.delete(key);
     items.clear();
     for (const item of data.items) items.set(item.handoff_key, item);
     fill(document.getElementById("waiting"), waiting, "Nobody is waiting.");
@@ -83,12 +92,6 @@ const Queue = (() => {
     document.getElementById("fig-agents").textContent = data.figures.agents_available;
     document.getElementById("fig-wait").textContent = duration(data.figures.estimated_wait_seconds);
     document.getElementById("fig-hours").textContent = data.figures.within_business_hours ? "Open" : "Closed";
-    const fresh = waiting.filter((i) => seen !== null && !seen.has(i.handoff_key));
-    seen = new Set([...(seen || []), ...data.items.map((i) => i.handoff_key)]);
-    for (const item of fresh) {
-      const node = pane.querySelector(`.qitem[data-key="${CSS.escape(item.handoff_key)}"]`);
-      if (node) node.classList.add("fresh");
-    }
     if (toggle.dataset.available === "true") for (const item of routedToMe(fresh, plan)) Notify.handoff(item, label(item));
     // The count in the tab's title, for an agent working in another tab.
     document.title = data.total_waiting ? `(${data.total_waiting}) ${baseTitle}` : baseTitle;
