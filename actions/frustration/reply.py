@@ -37,22 +37,22 @@ PAIR_BOT_WORDS = 40
 BOT_CACHE = 4_096  # bots repeat canned replies: their words are cached by text
 
 
+def _bucket(key: str) -> int:
+    return zlib.crc32(key.encode("utf-8")) & (HASH_SIZE - 1)
+
+
 @lru_cache(maxsize=BOT_CACHE)
-def _bot_words(text: str) -> tuple[bytes, ...]:
-    """The bot message's distinct words, encoded, for pairs with the reply's first words."""
-    words = tuple(sorted({w for w in tokens(text) if w.isalpha()}))[:PAIR_BOT_WORDS]
-    return tuple(w.encode("utf-8") for w in words or ("<none>",))
+def _bot_words(text: str) -> tuple[str, ...]:
+    """The bot message's distinct words (for pairs with the reply's first words)."""
+    return tuple(sorted({w for w in tokens(text) if w.isalpha()}))[:PAIR_BOT_WORDS]
 
 
 def reply_features(text: str, bot_text: str | None) -> dict[int, float]:
     """Hashed features of a reply and its pairs with the bot message before it (each block of unit length)."""
     features = dict(feature_counts(text))
     bot_words = _bot_words((bot_text or "")[:BOT_CHARS])
-    pairs: set[int] = set()
-    for word in tokens(text)[:PAIR_USER_WORDS]:
-        # crc32 of "p:{word}|{bot word}", continued from the shared prefix (same buckets, less work)
-        prefix = zlib.crc32(f"p:{word}|".encode())
-        pairs.update(zlib.crc32(bot, prefix) & (HASH_SIZE - 1) for bot in bot_words)
+    first = tokens(text)[:PAIR_USER_WORDS]
+    pairs = {_bucket(f"p:{u}|{b}") for u in first for b in (bot_words or ("<none>",))}
     if pairs:
         value = 1.0 / math.sqrt(len(pairs))
         for key in pairs:
