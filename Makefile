@@ -1,5 +1,5 @@
 # The two commands a newcomer needs are `make run` and `make test`.
-.PHONY: help run test lint format train seed lock bench load clean frustration
+.PHONY: help run test lint format train seed lock bench load clean
 
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -24,11 +24,6 @@ seed:  ## rebuild the demo order database
 
 bench:  ## run the benchmarks and rewrite docs/benchmarks.md
 	bash scripts/bench
-
-frustration:  ## rebuild the frustration detector's text model, reply model and weights from ../shared (deterministic)
-	bash scripts/bootstrap.sh && . scripts/env.sh && .venv/bin/python -m tools.frustration fit-text \
-	  && .venv/bin/python -m tools.frustration fit-reply ../shared/frustration/uss_dev.jsonl \
-	  && .venv/bin/python -m tools.frustration fit ../shared/frustration/uss_dev.jsonl
 
 load:  ## N customers over socket.io at a human pace: latency, throughput, memory (LOAD_ARGS="--find-capacity", "--replicas 2 --kill-replica-at 20", "--compare-bare": against a bare rasa init bot, same run, ratios)
 	bash scripts/bootstrap.sh && bash scripts/train.sh && . scripts/env.sh && .venv/bin/python scripts/load.py $(LOAD_ARGS)

@@ -68,21 +68,15 @@ def cold_start() -> dict[str, float]:
     }
 
 
-def model_memory(module: str = "emotion") -> dict[str, float]:
-    """A model's memory, in a fresh interpreter: its weights, and the process's
-    resident memory before and after loading it (numpy already imported).
-    `module`: "emotion" (the GoEmotions text model) or "reply" (the reply model)."""
-    load = (
-        "m = e.get_emotion_model(); m.read('warm up, thanks')"
-        if module == "emotion"
-        else "m = e.get_reply_model(); m.read('warm up, thanks', 'Anything else?')"
-    )
+def model_memory() -> dict[str, float]:
+    """The text model's memory, in a fresh interpreter: its weights, and the process's
+    resident memory before and after loading it (numpy already imported)."""
     code = (
-        f"import numpy, actions.frustration.{module} as e\n"
+        "import numpy, actions.frustration.emotion as e\n"
         "def rss():\n"
         "    for line in open('/proc/self/status'):\n"
         "        if line.startswith('VmRSS:'): return int(line.split()[1]) / 1024\n"
-        f"before = rss(); {load}; after = rss()\n"
+        "before = rss(); m = e.get_emotion_model(); m.read('warm up, thanks'); after = rss()\n"
         "print(m.nbytes / 2**20, after - before, e.MODEL_PATH.stat().st_size / 2**20)"
     )
     out = subprocess.run(
@@ -100,19 +94,6 @@ def text_model_share(n: int = 2000) -> float:
     for i in range(n):
         start = time.thread_time_ns()
         model.read(TURNS[i % len(TURNS)])
-        times.append((time.thread_time_ns() - start) / 1e6)
-    return statistics.median(times)
-
-
-def reply_model_share(n: int = 2000) -> float:
-    """CPU time of the reply model's reading of one turn (ms, median), part of every scored turn."""
-    from actions.frustration.reply import get_reply_model
-
-    model = get_reply_model()
-    times: list[float] = []
-    for i in range(n):
-        start = time.thread_time_ns()
-        model.read(TURNS[i % len(TURNS)], BOT)
         times.append((time.thread_time_ns() - start) / 1e6)
     return statistics.median(times)
 
@@ -183,7 +164,6 @@ def main() -> int:
 
     cold = cold_start()
     memory = model_memory()
-    reply_memory = model_memory("reply")
     detector = get_detector()
     detector.warm_up()
     latency_run(detector, 200)  # warm caches (spaCy vocabulary, VADER)
@@ -197,7 +177,6 @@ def main() -> int:
     thr = [throughput_run(detector, lines) for _ in range(args.runs)]
     median = {k: statistics.median(r[k] for r in lat) for k in lat[0]}
     text_ms = text_model_share()
-    reply_ms = reply_model_share()
     report = f"""# Frustration detector benchmarks
 
 Produced by `.venv/bin/python scripts/bench_frustration.py --runs {args.runs}{" --file " + str(args.file) if args.file != DEV_SET else ""} --write`
@@ -213,14 +192,11 @@ on {platform.machine()}, Python {platform.python_version()}, {os.cpu_count()} CP
 | replay throughput ({args.file.name}, {sum(1 for _ in lines)} conversations), per CPU second | {statistics.median(t["cpu"] for t in thr):,.0f} user turns/s | ≥ 3,000 /s on one core |
 | replay throughput, per wall-clock second | {statistics.median(t["wall"] for t in thr):,.0f} user turns/s | |
 | `import actions.frustration` | {cold["import_s"] * 1000:.0f} ms, spaCy loaded at import: {cold["spacy_at_import"]} | no spaCy at import |
-| first scored turn in a fresh process (config + spaCy + VADER + text and reply models) | {cold["first_turn_s"] * 1000:.0f} ms | once per process |
+| first scored turn in a fresh process (config + spaCy + VADER + text model) | {cold["first_turn_s"] * 1000:.0f} ms | once per process |
 | spaCy pipelines built in this process | {lexicon.NLP_LOAD_COUNT} | 1 |
 | text model (GoEmotions): weights in memory / file on disk | {memory["weights_mb"]:.1f} MB / {memory["disk_mb"]:.2f} MB | loaded once per process |
 | text model: resident memory added by loading it | {memory["rss_mb"]:.1f} MB | |
 | text model: its part of one turn, CPU p50 | {text_ms:.3f} ms | |
-| reply model (rated dialogues): weights in memory / file on disk | {reply_memory["weights_mb"]:.1f} MB / {reply_memory["disk_mb"]:.2f} MB | loaded once per process |
-| reply model: resident memory added by loading it | {reply_memory["rss_mb"]:.1f} MB | |
-| reply model: its part of one turn, CPU p50 | {reply_ms:.3f} ms | |
 
 Latency turns mix short and long messages, emoji, Cyrillic and a 20,000-character paste
 (analysed up to `max_chars`), each with a previous bot message, in conversations of 10 turns

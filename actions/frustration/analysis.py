@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from actions.frustration.config import FrustrationConfig
 from actions.frustration.emotion import NEUTRAL, EmotionReading, get_emotion_model
 from actions.frustration.lexicon import Lexicon, Matches
-from actions.frustration.reply import get_reply_model
 from actions.frustration.text import CleanText, clean_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -81,7 +80,6 @@ class Analyzer:
         self.lexicon = Lexicon(config)
         self.vader = get_vader()
         self.emotion = get_emotion_model()
-        self.reply = get_reply_model()
         self._bot_cache: dict[tuple[str, int], Matches] = {}
 
     def analyse_bot(self, raw: object, max_chars: int) -> Matches:

@@ -39,7 +39,6 @@ SIGNAL_NAMES: tuple[str, ...] = (
     "length",
     "emotion_negative",
     "emotion_calm",
-    "reply_model",
 )
 # Signals that decide *whether* to hand off but not how frustrated the customer is:
 # a polite "can I talk to a person?" is a request, not anger. Their weight is never used.

@@ -28,7 +28,7 @@ from actions.frustration.schema import Level, Trigger, TurnInput, TurnResult
 from actions.frustration.signals import conversation
 from actions.frustration.signals.base import SILENT, SignalHit
 from actions.frustration.signals.calming import calming
-from actions.frustration.signals.lexical import NEGATED_POSITIVE, lexical_signals
+from actions.frustration.signals.lexical import lexical_signals
 from actions.frustration.signals.sentiment import sentiment_signals
 from actions.frustration.signals.style import style_signals
 from actions.frustration.state import BOT_PRINTS_KEPT, SCORES_KEPT, coerce_state
@@ -72,32 +72,6 @@ def emotion_negative(analysis: TextAnalysis) -> SignalHit:
         return SILENT
     reason = f"sounds upset (text model {value:.2f})" if value >= NEGATIVE_TEXT_FLOOR else None
     return SignalHit(value, reason)
-
-
-REPLY_REASON_FLOOR = 0.6  # reply-model probability from which the reason is worth showing
-
-
-def reply_signal(analysis: TextAnalysis, reply_probability: float, calm: float) -> SignalHit:
-    """The reply model's probability that this is a dissatisfied reply to the bot's last message.
-
-    The model is a bag of words and pairs, so a "no" or "not" weighs on it whatever
-    surrounds it; like the `negation` signal it stays silent where the negation is
-    part of a reassurance ("no rush", "no big deal") or of praise that calms (`calm`,
-    the `emotion_calm` strength: "not bad, that was quick!"). A positive VADER reading
-    alone is not enough: "no, please try again" is positive to VADER ("please").
-    """
-    if not analysis.clean.text or reply_probability <= 0:
-        return SILENT
-    negated = analysis.matches.count("negation") > 0
-    praise = negated and calm > 0 and analysis.compound >= NEGATED_POSITIVE
-    if analysis.matches.count("reassurance") or praise:
-        return SILENT
-    reason = (
-        f"reads like a dissatisfied reply to the bot (reply model {reply_probability:.2f})"
-        if reply_probability >= REPLY_REASON_FLOOR
-        else None
-    )
-    return SignalHit(reply_probability, reason)
 
 
 def _sigmoid(z: float) -> float:
@@ -153,10 +127,7 @@ class Detector:
             # Nothing from the bot to reject yet: "my parcel hasn't arrived" describes the problem.
             hits["correction"] = hits["negation"] = SILENT
         hits["emotion_negative"] = emotion_negative(analysis)
-        plain_closing_answer = (
-            bot is not None and bot.count("closing_question") > 0 and _plain_answer(analysis, hits)
-        )
-        if plain_closing_answer:
+        if bot is not None and bot.count("closing_question") and _plain_answer(analysis, hits):
             # "No" to "anything else I can help with?" answers the question; it rejects nothing.
             hits["correction"] = hits["negation"] = SILENT
             if analysis.compound > PLAIN_ANSWER_MIN_COMPOUND:
@@ -184,16 +155,6 @@ class Detector:
         hits["nlu_trouble"], fallbacks, low_streak = conversation.nlu_trouble(turn, state, config)
         hits["length"] = conversation.length(state["turns"] + 1, config)
         hits["emotion_calm"] = calming(analysis, hits, config.calm_emoji)
-        hits["reply_model"] = reply_signal(
-            analysis,
-            self.analyzer.reply.read(
-                analysis.clean.text,
-                turn.previous_bot_text if isinstance(turn.previous_bot_text, str) else None,
-            ),
-            hits["emotion_calm"].value,
-        )
-        if plain_closing_answer and analysis.compound > PLAIN_ANSWER_MIN_COMPOUND:
-            hits["reply_model"] = SILENT
         updates = {
             "repeats": state["counters"]["repeats"] + (1 if is_repeat else 0),
             "bot_failures": bot_streak,

@@ -25,10 +25,10 @@ import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from numpy.typing import NDArray
+    import numpy as np
 
 MODEL_PATH = Path(__file__).with_name("emotion_model.npz")
 HASH_BITS = 18
@@ -114,7 +114,7 @@ def _sigmoid(z: float) -> float:
 class EmotionModel:
     """Two hashed-feature logistic regressions (negative, calm) sharing one featurisation."""
 
-    def __init__(self, weights: NDArray[Any], intercepts: NDArray[Any]) -> None:
+    def __init__(self, weights: np.ndarray, intercepts: np.ndarray) -> None:
         """`weights` has shape (2, HASH_SIZE): row 0 negative, row 1 calm."""
         import numpy as np
 

@@ -1,4 +1,4 @@
-"""Command line: `python -m tools.frustration replay FILE`, `... fit PATH`, `... fit-text`, `... fit-reply`, `... evaluate FILE`."""
+"""Command line: `python -m tools.frustration replay FILE`, `... fit PATH`, `... fit-text`, `... evaluate FILE`."""
 
 from __future__ import annotations
 
@@ -76,13 +76,6 @@ def run_fit_text(args: argparse.Namespace) -> int:
     return fit_text_command(args.data, args.out)
 
 
-def run_fit_reply(args: argparse.Namespace) -> int:
-    """Fit the reply model on rated dialogues and write reply_model.npz."""
-    from tools.frustration.fit_reply import fit_reply_command
-
-    return fit_reply_command(args.path, args.out, seed=args.seed)
-
-
 def run_evaluate(args: argparse.Namespace) -> int:
     """Print detector vs VADER vs text-model figures, one table per labelled file."""
     from tools.frustration.evaluate import evaluate_files
@@ -125,22 +118,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", help="where to write the model (default: the packaged emotion_model.npz)"
     )
     fit_text.set_defaults(handler=run_fit_text)
-    fit_reply = sub.add_parser(
-        "fit-reply", help="fit the reply model on rated dialogues (writes reply_model.npz)"
-    )
-    fit_reply.add_argument(
-        "path",
-        metavar="PATH",
-        nargs="?",
-        help="labelled dialogues (default: ../shared/frustration/uss_dev.jsonl)",
-    )
-    fit_reply.add_argument(
-        "--out", help="where to write the model (default: the packaged reply_model.npz)"
-    )
-    fit_reply.add_argument(
-        "--seed", type=int, default=13, help="seed of the train/validation split (as in fit)"
-    )
-    fit_reply.set_defaults(handler=run_fit_reply)
     evaluate = sub.add_parser(
         "evaluate",
         help="detector vs VADER and the text model alone on labelled files (a Markdown table per file)",

@@ -45,7 +45,6 @@ from tools.frustration.replay import FALLBACK_INTENTS, ReplayInputError, parse_c
 
 NEGATIVE_ONLY = frozenset(CALMING_SIGNALS)
 CALM_INDEX = SIGNAL_NAMES.index("emotion_calm")
-REPLY_INDEX = SIGNAL_NAMES.index("reply_model")
 PRIOR_STRENGTH = 5.0  # L2 pull towards the hand-set weights, per 1,000 training turns
 VALIDATION_SHARE = 0.2
 
@@ -111,26 +110,6 @@ def extract(detector: Detector, path: str) -> list[Dialogue]:
                 )
             )
     return dialogues
-
-
-def out_of_fold_reply(train: Sequence[Dialogue], path: str, seed: int, c: float) -> None:
-    """Replace the reply model's values on the train dialogues by out-of-fold ones.
-
-    The packaged reply model learned from these very turns; fitting the combination on
-    its in-sample readings would trust it far more than it deserves on new dialogues.
-    """
-    from tools.frustration.fit_reply import out_of_fold
-
-    values = out_of_fold(path, seed, c)
-    for dialogue in train:
-        oof = values.get(dialogue.id)
-        if oof is None or len(oof) != len(dialogue.features):
-            continue  # unlabelled turns: keep the packaged model's readings
-        for row, value in zip(dialogue.features, oof):
-            if (
-                row[REPLY_INDEX] > 0
-            ):  # silenced turns (a plain "no" to "anything else?") stay silent
-                row[REPLY_INDEX] = value
 
 
 def split(dialogues: Sequence[Dialogue], seed: int) -> tuple[list[Dialogue], list[Dialogue]]:
@@ -383,7 +362,6 @@ def fit_command(path: str, config: str | None = None, write: bool = True, seed: 
     detector = Detector(base)
     dialogues = extract(detector, path)
     train, valid = split(dialogues, seed)
-    out_of_fold_reply(train, path, seed, detector.analyzer.reply.c)
     best: tuple[float, list[float], float, float] | None = None
     best_auc = -1.0
     for decay in (0.4, 0.6, 0.8):
