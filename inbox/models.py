@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -16,12 +17,32 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import declarative_base, relationship
+from sqlalchemy.orm import registry, relationship
+from sqlalchemy.orm.decl_api import DeclarativeMeta
 from sqlalchemy.sql.expression import false as sa_false
 
 from northwind_common.utc_datetime import UtcDateTime
 
-Base = declarative_base()
+_registry = registry()
+
+
+class Base(metaclass=DeclarativeMeta):
+    """The inbox's declarative base, spelled as a class so type checkers see a type.
+
+    SQLAlchemy 1.4's ``declarative_base()`` returns a class mypy cannot use as a base.
+    """
+
+    __abstract__ = True
+    registry = _registry
+    metadata = _registry.metadata
+
+    if TYPE_CHECKING:  # the constructor takes the columns as keywords
+
+        def __init__(self, **columns: Any) -> None: ...
+
+    else:
+        __init__ = _registry.constructor
+
 
 OPEN_STATUSES = ("waiting", "claimed")
 # ``abandoned``: the customer left (or went silent) before anyone joined; ``customer_ended``:

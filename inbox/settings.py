@@ -55,7 +55,7 @@ class Settings:
     rasa_timeout_seconds: float = 5.0
     host: str = "127.0.0.1"
     port: int = 5080
-    forwarding: ForwardSettings = field(default_factory=ForwardSettings)  # docs/forwarding.md
+    forwarding: ForwardSettings = field(default_factory=ForwardSettings)  # docs/helpdesks.md
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod

@@ -25,7 +25,7 @@ import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -114,7 +114,7 @@ def _sigmoid(z: float) -> float:
 class EmotionModel:
     """Two hashed-feature logistic regressions (negative, calm) sharing one featurisation."""
 
-    def __init__(self, weights: np.ndarray, intercepts: np.ndarray) -> None:
+    def __init__(self, weights: np.ndarray[Any, Any], intercepts: np.ndarray[Any, Any]) -> None:
         """`weights` has shape (2, HASH_SIZE): row 0 negative, row 1 calm."""
         import numpy as np
 

@@ -90,11 +90,12 @@ def highest_score(tracker: Tracker, score: float | None) -> float | None:
     """The highest frustration of the bot's part of the conversation so far (timeline and now)."""
     timeline = tracker.get_slot(names.SLOT_FRUSTRATION_TIMELINE) or []
     scores = [
-        entry.get("score")
+        float(entry["score"])
         for entry in timeline
-        if isinstance(entry, dict) and not entry.get("during_handoff")
+        if isinstance(entry, dict)
+        and not entry.get("during_handoff")
+        and isinstance(entry.get("score"), (int, float))
     ]
-    scores = [float(value) for value in scores if isinstance(value, (int, float))]
     if score is not None:
         scores.append(float(score))
     return max(scores) if scores else None

@@ -105,7 +105,7 @@ def all_replies(*, session: Session) -> list[CannedReply]:
 
 
 def require_reply(reply_id: int, *, session: Session) -> CannedReply:
-    reply = session.get(CannedReply, reply_id)
+    reply: CannedReply | None = session.get(CannedReply, reply_id)
     if reply is None:
         raise NotFound("unknown canned reply")
     return reply

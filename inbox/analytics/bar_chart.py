@@ -68,7 +68,7 @@ def day_chart(days: Sequence[date], series: Sequence[Series]) -> DayChart:
     rects: list[Rect] = []
     for i, day in enumerate(days):
         x = PAD_L + i * slot + (slot - bar_w) / 2
-        base = PAD_T + plot_h
+        base: float = PAD_T + plot_h
         for s in series:
             value = s.values[i]
             if value <= 0:

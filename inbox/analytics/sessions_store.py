@@ -22,7 +22,7 @@ def _max(a: float | None, b: float | None) -> float | None:
 
 
 def _find(data: BotSessionIn, *, session: Session) -> BotSession | None:
-    return session.execute(
+    result: BotSession | None = session.execute(
         select(BotSession)
         .where(
             BotSession.conversation_id == data.conversation_id,
@@ -30,6 +30,7 @@ def _find(data: BotSessionIn, *, session: Session) -> BotSession | None:
         )
         .with_for_update()
     ).scalar_one_or_none()
+    return result
 
 
 def merge(row: BotSession, data: BotSessionIn) -> None:

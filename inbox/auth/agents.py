@@ -45,9 +45,10 @@ def create_agent(
 
 
 def agent_by_username(username: str, *, session: Session) -> Agent | None:
-    return session.execute(
+    result: Agent | None = session.execute(
         select(Agent).where(Agent.username == username, Agent.active.is_(True))
     ).scalar_one_or_none()
+    return result
 
 
 def agent_by_id(agent_id: int, *, session: Session) -> Agent | None:
@@ -66,6 +67,7 @@ def agents_available(*, session: Session) -> int:
     from inbox.care.breaks import end_due_breaks
 
     end_due_breaks(session=session)
-    return session.execute(
+    result: int = session.execute(
         select(func.count(Agent.id)).where(Agent.available.is_(True), Agent.active.is_(True))
     ).scalar_one()
+    return result

@@ -34,6 +34,8 @@ async def availability(
 
     def unit(*, session: Session) -> schemas.AgentOut:
         me = agents.agent_by_id(agent.id, session=session)
+        if me is None:  # deleted since this request's login check
+            raise HTTPException(401, "Please log in again.")
         return schemas.AgentOut.from_orm(care_status.choose(me, body.available, session=session))
 
     out = await run_in_session(svc.factory, unit)

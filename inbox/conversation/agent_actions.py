@@ -243,7 +243,7 @@ def route_to_earlier_agent(handoff: Handoff, *, session: Session) -> Agent | Non
     ).scalar_one_or_none()
     if earlier is None or store_date(earlier.created_at) != day:
         return None
-    agent = session.get(Agent, earlier.claimed_by_id)
+    agent: Agent | None = session.get(Agent, earlier.claimed_by_id)
     if agent is None or not (agent.available and agent.active):
         return None
     lifecycle.apply(

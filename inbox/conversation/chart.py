@@ -33,7 +33,7 @@ class Chart:
 
 def frustration_chart(timeline: Any) -> Chart:
     """Scale ``[{"turn", "score", "level"}]`` into the chart box; bad entries are skipped."""
-    rows = []
+    rows: list[tuple[int, float, str]] = []
     for item in timeline if isinstance(timeline, list) else []:
         try:
             score = min(1.0, max(0.0, float(item.get("score", 0))))

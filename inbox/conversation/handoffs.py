@@ -86,7 +86,10 @@ def create_handoff(data: HandoffIn, *, session: Session) -> tuple[Handoff, bool]
 
 
 def handoff_by_key(key: str, *, session: Session) -> Handoff | None:
-    return session.execute(select(Handoff).where(Handoff.key == key)).scalar_one_or_none()
+    result: Handoff | None = session.execute(
+        select(Handoff).where(Handoff.key == key)
+    ).scalar_one_or_none()
+    return result
 
 
 def require_handoff(key: str, *, session: Session, for_update: bool = False) -> Handoff:
@@ -96,7 +99,7 @@ def require_handoff(key: str, *, session: Session, for_update: bool = False) -> 
     stmt = select(Handoff).where(Handoff.key == key)
     if for_update:
         stmt = stmt.with_for_update(of=Handoff)
-    handoff = session.execute(stmt).unique().scalar_one_or_none()
+    handoff: Handoff | None = session.execute(stmt).unique().scalar_one_or_none()
     if handoff is None:
         raise NotFound("unknown handoff")
     return handoff

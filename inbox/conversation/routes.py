@@ -40,7 +40,7 @@ async def read_conversation(
     return await run_in_session(svc.factory, unit)
 
 
-async def _act(svc: Services, handoff_key: str, agent: Agent, action) -> tuple:  # type: ignore[no-untyped-def]
+async def _act(svc: Services, handoff_key: str, agent: Agent, action) -> tuple:
     """Run ``action(handoff, agent, session)`` under a row lock; return (handoff, new messages, deliveries?)."""
 
     def unit(*, session: Session) -> tuple:

@@ -15,7 +15,7 @@ def _handoff_of(
     conversation (a key from another conversation is ignored), else none."""
     if not handoff_key:
         return None
-    handoff = session.execute(
+    handoff: Handoff | None = session.execute(
         select(Handoff).where(Handoff.key == handoff_key)
     ).scalar_one_or_none()
     if handoff is None or handoff.conversation_id != conversation_id:

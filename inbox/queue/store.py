@@ -40,9 +40,10 @@ def queue_position(handoff: Handoff, *, session: Session) -> int:
 
 
 def waiting_count(*, session: Session) -> int:
-    return session.execute(
+    result: int = session.execute(
         select(func.count(Handoff.id)).where(Handoff.status == "waiting")
     ).scalar_one()
+    return result
 
 
 def estimate_wait(position: int, available: int, avg_handle_seconds: int) -> int:
