@@ -59,9 +59,22 @@ async def _act(svc: Services, handoff_key: str, agent: Agent, action) -> tuple:
     return await run_in_session(svc.factory, unit)
 
 
-async def _deliver(svc: Services, handoff: Handoff) -> None:
+async def _act_and_publish(
+    svc: Services, handoff_key: str, agent: Agent, action, status_reason: str | None
+) -> tuple:
+    """One path for every agent action: apply under the row lock, then publish, wake, deliver.
+
+    ``status_reason`` None means the status did not change (a reply), so only messages go out.
+    Returns (handoff, the action's result).
+    """
+    handoff, fresh, result = await _act(svc, handoff_key, agent, action)
+    _publish_messages(svc, handoff.key, fresh)
+    if status_reason is not None:
+        _publish_status(svc, handoff, status_reason)
+    svc.forwarder.wake()
     if svc.deliverer is not None:
         await svc.deliverer.flush(handoff.id)
+    return handoff, result
 
 
 @router.post(
@@ -80,11 +93,7 @@ async def claim(
         if h.claimed_at != claimed_before:  # a new claim, not a repeat: the desks see it
             svc.forwarder.enqueue_claimed(h, me.display_name, "inbox", session=session)
 
-    handoff, fresh, _ = await _act(svc, handoff_key, agent, action)
-    _publish_messages(svc, handoff.key, fresh)
-    _publish_status(svc, handoff, "claimed")
-    svc.forwarder.wake()
-    await _deliver(svc, handoff)
+    await _act_and_publish(svc, handoff_key, agent, action, "claimed")
     return await read_conversation(handoff_key, svc, agent)
 
 
@@ -112,11 +121,7 @@ async def assign(
         if handoff.claimed_at != claimed_before:
             svc.forwarder.enqueue_claimed(handoff, target.display_name, "inbox", session=session)
 
-    handoff, fresh, _ = await _act(svc, handoff_key, agent, action)
-    _publish_messages(svc, handoff.key, fresh)
-    _publish_status(svc, handoff, "assigned")
-    svc.forwarder.wake()
-    await _deliver(svc, handoff)
+    await _act_and_publish(svc, handoff_key, agent, action, "assigned")
     return await read_conversation(handoff_key, svc, agent)
 
 
@@ -142,10 +147,7 @@ async def reply(
         svc.forwarder.enqueue_agent_message(h, message, "inbox", session=session)  # the desks
         return message, delivery
 
-    handoff, fresh, (message, _delivery) = await _act(svc, handoff_key, agent, action)
-    _publish_messages(svc, handoff.key, fresh)
-    svc.forwarder.wake()
-    await _deliver(svc, handoff)
+    _handoff, (message, _delivery) = await _act_and_publish(svc, handoff_key, agent, action, None)
 
     def reread(*, session: Session) -> schemas.MessageOut:
         return views.message_out(session.get(Message, message.id))
@@ -168,11 +170,7 @@ async def hand_back(
         )
         svc.forwarder.enqueue_handed_back(h, me.display_name, session=session)  # same transaction
 
-    handoff, fresh, _ = await _act(svc, handoff_key, agent, action)
-    _publish_messages(svc, handoff.key, fresh)
-    _publish_status(svc, handoff, "closed")
-    svc.forwarder.wake()
-    await _deliver(svc, handoff)
+    await _act_and_publish(svc, handoff_key, agent, action, "closed")
     return await read_conversation(handoff_key, svc, agent)
 
 
@@ -191,9 +189,5 @@ async def resolve(
         )
         svc.forwarder.enqueue_resolved(h, me.display_name, session=session)
 
-    handoff, fresh, _ = await _act(svc, handoff_key, agent, action)
-    _publish_messages(svc, handoff.key, fresh)
-    _publish_status(svc, handoff, "closed")
-    svc.forwarder.wake()
-    await _deliver(svc, handoff)
+    await _act_and_publish(svc, handoff_key, agent, action, "closed")
     return await read_conversation(handoff_key, svc, agent)
