@@ -28,7 +28,7 @@ def _require_owner(handoff: Handoff, agent: Agent) -> None:
         raise Forbidden("this conversation is claimed by another agent")
 
 
-def _enqueue(
+def enqueue_delivery(
     handoff: Handoff,
     kind: str,
     payload: dict[str, Any],
@@ -36,6 +36,7 @@ def _enqueue(
     session: Session,
     message: Message | None = None,
 ) -> Delivery:
+    """Queue a Rasa call in the delivery outbox (also used for what desk agents do)."""
     delivery = Delivery(
         handoff_id=handoff.id,
         kind=kind,
@@ -48,7 +49,8 @@ def _enqueue(
     return delivery
 
 
-def _system_line(handoff: Handoff, text: str, *, session: Session) -> Message:
+def system_line(handoff: Handoff, text: str, *, session: Session) -> Message:
+    """Store a line the inbox shows in the conversation (who joined, who assigned)."""
     message = Message(
         handoff_id=handoff.id,
         message_id=f"sys-{uuid.uuid4()}",
@@ -75,8 +77,10 @@ def claim(handoff: Handoff, agent: Agent, *, session: Session) -> Handoff:
 
 def _joined(handoff: Handoff, agent: Agent, *, session: Session) -> None:
     text = f"{agent.display_name} has joined the chat."
-    _system_line(handoff, text, session=session)
-    _enqueue(handoff, "agent_joined", {"text": text, "agent": agent.display_name}, session=session)
+    system_line(handoff, text, session=session)
+    enqueue_delivery(
+        handoff, "agent_joined", {"text": text, "agent": agent.display_name}, session=session
+    )
 
 
 def assign(handoff: Handoff, admin: Agent, target: Agent, *, session: Session) -> Handoff:
@@ -90,7 +94,7 @@ def assign(handoff: Handoff, admin: Agent, target: Agent, *, session: Session) -
     lifecycle.apply(
         handoff, "assign", lifecycle.Actor("agent", target, target.display_name), session=session
     )
-    _system_line(
+    system_line(
         handoff,
         f"{admin.display_name} assigned the conversation to {target.display_name}.",
         session=session,
@@ -117,7 +121,7 @@ def add_agent_reply(
     session.add(message)
     session.flush()
     handoff.search_text = (handoff.search_text + "\n" + text.lower())[-200_000:]
-    delivery = _enqueue(
+    delivery = enqueue_delivery(
         handoff,
         "reply",
         {"text": text, "agent": agent.display_name},
@@ -148,10 +152,10 @@ def hand_back(
     _require_owner(handoff, agent)
     _close(handoff, "hand_back", agent, session=session)
     handoff.resolution = internal_note
-    _system_line(
+    system_line(
         handoff, f"{agent.display_name} handed the conversation back to the bot.", session=session
     )
-    return _enqueue(handoff, "handback", {"resolution": customer_message}, session=session)
+    return enqueue_delivery(handoff, "handback", {"resolution": customer_message}, session=session)
 
 
 def closing_line(agent_name: str, settled: str) -> str:
@@ -182,8 +186,8 @@ def resolve(
     _require_owner(handoff, agent)
     _close(handoff, "resolve", agent, session=session)
     handoff.resolution = internal_note
-    _system_line(handoff, f"{agent.display_name} resolved the conversation.", session=session)
-    return _enqueue(
+    system_line(handoff, f"{agent.display_name} resolved the conversation.", session=session)
+    return enqueue_delivery(
         handoff,
         "resolve",
         {"text": closing_line(agent.display_name, customer_message), "agent": agent.display_name},
@@ -199,7 +203,7 @@ def customer_left(handoff: Handoff, at: datetime | None, *, session: Session) ->
     if not lifecycle.allowed(handoff, "customer_left"):
         return False
     lifecycle.apply(handoff, "customer_left", lifecycle.CUSTOMER, session=session, at=at)
-    _enqueue(handoff, "end_handoff", {}, session=session)
+    enqueue_delivery(handoff, "end_handoff", {}, session=session)
     return True
 
 
@@ -212,15 +216,15 @@ def abandon_silent(*, session: Session, silence: timedelta) -> list[Handoff]:
             lifecycle.apply(handoff, "silent_timeout", lifecycle.INBOX_TIMER, session=session)
         except Conflict:  # claimed or left meanwhile
             continue
-        _enqueue(handoff, "end_handoff", {}, session=session)
+        enqueue_delivery(handoff, "end_handoff", {}, session=session)
         closed.append(handoff)
     return closed
 
 
 def notice(handoff: Handoff, text: str, *, session: Session) -> Delivery:
     """A line from the team's system to the customer (shown in the conversation too)."""
-    _system_line(handoff, text, session=session)
-    return _enqueue(handoff, "notice", {"text": text}, session=session)
+    system_line(handoff, text, session=session)
+    return enqueue_delivery(handoff, "notice", {"text": text}, session=session)
 
 
 def route_to_earlier_agent(handoff: Handoff, *, session: Session) -> Agent | None:
@@ -249,7 +253,7 @@ def route_to_earlier_agent(handoff: Handoff, *, session: Session) -> Agent | Non
     lifecycle.apply(
         handoff, "assign", lifecycle.Actor("inbox", agent, agent.display_name), session=session
     )
-    _system_line(
+    system_line(
         handoff,
         f"Back again today: given to {agent.display_name}, who had this customer earlier.",
         session=session,

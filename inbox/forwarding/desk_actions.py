@@ -16,17 +16,16 @@ handoff is already in the state asked for.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from inbox.conversation import lifecycle
+from inbox.conversation.agent_actions import enqueue_delivery, system_line
 from inbox.errors import Conflict
-from inbox.models import OPEN_STATUSES, Agent, Delivery, Handoff, Message, utcnow
+from inbox.models import OPEN_STATUSES, Agent, Handoff, Message, utcnow
 
 KINDS = ("reply", "claim", "handback", "reopen")
 UNUSABLE_PASSWORD_HASH = "!desk-agent"  # never a valid Argon2 hash: a desk agent cannot log in
@@ -79,39 +78,6 @@ def desk_agent(desk: str, agent_id: str, name: str, *, session: Session) -> Agen
     return agent
 
 
-def _line(handoff: Handoff, text: str, *, session: Session) -> Message:
-    message = Message(
-        handoff_id=handoff.id,
-        message_id=f"sys-{uuid.uuid4()}",
-        sender="system",
-        text=text,
-        sent_at=utcnow(),
-    )
-    session.add(message)
-    session.flush()
-    return message
-
-
-def _deliver(
-    handoff: Handoff,
-    kind: str,
-    payload: dict[str, Any],
-    *,
-    session: Session,
-    message: Message | None = None,
-) -> None:
-    session.add(
-        Delivery(
-            handoff_id=handoff.id,
-            kind=kind,
-            payload=payload,
-            status="pending",
-            message_pk=message.id if message is not None else None,
-        )
-    )
-    session.flush()
-
-
 def _actor(agent: Agent) -> lifecycle.Actor:
     return lifecycle.Actor("desk", agent, agent.display_name)
 
@@ -130,8 +96,10 @@ def _claim(
     except Conflict:
         return  # someone else was quicker, or the customer left
     text = f"{agent.display_name} has joined the chat."
-    outcome.messages.append(_line(handoff, f"{text} (in {desk.title()})", session=session).id)
-    _deliver(handoff, "agent_joined", {"text": text, "agent": agent.display_name}, session=session)
+    outcome.messages.append(system_line(handoff, f"{text} (in {desk.title()})", session=session).id)
+    enqueue_delivery(
+        handoff, "agent_joined", {"text": text, "agent": agent.display_name}, session=session
+    )
     outcome.status_changed = True
 
 
@@ -166,7 +134,7 @@ def _reply(
         outcome.duplicate = True
         return
     handoff.search_text = (handoff.search_text + "\n" + action.text.lower())[-200_000:]
-    _deliver(
+    enqueue_delivery(
         handoff,
         "reply",
         {"text": action.text, "agent": agent.display_name},
@@ -201,13 +169,13 @@ def _hand_back(
         return
     handoff.resolution = resolution
     outcome.messages.append(
-        _line(
+        system_line(
             handoff,
             f"{agent.display_name} handed the conversation back to the bot in {action.desk.title()}.",
             session=session,
         ).id
     )
-    _deliver(handoff, "handback", {"resolution": resolution}, session=session)
+    enqueue_delivery(handoff, "handback", {"resolution": resolution}, session=session)
     outcome.status_changed = True
 
 
@@ -223,13 +191,13 @@ def _reopen(
         outcome.ignored = str(exc)
         return
     outcome.messages.append(
-        _line(
+        system_line(
             handoff,
             f"{agent.display_name} reopened the conversation in {action.desk.title()}; the bot is paused.",
             session=session,
         ).id
     )
-    _deliver(handoff, "pause", {"handoff_key": handoff.key}, session=session)
+    enqueue_delivery(handoff, "pause", {"handoff_key": handoff.key}, session=session)
     outcome.status_changed = True
 
 
@@ -272,7 +240,7 @@ def apply(action: DeskAction, *, session: Session) -> Outcome | None:
             _claim(handoff, agent, action.desk, outcome, session=session)
         elif handoff.status == "claimed" and handoff.claimed_by_id != agent.id:
             outcome.messages.append(
-                _line(
+                system_line(
                     handoff,
                     f"{agent.display_name} was assigned the conversation in {action.desk.title()}.",
                     session=session,
