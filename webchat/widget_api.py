@@ -11,13 +11,12 @@ that names its socket.io room. Nothing is stored here.
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Path, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field, validator
 
+from northwind_common.rating import RatingIn
 from webchat.inbox_client import InboxClient, InboxUnavailable
 from webchat.typing_limit import TypingLimiter
 
@@ -25,28 +24,7 @@ logger = logging.getLogger(__name__)
 
 SESSION_ID = r"^[A-Za-z0-9_-]{1,128}$"  # what the widget makes ("web-<hex>") or Rasa's uuid hex
 RATING_ID = r"^r-[0-9a-f]{8,64}$"
-MAX_COMMENT_CHARS = 1000
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 NO_STORE = {"Cache-Control": "no-store"}
-
-
-class RatingIn(BaseModel):
-    """One satisfaction rating as the widget sends it."""
-
-    score: int = Field(..., ge=1, le=5)
-    comment: str | None = Field(None, max_length=MAX_COMMENT_CHARS)
-    handoff_key: str | None = Field(None, max_length=64)
-
-    class Config:
-        extra = "forbid"
-
-    @validator("comment")
-    def clean_comment(cls, value: str | None) -> str | None:
-        """Customer text: control characters out, blank means none (shown escaped in the inbox)."""
-        if value is None:
-            return None
-        value = _CONTROL.sub("", value).strip()
-        return value or None
 
 
 def build_router(inbox: InboxClient, limiter: TypingLimiter) -> APIRouter:

@@ -8,10 +8,11 @@ from sqlalchemy.orm import Session
 from inbox.analytics import figures as analytics
 from inbox.auth.deps import require_admin, require_bot
 from inbox.csat import figures, store
-from inbox.csat.schemas import CsatOut, RatingIn, RatingOut
+from inbox.csat.schemas import CsatOut, RatingOut
 from inbox.db import run_in_session
 from inbox.models import Agent, utcnow
 from inbox.services import Services, services
+from northwind_common.rating import RatingIn
 
 router = APIRouter(prefix="/api/v1")
 

@@ -2,31 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
-from pydantic import BaseModel, Field, validator
-
-MAX_COMMENT_CHARS = 1000
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-class RatingIn(BaseModel):
-    """A rating as the web chat server passes it on (customer text: untrusted)."""
-
-    score: int = Field(..., ge=1, le=5)
-    comment: str | None = Field(None, max_length=MAX_COMMENT_CHARS)
-    handoff_key: str | None = Field(None, max_length=64)
-
-    class Config:
-        extra = "forbid"
-
-    @validator("comment")
-    def clean_comment(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        value = _CONTROL.sub("", value).strip()
-        return value or None
+from pydantic import BaseModel
 
 
 class RatingOut(BaseModel):
