@@ -56,37 +56,23 @@ async def _save(
     return out
 
 
+_SAVE_RESPONSES: dict[int | str, dict[str, str]] = {
+    403: {"description": "Not the agent who handled it (nor an admin)"},
+    409: {"description": "The conversation is still open"},
+}
+
+
 @router.put(
-    "/handoffs/{handoff_key}/wrap-up",
-    response_model=schemas.WrapUpOut,
-    responses={
-        403: {"description": "Not the agent who handled it (nor an admin)"},
-        409: {"description": "The conversation is still open"},
-    },
+    "/handoffs/{handoff_key}/wrap-up", response_model=schemas.WrapUpOut, responses=_SAVE_RESPONSES
 )
-async def put_wrap_up(
-    handoff_key: str,
-    body: schemas.WrapUpIn,
-    svc: Services = Depends(services),
-    agent: Agent = Depends(require_agent_csrf),
-) -> schemas.WrapUpOut:
-    """Save (or replace) the wrap-up note of a closed conversation."""
-    return await _save(handoff_key, body, svc, agent)
-
-
 @router.post(
-    "/handoffs/{handoff_key}/wrap-up",
-    response_model=schemas.WrapUpOut,
-    responses={
-        403: {"description": "Not the agent who handled it (nor an admin)"},
-        409: {"description": "The conversation is still open"},
-    },
+    "/handoffs/{handoff_key}/wrap-up", response_model=schemas.WrapUpOut, responses=_SAVE_RESPONSES
 )
-async def post_wrap_up(
+async def save_wrap_up(
     handoff_key: str,
     body: schemas.WrapUpIn,
     svc: Services = Depends(services),
     agent: Agent = Depends(require_agent_csrf),
 ) -> schemas.WrapUpOut:
-    """The same as ``PUT`` (what the conversation page sends)."""
+    """Save (or replace) the wrap-up note of a closed conversation; ``POST`` is what the page sends."""
     return await _save(handoff_key, body, svc, agent)
