@@ -137,13 +137,21 @@ class RasaClient:
             side_effects=False,
         )
 
-    async def hand_back(self, conversation_id: str, resolution: str) -> None:
-        """Resume the bot, then trigger ``agent_handback`` with the resolution."""
+    async def _resume_and_trigger(
+        self, conversation_id: str, intent: str, entities: dict[str, Any]
+    ) -> None:
+        """Un-pause the bot, then run ``intent`` in it; every way a handoff ends goes through here."""
         await self.append_events(conversation_id, [{"event": "resume"}], side_effects=False)
         await self._post(
             f"/conversations/{self._conv(conversation_id)}/trigger_intent",
-            {"name": "agent_handback", "entities": {"resolution": resolution}},
+            {"name": intent, "entities": entities},
             self._params(output_channel="latest"),
+        )
+
+    async def hand_back(self, conversation_id: str, resolution: str) -> None:
+        """Resume the bot, then trigger ``agent_handback`` with the resolution."""
+        await self._resume_and_trigger(
+            conversation_id, "agent_handback", {"resolution": resolution}
         )
 
     async def resolve(
@@ -152,12 +160,7 @@ class RasaClient:
         """The agent's closing line, then resume and ``agent_handback`` marked ``closing:
         resolved`` so the bot clears the handoff without a hand-back line of its own."""
         await self.send_agent_message(conversation_id, closing_line, agent_name, channel)
-        await self.append_events(conversation_id, [{"event": "resume"}], side_effects=False)
-        await self._post(
-            f"/conversations/{self._conv(conversation_id)}/trigger_intent",
-            {"name": "agent_handback", "entities": {"closing": "resolved"}},
-            self._params(output_channel="latest"),
-        )
+        await self._resume_and_trigger(conversation_id, "agent_handback", {"closing": "resolved"})
 
     async def send_notice(self, conversation_id: str, text: str) -> None:
         """A line from the team's system (not a person), e.g. the email address noted."""
@@ -169,9 +172,4 @@ class RasaClient:
     async def end_handoff(self, conversation_id: str) -> None:
         """The customer ended the chat: resume the bot and run ``end_handoff`` in it
         (the inbox is the only one who un-pauses the bot)."""
-        await self.append_events(conversation_id, [{"event": "resume"}], side_effects=False)
-        await self._post(
-            f"/conversations/{self._conv(conversation_id)}/trigger_intent",
-            {"name": "end_handoff", "entities": {}},
-            self._params(output_channel="latest"),
-        )
+        await self._resume_and_trigger(conversation_id, "end_handoff", {})
