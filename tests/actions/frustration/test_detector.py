@@ -85,6 +85,28 @@ def test_repeated_failure_can_be_switched_off(make_detector):
     assert result.trigger != "repeated_failure"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this is ridiculous, it was supposed to arrive days ago. I want a person",
+        "get me a real agent",
+        "I need a human",
+        "give me a manager",
+    ],
+)
+def test_asking_for_a_person_without_talk_to_is_a_request(detector, text):
+    """Found in the running product: a complaint that ends "I want a person" (NLU: complaint)
+    got the complaint answer and no person. Asking for one is a request, whatever the intent."""
+    result, _ = detector.score_turn(TurnInput(text=text, intent="complaint"), None)
+    assert result.escalate and result.trigger == "request"
+
+
+@pytest.mark.parametrize("text", ["I want a refund", "I need a new address", "get a parcel"])
+def test_wanting_something_else_is_not_a_request_for_a_person(detector, text):
+    result, _ = detector.score_turn(TurnInput(text=text), None)
+    assert result.trigger != "request"
+
+
 def test_explanation_reads_like_the_issue_example(detector):
     state = None
     for total, text in (
