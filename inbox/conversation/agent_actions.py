@@ -63,6 +63,25 @@ def system_line(handoff: Handoff, text: str, *, session: Session) -> Message:
     return message
 
 
+def pending_agent_message(
+    handoff: Handoff, agent: Agent, text: str, *, id_prefix: str, session: Session
+) -> Message:
+    """Store what an agent sends (chat reply or email) as a message awaiting delivery."""
+    message = Message(
+        handoff_id=handoff.id,
+        message_id=f"{id_prefix}-{uuid.uuid4()}",
+        sender="agent",
+        text=text,
+        sent_at=utcnow(),
+        agent_id=agent.id,
+        agent_name=agent.display_name,
+        delivery_status="pending",
+    )
+    session.add(message)
+    session.flush()
+    return message
+
+
 def claim(handoff: Handoff, agent: Agent, *, session: Session) -> Handoff:
     """Take a waiting conversation; 409 when someone else has it or it is closed.
 
@@ -108,18 +127,7 @@ def add_agent_reply(
 ) -> tuple[Message, Delivery]:
     """Store the reply as pending delivery and queue it for Rasa."""
     _require_owner(handoff, agent)
-    message = Message(
-        handoff_id=handoff.id,
-        message_id=f"agent-{uuid.uuid4()}",
-        sender="agent",
-        text=text,
-        sent_at=utcnow(),
-        agent_id=agent.id,
-        agent_name=agent.display_name,
-        delivery_status="pending",
-    )
-    session.add(message)
-    session.flush()
+    message = pending_agent_message(handoff, agent, text, id_prefix="agent", session=session)
     handoff.search_text = (handoff.search_text + "\n" + text.lower())[-200_000:]
     delivery = enqueue_delivery(
         handoff,

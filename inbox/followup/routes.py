@@ -6,8 +6,6 @@ the same transaction; ``inbox.followup.mail`` sends it.
 
 from __future__ import annotations
 
-import uuid
-
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -15,10 +13,11 @@ from sqlalchemy.orm import Session
 from inbox.auth.deps import require_agent_csrf
 from inbox.broker import handoff_topic
 from inbox.conversation import handoffs, views
+from inbox.conversation.agent_actions import enqueue_delivery, pending_agent_message
 from inbox.db import run_in_session
 from inbox.errors import Conflict
 from inbox.followup import mail
-from inbox.models import Agent, Delivery, Message, utcnow
+from inbox.models import Agent
 from inbox.schemas import MessageOut
 from inbox.services import Services, services
 
@@ -50,33 +49,15 @@ async def reply_by_email(
         address = handoff.contact_detail or ""
         if handoff.contact_preference != "email" or not mail.valid_email(address):
             raise Conflict("The customer left no email address for this conversation.")
-        message = Message(
-            handoff_id=handoff.id,
-            message_id=f"email-{uuid.uuid4()}",
-            sender="agent",
-            text=f"(by email to {address}) {body.text}",
-            sent_at=utcnow(),
-            agent_id=agent.id,
-            agent_name=agent.display_name,
-            delivery_status="pending",
-        )
-        session.add(message)
-        session.flush()
-        session.add(
-            Delivery(
-                handoff_id=handoff.id,
-                message_pk=message.id,
-                kind="email",
-                payload={
-                    "to": address,
-                    "reference": handoff.key[:12],
-                    "text": body.text,
-                    "agent": agent.display_name,
-                },
-                status="pending",
-            )
-        )
-        session.flush()
+        text = f"(by email to {address}) {body.text}"
+        message = pending_agent_message(handoff, agent, text, id_prefix="email", session=session)
+        payload = {
+            "to": address,
+            "reference": handoff.key[:12],
+            "text": body.text,
+            "agent": agent.display_name,
+        }
+        enqueue_delivery(handoff, "email", payload, session=session, message=message)
         return handoff.id, views.message_out(message)
 
     handoff_id, out = await run_in_session(svc.factory, unit)
