@@ -89,40 +89,35 @@ class RasaClient:
             return {}
         return {"data": {"custom": {"data": {"handoff": {"kind": kind, "agent": agent_name}}}}}
 
+    async def _agent_line(
+        self,
+        conversation_id: str,
+        text: str,
+        metadata: dict[str, Any],
+        kind: str,
+        agent_name: str,
+        channel: str,
+    ) -> None:
+        """One bot utterance about an agent, with the socket.io marker of ``kind``."""
+        event = {"event": "bot", "text": text, "metadata": metadata}
+        await self.append_events(
+            conversation_id, [{**event, **self._marker(channel, kind, agent_name)}]
+        )
+
     async def send_agent_message(
         self, conversation_id: str, text: str, agent_name: str, channel: str = ""
     ) -> None:
         """Deliver an agent reply as a bot utterance through the customer's channel."""
-        await self.append_events(
-            conversation_id,
-            [
-                {
-                    "event": "bot",
-                    "text": text,
-                    "metadata": {"agent": {"name": agent_name}, "source": "agent"},
-                    **self._marker(channel, "agent_message", agent_name),
-                }
-            ],
+        metadata = {"agent": {"name": agent_name}, "source": "agent"}
+        await self._agent_line(
+            conversation_id, text, metadata, "agent_message", agent_name, channel
         )
 
     async def send_agent_joined(
         self, conversation_id: str, text: str, agent_name: str, channel: str = ""
     ) -> None:
-        await self.append_events(
-            conversation_id,
-            [
-                {
-                    "event": "bot",
-                    "text": text,
-                    "metadata": {
-                        "source": "system",
-                        "agent": {"name": agent_name},
-                        "kind": "agent_joined",
-                    },
-                    **self._marker(channel, "agent_joined", agent_name),
-                }
-            ],
-        )
+        metadata = {"source": "system", "agent": {"name": agent_name}, "kind": "agent_joined"}
+        await self._agent_line(conversation_id, text, metadata, "agent_joined", agent_name, channel)
 
     async def pause(self, conversation_id: str, handoff_key: str) -> None:
         """A person has the conversation again (reopened in a help desk): the slots the
