@@ -222,7 +222,9 @@ def test_the_customer_can_end_the_chat_with_a_person(stack: Stack, agent: AgentC
     assert HANDOFF_WORDS in texts(stack.say(sender, "can I talk to a human"))
     key = handoff_key_of(stack, sender)
     wait_for(lambda: _get_or_none(agent, key), message="handoff")
-    agent.claim(key)  # with a person: ending while still waiting has its own line (test_handoff_lifecycle.py)
+    agent.claim(
+        key
+    )  # with a person: ending while still waiting has its own line (test_handoff_lifecycle.py)
 
     assert stack.say(sender, "/end_handoff") == []  # the widget's "end chat" button
     wait_for(
