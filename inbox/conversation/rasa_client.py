@@ -82,6 +82,26 @@ class RasaClient:
             f"/conversations/{self._conv(conversation_id)}/tracker/events", events, params
         )
 
+    async def has_delivery(self, conversation_id: str, delivery_id: int) -> bool:
+        """Whether a bot line carrying ``delivery_id`` is already in the conversation.
+
+        A call whose answer was lost (a timeout under load) may still have been applied:
+        the outbox asks before sending it again, so the customer never reads it twice.
+        """
+        url = f"{self.base_url}/conversations/{self._conv(conversation_id)}/tracker"
+        try:
+            response = await self._client.get(url, params=self._params(include_events="ALL"))
+        except httpx.HTTPError as exc:
+            raise RasaError(f"{type(exc).__name__}: {exc}") from exc
+        if not 200 <= response.status_code < 300:
+            raise RasaError(f"Rasa answered {response.status_code}: {response.text[:200]}")
+        events = response.json().get("events") or []
+        return any(
+            event.get("event") == "bot"
+            and (event.get("metadata") or {}).get("delivery_id") == delivery_id
+            for event in events
+        )
+
     @staticmethod
     def _marker(channel: str, kind: str, agent_name: str) -> dict[str, Any]:
         """The socket.io handoff marker (docs/architecture.md); other channels get plain text."""
@@ -105,18 +125,36 @@ class RasaClient:
         )
 
     async def send_agent_message(
-        self, conversation_id: str, text: str, agent_name: str, channel: str = ""
+        self,
+        conversation_id: str,
+        text: str,
+        agent_name: str,
+        channel: str = "",
+        delivery_id: int | None = None,
     ) -> None:
         """Deliver an agent reply as a bot utterance through the customer's channel."""
-        metadata = {"agent": {"name": agent_name}, "source": "agent"}
+        metadata: dict[str, Any] = {"agent": {"name": agent_name}, "source": "agent"}
+        if delivery_id is not None:
+            metadata["delivery_id"] = delivery_id
         await self._agent_line(
             conversation_id, text, metadata, "agent_message", agent_name, channel
         )
 
     async def send_agent_joined(
-        self, conversation_id: str, text: str, agent_name: str, channel: str = ""
+        self,
+        conversation_id: str,
+        text: str,
+        agent_name: str,
+        channel: str = "",
+        delivery_id: int | None = None,
     ) -> None:
-        metadata = {"source": "system", "agent": {"name": agent_name}, "kind": "agent_joined"}
+        metadata: dict[str, Any] = {
+            "source": "system",
+            "agent": {"name": agent_name},
+            "kind": "agent_joined",
+        }
+        if delivery_id is not None:
+            metadata["delivery_id"] = delivery_id
         await self._agent_line(conversation_id, text, metadata, "agent_joined", agent_name, channel)
 
     async def pause(self, conversation_id: str, handoff_key: str) -> None:
@@ -157,11 +195,15 @@ class RasaClient:
         await self.send_agent_message(conversation_id, closing_line, agent_name, channel)
         await self._resume_and_trigger(conversation_id, "agent_handback", {"closing": "resolved"})
 
-    async def send_notice(self, conversation_id: str, text: str) -> None:
+    async def send_notice(
+        self, conversation_id: str, text: str, delivery_id: int | None = None
+    ) -> None:
         """A line from the team's system (not a person), e.g. the email address noted."""
+        metadata: dict[str, Any] = {"source": "system", "kind": "notice"}
+        if delivery_id is not None:
+            metadata["delivery_id"] = delivery_id
         await self.append_events(
-            conversation_id,
-            [{"event": "bot", "text": text, "metadata": {"source": "system", "kind": "notice"}}],
+            conversation_id, [{"event": "bot", "text": text, "metadata": metadata}]
         )
 
     async def end_handoff(self, conversation_id: str) -> None:

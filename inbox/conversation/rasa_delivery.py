@@ -34,6 +34,12 @@ class Job:
     kind: str
     payload: dict[str, Any]
     message_pk: int | None
+    attempts: int = 0
+
+
+# Calls that add one bot line, marked with the delivery's id: a retry first asks Rasa
+# whether the line is already there (the answer to the first try may have been lost).
+_LINE_KINDS = frozenset({"reply", "agent_joined", "notice"})
 
 
 async def _send_email(job: Job) -> None:
@@ -49,7 +55,7 @@ async def _send_email(job: Job) -> None:
 def _pending(handoff_id: int, *, session: Session) -> tuple:
     handoff = session.get(Handoff, handoff_id)
     jobs = [
-        Job(d.id, d.kind, dict(d.payload), d.message_pk)
+        Job(d.id, d.kind, dict(d.payload), d.message_pk, d.attempts)
         for d in session.execute(
             select(Delivery)
             .where(Delivery.handoff_id == handoff_id, Delivery.status == "pending")
@@ -113,13 +119,19 @@ class RasaDelivery:
         self._wake = asyncio.Event()
 
     async def _call(self, conversation_id: str, channel: str, job: Job) -> None:
+        if (
+            job.kind in _LINE_KINDS
+            and job.attempts > 0
+            and await self.rasa.has_delivery(conversation_id, job.id)
+        ):
+            return  # the earlier try went through; only its answer was lost
         if job.kind == "reply":
             await self.rasa.send_agent_message(
-                conversation_id, job.payload["text"], job.payload["agent"], channel
+                conversation_id, job.payload["text"], job.payload["agent"], channel, job.id
             )
         elif job.kind == "agent_joined":
             await self.rasa.send_agent_joined(
-                conversation_id, job.payload["text"], job.payload["agent"], channel
+                conversation_id, job.payload["text"], job.payload["agent"], channel, job.id
             )
         elif job.kind == "handback":
             await self.rasa.hand_back(conversation_id, job.payload.get("resolution", ""))
@@ -130,7 +142,7 @@ class RasaDelivery:
         elif job.kind == "end_handoff":  # the customer left: the bot answers again
             await self.rasa.end_handoff(conversation_id)
         elif job.kind == "notice":  # a line from the team's system, e.g. the email noted
-            await self.rasa.send_notice(conversation_id, job.payload["text"])
+            await self.rasa.send_notice(conversation_id, job.payload["text"], job.id)
         elif job.kind == "email":  # a reply by email (inbox.followup): retried like the rest
             await _send_email(job)
         elif job.kind == "pause":  # a help desk reopened it (inbox.forwarding.desk_actions)

@@ -92,6 +92,26 @@ def _fake_rasa_handler(rasa: FakeRasa) -> type:
             self.end_headers()
             self.wfile.write(payload)
 
+        def do_GET(self) -> None:
+            """The tracker, as the outbox reads it before a retry: the events posted so far."""
+            if rasa.down:
+                self.send_response(503)
+                self.end_headers()
+                return
+            with rasa.lock:
+                events = [
+                    event
+                    for call in rasa.calls
+                    if call["path"].endswith("/tracker/events") and isinstance(call["json"], list)
+                    for event in call["json"]
+                ]
+            payload = json.dumps({"events": events}).encode()
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
         def log_message(self, *args: Any) -> None:
             pass
 

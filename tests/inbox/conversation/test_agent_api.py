@@ -134,11 +134,20 @@ def test_claim_and_reply_reach_rasa_in_the_contract_shape(inbox):
         "execute_side_effects": "true",
         "token": "rasa-test-token",
     }
+    # each line carries its outbox row's id, so a retry can tell it already went out
+    joined_id = joined["json"][0]["metadata"]["delivery_id"]
+    sent_id = sent["json"][0]["metadata"]["delivery_id"]
+    assert isinstance(joined_id, int) and isinstance(sent_id, int) and joined_id != sent_id
     assert joined["json"] == [
         {
             "event": "bot",
             "text": "Sam has joined the chat.",
-            "metadata": {"source": "system", "agent": {"name": "Sam"}, "kind": "agent_joined"},
+            "metadata": {
+                "source": "system",
+                "agent": {"name": "Sam"},
+                "kind": "agent_joined",
+                "delivery_id": joined_id,
+            },
             "data": {"custom": {"data": {"handoff": {"kind": "agent_joined", "agent": "Sam"}}}},
         }
     ]
@@ -146,7 +155,7 @@ def test_claim_and_reply_reach_rasa_in_the_contract_shape(inbox):
         {
             "event": "bot",
             "text": "Hi Dana, I'm on it.",
-            "metadata": {"agent": {"name": "Sam"}, "source": "agent"},
+            "metadata": {"agent": {"name": "Sam"}, "source": "agent", "delivery_id": sent_id},
             "data": {"custom": {"data": {"handoff": {"kind": "agent_message", "agent": "Sam"}}}},
         }
     ]
@@ -161,8 +170,17 @@ def test_other_channels_get_plain_text_without_the_socketio_marker(inbox):
     ).raise_for_status()
     joined, sent = inbox.rasa.wait_for(2)[:2]
     assert "data" not in joined["json"][0] and "data" not in sent["json"][0]
+    metadata = sent["json"][0]["metadata"]
     assert sent["json"] == [
-        {"event": "bot", "text": "Hello", "metadata": {"agent": {"name": "Sam"}, "source": "agent"}}
+        {
+            "event": "bot",
+            "text": "Hello",
+            "metadata": {
+                "agent": {"name": "Sam"},
+                "source": "agent",
+                "delivery_id": metadata["delivery_id"],
+            },
+        }
     ]
 
 

@@ -40,6 +40,8 @@ def test_a_call_that_keeps_failing_is_given_up_and_the_next_one_goes_out(tmp_pat
     sent: list[str] = []
 
     def rasa(request: httpx.Request) -> httpx.Response:
+        if request.method == "GET":  # a retry asks whether the line is there: it is not
+            return httpx.Response(200, json={"events": []})
         text = json.loads(request.content)[0]["text"]
         if "joined" in text:
             return httpx.Response(500, text="boom")
@@ -65,3 +67,39 @@ def test_a_call_that_keeps_failing_is_given_up_and_the_next_one_goes_out(tmp_pat
         assert "500" in rows[0].last_error
         reply = session.execute(select(Message).where(Message.sender == "agent")).scalar_one()
         assert reply.delivery_status == "delivered"
+
+
+def test_a_retry_after_a_lost_answer_does_not_send_the_line_twice(tmp_path):
+    """Found under load: Rasa applied a reply, but its answer was lost (a timeout), and the
+    retry showed the customer the same reply twice. A retry now asks Rasa first."""
+    factory, handoff_id = _setup(tmp_path)
+    tracker: list[dict] = []  # the conversation as Rasa stores it
+    lose_answer_to = {"Hello from Sam"}
+
+    def rasa(request: httpx.Request) -> httpx.Response:
+        if request.method == "GET":
+            return httpx.Response(200, json={"events": tracker})
+        event = json.loads(request.content)[0]
+        tracker.append(event)  # applied...
+        if event["text"] in lose_answer_to:
+            lose_answer_to.discard(event["text"])
+            raise httpx.ReadTimeout("answer lost", request=request)  # ...but unanswered
+        return httpx.Response(200, json={})
+
+    async def run() -> list[bool]:
+        client = RasaClient("http://rasa", "t", transport=httpx.MockTransport(rasa))
+        deliverer = RasaDelivery(factory, client, Broker(), retry_seconds=60, max_attempts=5)
+        results = [await deliverer.flush(handoff_id), await deliverer.flush(handoff_id)]
+        await client.aclose()
+        return results
+
+    assert asyncio.run(run()) == [False, True]
+    texts = [event["text"] for event in tracker]
+    assert texts.count("Hello from Sam") == 1
+    assert all(isinstance(event["metadata"]["delivery_id"], int) for event in tracker)
+    with factory.begin() as session:
+        rows = session.execute(select(Delivery).order_by(Delivery.id)).scalars().all()
+        assert [(d.kind, d.status) for d in rows] == [
+            ("agent_joined", "delivered"),
+            ("reply", "delivered"),
+        ]
