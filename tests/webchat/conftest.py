@@ -71,9 +71,12 @@ def screenshots() -> Path:
     return folder
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """Debian's chromium through Playwright (no browser download)."""
+    """Debian's chromium through Playwright (no browser download).
+
+    One per module: Playwright's sync API keeps an event loop running while it is open,
+    and the server tests after a browser module call ``asyncio.run``."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is not installed: apt-get install chromium (.ci/run does)")
     from playwright.sync_api import sync_playwright
