@@ -118,7 +118,12 @@ def test_rising_frustration_is_handed_off_with_full_context(
 
     # Hand back: the bot answers again, remembers the facts, frustration starts afresh.
     agent.hand_back(key, "asked DPD by phone, ref 77812", "DPD will redeliver tomorrow")
-    wait_for(lambda: stack.tracker(sender)["paused"] is False, message="conversation resumed")
+    # Resume, then the hand-back action: wait for the action's slots, not just the un-pause.
+    wait_for(
+        lambda: stack.tracker(sender)["slots"]["handoff_active"] is False,
+        message="conversation handed back",
+    )
+    assert stack.tracker(sender)["paused"] is False
     slots = stack.tracker(sender)["slots"]
     assert slots["handoff_active"] is False
     assert slots["frustration_level"] == "calm"

@@ -38,12 +38,18 @@ def bot_lines(stack: Stack, sender: str) -> list[str]:
     return [e.get("text") or "" for e in stack.tracker(sender)["events"] if e["event"] == "bot"]
 
 
+def _left_queue_lines(stack: Stack, sender: str) -> list[str]:
+    return [line for line in bot_lines(stack, sender) if "taken you out of the queue" in line]
+
+
 def test_leaving_the_queue_then_the_agent_claims(stack: Stack, agent: AgentClient) -> None:
     sender, key = handed_off(stack, agent)
     assert stack.say(sender, "/end_handoff") == []  # relayed; the inbox acts on it
-    wait_for(lambda: stack.tracker(sender)["paused"] is False, message="bot un-paused by the inbox")
+    # The inbox resumes the bot, then triggers end_handoff: the line comes a moment after
+    # the un-pause, so wait for the line itself (waiting for "paused" raced it in CI).
+    wait_for(lambda: _left_queue_lines(stack, sender), message="the bot's left-the-queue line")
+    assert stack.tracker(sender)["paused"] is False
     spoken = bot_lines(stack, sender)
-    assert any("taken you out of the queue" in line for line in spoken)
     assert not any("Thanks for chatting with our team" in line for line in spoken)
 
     record = agent.conversation(key)
@@ -116,12 +122,12 @@ def test_the_inbox_down_when_the_customer_leaves(stack: Stack, agent: AgentClien
         stack.start_inbox()
         stack.wait_until_up("inbox", f"{stack.inbox_url}/healthz")
     wait_for(
-        lambda: stack.tracker(sender)["paused"] is False,
+        lambda: _left_queue_lines(stack, sender),
         timeout=90,
         message="closed after the inbox came back",
     )
+    assert stack.tracker(sender)["paused"] is False
     record = agent.conversation(key)
     assert record["status"] == "abandoned"
     assert [t["event"] for t in record["transitions"]] == ["customer_left"]
-    left = [line for line in bot_lines(stack, sender) if "taken you out of the queue" in line]
-    assert len(left) == 1
+    assert len(_left_queue_lines(stack, sender)) == 1
