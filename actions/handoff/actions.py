@@ -34,6 +34,7 @@ from actions.handoff.summary import ConversationInfo, EscalationInfo, build_summ
 from actions.repeated_failure import is_repeated_failure
 from actions.to_inbox import delivery
 from actions.to_inbox.inbox_outbox import KIND_HANDOFF
+from actions.turn.frustration import full_timeline
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +85,9 @@ class ActionHandoffToHuman(Action):
         summary = build_summary(
             conversation=ConversationInfo(conversation_id=tracker.sender_id, channel=channel),
             events=list(tracker.events),
-            slots=tracker.current_slot_values(),
+            # The slot holds the last turns only; the chart gets the whole series.
+            slots=tracker.current_slot_values()
+            | {names.SLOT_FRUSTRATION_TIMELINE: full_timeline(tracker)},
             escalation=escalation,
         )
         payload = handoff_payload(

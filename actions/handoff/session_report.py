@@ -38,6 +38,7 @@ from rasa_sdk import Tracker
 from actions import names
 from actions.customer_turns import typed_by_customer
 from actions.to_inbox.inbox_outbox import KIND_SESSION_REPORT
+from actions.turn.frustration import full_timeline
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ def _since_session_start(
 
 def highest_score(tracker: Tracker, score: float | None) -> float | None:
     """The highest frustration of the bot's part of the conversation so far (timeline and now)."""
-    timeline = tracker.get_slot(names.SLOT_FRUSTRATION_TIMELINE) or []
+    timeline = full_timeline(tracker)  # the slot holds the last turns only
     scores = [
         float(entry["score"])
         for entry in timeline

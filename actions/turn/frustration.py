@@ -3,10 +3,19 @@
 The detector (actions/frustration/) is pure; this module reads its inputs from
 the tracker and turns its result into slot values. Only the slots whose value
 changed are set: Rasa stores, re-reads and re-sends every event of a session.
+
+The ``frustration_timeline`` slot holds only the last ``TIMELINE_WINDOW`` turns,
+so each turn's SlotSet event has the same small size however long the
+conversation is (it held up to 50 entries, re-sent whole on every turn: the
+session grew by O(turns²) timeline data, issue 17). Every event stays in the
+tracker, so the whole series is rebuilt from them where it is read
+(:func:`full_timeline`: the handoff summary's chart, the session report's
+highest score).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +27,8 @@ from actions.frustration import TurnInput, TurnResult, get_detector
 
 # Say "I'm sorry this has been frustrating" at most once in this many turns.
 ACKNOWLEDGE_EVERY_TURNS = 3
+# Turns the slot keeps: this one and those ``should_acknowledge`` looks back at.
+TIMELINE_WINDOW = ACKNOWLEDGE_EVERY_TURNS
 # Intents whose own answer already apologises or brings in a person.
 NO_ACKNOWLEDGEMENT_INTENTS = frozenset(
     {names.INTENT_COMPLAINT, names.INTENT_REQUEST_HUMAN, names.INTENT_END_HANDOFF}
@@ -26,7 +37,7 @@ NO_ACKNOWLEDGEMENT_INTENTS = frozenset(
 
 @dataclass(frozen=True)
 class Scored:
-    """One scored message: the detector's result, its new state and the timeline with this turn."""
+    """One scored message: the detector's result, its new state and the slot's last turns with this one."""
 
     result: TurnResult
     state: dict[str, Any]
@@ -93,16 +104,74 @@ def score_message(tracker: Tracker, message: dict[str, Any]) -> Scored:
     result, state = detector.score_turn(
         turn_input(tracker, message), tracker.get_slot(names.SLOT_FRUSTRATION_STATE)
     )
-    timeline = list(tracker.get_slot(names.SLOT_FRUSTRATION_TIMELINE) or [])
+    timeline = [
+        entry
+        for entry in tracker.get_slot(names.SLOT_FRUSTRATION_TIMELINE) or []
+        if _turn_of(entry) is not None
+    ]
     timeline.append(
         {
-            "turn": len(timeline) + 1,
+            "turn": (_turn_of(timeline[-1]) or 0) + 1 if timeline else 1,
             "score": round(result.score, 3),
             "level": result.level,
             "during_handoff": bool(tracker.get_slot(names.SLOT_HANDOFF_ACTIVE)),
         }
     )
-    return Scored(result, state, timeline[-detector.config.timeline_max :])
+    return Scored(result, state, timeline[-TIMELINE_WINDOW:])
+
+
+def _turn_of(entry: Any) -> int | None:
+    """The turn number of a timeline entry; None for anything that is not one."""
+    if isinstance(entry, Mapping) and isinstance(entry.get("turn"), int) and entry["turn"] >= 1:
+        return int(entry["turn"])
+    return None
+
+
+def timeline_from_events(
+    events: Iterable[Mapping[str, Any]],
+    current: Any = None,
+    keep: int | None = None,
+) -> list[dict[str, Any]]:
+    """The whole frustration timeline, rebuilt from the slot's events (the last ``keep`` turns).
+
+    Each turn's SlotSet holds the last few turns, so every turn is in some event;
+    a later event's entry for a turn wins (it may add ``acknowledged``). A
+    restart or the slot set empty starts the series afresh, as the slot did.
+    ``current`` is the slot's value now, which wins over the events (a tracker
+    may hold the slot without its events). ``keep`` defaults to the detector's
+    ``timeline_max``, the bound the handoff contract was sized for.
+    """
+    series: dict[int, dict[str, Any]] = {}
+
+    def merge(value: Any) -> None:
+        if not value:
+            series.clear()
+            return
+        for entry in value if isinstance(value, list) else []:
+            turn = _turn_of(entry)
+            if turn is not None:
+                series[turn] = dict(entry)
+
+    for event in events:
+        kind = event.get("event")
+        if kind == "restart":
+            series.clear()
+        elif kind == "slot" and event.get("name") == names.SLOT_FRUSTRATION_TIMELINE:
+            merge(event.get("value"))
+    if current is not None:
+        for entry in current if isinstance(current, list) else []:
+            turn = _turn_of(entry)
+            if turn is not None:
+                series[turn] = dict(entry)
+    keep = get_detector().config.timeline_max if keep is None else keep
+    return [series[turn] for turn in sorted(series)][-keep:] if keep > 0 else []
+
+
+def full_timeline(tracker: Tracker, keep: int | None = None) -> list[dict[str, Any]]:
+    """The conversation's whole frustration timeline (the slot holds only its last turns)."""
+    return timeline_from_events(
+        tracker.events, tracker.get_slot(names.SLOT_FRUSTRATION_TIMELINE), keep
+    )
 
 
 def should_acknowledge(

@@ -94,7 +94,9 @@ async def test_scoring_runs_during_the_handoff_and_each_message_carries_its_read
         )
     insult = slots
 
-    assert [entry["during_handoff"] for entry in insult["frustration_timeline"]] == [True] * 4
+    # The slot keeps the last turns (actions/turn/frustration.py's TIMELINE_WINDOW).
+    assert [entry["turn"] for entry in insult["frustration_timeline"]] == [2, 3, 4]
+    assert [entry["during_handoff"] for entry in insult["frustration_timeline"]] == [True] * 3
     relayed = [m["frustration"] for m in open_handoff.messages[KEY]]
     assert [m["message_id"] for m in open_handoff.messages[KEY]] == ["h1", "h2", "h3", "h4"]
     assert "repetition" in relayed[1]["signals"]
