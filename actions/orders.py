@@ -27,7 +27,7 @@ from actions.backend.base import (
     OrderStatus,
 )
 from actions.backend.describe import describe_status as describe_status_on
-from actions.backend.describe import format_money
+from actions.backend.describe import format_day, format_money, overdue_since
 from actions.backend.factory import get_backend
 from actions.backend.rules import plan_return  # the same rule the backend enforces
 from actions.repeated_failure import form_failure_limit
@@ -271,6 +271,12 @@ class ActionOrderFollowup(Action):
             order_number=order.number,
             order_status=status,
         )
+        today = store_today(self._clock)
+        due = overdue_since(order, today)
+        if due is not None:  # say it is late, and sorry, rather than leave them to work it out
+            dispatcher.utter_message(
+                response="utter_order_late", expected_on=format_day(due, today)
+            )
         if order.shipment is not None and order.status != OrderStatus.DELIVERED:
             dispatcher.utter_message(
                 response="utter_order_tracking", tracking_url=order.shipment.tracking_url

@@ -73,6 +73,28 @@ def describe_status(order: Order, today: date | None = None) -> str:
     return phrase + _expected(shipment.estimated_delivery, status, today)
 
 
+#: Statuses in which a parcel can still be late: it has left and not yet arrived.
+_ON_THE_WAY = (
+    OrderStatus.SHIPPED,
+    OrderStatus.IN_TRANSIT,
+    OrderStatus.OUT_FOR_DELIVERY,
+    OrderStatus.DELAYED,
+)
+
+
+def overdue_since(order: Order, today: date) -> date | None:
+    """The promised delivery day when it has passed and the parcel is still on its way.
+
+    "was expected 26 November" alone leaves the customer to work out that it is late;
+    the bot says it plainly, and sorry, when this returns a day.
+    """
+    shipment = order.shipment
+    if order.status not in _ON_THE_WAY or shipment is None:
+        return None
+    estimate = shipment.estimated_delivery
+    return estimate if estimate is not None and estimate < today else None
+
+
 def _expected(estimate: date | None, status: OrderStatus, today: date | None) -> str:
     if estimate is None:
         return ""

@@ -301,6 +301,7 @@ async def test_status_with_tracking_link(dispatcher: CollectingDispatcher) -> No
     events = await followup(dispatcher, verified("10482", "order_status"))
     assert responses(dispatcher) == [
         "utter_order_status",
+        "utter_order_late",  # the seeded parcel is past its promised day
         "utter_order_tracking",
         "utter_anything_else",
     ]
@@ -339,6 +340,14 @@ async def test_bot_attempts_are_appended(dispatcher: CollectingDispatcher) -> No
 async def test_a_passed_estimate_reads_was_expected(dispatcher: CollectingDispatcher) -> None:
     await followup(dispatcher, verified("10482", "order_status"))
     assert ", was expected " in message_for(dispatcher, "utter_order_status")["order_status"]
+    late = render(message_for(dispatcher, "utter_order_late"))
+    assert "later than we promised" in late and "I'm sorry" in late
+    assert "{" not in late  # the day is filled in
+
+
+async def test_a_delivered_order_is_never_called_late(dispatcher: CollectingDispatcher) -> None:
+    await followup(dispatcher, verified("10377", "order_status"))
+    assert "utter_order_late" not in responses(dispatcher)
 
 
 async def test_cancel_is_offered_for_a_placed_order(dispatcher: CollectingDispatcher) -> None:

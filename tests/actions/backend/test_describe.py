@@ -17,7 +17,12 @@ from actions.backend.base import (
     RefundStatus,
     Shipment,
 )
-from actions.backend.describe import describe_last_event, describe_status, format_money
+from actions.backend.describe import (
+    describe_last_event,
+    describe_status,
+    format_money,
+    overdue_since,
+)
 
 UTC = timezone.utc
 SHIPMENT = Shipment(
@@ -80,6 +85,18 @@ def test_late_parcel_says_it_was_expected() -> None:
     assert describe_status(ORDER, today=date(2026, 6, 9)) == (
         "in transit with DPD since 3 June, was expected 6 June"
     )
+
+
+def test_overdue_only_while_on_the_way_and_after_the_promised_day() -> None:
+    assert overdue_since(ORDER, today=date(2026, 6, 9)) == date(2026, 6, 6)
+    assert overdue_since(ORDER, today=date(2026, 6, 6)) is None  # due today is not late
+    delivered = order(OrderStatus.DELIVERED)
+    assert overdue_since(delivered, today=date(2026, 6, 9)) is None
+    assert overdue_since(order(OrderStatus.IN_TRANSIT, shipment=None), date(2026, 6, 9)) is None
+    no_promise = order(
+        OrderStatus.DELAYED, shipment=dataclasses.replace(SHIPMENT, estimated_delivery=None)
+    )
+    assert overdue_since(no_promise, today=date(2026, 6, 9)) is None
 
 
 def test_out_for_delivery_today() -> None:
