@@ -13,6 +13,7 @@ from fastapi.responses import StreamingResponse
 
 from inbox.auth.deps import require_agent
 from inbox.broker import QUEUE_TOPIC, Subscription, handoff_topic
+from inbox.conversation.on_handoff import OnHandoff, on_handoff
 from inbox.models import Agent
 from inbox.services import Services, services
 
@@ -54,13 +55,14 @@ async def queue_events(
     return _response(request, svc.broker.subscribe(QUEUE_TOPIC))
 
 
-@router.get("/handoffs/{handoff_key}/events", response_class=StreamingResponse)
+@router.get(
+    "/handoffs/{handoff_key}/events",
+    response_class=StreamingResponse,
+    dependencies=[Depends(require_agent)],
+)
 async def conversation_events(
-    handoff_key: str,
-    request: Request,
-    svc: Services = Depends(services),
-    _agent: Agent = Depends(require_agent),
+    request: Request, on: OnHandoff = Depends(on_handoff)
 ) -> StreamingResponse:
     """``message``, ``message_status``, ``status``, ``customer_ended``, ``coaching`` and ``wrap_up``
     events of one conversation."""
-    return _response(request, svc.broker.subscribe(handoff_topic(handoff_key)))
+    return _response(request, on.svc.broker.subscribe(handoff_topic(on.key)))

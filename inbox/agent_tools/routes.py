@@ -11,8 +11,7 @@ from inbox.agent_tools import canned, notes, transfer
 from inbox.agent_tools import schemas as s
 from inbox.auth import agents
 from inbox.auth.deps import ensure_admin, require_agent, require_agent_csrf
-from inbox.broker import QUEUE_TOPIC, handoff_topic
-from inbox.conversation import handoffs, views
+from inbox.conversation.on_handoff import AgentOnHandoff, OnHandoff, agent_on_handoff, on_handoff
 from inbox.db import run_in_session
 from inbox.models import Agent, Handoff
 from inbox.services import Services, services
@@ -97,12 +96,11 @@ async def delete_canned(
 
 @router.get("/handoffs/{handoff_key}/canned-replies", response_model=list[s.FilledReplyOut])
 async def filled_canned(
-    handoff_key: str, svc: Services = Depends(services), agent: Agent = Depends(require_agent)
+    on: OnHandoff = Depends(on_handoff), agent: Agent = Depends(require_agent)
 ) -> list[s.FilledReplyOut]:
     """Every canned reply with its placeholders filled from this conversation's facts."""
 
-    def unit(*, session: Session) -> list[s.FilledReplyOut]:
-        handoff = handoffs.require_handoff(handoff_key, session=session)
+    def fill_all(handoff: Handoff, session: Session) -> list[s.FilledReplyOut]:
         facts = canned.conversation_facts(handoff, agent)
         out = []
         for reply in canned.all_replies(session=session):
@@ -118,44 +116,39 @@ async def filled_canned(
             )
         return out
 
-    return await run_in_session(svc.factory, unit)
+    return await on.read(fill_all)
 
 
 # ------------------------------------------------------------------ notes
 
 
-@router.get("/handoffs/{handoff_key}/notes", response_model=list[s.NoteOut])
-async def read_notes(
-    handoff_key: str, svc: Services = Depends(services), _agent: Agent = Depends(require_agent)
-) -> list[s.NoteOut]:
+@router.get(
+    "/handoffs/{handoff_key}/notes",
+    response_model=list[s.NoteOut],
+    dependencies=[Depends(require_agent)],
+)
+async def read_notes(on: OnHandoff = Depends(on_handoff)) -> list[s.NoteOut]:
     """Notes agents left in the conversation (agents only: never the bot, nor the customer)."""
-
-    def unit(*, session: Session) -> list[s.NoteOut]:
-        handoff = handoffs.require_handoff(handoff_key, session=session)
-        return [s.NoteOut.from_orm(n) for n in notes.notes_for(handoff, session=session)]
-
-    return await run_in_session(svc.factory, unit)
+    return await on.read(
+        lambda handoff, session: [
+            s.NoteOut.from_orm(n) for n in notes.notes_for(handoff, session=session)
+        ]
+    )
 
 
 @router.post("/handoffs/{handoff_key}/notes", response_model=s.NoteOut, status_code=201)
-async def add_note(
-    handoff_key: str,
-    body: s.NoteIn,
-    svc: Services = Depends(services),
-    agent: Agent = Depends(require_agent_csrf),
-) -> s.NoteOut:
+async def add_note(body: s.NoteIn, on: AgentOnHandoff = Depends(agent_on_handoff)) -> s.NoteOut:
     """A note for the other agents; stays in the inbox (no delivery to Rasa or a desk)."""
 
-    def unit(*, session: Session) -> s.NoteOut:
-        handoff = handoffs.require_handoff(handoff_key, session=session)
-        me = session.get(Agent, agent.id)
+    def add(handoff: Handoff, session: Session) -> s.NoteOut:
+        me = session.get(Agent, on.agent.id)
         try:
             return s.NoteOut.from_orm(notes.add_note(handoff, me, body.text, session=session))
         except ValueError as exc:
             raise _invalid(exc) from None
 
-    out = await run_in_session(svc.factory, unit)
-    svc.broker.publish(handoff_topic(handoff_key), "note", out.dict())
+    out = await on.read(add)
+    on.publish("note", out.dict())
     return out
 
 
@@ -200,18 +193,12 @@ async def colleagues(
     responses={403: {"description": "Not yours"}, 409: {"description": "Not with an agent"}},
 )
 async def transfer_conversation(
-    handoff_key: str,
-    body: s.TransferIn,
-    svc: Services = Depends(services),
-    agent: Agent = Depends(require_agent_csrf),
+    body: s.TransferIn, on: AgentOnHandoff = Depends(agent_on_handoff)
 ) -> dict:
     """To a colleague (``to``: their username) or back to the queue (``to``: null), with a
     note the receiving agent reads first; the customer hears who joins."""
 
-    def unit(*, session: Session) -> tuple[Handoff, list, s.NoteOut | None]:
-        handoff = handoffs.require_handoff(handoff_key, session=session, for_update=True)
-        me = session.get(Agent, agent.id)
-        before = {m.id for m in handoffs.messages(handoff, session=session)}
+    def action(handoff: Handoff, me: Agent, session: Session) -> s.NoteOut | None:
         if body.to:
             target = agents.agent_by_username(body.to, session=session)
             if target is None:
@@ -219,23 +206,11 @@ async def transfer_conversation(
             note = transfer.to_agent(handoff, me, target, body.note, session=session)
         else:
             note = transfer.to_queue(handoff, me, body.note, session=session)
-        fresh = [
-            views.message_out(m)
-            for m in handoffs.messages(handoff, session=session)
-            if m.id not in before
-        ]
-        return handoff, fresh, s.NoteOut.from_orm(note) if note else None
+        return s.NoteOut.from_orm(note) if note else None
 
-    handoff, fresh, note = await run_in_session(svc.factory, unit)
-    topic = handoff_topic(handoff.key)
-    for message in fresh:
-        svc.broker.publish(topic, "message", message.dict())
+    handoff, note = await on.act(action, status_reason="transfer")
     if note is not None:
-        svc.broker.publish(topic, "note", note.dict())
-    svc.broker.publish(topic, "status", views.status_event(handoff))
-    svc.broker.publish(QUEUE_TOPIC, "queue", {"reason": "transfer", "handoff_key": handoff.key})
-    if svc.deliverer is not None:
-        await svc.deliverer.flush(handoff.id)
+        on.publish("note", note.dict())
     return {
         "handoff_key": handoff.key,
         "status": handoff.status,

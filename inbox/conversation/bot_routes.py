@@ -7,12 +7,10 @@ from sqlalchemy.orm import Session
 
 from inbox import schemas
 from inbox.auth.deps import require_bot
-from inbox.broker import QUEUE_TOPIC, handoff_topic
 from inbox.conversation import agent_actions, coaching_store, handoffs, views
-from inbox.db import run_in_session
+from inbox.conversation.on_handoff import OnHandoff, on_handoff
 from inbox.followup import mail
-from inbox.models import OPEN_STATUSES
-from inbox.services import Services, services
+from inbox.models import OPEN_STATUSES, Handoff
 
 router = APIRouter(prefix="/api/v1", tags=["bot"], dependencies=[Depends(require_bot)])
 
@@ -27,53 +25,43 @@ router = APIRouter(prefix="/api/v1", tags=["bot"], dependencies=[Depends(require
     },
 )
 async def add_message(
-    handoff_key: str,
-    body: schemas.CustomerMessageIn,
-    response: Response,
-    svc: Services = Depends(services),
+    body: schemas.CustomerMessageIn, response: Response, on: OnHandoff = Depends(on_handoff)
 ) -> schemas.Accepted:
     """Store a customer message exactly once per ``message_id``."""
+    forwarder = on.svc.forwarder
 
-    def unit(*, session: Session) -> tuple:
-        handoff = handoffs.require_handoff(handoff_key, session=session)
+    def add(handoff: Handoff, session: Session) -> tuple:
         message, created = handoffs.add_customer_message(handoff, body, session=session)
         session.flush()
         coaching = views.coaching(
             handoff, coaching_store.recent_scored_messages(handoff, session=session)
         )
         if created:  # each desk hears the customer once, in order, with the cues as notes
-            svc.forwarder.enqueue_message(handoff, message, session=session)
+            forwarder.enqueue_message(handoff, message, session=session)
             cues = [(cue.signal, cue.text) for cue in coaching.cues]
-            svc.forwarder.enqueue_notes(handoff, message, cues, session=session)
+            forwarder.enqueue_notes(handoff, message, cues, session=session)
         return handoff.status, created, views.message_out(message), coaching
 
-    state, created, message, coaching = await run_in_session(svc.factory, unit)
+    state, created, message, coaching = await on.read(add)
     if not created:
         response.status_code = status.HTTP_200_OK
         return schemas.Accepted(status=state, duplicate=True)
-    svc.broker.publish(handoff_topic(handoff_key), "message", message.dict())
-    svc.broker.publish(
-        handoff_topic(handoff_key), "coaching", coaching.dict()
-    )  # live coaching panel
-    svc.broker.publish(QUEUE_TOPIC, "queue", {"reason": "message", "handoff_key": handoff_key})
-    svc.forwarder.wake()
+    on.publish("message", message.dict())
+    on.publish("coaching", coaching.dict())  # live coaching panel
+    on.publish_queue("message")
+    forwarder.wake()
     return schemas.Accepted(status=state)
 
 
 @router.post("/handoffs/{handoff_key}/customer-ended", response_model=schemas.Accepted)
 async def customer_ended(
-    handoff_key: str, body: schemas.CustomerEndedIn, svc: Services = Depends(services)
+    body: schemas.CustomerEndedIn, on: OnHandoff = Depends(on_handoff)
 ) -> schemas.Accepted:
     """The customer ended the chat: the handoff closes (abandoned while waiting) and the
     inbox gives the conversation back to the bot through its outbox."""
+    forwarder = on.svc.forwarder
 
-    forwarder = svc.forwarder
-
-    def unit(*, session: Session) -> tuple[str, bool]:
-        # Locked: two racing calls must not both queue the event (one row per target and event).
-        handoff = handoffs.require_handoff(
-            handoff_key, session=session, for_update=forwarder.enabled
-        )
+    def end(handoff: Handoff, session: Session) -> tuple[str, bool]:
         # Closes it (out of the queue at once) and queues the bot's un-pause in the same
         # transaction; False for a repeat or after the agent closed it: nothing twice.
         news = agent_actions.customer_left(handoff, body.sent_at, session=session)
@@ -82,26 +70,23 @@ async def customer_ended(
             forwarder.enqueue_customer_ended(handoff, session=session)  # same transaction
         return handoff.status, news
 
-    state, news = await run_in_session(svc.factory, unit)
+    # Locked: two racing calls must not both queue the event (one row per target and event).
+    state, news = await on.locked(end, lock=forwarder.enabled)
     if news:
         forwarder.wake()
-        if svc.deliverer is not None:  # in the background: the bot's action holds Rasa's lock
-            svc.deliverer.wake()
-    svc.broker.publish(handoff_topic(handoff_key), "customer_ended", {"handoff_key": handoff_key})
-    svc.broker.publish(
-        QUEUE_TOPIC, "queue", {"reason": "customer_ended", "handoff_key": handoff_key}
-    )
+        on.wake_delivery()
+    on.publish("customer_ended", {"handoff_key": on.key})
+    on.publish_queue("customer_ended")
     return schemas.Accepted(status=state)
 
 
 @router.post("/handoffs/{handoff_key}/contact-preference", response_model=schemas.Accepted)
 async def contact_preference(
-    handoff_key: str, body: schemas.ContactPreferenceIn, svc: Services = Depends(services)
+    body: schemas.ContactPreferenceIn, on: OnHandoff = Depends(on_handoff)
 ) -> schemas.Accepted:
     """Optional: the customer chose to wait, be called back or get an email."""
 
-    def unit(*, session: Session) -> tuple[str, bool]:
-        handoff = handoffs.require_handoff(handoff_key, session=session, for_update=True)
+    def choose(handoff: Handoff, session: Session) -> tuple[str, bool]:
         new_email = body.contact_preference == "email" and (
             handoff.contact_preference,
             handoff.contact_detail,
@@ -116,12 +101,10 @@ async def contact_preference(
             )
         return handoff.status, confirm
 
-    state, confirm = await run_in_session(svc.factory, unit)
-    svc.broker.publish(QUEUE_TOPIC, "queue", {"reason": "updated", "handoff_key": handoff_key})
-    if (
-        confirm and svc.deliverer is not None
-    ):  # in the background: the bot's action holds Rasa's lock
-        svc.deliverer.wake()
+    state, confirm = await on.locked(choose)
+    on.publish_queue("updated")
+    if confirm:
+        on.wake_delivery()
     return schemas.Accepted(status=state)
 
 
