@@ -10,13 +10,20 @@ use a fake Rasa HTTP server on localhost.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
 import httpx
 
 # Besides letters, digits and "-._~": the characters a URL path segment may hold unescaped.
 PATH_SAFE = "!$&'()*+,;=:@"
+
+AgentLineKind = Literal["agent_message", "agent_joined"]
+# What each line about an agent says of itself in the bot event's metadata.
+_AGENT_LINE_METADATA: dict[str, dict[str, Any]] = {
+    "agent_message": {"source": "agent"},
+    "agent_joined": {"source": "system", "kind": "agent_joined"},
+}
 
 
 class RasaError(RuntimeError):
@@ -109,53 +116,25 @@ class RasaClient:
             return {}
         return {"data": {"custom": {"data": {"handoff": {"kind": kind, "agent": agent_name}}}}}
 
-    async def _agent_line(
+    async def send_agent_line(
         self,
+        kind: AgentLineKind,
         conversation_id: str,
         text: str,
-        metadata: dict[str, Any],
-        kind: str,
         agent_name: str,
-        channel: str,
+        channel: str = "",
+        delivery_id: int | None = None,
     ) -> None:
-        """One bot utterance about an agent, with the socket.io marker of ``kind``."""
+        """A line about an agent as a bot utterance through the customer's channel: their
+        reply (``agent_message``) or who joined (``agent_joined``), with the socket.io
+        marker of ``kind`` and the outbox's ``delivery_id`` (a retry looks for it)."""
+        metadata: dict[str, Any] = {**_AGENT_LINE_METADATA[kind], "agent": {"name": agent_name}}
+        if delivery_id is not None:
+            metadata["delivery_id"] = delivery_id
         event = {"event": "bot", "text": text, "metadata": metadata}
         await self.append_events(
             conversation_id, [{**event, **self._marker(channel, kind, agent_name)}]
         )
-
-    async def send_agent_message(
-        self,
-        conversation_id: str,
-        text: str,
-        agent_name: str,
-        channel: str = "",
-        delivery_id: int | None = None,
-    ) -> None:
-        """Deliver an agent reply as a bot utterance through the customer's channel."""
-        metadata: dict[str, Any] = {"agent": {"name": agent_name}, "source": "agent"}
-        if delivery_id is not None:
-            metadata["delivery_id"] = delivery_id
-        await self._agent_line(
-            conversation_id, text, metadata, "agent_message", agent_name, channel
-        )
-
-    async def send_agent_joined(
-        self,
-        conversation_id: str,
-        text: str,
-        agent_name: str,
-        channel: str = "",
-        delivery_id: int | None = None,
-    ) -> None:
-        metadata: dict[str, Any] = {
-            "source": "system",
-            "agent": {"name": agent_name},
-            "kind": "agent_joined",
-        }
-        if delivery_id is not None:
-            metadata["delivery_id"] = delivery_id
-        await self._agent_line(conversation_id, text, metadata, "agent_joined", agent_name, channel)
 
     async def pause(self, conversation_id: str, handoff_key: str) -> None:
         """A person has the conversation again (reopened in a help desk): the slots the
@@ -192,7 +171,9 @@ class RasaClient:
     ) -> None:
         """The agent's closing line, then resume and ``agent_handback`` marked ``closing:
         resolved`` so the bot clears the handoff without a hand-back line of its own."""
-        await self.send_agent_message(conversation_id, closing_line, agent_name, channel)
+        await self.send_agent_line(
+            "agent_message", conversation_id, closing_line, agent_name, channel
+        )
         await self._resume_and_trigger(conversation_id, "agent_handback", {"closing": "resolved"})
 
     async def send_notice(

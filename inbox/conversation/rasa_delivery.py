@@ -125,13 +125,14 @@ class RasaDelivery:
             and await self.rasa.has_delivery(conversation_id, job.id)
         ):
             return  # the earlier try went through; only its answer was lost
-        if job.kind == "reply":
-            await self.rasa.send_agent_message(
-                conversation_id, job.payload["text"], job.payload["agent"], channel, job.id
-            )
-        elif job.kind == "agent_joined":
-            await self.rasa.send_agent_joined(
-                conversation_id, job.payload["text"], job.payload["agent"], channel, job.id
+        if job.kind in ("reply", "agent_joined"):
+            await self.rasa.send_agent_line(
+                "agent_message" if job.kind == "reply" else "agent_joined",
+                conversation_id,
+                job.payload["text"],
+                job.payload["agent"],
+                channel,
+                job.id,
             )
         elif job.kind == "handback":
             await self.rasa.hand_back(conversation_id, job.payload.get("resolution", ""))
