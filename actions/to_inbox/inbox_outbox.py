@@ -7,7 +7,8 @@ strictly in order (a failed item holds back the ones behind it); the inbox's
 idempotency keys make a retry after an unclear failure harmless.
 
 The database is SQLite by default (``var/outbox.db``), or any SQLAlchemy URL in
-``OUTBOX_DATABASE_URL``. Delivery is serialised by a lock within one process;
+``OUTBOX_DATABASE_URL``; its tables and their versioned upgrade are in
+``outbox_schema.py``. Delivery is serialised by a lock within one process;
 run one action-server process per outbox database (each replica its own file).
 """
 
@@ -21,15 +22,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Integer, String, Text, create_engine, inspect, select, text
+from sqlalchemy import create_engine, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import declarative_base, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
 from actions.to_inbox.client import InboxClient, InboxRejected, InboxUnavailable
+from actions.to_inbox.outbox_schema import OutboxItem, upgrade
 
 logger = logging.getLogger(__name__)
-
-Base = declarative_base()
 
 KIND_HANDOFF = "handoff"
 KIND_MESSAGE = "message"
@@ -40,39 +40,6 @@ KIND_CONTACT_PREFERENCE = "contact_preference"
 # never delivered inline, and one failure stops the other reports of a delivery pass.
 KIND_SESSION_REPORT = "session_report"
 BEST_EFFORT_KINDS = frozenset({KIND_SESSION_REPORT})
-
-
-class OutboxItem(Base):  # type: ignore[misc,valid-type]
-    """One request waiting for (or done with) delivery to the inbox."""
-
-    __tablename__ = "outbox_items"
-
-    id = Column(Integer, primary_key=True, autoincrement=True)
-    handoff_key = Column(String(64), nullable=False, index=True)
-    kind = Column(String(32), nullable=False)
-    payload = Column(Text, nullable=False)
-    created_at = Column(DateTime(timezone=True), nullable=False)
-    attempts = Column(Integer, nullable=False, default=0)
-    last_error = Column(Text, nullable=True)
-    delivered_at = Column(DateTime(timezone=True), nullable=True, index=True)
-    rejected_at = Column(DateTime(timezone=True), nullable=True)
-    response = Column(Text, nullable=True)
-
-
-def add_missing_columns(engine: Engine) -> None:
-    """Bring an outbox made by an older release up to date.
-
-    The outbox is one table whose later columns are all nullable, so adding
-    them in place is the whole migration; items already waiting keep waiting.
-    """
-    present = {column["name"] for column in inspect(engine).get_columns(OutboxItem.__tablename__)}
-    with engine.begin() as connection:
-        for column in OutboxItem.__table__.columns:
-            if column.name not in present and column.nullable:
-                kind = column.type.compile(dialect=engine.dialect)
-                connection.execute(
-                    text(f"ALTER TABLE {OutboxItem.__tablename__} ADD COLUMN {column.name} {kind}")
-                )
 
 
 @dataclass(frozen=True)
@@ -106,8 +73,7 @@ class InboxOutbox:
                 {"check_same_thread": False} if self._database_url.startswith("sqlite") else {}
             )
             self._engine = create_engine(self._database_url, future=True, connect_args=connect_args)
-            Base.metadata.create_all(self._engine)
-            add_missing_columns(self._engine)
+            upgrade(self._engine)  # a new database, or an older release's brought up to date
             self._sessions = sessionmaker(self._engine, future=True, expire_on_commit=False)
         return self._sessions
 

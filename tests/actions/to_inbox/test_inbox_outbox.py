@@ -18,9 +18,9 @@ from actions.to_inbox.inbox_outbox import (
     KIND_MESSAGE,
     KIND_SESSION_REPORT,
     InboxOutbox,
-    OutboxItem,
     SendResult,
 )
+from actions.to_inbox.outbox_schema import OutboxItem
 from tests.actions.conftest import INBOX_URL, SECRET, FakeInbox, contract_handoff
 
 
@@ -238,23 +238,6 @@ async def test_the_after_hook_sees_each_delivery_and_cannot_stop_the_rest(
         "duplicate": False,
     }
     assert all(r.error is None for r in results)
-
-
-async def test_an_outbox_from_an_older_release_is_upgraded_in_place(tmp_path) -> None:
-    import sqlite3
-
-    path = tmp_path / "old-outbox.db"
-    with sqlite3.connect(path) as connection:  # the first release had no rejected_at column
-        connection.execute(
-            "CREATE TABLE outbox_items (id INTEGER PRIMARY KEY, handoff_key VARCHAR(64) NOT NULL, kind VARCHAR(32) NOT NULL,"
-            " payload TEXT NOT NULL, created_at DATETIME NOT NULL, attempts INTEGER NOT NULL, last_error TEXT,"
-            " delivered_at DATETIME, response TEXT)"
-        )
-        connection.execute(
-            "INSERT INTO outbox_items (handoff_key, kind, payload, created_at, attempts) VALUES ('k1', 'message', '{}', '2026-11-26 00:00:00', 0)"
-        )
-    outbox = InboxOutbox(f"sqlite:///{path}")
-    assert await outbox.pending_count() == 1  # the waiting item is still there, and readable
 
 
 async def test_a_handoff_never_waits_behind_session_reports(
