@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import (
     JSON,
@@ -16,8 +16,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    select,
 )
-from sqlalchemy.orm import registry, relationship
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import Session, registry, relationship
 from sqlalchemy.orm.decl_api import DeclarativeMeta
 from sqlalchemy.sql.expression import false as sa_false
 
@@ -53,6 +55,18 @@ CLOSED_STATUSES = ("handed_back", "resolved", "abandoned", "customer_ended")
 def utcnow() -> datetime:
     """Aware UTC now (one place, so tests could pin it)."""
     return datetime.now(timezone.utc)
+
+
+R = TypeVar("R")
+
+
+def rows_of_handoff(model: type[R], handoff: Handoff, *order_by: Any, session: Session) -> list[R]:
+    """The rows of ``model`` (a table with a ``handoff_id``) that belong to ``handoff``,
+    in ``order_by`` order: its messages, transitions, notes."""
+    handoff_id = sa_inspect(model).columns["handoff_id"]
+    return list(
+        session.execute(select(model).where(handoff_id == handoff.id).order_by(*order_by)).scalars()
+    )
 
 
 class Agent(Base):

@@ -6,11 +6,10 @@ to Rasa, to a help desk or into the customer's transcript ever reads it.
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inbox.agent_tools.models import ConversationNote
-from inbox.models import Agent, Handoff
+from inbox.models import Agent, Handoff, rows_of_handoff
 
 MAX_NOTE_CHARS = 4000
 
@@ -43,10 +42,4 @@ def add_note(
 
 def notes_for(handoff: Handoff, *, session: Session) -> list[ConversationNote]:
     """The conversation's notes, oldest first."""
-    return list(
-        session.execute(
-            select(ConversationNote)
-            .where(ConversationNote.handoff_id == handoff.id)
-            .order_by(ConversationNote.id)
-        ).scalars()
-    )
+    return rows_of_handoff(ConversationNote, handoff, ConversationNote.id, session=session)

@@ -102,6 +102,17 @@ def _joined(handoff: Handoff, agent: Agent, *, session: Session) -> None:
     )
 
 
+def _give_to(
+    handoff: Handoff, agent: Agent, *, actor_kind: str, why: str, session: Session
+) -> None:
+    """The ``assign`` transition to ``agent``: a line saying why, then the joined line."""
+    lifecycle.apply(
+        handoff, "assign", lifecycle.Actor(actor_kind, agent, agent.display_name), session=session
+    )
+    system_line(handoff, why, session=session)
+    _joined(handoff, agent, session=session)
+
+
 def assign(handoff: Handoff, admin: Agent, target: Agent, *, session: Session) -> Handoff:
     """Admin (re)assigns an open conversation to ``target``."""
     if admin.role != "admin":
@@ -110,15 +121,13 @@ def assign(handoff: Handoff, admin: Agent, target: Agent, *, session: Session) -
         raise Conflict(lifecycle.refusal(handoff, "assign"))
     if handoff.claimed_by_id == target.id:
         return handoff
-    lifecycle.apply(
-        handoff, "assign", lifecycle.Actor("agent", target, target.display_name), session=session
-    )
-    system_line(
+    _give_to(
         handoff,
-        f"{admin.display_name} assigned the conversation to {target.display_name}.",
+        target,
+        actor_kind="agent",
+        why=f"{admin.display_name} assigned the conversation to {target.display_name}.",
         session=session,
     )
-    _joined(handoff, target, session=session)
     return handoff
 
 
@@ -258,13 +267,11 @@ def route_to_earlier_agent(handoff: Handoff, *, session: Session) -> Agent | Non
     agent: Agent | None = session.get(Agent, earlier.claimed_by_id)
     if agent is None or not (agent.available and agent.active):
         return None
-    lifecycle.apply(
-        handoff, "assign", lifecycle.Actor("inbox", agent, agent.display_name), session=session
-    )
-    system_line(
+    _give_to(
         handoff,
-        f"Back again today: given to {agent.display_name}, who had this customer earlier.",
+        agent,
+        actor_kind="inbox",
+        why=f"Back again today: given to {agent.display_name}, who had this customer earlier.",
         session=session,
     )
-    _joined(handoff, agent, session=session)
     return agent

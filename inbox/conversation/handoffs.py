@@ -22,7 +22,7 @@ from inbox.conversation.coaching_store import (
 from inbox.conversation.contract import HandoffIn
 from inbox.errors import NotFound
 from inbox.json_body import storable
-from inbox.models import Handoff, Message, utcnow
+from inbox.models import Handoff, Message, rows_of_handoff, utcnow
 from northwind_common.priorities import PRIORITY_RANK
 
 
@@ -107,13 +107,7 @@ def require_handoff(key: str, *, session: Session, for_update: bool = False) -> 
 
 def messages(handoff: Handoff, *, session: Session) -> list[Message]:
     """Messages in the order they were sent, then the order they arrived."""
-    return list(
-        session.execute(
-            select(Message)
-            .where(Message.handoff_id == handoff.id)
-            .order_by(Message.sent_at, Message.id)
-        ).scalars()
-    )
+    return rows_of_handoff(Message, handoff, Message.sent_at, Message.id, session=session)
 
 
 def add_customer_message(

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from inbox.conversation.coaching_store import note_closing_frustration
 from inbox.errors import Conflict
-from inbox.models import Agent, Handoff, HandoffTransition, Message, utcnow
+from inbox.models import Agent, Handoff, HandoffTransition, Message, rows_of_handoff, utcnow
 
 WAITING = "waiting"
 WITH_AGENT = "claimed"  # stored as "claimed" since v1 of the contract
@@ -145,13 +145,7 @@ def apply(
 
 def history(handoff: Handoff, *, session: Session) -> list[HandoffTransition]:
     """The handoff's transitions, oldest first."""
-    return list(
-        session.execute(
-            select(HandoffTransition)
-            .where(HandoffTransition.handoff_id == handoff.id)
-            .order_by(HandoffTransition.id)
-        ).scalars()
-    )
+    return rows_of_handoff(HandoffTransition, handoff, HandoffTransition.id, session=session)
 
 
 def left_after_text(handoff: Handoff) -> str | None:
