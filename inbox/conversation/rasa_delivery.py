@@ -4,14 +4,14 @@ Calls for one conversation go out in the order they were queued and stop at the
 first failure, so a hand-back never overtakes a reply. A failed call stays
 ``pending`` (the agent sees ``retrying`` on the message) and a background loop retries
 it, up to ``INBOX_DELIVERY_MAX_ATTEMPTS`` times; then it is ``failed`` and the
-calls queued after it go out.
+calls queued after it go out. A mail the SMTP server may have taken without saying so
+(``inbox.followup.sending``) is ``unconfirmed`` at once: never sent again on its own.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import smtplib
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,7 @@ from httpkit.retry import RetryPolicy
 from inbox.broker import Broker, handoff_topic
 from inbox.conversation.rasa_client import RasaClient, RasaError
 from inbox.db import run_in_session
-from inbox.followup import mail
+from inbox.followup import sending
 from inbox.models import Delivery, Handoff, Message, utcnow
 
 log = logging.getLogger(__name__)
@@ -42,16 +42,6 @@ class Job:
 _LINE_KINDS = frozenset({"reply", "agent_joined", "notice"})
 
 
-async def _send_email(job: Job) -> None:
-    settings = mail.SmtpSettings.from_env()
-    if settings is None:
-        raise RasaError("email is not set up (INBOX_SMTP_HOST)")
-    try:
-        await mail.send(settings, job.payload, job.id)
-    except (OSError, smtplib.SMTPException) as exc:
-        raise RasaError(f"SMTP: {type(exc).__name__}: {exc}") from exc
-
-
 def _pending(handoff_id: int, *, session: Session) -> tuple:
     handoff = session.get(Handoff, handoff_id)
     jobs = [
@@ -65,8 +55,11 @@ def _pending(handoff_id: int, *, session: Session) -> tuple:
     return handoff.key, handoff.conversation_id, handoff.channel, jobs
 
 
-def _record(job: Job, error: str | None, policy: RetryPolicy, *, session: Session) -> tuple:
-    """Store the outcome; returns (delivery status, message status or None)."""
+def _record(
+    job: Job, error: str | None, policy: RetryPolicy, final: str | None = None, *, session: Session
+) -> tuple:
+    """Store the outcome (``final``: end with that status, no retry); returns
+    (delivery status, message status or None)."""
     delivery = session.get(Delivery, job.id)
     delivery.attempts += 1
     if error is None:
@@ -75,14 +68,18 @@ def _record(job: Job, error: str | None, policy: RetryPolicy, *, session: Sessio
         delivery.last_error = None
     else:
         delivery.last_error = error[:1000]
-        if policy.gives_up(delivery.attempts):
+        if final is not None:
+            delivery.status = final
+        elif policy.gives_up(delivery.attempts):
             delivery.status = "failed"  # stop retrying; later calls may go out
     if job.message_pk is None:
         return delivery.status, None
     message = session.get(Message, job.message_pk)
-    message.delivery_status = {"delivered": "delivered", "failed": "failed"}.get(
-        delivery.status, "retrying"
-    )
+    message.delivery_status = {
+        "delivered": "delivered",
+        "failed": "failed",
+        "unconfirmed": "unconfirmed",
+    }.get(delivery.status, "retrying")
     return delivery.status, message.delivery_status
 
 
@@ -144,8 +141,8 @@ class RasaDelivery:
             await self.rasa.end_handoff(conversation_id)
         elif job.kind == "notice":  # a line from the team's system, e.g. the email noted
             await self.rasa.send_notice(conversation_id, job.payload["text"], job.id)
-        elif job.kind == "email":  # a reply by email (inbox.followup): retried like the rest
-            await _send_email(job)
+        elif job.kind == "email":  # a reply by email: at most once (inbox.followup.sending)
+            await sending.send(self.factory, job.id, job.payload)
         elif job.kind == "pause":  # a help desk reopened it (inbox.forwarding.desk_actions)
             await self.rasa.pause(conversation_id, job.payload["handoff_key"])
         else:
@@ -160,13 +157,17 @@ class RasaDelivery:
             )
             for job in jobs:
                 error: str | None = None
+                final: str | None = None
                 try:
                     await self._call(conversation_id, channel, job)
+                except sending.MailUnconfirmed as exc:
+                    error, final = str(exc), "unconfirmed"
+                    log.warning("mail for %s unconfirmed: %s", conversation_id, error)
                 except RasaError as exc:
                     error = str(exc)
                     log.warning("delivery %s to %s failed: %s", job.kind, conversation_id, error)
                 status, message_status = await run_in_session(
-                    self.factory, _record, job, error, self.policy
+                    self.factory, _record, job, error, self.policy, final
                 )
                 if message_status is not None:
                     self.broker.publish(

@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 import inbox.agent_tools.models  # noqa: F401  (its tables join Base.metadata)
+import inbox.followup.models  # noqa: F401  (its table joins Base.metadata)
 from inbox.models import Base
 
 config = context.config
