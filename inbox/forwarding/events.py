@@ -160,10 +160,12 @@ def agent_message(
     )
 
 
-def claimed(handoff: Handoff, public_url: str, agent_name: str, source: str) -> dict[str, Any]:
-    """``handoff.claimed``: an agent took the conversation (in the inbox or a desk)."""
+def _agent_event(
+    name: str, handoff: Handoff, public_url: str, agent_name: str, source: str
+) -> dict[str, Any]:
+    """An event about the agent who has the conversation and where it happened."""
     return _envelope(
-        CLAIMED,
+        name,
         {
             **_base(handoff, public_url),
             "agent": agent_name,
@@ -171,19 +173,16 @@ def claimed(handoff: Handoff, public_url: str, agent_name: str, source: str) -> 
             "status": handoff.status,
         },
     )
+
+
+def claimed(handoff: Handoff, public_url: str, agent_name: str, source: str) -> dict[str, Any]:
+    """``handoff.claimed``: an agent took the conversation (in the inbox or a desk)."""
+    return _agent_event(CLAIMED, handoff, public_url, agent_name, source)
 
 
 def reopened(handoff: Handoff, public_url: str, agent_name: str, source: str) -> dict[str, Any]:
     """``handoff.reopened``: a desk reopened a conversation that went back to the bot."""
-    return _envelope(
-        REOPENED,
-        {
-            **_base(handoff, public_url),
-            "agent": agent_name,
-            "source": source,
-            "status": handoff.status,
-        },
-    )
+    return _agent_event(REOPENED, handoff, public_url, agent_name, source)
 
 
 def note(handoff: Handoff, public_url: str, kind: str, text: str) -> dict[str, Any]:

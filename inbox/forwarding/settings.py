@@ -18,21 +18,23 @@ class ForwardSettingsError(ValueError):
     """A forwarding target is half configured; ``Settings.from_env`` reports it."""
 
 
-def _url(name: str, value: str) -> str:
-    value = value.strip().rstrip("/")
+def _url(env: Mapping[str, str], name: str, default: str = "") -> str:
+    value = (env.get(name) or default).strip().rstrip("/")
     if value and not value.startswith(("https://", "http://")):
         raise ForwardSettingsError(f"{name} must be an http(s) URL")
     return value
 
 
-def _int(name: str, value: str | None, default: int) -> int:
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    value = env.get(name)
     try:
         return int(value) if value else default
     except ValueError:
         raise ForwardSettingsError(f"{name} must be a whole number, not {value!r}") from None
 
 
-def _float(name: str, value: str | None, default: float) -> float:
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    value = env.get(name)
     try:
         return float(value) if value else default
     except ValueError:
@@ -134,43 +136,21 @@ class ForwardSettings:
             ForwardSettingsError: a target is half configured or a number is malformed.
         """
         settings = cls(
-            public_url=_url("INBOX_PUBLIC_URL", env.get("INBOX_PUBLIC_URL") or DEFAULT_PUBLIC_URL),
-            slack_webhook_url=_url(
-                "INBOX_FORWARD_SLACK_WEBHOOK_URL", env.get("INBOX_FORWARD_SLACK_WEBHOOK_URL", "")
-            ),
-            webhook_url=_url("INBOX_FORWARD_WEBHOOK_URL", env.get("INBOX_FORWARD_WEBHOOK_URL", "")),
+            public_url=_url(env, "INBOX_PUBLIC_URL", DEFAULT_PUBLIC_URL),
+            slack_webhook_url=_url(env, "INBOX_FORWARD_SLACK_WEBHOOK_URL"),
+            webhook_url=_url(env, "INBOX_FORWARD_WEBHOOK_URL"),
             webhook_secret=env.get("INBOX_FORWARD_WEBHOOK_SECRET", ""),
-            chatwoot_url=_url(
-                "INBOX_FORWARD_CHATWOOT_URL", env.get("INBOX_FORWARD_CHATWOOT_URL", "")
-            ),
-            chatwoot_account_id=_int(
-                "INBOX_FORWARD_CHATWOOT_ACCOUNT_ID", env.get("INBOX_FORWARD_CHATWOOT_ACCOUNT_ID"), 0
-            ),
-            chatwoot_inbox_id=_int(
-                "INBOX_FORWARD_CHATWOOT_INBOX_ID", env.get("INBOX_FORWARD_CHATWOOT_INBOX_ID"), 0
-            ),
+            chatwoot_url=_url(env, "INBOX_FORWARD_CHATWOOT_URL"),
+            chatwoot_account_id=_int(env, "INBOX_FORWARD_CHATWOOT_ACCOUNT_ID", 0),
+            chatwoot_inbox_id=_int(env, "INBOX_FORWARD_CHATWOOT_INBOX_ID", 0),
             chatwoot_api_token=env.get("INBOX_FORWARD_CHATWOOT_API_TOKEN", ""),
             chatwoot_webhook_token=env.get("INBOX_FORWARD_CHATWOOT_WEBHOOK_TOKEN", ""),
             chatwoot_webhook_secret=env.get("INBOX_FORWARD_CHATWOOT_WEBHOOK_SECRET", ""),
-            note_interval_seconds=_float(
-                "INBOX_FORWARD_NOTE_INTERVAL_SECONDS",
-                env.get("INBOX_FORWARD_NOTE_INTERVAL_SECONDS"),
-                120.0,
-            ),
-            max_attempts=_int(
-                "INBOX_FORWARD_MAX_ATTEMPTS", env.get("INBOX_FORWARD_MAX_ATTEMPTS"), 12
-            ),
-            backoff_seconds=_float(
-                "INBOX_FORWARD_BACKOFF_SECONDS", env.get("INBOX_FORWARD_BACKOFF_SECONDS"), 5.0
-            ),
-            max_backoff_seconds=_float(
-                "INBOX_FORWARD_MAX_BACKOFF_SECONDS",
-                env.get("INBOX_FORWARD_MAX_BACKOFF_SECONDS"),
-                900.0,
-            ),
-            timeout_seconds=_float(
-                "INBOX_FORWARD_TIMEOUT_SECONDS", env.get("INBOX_FORWARD_TIMEOUT_SECONDS"), 10.0
-            ),
+            note_interval_seconds=_float(env, "INBOX_FORWARD_NOTE_INTERVAL_SECONDS", 120.0),
+            max_attempts=_int(env, "INBOX_FORWARD_MAX_ATTEMPTS", 12),
+            backoff_seconds=_float(env, "INBOX_FORWARD_BACKOFF_SECONDS", 5.0),
+            max_backoff_seconds=_float(env, "INBOX_FORWARD_MAX_BACKOFF_SECONDS", 900.0),
+            timeout_seconds=_float(env, "INBOX_FORWARD_TIMEOUT_SECONDS", 10.0),
         )
         _chatwoot_webhook_token(env)  # after the ids: the first missing setting is named first
         return settings

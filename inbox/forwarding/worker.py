@@ -14,6 +14,7 @@ import logging
 import random
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 import httpx
 from sqlalchemy import select
@@ -135,52 +136,49 @@ class Forwarder:
         """Targets that follow the whole conversation (Slack only hears of handoffs)."""
         return tuple(t for t in self.targets if t in TWO_WAY and t != exclude)
 
+    def _to_desks(
+        self,
+        handoff: Handoff,
+        event: dict[str, Any],
+        row_event: str | None,
+        *,
+        session: Session,
+        exclude: str | None = None,
+    ) -> None:
+        """``event`` to the two-way desks but the one it came from, one row per ``row_event``."""
+        outbox.enqueue(
+            handoff, event, self._desks(exclude=exclude), session=session, row_event=row_event
+        )
+
     def enqueue_message(self, handoff: Handoff, message: Message, *, session: Session) -> None:
         """A customer message, to every two-way desk: one row per message, sent in order."""
-        outbox.enqueue(
-            handoff,
-            events.message(handoff, self.settings.public_url, message),
-            self._desks(),
-            session=session,
-            row_event=f"message:{message.id}",
-        )
+        event = events.message(handoff, self.settings.public_url, message)
+        self._to_desks(handoff, event, f"message:{message.id}", session=session)
 
     def enqueue_agent_message(
         self, handoff: Handoff, message: Message, source: str, *, session: Session
     ) -> None:
         """An agent's reply, to the desks other than the one it was written in."""
-        outbox.enqueue(
-            handoff,
-            events.agent_message(handoff, self.settings.public_url, message, source),
-            self._desks(exclude=source),
-            session=session,
-            row_event=f"agent_message:{message.id}",
+        event = events.agent_message(handoff, self.settings.public_url, message, source)
+        self._to_desks(
+            handoff, event, f"agent_message:{message.id}", session=session, exclude=source
         )
 
     def enqueue_claimed(
         self, handoff: Handoff, agent_name: str, source: str, *, session: Session
     ) -> None:
         """A claim (or assignment) shows in the other places agents work."""
-        outbox.enqueue(
-            handoff,
-            events.claimed(handoff, self.settings.public_url, agent_name, source),
-            self._desks(exclude=source),
-            session=session,
-            row_event=f"claimed:{handoff.claimed_by_id}:{handoff.claimed_at.timestamp():.0f}"
-            if handoff.claimed_at
-            else None,
-        )
+        event = events.claimed(handoff, self.settings.public_url, agent_name, source)
+        when = handoff.claimed_at
+        row = f"claimed:{handoff.claimed_by_id}:{when.timestamp():.0f}" if when else None
+        self._to_desks(handoff, event, row, session=session, exclude=source)
 
     def enqueue_reopened(
         self, handoff: Handoff, agent_name: str, source: str, *, session: Session
     ) -> None:
-        outbox.enqueue(
-            handoff,
-            events.reopened(handoff, self.settings.public_url, agent_name, source),
-            self._desks(exclude=source),
-            session=session,
-            row_event=f"reopened:{utcnow().timestamp():.0f}",
-        )
+        event = events.reopened(handoff, self.settings.public_url, agent_name, source)
+        row = f"reopened:{utcnow().timestamp():.0f}"
+        self._to_desks(handoff, event, row, session=session, exclude=source)
 
     def enqueue_notes(
         self, handoff: Handoff, message: Message, cues: list[tuple[str, str]], *, session: Session
