@@ -22,8 +22,8 @@ from inbox.conversation.chart import frustration_chart
 from inbox.db import run_in_session
 from inbox.forwarding import status as forward_status
 from inbox.models import Agent
+from inbox.queue import answer as queue_answer
 from inbox.queue import closed_page
-from inbox.queue import store as queue_store
 from inbox.services import Services, services
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -135,24 +135,10 @@ async def queue_page(
 ) -> Response:
     if agent is None:
         return _login_redirect()
-
-    def unit(*, session: Session) -> dict[str, Any]:
-        waiting, claimed, total = queue_store.queue(session=session)
-        counts = queue_store.new_customer_message_counts(
-            [h.id for h in waiting + claimed], session=session
-        )
-        figures = queue_store.figures(
-            session=session, hours=svc.hours, avg_handle_seconds=svc.settings.avg_handle_seconds
-        )
-        return {
-            "waiting": [views.queue_item(h, counts.get(h.id, 0)) for h in waiting],
-            "claimed": [views.queue_item(h, counts.get(h.id, 0)) for h in claimed],
-            "total_waiting": total,
-            "figures": figures,
-        }
-
-    context = await run_in_session(svc.factory, unit)
-    return _render(request, "queue.html", {"me": agent, "csrf": request.state.csrf, **context})
+    # The first rows of the answer queue.js fetches next (one computation per change,
+    # shared with every open workspace); the script fills in the rest.
+    lists = queue_answer.page_lists(await queue_answer.shared(svc), agent.id)
+    return _render(request, "queue.html", {"me": agent, "csrf": request.state.csrf, **lists})
 
 
 @router.get("/conversations/{handoff_key}", response_class=HTMLResponse)

@@ -24,26 +24,6 @@ def agent_out(agent: Agent | None) -> schemas.AgentOut | None:
     return None if agent is None else schemas.AgentOut.from_orm(agent)
 
 
-def queue_item(row: Any, new_messages: int = 0, now: datetime | None = None) -> schemas.QueueItem:
-    """A row of ``inbox.queue.store.queue`` as an API item (built without re-validation: it is ours)."""
-    return schemas.QueueItem.construct(
-        handoff_key=row.key,
-        conversation_id=row.conversation_id,
-        customer_name=row.customer_name,
-        customer_email=row.customer_email,
-        channel=row.channel,
-        reason=row.reason,
-        priority=row.priority,
-        frustration_level=row.frustration_level,
-        status=row.status,
-        created_at=row.created_at,
-        waiting_seconds=waiting_seconds(row, now),
-        claimed_by=row.claimed_by_name,
-        claimed_by_id=row.claimed_by_id,
-        new_messages=new_messages,
-    )
-
-
 def message_out(message: Message) -> schemas.MessageOut:
     out = schemas.MessageOut.from_orm(message)
     if message.frustration_score is not None:

@@ -7,10 +7,9 @@ from sqlalchemy.orm import Session
 
 from inbox import schemas
 from inbox.auth.deps import require_reader
-from inbox.broker import QUEUE_TOPIC
-from inbox.conversation import views
 from inbox.db import run_in_session
 from inbox.models import Agent
+from inbox.queue import answer
 from inbox.queue import store as queue_store
 from inbox.services import Services, services
 
@@ -19,7 +18,7 @@ router = APIRouter(prefix="/api/v1", tags=["agent"])
 
 @router.get("/queue", response_model=schemas.QueueOut)
 async def read_queue(
-    limit: int = Query(100, ge=1, le=1000),
+    limit: int = Query(answer.DEFAULT_LIMIT, ge=1, le=1000),
     svc: Services = Depends(services),
     _who: Agent | str = Depends(require_reader),
 ) -> Response:
@@ -27,26 +26,8 @@ async def read_queue(
 
     Shared between callers until the queue changes (see ``inbox.queue.cache``).
     """
-
-    def unit(*, session: Session) -> bytes:
-        waiting, claimed, total = queue_store.queue(session=session, limit=limit)
-        counts = queue_store.new_customer_message_counts(
-            [h.id for h in waiting + claimed], session=session
-        )
-        figures = queue_store.figures(
-            session=session, hours=svc.hours, avg_handle_seconds=svc.settings.avg_handle_seconds
-        )
-        items = [views.queue_item(h, counts.get(h.id, 0)) for h in waiting + claimed]
-        return (
-            schemas.QueueOut.construct(items=items, total_waiting=total, figures=figures)
-            .json()
-            .encode()
-        )
-
-    body = await svc.queue_cache.get(
-        svc.broker.version(QUEUE_TOPIC), limit, lambda: run_in_session(svc.factory, unit)
-    )
-    return Response(body, media_type="application/json")
+    shared = await answer.shared(svc, limit)
+    return Response(shared.body, media_type="application/json")
 
 
 @router.get("/search", response_model=schemas.SearchOut)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Index, and_, func, or_, select
 from sqlalchemy.orm import Session, defer
 
 from inbox import schemas
@@ -58,11 +57,15 @@ def figures(
     avg_handle_seconds: int,
     now: datetime | None = None,
     position: int | None = None,
+    queue_length: int | None = None,
 ) -> schemas.QueueFigures:
-    """Queue figures; the wait is for ``position`` (default: a new arrival)."""
+    """Queue figures; the wait is for ``position`` (default: a new arrival).
+
+    ``queue_length``: the waiting count when the caller has just read it.
+    """
     now = now or utcnow()
     available = agents_available(session=session)
-    length = waiting_count(session=session)
+    length = waiting_count(session=session) if queue_length is None else queue_length
     pos = length + 1 if position is None else position
     return schemas.QueueFigures(
         agents_available=available,
@@ -92,13 +95,31 @@ QUEUE_COLUMNS = (
 )
 
 
-def queue(*, session: Session, limit: int = 100) -> tuple[list[Any], list[Any], int]:
-    """(waiting by priority then waiting time, claimed open ones, total waiting).
+# Migration 0010: both lists are read in index order, only the rows shown.
+Index(
+    "ix_handoffs_waiting_order",
+    Handoff.status,
+    Handoff.priority_rank.desc(),
+    Handoff.created_at,
+    Handoff.id,
+)
+Index("ix_handoffs_claimed_order", Handoff.status, Handoff.claimed_at, Handoff.id)
 
-    Plain rows of the queue columns, not ORM objects: pages re-read the queue after
-    every event, so this is the hottest read of the service.
+
+def queue(*, session: Session, limit: int = 100) -> tuple[list[Any], list[Any], int]:
+    """(waiting by priority then waiting time, claimed open ones newest first, total waiting).
+
+    Plain rows of the queue columns plus ``new_messages`` (customer messages since the
+    handoff, for the badges), not ORM objects: pages re-read the queue after every
+    event, so this is the hottest read of the service.
     """
-    base = select(*QUEUE_COLUMNS).outerjoin(Agent, Agent.id == Handoff.claimed_by_id)
+    new_messages = (
+        select(func.count(Message.id))
+        .where(Message.handoff_id == Handoff.id, Message.sender == "customer")
+        .scalar_subquery()
+        .label("new_messages")
+    )
+    base = select(*QUEUE_COLUMNS, new_messages).outerjoin(Agent, Agent.id == Handoff.claimed_by_id)
     waiting = session.execute(
         base.where(Handoff.status == "waiting")
         .order_by(Handoff.priority_rank.desc(), Handoff.created_at, Handoff.id)
@@ -106,22 +127,10 @@ def queue(*, session: Session, limit: int = 100) -> tuple[list[Any], list[Any], 
     ).all()
     claimed = session.execute(
         base.where(Handoff.status == "claimed")
-        .order_by(Handoff.claimed_at.desc(), Handoff.id)
+        .order_by(Handoff.claimed_at.desc(), Handoff.id.desc())
         .limit(limit)
     ).all()
     return list(waiting), list(claimed), waiting_count(session=session)
-
-
-def new_customer_message_counts(handoff_ids: Sequence[int], *, session: Session) -> dict[int, int]:
-    """Customer messages per handoff that arrived after it was created (queue badges)."""
-    if not handoff_ids:
-        return {}
-    rows = session.execute(
-        select(Message.handoff_id, func.count(Message.id))
-        .where(Message.handoff_id.in_(handoff_ids), Message.sender == "customer")
-        .group_by(Message.handoff_id)
-    ).all()
-    return {hid: int(n) for hid, n in rows}
 
 
 def _printable(text: str) -> str:
