@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 from starlette.requests import Request
+from starlette.responses import Response
 
 from inbox.auth.security import SessionCodec
 from inbox.auth.throttle import LoginThrottle
 from inbox.broker import Broker
 from inbox.conversation.rasa_client import RasaClient
 from inbox.conversation.rasa_delivery import RasaDelivery
+from inbox.db import run_in_session
 from inbox.forwarding.disabled import NoForwarder
 from inbox.forwarding.worker import Forwarder
 from inbox.queue.cache import QueueCache
@@ -40,3 +44,18 @@ class Services:
 def services(request: Request) -> Services:
     """The services of the app handling ``request``."""
     return request.app.state.inbox
+
+
+class _Stored(Protocol):
+    created: bool
+
+
+S = TypeVar("S", bound=_Stored)
+
+
+async def store_once(svc: Services, response: Response, unit: Callable[..., S]) -> S:
+    """An idempotent ``PUT``: ``unit(session=...)`` stores (or merges) in one transaction
+    and says whether it ``created`` the row; the answer is 201 when it did, else 200."""
+    stored = await run_in_session(svc.factory, unit)
+    response.status_code = 201 if stored.created else 200
+    return stored

@@ -6,14 +6,13 @@ out of order, leave the same row (see ``inbox.analytics.sessions_store``).
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Depends, Response
 from sqlalchemy.orm import Session
 
 from inbox.analytics.schemas import BotSessionIn, BotSessionStored
 from inbox.analytics.sessions_store import upsert_bot_session
 from inbox.auth.deps import require_bot
-from inbox.db import run_in_session
-from inbox.services import Services, services
+from inbox.services import Services, services, store_once
 
 router = APIRouter(prefix="/api/v1", tags=["bot"], dependencies=[Depends(require_bot)])
 
@@ -43,7 +42,4 @@ async def put_bot_session(
             created=created,
         )
 
-    stored = await run_in_session(svc.factory, unit)
-    if stored.created:
-        response.status_code = status.HTTP_201_CREATED
-    return stored
+    return await store_once(svc, response, unit)

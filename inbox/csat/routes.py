@@ -11,7 +11,7 @@ from inbox.csat import figures, store
 from inbox.csat.schemas import CsatOut, RatingOut
 from inbox.db import run_in_session
 from inbox.models import Agent, utcnow
-from inbox.services import Services, services
+from inbox.services import Services, services, store_once
 from northwind_common.rating import RatingIn
 
 router = APIRouter(prefix="/api/v1")
@@ -53,9 +53,7 @@ async def put_rating(
             created=created,
         )
 
-    result = await run_in_session(svc.factory, unit)
-    response.status_code = 201 if result.created else 200
-    return result
+    return await store_once(svc, response, unit)
 
 
 @router.get("/analytics/csat", response_model=CsatOut, tags=["agent"])
