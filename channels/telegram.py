@@ -6,13 +6,21 @@ through ``output_channel=latest`` from inside Rasa's running event loop, where
 ``asyncio.run`` raises — so on Telegram the customer never saw the agent. This
 subclass keeps the channel's name and URL and, inside a running loop, returns
 the output channel without registering the webhook again (start-up did that).
+
+At start-up Rasa's class registers the webhook with that ``asyncio.run`` and hands the
+same output channel to the webhook's handler, whose HTTP session then belongs to a
+closed loop: every customer message failed with "Event loop is closed" (a 500 to
+Telegram). Here the webhook is registered with an output channel of its own, closed
+after, and the handler gets a fresh one that opens its session in the server's loop.
 """
 
 from __future__ import annotations
 
 import asyncio
 
+from aiogram.utils.exceptions import TelegramAPIError
 from rasa.core.channels.telegram import TelegramInput, TelegramOutput
+from rasa.shared.exceptions import RasaException
 
 from channels.guard import GuardedInput
 
@@ -34,6 +42,16 @@ class HandoffTelegramInput(GuardedInput, TelegramInput):
         return "telegram"
 
     def get_output_channel(self) -> TelegramOutput:
-        if loop_is_running():
-            return TelegramOutput(self.access_token)
-        return super().get_output_channel()
+        if not loop_is_running():
+            try:
+                asyncio.run(self._register_webhook())
+            except TelegramAPIError as error:
+                raise RasaException(f"Failed to set channel webhook: {error}") from error
+        return TelegramOutput(self.access_token)
+
+    async def _register_webhook(self) -> None:
+        registering = TelegramOutput(self.access_token)
+        try:
+            await registering.set_webhook(url=self.webhook_url)
+        finally:
+            await registering.session.close()

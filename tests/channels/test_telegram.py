@@ -6,6 +6,7 @@ here); the output channel is the one Rasa would use for output_channel=latest.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from aiogram.bot.api import TelegramAPIServer
+from rasa.core.channels.telegram import TelegramOutput
 
 from channels.telegram import HandoffTelegramInput, loop_is_running
 
@@ -106,3 +108,35 @@ async def test_rasas_own_telegram_channel_cannot_push_from_the_loop() -> None:
         warnings.simplefilter("ignore", RuntimeWarning)  # the never-awaited set_webhook coroutine
         with pytest.raises(RuntimeError, match="running event loop"):
             rasa_channel.get_output_channel()
+
+
+def test_the_start_up_channel_answers_customers_in_the_servers_loop(
+    telegram_api: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Start-up registers the webhook in a loop of its own; the output channel handed to
+    the webhook's handler must still work in the server's loop (Rasa 3.6's did not:
+    every customer message failed with "Event loop is closed")."""
+    server = TelegramAPIServer.from_base(telegram_api)
+    real_init = TelegramOutput.__init__
+
+    def local_api(self: TelegramOutput, access_token: str | None) -> None:
+        real_init(self, access_token)
+        self.server = server
+
+    monkeypatch.setattr(TelegramOutput, "__init__", local_api)
+    output = channel().get_output_channel()  # at start-up: no loop running
+    assert [r["path"] for r in FakeTelegram.received] == [f"/bot{TOKEN}/setWebhook"]
+
+    async def answer_in_the_server_loop() -> None:
+        try:
+            await output.get_me()  # what the webhook handler does first
+            await output.send_text_message("42", "Hello Dana")
+        finally:
+            await output.session.close()
+
+    asyncio.run(answer_in_the_server_loop())
+    assert [r["path"].rsplit("/", 1)[-1] for r in FakeTelegram.received] == [
+        "setWebhook",
+        "getMe",
+        "sendMessage",
+    ]
