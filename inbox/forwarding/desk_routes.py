@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request
@@ -119,6 +120,22 @@ async def _act(
     return outcome, ""
 
 
+async def _checked_body(
+    request: Request, configured: bool, desk: str, check: Callable[[bytes], None]
+) -> bytes | JSONResponse:
+    """A desk's webhook body once ``check`` accepts its token or signature; else the answer:
+    404 while ``desk`` is not configured, 401 (logged with the caller) when refused."""
+    if not configured:
+        return JSONResponse({"detail": f"the {desk} is not configured"}, status_code=404)
+    body = await request.body()
+    try:
+        check(body)
+    except chatwoot_inbound.Refused as exc:
+        log.warning("%s refused (from %s): %s", desk, _client(request), exc)
+        return JSONResponse({"detail": "refused"}, status_code=401)
+    return body
+
+
 def _answer(outcome: Outcome) -> dict[str, Any]:
     return {
         "handoff_key": outcome.handoff_key,
@@ -139,10 +156,8 @@ async def chatwoot_webhook(
 ) -> JSONResponse:
     """Chatwoot's webhook: public agent messages, resolve/reopen, assignment."""
     settings = svc.settings.forwarding
-    if not settings.chatwoot_two_way:
-        return JSONResponse({"detail": "Chatwoot is not configured"}, status_code=404)
-    body = await request.body()
-    try:
+
+    def check(body: bytes) -> None:
         chatwoot_inbound.check_token(settings.chatwoot_webhook_token, token)
         chatwoot_inbound.check_signature(
             settings.chatwoot_webhook_secret,
@@ -150,9 +165,10 @@ async def chatwoot_webhook(
             request.headers.get(chatwoot_inbound.SIGNATURE_HEADER),
             body,
         )
-    except chatwoot_inbound.Refused as exc:
-        log.warning("Chatwoot webhook refused (from %s): %s", _client(request), exc)
-        return JSONResponse({"detail": "refused"}, status_code=401)
+
+    body = await _checked_body(request, settings.chatwoot_two_way, "Chatwoot webhook", check)
+    if isinstance(body, JSONResponse):
+        return body
     try:
         payload = json.loads(body)
     except ValueError:
@@ -192,19 +208,18 @@ async def webhook_actions(
 ) -> JSONResponse:
     """A desk behind the signed webhook: agent replies and status changes, signed."""
     settings = svc.settings.forwarding
-    if not settings.webhook_two_way:
-        return JSONResponse({"detail": "the signed webhook is not configured"}, status_code=404)
-    body = await request.body()
-    try:
+
+    def check(body: bytes) -> None:
         webhook_inbound.authenticate(
             settings.webhook_secret,
             request.headers.get("X-Northwind-Timestamp"),
             request.headers.get("X-Northwind-Signature"),
             body,
         )
-    except chatwoot_inbound.Refused as exc:
-        log.warning("help desk webhook refused (from %s): %s", _client(request), exc)
-        return JSONResponse({"detail": "refused"}, status_code=401)
+
+    body = await _checked_body(request, settings.webhook_two_way, "help desk webhook", check)
+    if isinstance(body, JSONResponse):
+        return body
     try:
         action = webhook_inbound.parse(body, idempotency_key)
     except webhook_inbound.Invalid as exc:
