@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy.orm import object_session
 
 from inbox import schemas
@@ -12,6 +13,8 @@ from inbox.conversation import lifecycle
 from inbox.conversation.coaching import Reading, coach
 from inbox.models import Agent, Handoff, HandoffTransition, Message, utcnow
 from inbox.wrapup.draft import Ending, Line, draft_note
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def waiting_seconds(handoff: Any, now: datetime | None = None) -> int:
@@ -88,45 +91,32 @@ def wrap_up(handoff: Handoff, messages: list[Message]) -> schemas.WrapUpOut:
     )
 
 
+def shaped(model: type[M], source: Any, **given: Any) -> M:
+    """``model`` with each field ``given`` or, else, read from ``source``'s attribute of
+    the same name (API shapes mostly repeat a stored row's names)."""
+    return model(
+        **{
+            name: given[name] if name in given else getattr(source, name)
+            for name in model.__fields__
+            if name in given or hasattr(source, name)
+        }
+    )
+
+
 def conversation(handoff: Handoff, messages: list[Message]) -> schemas.ConversationOut:
-    return schemas.ConversationOut(
+    return shaped(
+        schemas.ConversationOut,
+        handoff,
         handoff_key=handoff.key,
-        conversation_id=handoff.conversation_id,
-        channel=handoff.channel,
-        status=handoff.status,
-        priority=handoff.priority,
-        frustration_level=handoff.frustration_level,
-        reason=handoff.reason,
-        brief=handoff.brief,
-        suggested_opening=handoff.suggested_opening,
         summary=handoff.summary or {},
-        created_at=handoff.created_at,
         claimed_by=agent_out(handoff.claimed_by),
-        claimed_at=handoff.claimed_at,
-        closed_at=handoff.closed_at,
-        resolution=handoff.resolution,
-        customer_ended_at=handoff.customer_ended_at,
-        contact_preference=handoff.contact_preference,
-        contact_detail=handoff.contact_detail,
         messages=[message_out(m) for m in messages],
         coaching=coaching(handoff, messages),
-        wrap_up_note=handoff.wrap_up_note,
-        wrap_up_saved_at=handoff.wrap_up_saved_at,
         wrap_up_saved_by=handoff.wrap_up_saved_by.display_name
         if handoff.wrap_up_saved_by
         else None,
         left_after=lifecycle.left_after_text(handoff),
-        transitions=[
-            schemas.TransitionOut(
-                event=t.event,
-                from_status=t.from_status,
-                to_status=t.to_status,
-                actor=t.actor,
-                actor_name=t.actor_name,
-                at=t.at,
-            )
-            for t in _history(handoff)
-        ],
+        transitions=[shaped(schemas.TransitionOut, t) for t in _history(handoff)],
     )
 
 

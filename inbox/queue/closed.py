@@ -7,11 +7,15 @@ widget stored for that handoff, ``inbox.csat``), read for the page's rows only.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
+from pydantic import BaseModel
 from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
 
 from inbox.models import CLOSED_STATUSES, Agent, Handoff, Rating
 
@@ -42,9 +46,9 @@ class Filters:
             raise ValueError("rating must be 1-5, or 0 for not rated")
 
 
-@dataclass(frozen=True)
-class ClosedRow:
-    handoff_id: int
+# One closed conversation, as the page shows it and ``GET /api/v1/closed`` sends it
+# (a comment, not a docstring: the OpenAPI document stays as it was).
+class ClosedRowOut(BaseModel):
     handoff_key: str
     customer_name: str
     customer_email: str
@@ -60,8 +64,66 @@ class ClosedRow:
     rating_comment: str | None
 
 
+@dataclass(frozen=True)
+class ClosedPage:
+    rows: list[ClosedRowOut]
+    next_before: str | None  # the cursor of the next page (``parse_before``), None at the end
+
+
+def parse_before(before: str) -> tuple[datetime, int]:
+    """A ``next_before`` cursor back to (closed_at, id); ValueError when it is not one."""
+    at, hid = before.rsplit("~", 1)
+    return datetime.fromisoformat(at), int(hid)
+
+
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.utc)
+
+
+# Named as ClosedRowOut's fields, so a row fills it by name; ``handoff_id`` is the cursor's.
+_COLUMNS = (
+    Handoff.id.label("handoff_id"),
+    Handoff.key.label("handoff_key"),
+    Handoff.customer_name,
+    Handoff.customer_email,
+    Handoff.order_number,
+    Handoff.reason,
+    Handoff.wrap_up_note,
+    Handoff.channel,
+    Handoff.status.label("outcome"),
+    Handoff.closed_at,
+    Agent.display_name.label("agent_name"),
+)
+
+
+def _closed() -> Select:
+    return select(*_COLUMNS).outerjoin(Agent, Agent.id == Handoff.claimed_by_id)
+
+
+def _rows(found: Sequence[Row], *, session: Session) -> list[ClosedRowOut]:
+    """Rows of ``_closed()`` with their outcome in words and satisfaction."""
+    ratings = latest_ratings([r.handoff_id for r in found], session=session)
+    return [
+        ClosedRowOut(
+            **r._mapping,
+            outcome_label=OUTCOME_LABELS.get(r.outcome, r.outcome),
+            rating=ratings.get(r.handoff_id, (None, None))[0],
+            rating_comment=ratings.get(r.handoff_id, (None, None))[1],
+        )
+        for r in found
+    ]
+
+
+def rows_of(handoff_ids: list[int], *, session: Session) -> list[ClosedRowOut]:
+    """These handoffs (e.g. a search's hits) as closed rows, in the order given."""
+    if not handoff_ids:
+        return []
+    found = {
+        r.handoff_id: r
+        for r in session.execute(_closed().where(Handoff.id.in_(handoff_ids))).all()
+        if r.closed_at is not None
+    }
+    return _rows([found[h] for h in handoff_ids if h in found], session=session)
 
 
 def page(
@@ -70,21 +132,9 @@ def page(
     session: Session,
     before: tuple[datetime, int] | None = None,
     limit: int = PAGE_SIZE,
-) -> list[ClosedRow]:
+) -> ClosedPage:
     """Up to ``limit`` rows closed before ``before`` (closed_at, id), newest first."""
-    stmt = select(
-        Handoff.id,
-        Handoff.key,
-        Handoff.customer_name,
-        Handoff.customer_email,
-        Handoff.order_number,
-        Handoff.reason,
-        Handoff.wrap_up_note,
-        Handoff.channel,
-        Handoff.status,
-        Handoff.closed_at,
-        Agent.display_name,
-    ).outerjoin(Agent, Agent.id == Handoff.claimed_by_id)
+    stmt = _closed()
     if filters.outcome:
         stmt = stmt.where(Handoff.status == filters.outcome)
     else:
@@ -112,29 +162,14 @@ def page(
         stmt = stmt.where(
             or_(Handoff.closed_at < at, and_(Handoff.closed_at == at, Handoff.id < hid))
         )
-    rows = session.execute(
+    found = session.execute(
         stmt.order_by(Handoff.closed_at.desc(), Handoff.id.desc()).limit(limit)
     ).all()
-    ratings = latest_ratings([r.id for r in rows], session=session)
-    return [
-        ClosedRow(
-            handoff_id=r.id,
-            handoff_key=r.key,
-            customer_name=r.customer_name,
-            customer_email=r.customer_email,
-            order_number=r.order_number,
-            reason=r.reason,
-            wrap_up_note=r.wrap_up_note,
-            channel=r.channel,
-            agent_name=r.display_name,
-            outcome=r.status,
-            outcome_label=OUTCOME_LABELS.get(r.status, r.status),
-            closed_at=r.closed_at,
-            rating=ratings.get(r.id, (None, None))[0],
-            rating_comment=ratings.get(r.id, (None, None))[1],
-        )
-        for r in rows
-    ]
+    last = found[-1] if len(found) == limit else None
+    return ClosedPage(
+        rows=_rows(found, session=session),
+        next_before=None if last is None else f"{last.closed_at.isoformat()}~{last.handoff_id}",
+    )
 
 
 def latest_ratings(

@@ -4,7 +4,7 @@ or, with a search, the search hits, each row with its outcome and satisfaction."
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -62,41 +62,24 @@ def context(q: str, raw: Mapping[str, str], *, session: Session) -> dict[str, An
     chosen = {name: raw.get(name, "") for name in FILTER_NAMES}
     if q:
         hits = queue_store.search(q, session=session)
-        ratings = closed.latest_ratings([h.id for h in hits], session=session)
-        rows = [
-            closed.ClosedRow(
-                handoff_id=h.id,
-                handoff_key=h.key,
-                customer_name=h.customer_name,
-                customer_email=h.customer_email,
-                order_number=h.order_number,
-                reason=h.reason,
-                wrap_up_note=h.wrap_up_note,
-                channel=h.channel,
-                agent_name=h.claimed_by.display_name if h.claimed_by else None,
-                outcome=h.status,
-                outcome_label=closed.OUTCOME_LABELS.get(h.status, h.status),
-                closed_at=h.closed_at,
-                rating=ratings.get(h.id, (None, None))[0],
-                rating_comment=ratings.get(h.id, (None, None))[1],
-            )
-            for h in hits
-        ]
+        rows = closed.rows_of([h.id for h in hits], session=session)
         return {"rows": rows, "agents": agents, "chosen": chosen, "problems": [], "more": None}
     filters, problems = _filters(raw, session=session)
     before = None
     if raw.get("before"):
         try:
-            at, hid = raw["before"].rsplit("~", 1)
-            before = (datetime.fromisoformat(at), int(hid))
+            before = closed.parse_before(raw["before"])
         except ValueError:
             problems.append("before")
-    rows = closed.page(filters, session=session, before=before)
+    found = closed.page(filters, session=session, before=before)
     more = None
-    if len(rows) == closed.PAGE_SIZE:
-        last = rows[-1]
+    if found.next_before:
         kept = {k: v for k, v in chosen.items() if v}
-        more = "/search?" + urlencode(
-            {**kept, "before": f"{last.closed_at.isoformat()}~{last.handoff_id}"}
-        )
-    return {"rows": rows, "agents": agents, "chosen": chosen, "problems": problems, "more": more}
+        more = "/search?" + urlencode({**kept, "before": found.next_before})
+    return {
+        "rows": found.rows,
+        "agents": agents,
+        "chosen": chosen,
+        "problems": problems,
+        "more": more,
+    }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel
@@ -18,24 +18,8 @@ from inbox.services import Services, services
 router = APIRouter(prefix="/api/v1", tags=["agent"])
 
 
-class ClosedRowOut(BaseModel):
-    handoff_key: str
-    customer_name: str
-    customer_email: str
-    order_number: str
-    reason: str
-    wrap_up_note: str | None
-    channel: str
-    agent_name: str | None
-    outcome: str
-    outcome_label: str
-    closed_at: datetime
-    rating: int | None
-    rating_comment: str | None
-
-
 class ClosedPageOut(BaseModel):
-    items: list[ClosedRowOut]
+    items: list[closed.ClosedRowOut]
     next_before: str | None  # pass as ``before`` for the next page
 
 
@@ -55,8 +39,7 @@ async def closed_list(
     cursor = None
     if before:
         try:
-            at, hid = before.rsplit("~", 1)
-            cursor = (datetime.fromisoformat(at), int(hid))
+            cursor = closed.parse_before(before)
         except ValueError:
             raise HTTPException(422, "before: use next_before from the previous page") from None
 
@@ -71,13 +54,7 @@ async def closed_list(
             filters = closed.Filters(agent_id, since, until, outcome or None, rating)
         except ValueError as exc:
             raise HTTPException(422, str(exc)) from None
-        rows = closed.page(filters, session=session, before=cursor, limit=limit)
-        nxt = None
-        if len(rows) == limit:
-            nxt = f"{rows[-1].closed_at.isoformat()}~{rows[-1].handoff_id}"
-        items = [
-            ClosedRowOut(**{k: v for k, v in r.__dict__.items() if k != "handoff_id"}) for r in rows
-        ]
-        return ClosedPageOut(items=items, next_before=nxt)
+        found = closed.page(filters, session=session, before=cursor, limit=limit)
+        return ClosedPageOut(items=found.rows, next_before=found.next_before)
 
     return await run_in_session(svc.factory, unit)

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from inbox import schemas
 from inbox.auth.deps import require_reader
+from inbox.conversation import views
 from inbox.db import run_in_session
 from inbox.models import Agent
 from inbox.queue import answer
@@ -42,19 +43,7 @@ async def search(
     def unit(*, session: Session) -> schemas.SearchOut:
         rows = queue_store.search(q, session=session, closed_only=not include_open)
         return schemas.SearchOut(
-            items=[
-                schemas.SearchHit(
-                    handoff_key=h.key,
-                    customer_name=h.customer_name,
-                    customer_email=h.customer_email,
-                    order_number=h.order_number,
-                    status=h.status,
-                    closed_at=h.closed_at,
-                    reason=h.reason,
-                    wrap_up_note=h.wrap_up_note,
-                )
-                for h in rows
-            ]
+            items=[views.shaped(schemas.SearchHit, h, handoff_key=h.key) for h in rows]
         )
 
     return await run_in_session(svc.factory, unit)
