@@ -311,10 +311,10 @@ def page_latency(base: str, bot: httpx.Client, rounds: int) -> dict[str, float]:
         page.fill("#username", "bench")
         page.fill("#password", PASSWORD)
         page.click("button[type=submit]")
-        page.wait_for_selector("#live.on", timeout=30_000)
+        page.wait_for_selector("#queue-live.on", timeout=30_000)
         page.evaluate("""() => { window.__seen = {};
-            new MutationObserver(() => { for (const tr of document.querySelectorAll('#waiting tr[data-key]'))
-                if (!(tr.dataset.key in window.__seen)) window.__seen[tr.dataset.key] = Date.now(); })
+            new MutationObserver(() => { for (const li of document.querySelectorAll('#waiting li[data-key]'))
+                if (!(li.dataset.key in window.__seen)) window.__seen[li.dataset.key] = Date.now(); })
               .observe(document.getElementById('waiting'), {childList: true, subtree: true}); }""")
         for _ in range(rounds):
             key = str(uuid.uuid4())
@@ -354,6 +354,12 @@ def main() -> None:
     parser.add_argument(
         "--no-seed", action="store_true", help="--database-url is already seeded by a run before"
     )
+    parser.add_argument(
+        "--runs", type=int, default=1, help="measure N times; the report gives each figure's median"
+    )
+    parser.add_argument(
+        "--only", action="append", help="measure only the requests whose name contains this"
+    )
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="inbox-bench-")
@@ -374,6 +380,7 @@ def main() -> None:
         open_keys = seed(url, args.open, args.closed)
     seed_seconds = time.perf_counter() - t0
     print(f"seeded in {seed_seconds:.0f} s", file=sys.stderr)
+    load_at_start = ", ".join(f"{x:.1f}" for x in os.getloadavg())
 
     port = free_port()
     secret = secrets.token_urlsafe(16)
@@ -417,11 +424,11 @@ def main() -> None:
             agent.post(f"/api/v1/handoffs/{k}/notes", json={"text": "checked the carrier"})
         closed_orders = [str(10000 + n) for n in range(args.open, args.open + args.closed)]
 
-        def after_change(params: dict[str, int]) -> Callable[[int], httpx.Response]:
+        def after_change(get: Callable[[int], httpx.Response]) -> Callable[[int], httpx.Response]:
             """Change the queue (untimed) so the next read cannot come from the shared cache."""
 
             def call(i: int) -> httpx.Response:
-                return bot.get("/api/v1/queue", params=params)
+                return get(i)
 
             call.before = lambda i: bot.post(  # type: ignore[attr-defined]
                 f"/api/v1/handoffs/{rng.choice(open_keys)}/contact-preference",
@@ -429,42 +436,53 @@ def main() -> None:
             ).raise_for_status()
             return call
 
-        results = {
-            "GET /api/v1/queue right after a change (100 waiting + 100 claimed)": timed(
-                args.requests, after_change({})
+        n = args.requests
+        requests: dict[str, tuple[int, Callable[[int], httpx.Response]]] = {
+            "GET /api/v1/queue right after a change (100 waiting + 100 claimed)": (
+                n,
+                after_change(lambda i: bot.get("/api/v1/queue")),
             ),
-            "GET /api/v1/queue?limit=50 right after a change": timed(
-                args.requests, after_change({"limit": 50})
+            "GET /api/v1/queue?limit=50 right after a change": (
+                n,
+                after_change(lambda i: bot.get("/api/v1/queue", params={"limit": 50})),
             ),
-            "GET /api/v1/queue, unchanged queue (shared answer)": timed(
-                args.requests, lambda i: bot.get("/api/v1/queue")
+            "GET /api/v1/queue, unchanged queue (shared answer)": (
+                n,
+                lambda i: bot.get("/api/v1/queue"),
             ),
-            "GET /api/v1/handoffs/{key} (open)": timed(
-                args.requests, lambda i: bot.get(f"/api/v1/handoffs/{rng.choice(open_keys)}")
+            "GET /api/v1/handoffs/{key} (open)": (
+                n,
+                lambda i: bot.get(f"/api/v1/handoffs/{rng.choice(open_keys)}"),
             ),
-            "GET /api/v1/status": timed(args.requests, lambda i: bot.get("/api/v1/status")),
-            "page GET /queue (agent session)": timed(args.requests, lambda i: agent.get("/queue")),
-            "page GET /conversations/{key} (open)": timed(
-                args.requests, lambda i: agent.get(f"/conversations/{rng.choice(open_keys)}")
+            "GET /api/v1/status": (n, lambda i: bot.get("/api/v1/status")),
+            "page GET /queue right after a change (agent session; first 20 rows of each list rendered)": (
+                n,
+                after_change(lambda i: agent.get("/queue")),
             ),
-            "page GET /search (closed list, first page)": timed(
-                args.requests // 3, lambda i: agent.get("/search")
+            "page GET /queue, unchanged queue (shared answer)": (n, lambda i: agent.get("/queue")),
+            "page GET /conversations/{key} (open)": (
+                n,
+                lambda i: agent.get(f"/conversations/{rng.choice(open_keys)}"),
             ),
-            "GET /api/v1/closed (first page, newest first)": timed(
-                args.requests, lambda i: agent.get("/api/v1/closed")
+            "page GET /search (closed list, first page)": (n // 3, lambda i: agent.get("/search")),
+            "GET /api/v1/closed (first page, newest first)": (
+                n,
+                lambda i: agent.get("/api/v1/closed"),
             ),
-            "GET /api/v1/closed?agent=kim": timed(
-                args.requests // 3, lambda i: agent.get("/api/v1/closed", params={"agent": "kim"})
+            "GET /api/v1/closed?agent=kim": (
+                n // 3,
+                lambda i: agent.get("/api/v1/closed", params={"agent": "kim"}),
             ),
-            "GET /api/v1/closed?outcome=customer_ended": timed(
-                args.requests // 3,
+            "GET /api/v1/closed?outcome=customer_ended": (
+                n // 3,
                 lambda i: agent.get("/api/v1/closed", params={"outcome": "customer_ended"}),
             ),
-            "GET /api/v1/closed?rating=1": timed(
-                args.requests // 3, lambda i: agent.get("/api/v1/closed", params={"rating": 1})
+            "GET /api/v1/closed?rating=1": (
+                n // 3,
+                lambda i: agent.get("/api/v1/closed", params={"rating": 1}),
             ),
-            "GET /api/v1/closed?since=<30 days ago>&agent=sam&rating=5": timed(
-                args.requests // 3,
+            "GET /api/v1/closed?since=<30 days ago>&agent=sam&rating=5": (
+                n // 3,
                 lambda i: agent.get(
                     "/api/v1/closed",
                     params={
@@ -476,25 +494,25 @@ def main() -> None:
                     },
                 ),
             ),
-            "GET /api/v1/handoffs/{key}/canned-replies (30 replies filled)": timed(
-                args.requests // 3,
+            "GET /api/v1/handoffs/{key}/canned-replies (30 replies filled)": (
+                n // 3,
                 lambda i: agent.get(f"/api/v1/handoffs/{rng.choice(open_keys)}/canned-replies"),
             ),
-            "GET /api/v1/handoffs/{key}/notes": timed(
-                args.requests // 3,
+            "GET /api/v1/handoffs/{key}/notes": (
+                n // 3,
                 lambda i: agent.get(f"/api/v1/handoffs/{rng.choice(claimed_keys)}/notes"),
             ),
-            "GET /api/v1/routing (100 waiting, 4 agents)": timed(
-                args.requests // 3, lambda i: agent.get("/api/v1/routing")
+            "GET /api/v1/routing (100 waiting, 4 agents)": (
+                n // 3,
+                lambda i: agent.get("/api/v1/routing"),
             ),
-            "GET /api/v1/me/care": timed(
-                args.requests // 3, lambda i: agent.get("/api/v1/me/care")
+            "GET /api/v1/me/care": (n // 3, lambda i: agent.get("/api/v1/me/care")),
+            "GET /api/v1/analytics/abuse-exposure (30 days)": (
+                n // 10,
+                lambda i: agent.get("/api/v1/analytics/abuse-exposure"),
             ),
-            "GET /api/v1/analytics/abuse-exposure (30 days)": timed(
-                args.requests // 10, lambda i: agent.get("/api/v1/analytics/abuse-exposure")
-            ),
-            "POST /api/v1/handoffs (new)": timed(
-                args.requests // 3,
+            "POST /api/v1/handoffs (new)": (
+                n // 3,
                 lambda i: bot.post(
                     "/api/v1/handoffs",
                     json={
@@ -504,16 +522,31 @@ def main() -> None:
                     },
                 ),
             ),
-            "GET /api/v1/search?q=<order number> (closed)": timed(
-                args.requests // 3,
+            "GET /api/v1/search?q=<order number> (closed)": (
+                n // 3,
                 lambda i: bot.get("/api/v1/search", params={"q": rng.choice(closed_orders)}),
             ),
-            "GET /api/v1/search?q=<text> (LIKE scan)": timed(
-                args.requests // 10,
+            "GET /api/v1/search?q=<text> (LIKE scan)": (
+                n // 10,
                 lambda i: bot.get(
                     "/api/v1/search", params={"q": f"where is order {rng.choice(closed_orders)}"}
                 ),
             ),
+        }
+        chosen = {
+            name: spec
+            for name, spec in requests.items()
+            if not args.only or any(part in name for part in args.only)
+        }
+        runs = []
+        for run in range(args.runs):
+            print(f"run {run + 1} of {args.runs}", file=sys.stderr)
+            runs.append({name: timed(count, call) for name, (count, call) in chosen.items()})
+        results = {
+            name: {
+                figure: statistics.median(r[name][figure] for r in runs) for figure in runs[0][name]
+            }
+            for name in chosen
         }
         print("API measured; measuring the live page", file=sys.stderr)
         page = None if args.no_page else page_latency(base, bot, args.page_rounds)
@@ -528,9 +561,10 @@ def main() -> None:
         f"## Inbox — {backend}",
         "",
         f"{args.open:,} open and {args.closed:,} closed conversations (3 messages each), seeded in {seed_seconds:.0f} s; "
-        f"one `python -m inbox serve` process (uvicorn, 1 worker), client on the same machine, sequential requests. "
-        f"Machine: {platform.machine()}, {os.cpu_count()} cores shared with other work (load average at the end: {load}), "
-        f"Python {platform.python_version()}.",
+        f"one `python -m inbox serve` process (uvicorn, 1 worker), client on the same machine, sequential requests; "
+        f"each figure is the median of {args.runs} run(s). "
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores shared with other work (load average at the start: "
+        f"{load_at_start}, at the end: {load}), Python {platform.python_version()}.",
         "",
         "Wall: the client's clock, including time waiting for a core on this shared machine. "
         "Server CPU: the CPU time the inbox process spent on the request (its threads' schedstat), "
