@@ -22,19 +22,11 @@ from sqlalchemy import create_engine, text
 
 from inbox.conversation.coaching import CUES, FALLING_CUE
 from tests.agent_client import AgentClient
+from tests.browser import launch_chromium, require_chromium
 from tests.stack import Stack, texts, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "inbox"
 QUESTION = "When will my parcel arrive?"
 CHURN = "I'll cancel my account and go to a competitor"
@@ -43,12 +35,11 @@ INSULT = "you are all useless idiots"
 
 @pytest.fixture(scope="module")
 def page(stack: Stack) -> Iterator[Page]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is not installed: apt-get install chromium (.ci/run does)")
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
         page.set_default_timeout(30_000)

@@ -7,7 +7,6 @@ Screenshots go to test-output/inbox/ (git-ignored).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -15,10 +14,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser import launch_chromium, require_chromium
+
 from .conftest import PASSWORD, start_inbox
 from .helpers import create_handoff, handoff_payload
 
-CHROMIUM = "/usr/bin/chromium"
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "inbox"
 XSS = "<script>alert(1)</script><b>x</b>"
 
@@ -27,8 +27,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module", autouse=True)
 def _chromium_installed() -> None:
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is not installed: apt-get install chromium (.ci/run does)")
+    require_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -43,17 +42,7 @@ def browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
+        browser = launch_chromium(pw)
         yield browser
         browser.close()
 

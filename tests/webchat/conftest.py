@@ -17,18 +17,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.browser import launch_chromium, require_chromium
 from tests.stack import Stack
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 def running_stack(workdir: Path) -> Stack:
@@ -77,12 +69,11 @@ def browser() -> Iterator[object]:
 
     One per module: Playwright's sync API keeps an event loop running while it is open,
     and the server tests after a browser module call ``asyncio.run``."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is not installed: apt-get install chromium (.ci/run does)")
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = launch_chromium(playwright)
         try:
             yield chromium
         finally:
