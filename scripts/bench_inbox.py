@@ -40,6 +40,7 @@ from inbox import migrate  # noqa: E402
 from inbox.agent_tools.models import CannedReply  # noqa: E402
 from inbox.auth.security import hash_password  # noqa: E402
 from inbox.models import Agent, Handoff, Message, Rating  # noqa: E402
+from tests.browser import launch_chromium  # noqa: E402
 
 NAMES = [
     "Dana Whitfield",
@@ -295,17 +296,7 @@ def page_latency(base: str, bot: httpx.Client, rounds: int) -> dict[str, float]:
 
     samples = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
+        browser = launch_chromium(pw)
         page = browser.new_page()
         page.goto(f"{base}/login")
         page.fill("#username", "bench")
