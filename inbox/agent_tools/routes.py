@@ -42,6 +42,28 @@ async def placeholders(_agent: Agent = Depends(require_agent)) -> s.Placeholders
     return s.PlaceholdersOut(placeholders={k: canned.blank(k) for k in canned.PLACEHOLDERS})
 
 
+async def _save_canned(
+    svc: Services, body: s.CannedReplyIn, admin: Agent, reply_id: int | None
+) -> s.CannedReplyOut:
+    """A new reply (``reply_id`` None) or a new text for one: 422 for an invalid body,
+    409 when the shortcut is taken, 404 for an unknown id; admins only."""
+    ensure_admin(admin)
+
+    def unit(*, session: Session) -> s.CannedReplyOut:
+        fields = (body.shortcut, body.title, body.body, admin)
+        try:
+            if reply_id is None:
+                reply = canned.create(*fields, session=session)
+            else:
+                reply = canned.require_reply(reply_id, session=session)
+                canned.update(reply, *fields, session=session)
+        except ValueError as exc:
+            raise _invalid(exc) from None
+        return s.CannedReplyOut.from_orm(reply)
+
+    return await run_in_session(svc.factory, unit)
+
+
 @router.post("/canned-replies", response_model=s.CannedReplyOut, status_code=201)
 async def create_canned(
     body: s.CannedReplyIn,
@@ -49,16 +71,7 @@ async def create_canned(
     agent: Agent = Depends(require_agent_csrf),
 ) -> s.CannedReplyOut:
     """Admins add a reply (409 when the shortcut is taken)."""
-    ensure_admin(agent)
-
-    def unit(*, session: Session) -> s.CannedReplyOut:
-        try:
-            reply = canned.create(body.shortcut, body.title, body.body, agent, session=session)
-        except ValueError as exc:
-            raise _invalid(exc) from None
-        return s.CannedReplyOut.from_orm(reply)
-
-    return await run_in_session(svc.factory, unit)
+    return await _save_canned(svc, body, agent, None)
 
 
 @router.put("/canned-replies/{reply_id}", response_model=s.CannedReplyOut)
@@ -68,17 +81,7 @@ async def update_canned(
     svc: Services = Depends(services),
     agent: Agent = Depends(require_agent_csrf),
 ) -> s.CannedReplyOut:
-    ensure_admin(agent)
-
-    def unit(*, session: Session) -> s.CannedReplyOut:
-        reply = canned.require_reply(reply_id, session=session)
-        try:
-            canned.update(reply, body.shortcut, body.title, body.body, agent, session=session)
-        except ValueError as exc:
-            raise _invalid(exc) from None
-        return s.CannedReplyOut.from_orm(reply)
-
-    return await run_in_session(svc.factory, unit)
+    return await _save_canned(svc, body, agent, reply_id)
 
 
 @router.delete("/canned-replies/{reply_id}", status_code=204)
