@@ -15,6 +15,7 @@ from urllib.parse import quote
 import httpx
 
 TIMEOUT = httpx.Timeout(5.0, connect=2.0)
+EVENTS_READ_SECONDS = 60.0
 
 
 class InboxUnavailable(Exception):
@@ -22,7 +23,7 @@ class InboxUnavailable(Exception):
 
 
 class InboxClient:
-    """Three calls of the inbox's bot API about one conversation."""
+    """The calls of the inbox's bot API about one conversation."""
 
     def __init__(
         self, base_url: str, secret: str, transport: httpx.AsyncBaseTransport | None = None
@@ -55,6 +56,26 @@ class InboxClient:
         if not isinstance(result, dict):
             raise InboxUnavailable("status is not an object")
         return result
+
+    async def open_events(self, conversation_id: str) -> httpx.Response:
+        """The inbox's live events for this widget (server-sent events), opened: read it
+        with ``aiter_raw()`` and close it. The inbox sends a ping every 15 s, so a read
+        that waits a minute means the inbox is gone."""
+        if not self.configured:
+            raise InboxUnavailable("HANDOFF_SECRET is not set")
+        request = self.client.build_request(
+            "GET",
+            self._path(conversation_id, "events"),
+            timeout=httpx.Timeout(5.0, read=EVENTS_READ_SECONDS),
+        )
+        try:
+            response = await self.client.send(request, stream=True)
+        except httpx.HTTPError as error:
+            raise InboxUnavailable(f"inbox unreachable: {error!r}") from error
+        if response.status_code >= 400:
+            await response.aclose()
+            raise InboxUnavailable(f"inbox answered {response.status_code}")
+        return response
 
     async def customer_typing(self, conversation_id: str) -> None:
         await self._call("POST", self._path(conversation_id, "typing"), {})

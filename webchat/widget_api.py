@@ -1,4 +1,5 @@
-"""The widget's own API: handoff status, "customer is typing" and the satisfaction rating.
+"""The widget's own API: handoff status, live events ("Sam is typing"), "customer is
+typing" and the satisfaction rating.
 
 The browser talks to Rasa over socket.io for the conversation itself; what only
 the inbox knows (queue position, whether the handoff is still open, whether the
@@ -11,10 +12,12 @@ that names its socket.io room. Nothing is stored here.
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 from typing import Any
 
+import httpx
 from fastapi import APIRouter, HTTPException, Path, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from northwind_common.rating import RatingIn
 from webchat.inbox_client import InboxClient, InboxUnavailable
@@ -40,6 +43,31 @@ def build_router(inbox: InboxClient, limiter: TypingLimiter) -> APIRouter:
             logger.info("handoff status of a session not available: %s", error)
             raise HTTPException(503, "handoff status not available") from error
         return JSONResponse(result, headers=NO_STORE)
+
+    @router.get("/{session_id}/events")
+    async def events(session_id: str = session_path) -> Response:
+        """The inbox's live events for this conversation (``agent_typing``), passed on as
+        server-sent events while the widget is open; the status poll is the fallback."""
+        try:
+            upstream = await inbox.open_events(session_id)
+        except InboxUnavailable as error:
+            logger.info("live events of a session not available: %s", error)
+            raise HTTPException(503, "live events not available") from error
+
+        async def relay() -> AsyncIterator[bytes]:
+            try:
+                async for chunk in upstream.aiter_raw():
+                    yield chunk
+            except httpx.HTTPError as error:  # the inbox went away: the browser reconnects
+                logger.info("live events of a session ended: %r", error)
+            finally:
+                await upstream.aclose()
+
+        return StreamingResponse(
+            relay(),
+            media_type="text/event-stream",
+            headers={**NO_STORE, "X-Accel-Buffering": "no"},
+        )
 
     @router.post("/{session_id}/typing", status_code=202)
     async def typing(session_id: str = session_path) -> dict[str, Any]:

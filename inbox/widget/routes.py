@@ -2,21 +2,25 @@
 agent's typing signal (session + CSRF).
 
     GET  /api/v1/conversations/{id}/status   the handoff as the widget shows it
+    GET  /api/v1/conversations/{id}/events   the widget's live events (SSE): ``agent_typing``
     POST /api/v1/conversations/{id}/typing   the customer is typing → agents' event stream
-    POST /api/v1/handoffs/{key}/typing       the agent is typing → the next status call
+    POST /api/v1/handoffs/{key}/typing       the agent is typing → the widget's events at once,
+                                             and the next status call (the fallback)
 
 Typing is never stored (inbox.widget.typing).
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Path
+from fastapi import APIRouter, Depends, HTTPException, Path, Request
+from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
 from inbox.auth.deps import require_agent_csrf, require_bot
 from inbox.broker import handoff_topic
 from inbox.conversation import handoffs
 from inbox.db import run_in_session
+from inbox.live_events import _response as event_stream
 from inbox.models import Agent
 from inbox.services import Services, services
 from inbox.widget.status import WidgetStatus, latest_handoff, widget_status
@@ -30,6 +34,27 @@ _board = TypingBoard()
 def typing_board() -> TypingBoard:
     """One board per process (a dependency, so tests can read it)."""
     return _board
+
+
+def widget_topic(conversation_id: str) -> str:
+    """What the customer's widget may hear live; only events published here reach it."""
+    return f"widget:{conversation_id}"
+
+
+@router.get(
+    "/conversations/{conversation_id}/events",
+    response_class=StreamingResponse,
+    tags=["bot"],
+    dependencies=[Depends(require_bot)],
+)
+async def widget_events(
+    request: Request,
+    conversation_id: str = Path(..., regex=CONVERSATION_ID),
+    svc: Services = Depends(services),
+) -> StreamingResponse:
+    """``agent_typing`` (``{"agent": "Sam"}``) the moment the agent types, for the web chat
+    server to pass on to the widget; the status call still says it (the fallback)."""
+    return event_stream(request, svc.broker.subscribe(widget_topic(conversation_id)))
 
 
 @router.get(
@@ -91,10 +116,18 @@ async def agent_typing(
 ) -> dict[str, bool]:
     """The agent who holds the conversation is typing: the widget shows "<name> is typing…"."""
 
-    def unit(*, session: Session) -> bool:
+    def unit(*, session: Session) -> str | None:
         handoff = handoffs.require_handoff(handoff_key, session=session)
-        return handoff.status == "claimed" and handoff.claimed_by_id == agent.id
+        if handoff.status == "claimed" and handoff.claimed_by_id == agent.id:
+            return str(handoff.conversation_id)
+        return None
 
-    if not await run_in_session(svc.factory, unit):
+    conversation_id = await run_in_session(svc.factory, unit)
+    if conversation_id is None:
         raise HTTPException(409, "Only the agent who holds an open conversation can type in it")
-    return {"accepted": board.signal("agent", handoff_key)}
+    accepted = board.signal("agent", handoff_key)
+    if accepted:
+        svc.broker.publish(
+            widget_topic(conversation_id), "agent_typing", {"agent": agent.display_name}
+        )
+    return {"accepted": accepted}

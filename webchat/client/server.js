@@ -5,6 +5,8 @@
  *   GET  api/sessions/<id>/status          the handoff as the inbox has it now:
  *        {state: "none"|"waiting"|"with_agent"|"closed", handoff_key, agent,
  *         queue_position, estimated_wait_seconds, agent_typing, closed_as}
+ *   GET  api/sessions/<id>/events          server-sent events while a person is involved:
+ *        agent_typing {agent} the moment the agent types (the status poll is the fallback)
  *   POST api/sessions/<id>/typing          the customer is typing (rate-limited)
  *   PUT  api/sessions/<id>/ratings/<rid>   {score: 1..5, comment?, handoff_key?}
  *
@@ -27,6 +29,12 @@ class WidgetServer {
     return fetch(this.url(sessionId, "status"), { credentials: "omit", cache: "no-store" })
       .then((response) => (response.ok ? response.json() : null))
       .catch(() => null);
+  }
+
+  /** The live events (an EventSource that reconnects by itself), or null without support. */
+  events(sessionId) {
+    if (typeof EventSource !== "function") return null;
+    return new EventSource(this.url(sessionId, "events"));
   }
 
   typing(sessionId) {

@@ -32,6 +32,9 @@ const ANNOUNCE_DELAY_MS = 250;    // wait for a marker before reading a bot mess
 // handoff's state (queue position, expected wait, closed, "is typing"). See server.js.
 const STATUS_POLL_MS = 3000;
 const TYPING_SEND_EVERY_MS = 3000; // the customer's "is typing" reaches the agent at most this often
+// "Sam is typing…" pushed by the server's live events shows this long after the last signal
+// (as long as the inbox counts one, inbox/widget/typing.py); the status poll is the fallback.
+const AGENT_TYPING_SHOW_MS = 6000;
 // After a marker, an inbox that does not know the handoff yet is not believed for this long
 // (the bot says "a person will join" while the handoff is still on its way to the inbox).
 const MARKER_GRACE_MS = 30000;
@@ -52,6 +55,10 @@ class NorthwindChat {
     this.polling = false;
     this.markerAt = 0;            // when the last handoff marker arrived
     this.lastTypingSent = 0;
+    this.events = null;           // the server's live events while a person is involved
+    this.eventsSession = null;
+    this.agentTypingTimer = null;
+    this.agentTypingUntil = 0;    // a pushed "is typing" holds until then (a poll may lag it)
 
     const host = el("div");
     host.id = "northwind-chat";
@@ -101,6 +108,44 @@ class NorthwindChat {
   showMode() {
     const state = this.store.state;
     this.view.setMode(state.mode, state.agentName, state.queue);
+    this.watchEvents();
+  }
+
+  /** Listen to the server's live events while a person is asked for or answers. */
+  watchEvents() {
+    const state = this.store.state;
+    const wanted = state.mode !== MODE.BOT ? state.sessionId : null;
+    if (this.events && this.eventsSession === wanted) return;
+    if (this.events) this.events.close();
+    this.events = wanted ? this.server.events(wanted) : null;
+    this.eventsSession = wanted;
+    if (this.events) {
+      this.events.addEventListener("agent_typing", (event) => this.agentTypingPushed(event.data));
+    }
+  }
+
+  /** "Sam is typing…" the moment the inbox says so, hidden again after AGENT_TYPING_SHOW_MS. */
+  agentTypingPushed(data) {
+    const state = this.store.state;
+    if (state.mode !== MODE.AGENT) return;
+    let agent = null;
+    try {
+      const parsed = JSON.parse(data);
+      if (parsed && typeof parsed.agent === "string" && parsed.agent.trim()) agent = parsed.agent.trim().slice(0, 80);
+    } catch (error) {
+      agent = null;
+    }
+    this.view.showAgentTyping(state.agentName || agent || "Our team");
+    this.agentTypingUntil = Date.now() + AGENT_TYPING_SHOW_MS;
+    clearTimeout(this.agentTypingTimer);
+    this.agentTypingTimer = setTimeout(() => this.stopAgentTyping(), AGENT_TYPING_SHOW_MS);
+  }
+
+  /** The agent's line arrived, the chat changed hands or ended: no "is typing" any more. */
+  stopAgentTyping() {
+    clearTimeout(this.agentTypingTimer);
+    this.agentTypingUntil = 0;
+    this.view.showAgentTyping(null);
   }
 
   // ---- open / close -------------------------------------------------------
@@ -244,7 +289,7 @@ class NorthwindChat {
       return;
     }
     this.markerAt = Date.now();
-    this.view.showAgentTyping(null);
+    this.stopAgentTyping();
     this.showMode();
     this.refreshStatus();
   }
@@ -294,7 +339,8 @@ class NorthwindChat {
       this.store.set({ mode: MODE.BOT, agentName: null, queue: null });
       if (status.state === "closed" && status.closed_as === "resolved") this.askRating(key, lastAgent);
     }
-    const typing = this.store.state.mode === MODE.AGENT && status.agent_typing === true;
+    const typing = this.store.state.mode === MODE.AGENT &&
+      (status.agent_typing === true || Date.now() < this.agentTypingUntil);
     this.view.showAgentTyping(typing ? this.store.state.agentName || "Our team" : null);
     this.showMode();
   }
@@ -324,7 +370,7 @@ class NorthwindChat {
     const endedKeys = (state.endedKeys || []).concat(key ? [key] : []).slice(-20);
     this.store.set({ mode: MODE.BOT, agentName: null, queue: null, endedKeys: endedKeys });
     clearTimeout(this.pollTimer);
-    this.view.showAgentTyping(null);
+    this.stopAgentTyping();
     this.showMode();
     this.askRating(key, agent);
   }
