@@ -27,6 +27,7 @@ from inbox.analytics.page import charts
 from inbox.conversation.coaching_store import escalation_trigger
 from inbox.db import make_engine, make_session_factory
 from inbox.models import BotSession, Handoff, Message
+from tests.inbox.helpers import handoff_row
 
 HANDOFFS, SESSIONS, DAYS = 50_000, 200_000, 90
 TRIGGERS = ["request", "frustration", "abuse", "churn", "repeated_failure"]
@@ -61,15 +62,11 @@ def seed(url: str, now: datetime) -> None:
             "transcript": [{"speaker": "customer", "text": "where is my parcel " * 4}] * 10,
         }
         handoffs.append(
-            dict(
+            handoff_row(
+                f"k{i}",
+                f"c{i}",
+                created,
                 id=i + 1,
-                key=f"k{i}",
-                conversation_id=f"c{i}",
-                channel="socketio",
-                created_at=created,
-                received_at=created,
-                priority="normal",
-                priority_rank=1,
                 reason="bench",
                 frustration_level="annoyed",
                 brief="",

@@ -3,11 +3,30 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 import httpx
 
 SUMMARY_FIELDS = ("priority", "brief", "suggested_opening")
+
+
+def handoff_row(
+    key: str, conversation_id: str, created: datetime, **columns: Any
+) -> dict[str, Any]:
+    """The columns of a handoff written straight to the database (the analytics tests and
+    benchmark seed with them): a web chat handoff of normal priority received when it was
+    created; ``columns`` add to or replace these."""
+    return {
+        "key": key,
+        "conversation_id": conversation_id,
+        "channel": "socketio",
+        "created_at": created,
+        "received_at": created,
+        "priority": "normal",
+        "priority_rank": 1,
+        **columns,
+    }
 
 
 def handoff_payload(key: str | None = None, **overrides: Any) -> dict[str, Any]:

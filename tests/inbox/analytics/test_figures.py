@@ -22,6 +22,7 @@ from inbox.conversation.coaching_store import escalation_trigger, note_closing_f
 from inbox.db import make_engine, make_session_factory
 from inbox.models import Base, BotSession, Handoff, Message
 from tests.inbox.conftest import throwaway_pg_database
+from tests.inbox.helpers import handoff_row
 
 UTC = timezone.utc
 NOW = datetime(2026, 3, 30, 12, 0, tzinfo=UTC)
@@ -46,13 +47,7 @@ def handoff(
     """A handoff; ``claimed``/``closed`` are seconds after ``created``."""
     summary = {"escalation": {"trigger": trigger}} if trigger is not None else {}
     return Handoff(
-        key=key,
-        conversation_id=f"c-{key}",
-        channel="socketio",
-        created_at=created,
-        received_at=created,
-        priority="normal",
-        priority_rank=1,
+        **handoff_row(key, f"c-{key}", created),
         summary=summary,
         escalation_trigger=escalation_trigger(summary),
         status=status,

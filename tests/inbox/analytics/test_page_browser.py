@@ -14,6 +14,7 @@ from sqlalchemy import delete
 
 from inbox.conversation import lifecycle
 from inbox.models import BotSession, Handoff
+from tests.inbox.helpers import handoff_row
 from tests.inbox.test_browser import OUTPUT, _chromium_installed, browser, login, page, web_inbox  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
@@ -43,13 +44,7 @@ def seed(inbox) -> int:
             closed = i % 4 != 3
             days.add(created.astimezone(ZoneInfo(inbox.settings.timezone)).date())
             handoff = Handoff(
-                key=f"k{i}",
-                conversation_id=f"c{i}",
-                channel="socketio",
-                created_at=created,
-                received_at=created,
-                priority="normal",
-                priority_rank=1,
+                **handoff_row(f"k{i}", f"c{i}", created),
                 summary={"escalation": {"trigger": TRIGGERS[i % len(TRIGGERS)]}},
                 status="claimed",
                 claimed_at=created + timedelta(seconds=60 + 30 * i),
