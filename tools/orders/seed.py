@@ -336,50 +336,34 @@ def _demo_orders(b: _Builder) -> None:
     ciaran = c["Ciarán Doyle"]
     b.order(10502, ciaran, addr[ciaran.id], OrderStatus.PROCESSING, at(1, 16), [("HOM-006", 1)])
 
-    zoe = c["Zoë Harper"]
-    lines = [("OUT-001", 1), ("OUT-005", 1)]
-    row = b.order(10377, zoe, addr[zoe.id], OrderStatus.DELIVERED, at(14, 9), lines)
-    b.ship(
-        row,
-        "Royal Mail",
-        at(13, 15),
-        (now - timedelta(days=10)).date(),
-        "Delivered, left in porch",
-        at(10, 13),
-        at(10, 13),
-    )
+    def demo(
+        number: int, name: str, status: OrderStatus, placed: datetime, lines: list[tuple[str, int]]
+    ) -> OrderRow:
+        customer = c[name]
+        return b.order(number, customer, addr[customer.id], status, placed, lines)
 
-    tomas = c["Tomás Ferreira"]
-    row = b.order(10290, tomas, addr[tomas.id], OrderStatus.RETURNED, at(30, 11), [("HOM-001", 1)])
-    b.ship(
-        row,
-        "Evri",
-        at(29, 14),
-        (now - timedelta(days=26)).date(),
-        "Delivered, handed to customer",
-        at(25, 12),
-        at(25, 12),
-    )
+    def arrived(
+        row: OrderRow, carrier: str, shipped: datetime, eta_days_ago: int, how: str, at: datetime
+    ) -> None:
+        """Shipped, and delivered ``at`` (also its last tracking event)."""
+        b.ship(row, carrier, shipped, (now - timedelta(days=eta_days_ago)).date(), how, at, at)
+
+    lines = [("OUT-001", 1), ("OUT-005", 1)]
+    row = demo(10377, "Zoë Harper", OrderStatus.DELIVERED, at(14, 9), lines)
+    arrived(row, "Royal Mail", at(13, 15), 10, "Delivered, left in porch", at(10, 13))
+
+    row = demo(10290, "Tomás Ferreira", OrderStatus.RETURNED, at(30, 11), [("HOM-001", 1)])
+    arrived(row, "Evri", at(29, 14), 26, "Delivered, handed to customer", at(25, 12))
     b.authorise_return(row, None, row.total_pence, at(8, 9), "received")
     b.refund(row, row.total_pence, "Return received", at(3, 10), None)
 
-    aisha = c["Aisha Khan"]
-    row = b.order(10215, aisha, addr[aisha.id], OrderStatus.CANCELLED, at(21, 20), [("CLO-004", 1)])
+    row = demo(10215, "Aisha Khan", OrderStatus.CANCELLED, at(21, 20), [("CLO-004", 1)])
     row.cancelled_at = at(20, 9)
     b.refund(row, row.total_pence, "Order cancelled", at(20, 9), at(17, 15))
 
-    gareth = c["Gareth Price"]
     lines = [("SHO-004", 1), ("OUT-006", 1)]
-    row = b.order(10160, gareth, addr[gareth.id], OrderStatus.DELIVERED, at(44, 8), lines)
-    b.ship(
-        row,
-        "DPD",
-        at(43, 12),
-        (now - timedelta(days=41)).date(),
-        "Delivered, handed to customer",
-        at(40, 11),
-        at(40, 11),
-    )
+    row = demo(10160, "Gareth Price", OrderStatus.DELIVERED, at(44, 8), lines)
+    arrived(row, "DPD", at(43, 12), 41, "Delivered, handed to customer", at(40, 11))
 
 
 def build_rows(session: Session, today: date) -> None:
