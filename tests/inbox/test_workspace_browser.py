@@ -1,6 +1,7 @@
 """The agent's workspace in Debian's headless Chromium at 1280x800 (issue 16).
 
-Three panes, the keyboard, the alerts for a new handoff and the small fixes: the
+A whole shift (Sam to Kim, canned reply, note, transfer, wrap-up), three panes, the
+keyboard, the alerts for a new handoff and the small fixes: the
 ticking wait, Assign on closed conversations, the wrap-up draft that kept being
 reloaded. Screenshots go to test-output/inbox/workspace-*.png: look at them after a
 change to the page.
@@ -13,6 +14,9 @@ from datetime import datetime, timedelta, timezone
 import httpx
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import delete
+
+from inbox.agent_tools.models import AgentCare, CannedReply, ConversationNote
 
 from .conftest import PASSWORD
 from .helpers import create_handoff
@@ -100,9 +104,20 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(OUTPUT / f"workspace-{name}.png"))
 
 
-def test_a_shift_on_the_page_side(page, inbox) -> None:
+LATE = "Hi {first_name}, I'm sorry order {order_number} is late. It left with {carrier}."
+
+
+def test_a_whole_shift(browser, page, inbox) -> None:
     """Log in, become available, a handoff arrives (chime and notification), claim it
-    with the keyboard, read the sidebar, reply with Enter."""
+    with the keyboard, read the sidebar, reply with Enter, insert a canned reply with its
+    placeholders filled, write a note for agents, transfer to Kim, who resolves with a
+    wrap-up note. A screenshot at each step (test-output/inbox/workspace-*.png)."""
+    with inbox.svc.factory.begin() as session:
+        for model in (ConversationNote, CannedReply, AgentCare):
+            session.execute(delete(model))
+    inbox.agent("ada").post(
+        "/api/v1/canned-replies", json={"shortcut": "late", "title": "Parcel is late", "body": LATE}
+    ).raise_for_status()
     bot = inbox.bot()
     login(page, inbox)
     shot(page, "1-logged-in")
@@ -174,6 +189,56 @@ def test_a_shift_on_the_page_side(page, inbox) -> None:
     )
     assert in_viewport(page, "#messages li:last-child")  # newest at the bottom, in view
     shot(page, "5-replied")
+
+    reply.press_sequentially("/la")  # a canned reply, its placeholders filled from the facts
+    expect(page.locator("#canned-menu [role=option]").first).to_contain_text("/late")
+    shot(page, "6-canned-menu")
+    reply.press("Enter")  # inserts, does not send
+    expect(reply).to_have_value("Hi Dana, I'm sorry order 10482 is late. It left with [carrier].")
+    reply.press_sequentially("DPD")  # the blank is selected: typing replaces it
+    reply.press("Enter")
+    expect(page.locator("#messages")).to_contain_text("It left with DPD.")
+    expect(reply).to_have_value("")
+
+    page.get_by_label("Add a note for agents").fill("Prefers email after 5pm")
+    page.get_by_role("button", name="Add note").click()
+    expect(page.locator("#notes")).to_contain_text("Prefers email after 5pm")
+    shot(page, "7-note")
+
+    page.locator("#transfer").click()
+    page.get_by_label("Transfer to").select_option("kim")
+    page.get_by_label("Note for them").fill("DPD confirmed the delay; offer a refund of shipping")
+    shot(page, "8-transfer")
+    page.get_by_role("button", name="Transfer", exact=True).last.click()
+    expect(page.locator("#owner")).to_contain_text("Kim")
+
+    kim = new_page(browser)
+    try:
+        login(kim, inbox, "kim")
+        mine = kim.locator(f'#mine li[data-key="{key}"]')
+        expect(mine).to_be_visible()  # on Kim's queue page as soon as it loads
+        shot(kim, "9-kim-queue")
+        mine.locator(".qlink").click()
+        kim.wait_for_selector("#live.on")
+        expect(kim.locator("#handover-note")).to_contain_text("Note from Sam: DPD confirmed")
+        expect(kim.locator("#notes")).to_contain_text("Prefers email after 5pm")
+        kim.get_by_label("Internal note (inbox only)").fill("Refunded the shipping")
+        assert in_viewport(kim, "#resolve") and in_viewport(kim, "#resolution")
+        kim.get_by_role("button", name="Resolve").click()
+        expect(kim.locator("#status-badge")).to_have_text("resolved")
+        draft = kim.locator("#wrap-up-text")
+        expect(draft).not_to_have_value("")  # the draft from the summary and the transcript
+        draft.fill("Parcel late with DPD; refunded the shipping. Customer prefers email.")
+        kim.get_by_role("button", name="Save wrap-up note").click()
+        expect(kim.locator("#wrap-up-note")).to_have_text(
+            "Parcel late with DPD; refunded the shipping. Customer prefers email."
+        )
+        expect(kim.locator("#wrap-up-meta")).to_have_text("Saved by Kim")
+        shot(kim, "10-kim-resolved-wrap-up")
+    finally:
+        kim.context.close()
+    saved = inbox.agent("sam").get(f"/api/v1/handoffs/{key}/wrap-up").json()
+    assert saved["saved_note"].startswith("Parcel late with DPD") and saved["saved_by"] == "Kim"
 
 
 def test_the_workspace_at_1024_px_keeps_all_three_panes_usable(browser, inbox) -> None:
