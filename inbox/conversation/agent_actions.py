@@ -49,37 +49,42 @@ def enqueue_delivery(
     return delivery
 
 
-def system_line(handoff: Handoff, text: str, *, session: Session) -> Message:
-    """Store a line the inbox shows in the conversation (who joined, who assigned)."""
+def _store_line(
+    handoff: Handoff, sender: str, id_prefix: str, text: str, *, session: Session, **columns: Any
+) -> Message:
+    """Store a line of the conversation, sent now, under a fresh ``<id_prefix>-<uuid>`` id."""
     message = Message(
         handoff_id=handoff.id,
-        message_id=f"sys-{uuid.uuid4()}",
-        sender="system",
+        message_id=f"{id_prefix}-{uuid.uuid4()}",
+        sender=sender,
         text=text,
         sent_at=utcnow(),
+        **columns,
     )
     session.add(message)
     session.flush()
     return message
+
+
+def system_line(handoff: Handoff, text: str, *, session: Session) -> Message:
+    """Store a line the inbox shows in the conversation (who joined, who assigned)."""
+    return _store_line(handoff, "system", "sys", text, session=session)
 
 
 def pending_agent_message(
     handoff: Handoff, agent: Agent, text: str, *, id_prefix: str, session: Session
 ) -> Message:
     """Store what an agent sends (chat reply or email) as a message awaiting delivery."""
-    message = Message(
-        handoff_id=handoff.id,
-        message_id=f"{id_prefix}-{uuid.uuid4()}",
-        sender="agent",
-        text=text,
-        sent_at=utcnow(),
+    return _store_line(
+        handoff,
+        "agent",
+        id_prefix,
+        text,
+        session=session,
         agent_id=agent.id,
         agent_name=agent.display_name,
         delivery_status="pending",
     )
-    session.add(message)
-    session.flush()
-    return message
 
 
 def claim(handoff: Handoff, agent: Agent, *, session: Session) -> Handoff:
