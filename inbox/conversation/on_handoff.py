@@ -119,6 +119,13 @@ class AgentOnHandoff(OnHandoff):
             await self.svc.deliverer.flush(handoff.id)
         return handoff, result
 
+    async def act_and_show(
+        self, action: Callable[[Handoff, Agent, Session], object], *, status_reason: str
+    ) -> schemas.ConversationOut:
+        """:meth:`act`, then the conversation as it now stands (what the page redraws)."""
+        await self.act(action, status_reason=status_reason)
+        return await self.conversation()
+
 
 def on_handoff(handoff_key: str, svc: Services = Depends(services)) -> OnHandoff:
     """Dependency: the handoff of the path; the caller is checked by the router or route."""

@@ -39,8 +39,7 @@ async def claim(on: AgentOnHandoff = Depends(agent_on_handoff)) -> schemas.Conve
         if h.claimed_at != claimed_before:  # a new claim, not a repeat: the desks see it
             on.svc.forwarder.enqueue_claimed(h, me.display_name, "inbox", session=session)
 
-    await on.act(action, status_reason="claimed")
-    return await on.conversation()
+    return await on.act_and_show(action, status_reason="claimed")
 
 
 @router.post(
@@ -64,8 +63,7 @@ async def assign(
         if handoff.claimed_at != claimed_before:
             on.svc.forwarder.enqueue_claimed(handoff, target.display_name, "inbox", session=session)
 
-    await on.act(action, status_reason="assigned")
-    return await on.conversation()
+    return await on.act_and_show(action, status_reason="assigned")
 
 
 @router.post(
@@ -106,8 +104,7 @@ async def hand_back(
             h, me.display_name, session=session
         )  # same transaction
 
-    await on.act(action, status_reason="closed")
-    return await on.conversation()
+    return await on.act_and_show(action, status_reason="closed")
 
 
 @router.post("/handoffs/{handoff_key}/resolve", response_model=schemas.ConversationOut)
@@ -122,5 +119,4 @@ async def resolve(
         )
         on.svc.forwarder.enqueue_resolved(h, me.display_name, session=session)
 
-    await on.act(action, status_reason="closed")
-    return await on.conversation()
+    return await on.act_and_show(action, status_reason="closed")
