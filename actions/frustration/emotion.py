@@ -4,7 +4,8 @@ Word lists only know the phrases someone wrote down; this model learned from
 GoEmotions (54k comments labelled by human raters) which wording goes with anger,
 annoyance, disappointment, disapproval or disgust, and which with gratitude,
 relief, approval, joy or admiration. Two logistic regressions share one set of
-hashed features (word uni/bigrams and character 3–5-grams), so a message is
+hashed features (word uni/bigrams, character 3–5-grams, and the words in the scope
+of a negation marked as negated: "not happy" is not "happy"), so a message is
 featurised once and scored twice.
 
 The fitted model is a small ``emotion_model.npz`` (weights only, no pickled
@@ -33,6 +34,7 @@ if TYPE_CHECKING:  # pragma: no cover
 MODEL_PATH = Path(__file__).with_name("emotion_model.npz")
 HASH_BITS = 18
 HASH_SIZE = 1 << HASH_BITS
+FEATURE_VERSION = 2  # 2: negation scope; a model file built with other features is refused
 MAX_CHARS = 400  # the model reads the start of a message: enough for tone, bounded in time
 CHAR_NGRAMS = (3, 4, 5)
 WORD_CACHE = 32_768  # distinct words whose features are kept (bounded memory)
@@ -41,6 +43,12 @@ END = zlib.crc32(b"</s>")
 NEGATIVE_LABELS = ("anger", "annoyance", "disappointment", "disapproval", "disgust")
 CALM_LABELS = ("gratitude", "relief", "approval", "joy", "admiration")
 
+# Negation scope: the next NEGATION_SCOPE words after one of these (or a word ending in
+# "n't"), up to punctuation, also give a "negated word" feature.
+NEGATORS = frozenset(
+    ("not", "no", "never", "nothing", "nobody", "none", "nor", "neither", "cannot", "without")
+)
+NEGATION_SCOPE = 3
 _TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[^\sa-z0-9]")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"'})
 
@@ -70,12 +78,19 @@ def _word_features(word: str) -> tuple[int, tuple[int, ...]]:
     return own, tuple(indices)
 
 
+@lru_cache(maxsize=WORD_CACHE)
+def _negated(word: str) -> int:
+    """The bucket of `word` inside a negation's scope."""
+    return _hash("n:" + word) & (HASH_SIZE - 1)
+
+
 def _bigram(previous: int, current: int) -> int:
     return ((previous * 1_000_003) ^ (current + 0x9E3779B9)) & (HASH_SIZE - 1)
 
 
 def feature_counts(text: str) -> dict[int, float]:
-    """Hashed features of one message: word unigrams and bigrams, character n-grams of words.
+    """Hashed features of one message: word unigrams and bigrams, character n-grams of
+    words, and negated words (up to `NEGATION_SCOPE` words after a negation, until punctuation).
 
     Values are presence scaled to unit length, so a long message does not weigh
     more than a short one.
@@ -85,11 +100,20 @@ def feature_counts(text: str) -> dict[int, float]:
         return {}
     keys: set[int] = set()
     previous = START
+    scope = 0
     for word in words:
         own, indices = _word_features(word)
         keys.update(indices)
         keys.add(_bigram(previous, own))
         previous = own
+        if not word[0].isalnum():
+            scope = 0
+            continue
+        if scope:
+            keys.add(_negated(word))
+            scope -= 1
+        if word in NEGATORS or word.endswith("n't"):
+            scope = NEGATION_SCOPE
     keys.add(_bigram(previous, END))
     value = 1.0 / math.sqrt(len(keys))
     return dict.fromkeys(keys, value)
@@ -150,6 +174,7 @@ class EmotionModel:
             weights=self._weights.astype(np.float16),
             intercepts=np.asarray(self._intercepts, dtype=np.float64),
             hash_bits=np.asarray([HASH_BITS]),
+            feature_version=np.asarray([FEATURE_VERSION]),
         )
 
     @classmethod
@@ -161,6 +186,12 @@ class EmotionModel:
             if int(data["hash_bits"][0]) != HASH_BITS:
                 raise ValueError(
                     f"{path}: built with {int(data['hash_bits'][0])} hash bits, this code uses {HASH_BITS}"
+                )
+            version = int(data["feature_version"][0]) if "feature_version" in data.files else 1
+            if version != FEATURE_VERSION:
+                raise ValueError(
+                    f"{path}: built with feature version {version}, this code uses {FEATURE_VERSION}"
+                    " (rebuild it: python -m tools.frustration fit-text)"
                 )
             return cls(data["weights"], data["intercepts"])
 

@@ -47,6 +47,8 @@ NEGATIVE_ONLY = frozenset(CALMING_SIGNALS)
 CALM_INDEX = SIGNAL_NAMES.index("emotion_calm")
 PRIOR_STRENGTH = 5.0  # L2 pull towards the hand-set weights, per 1,000 training turns
 VALIDATION_SHARE = 0.2
+SMOOTH_STEPS = 3  # stable_threshold: F1 averaged over thresholds within 0.03 either side
+PLATEAU_TOLERANCE = 0.002  # smoothed F1 this close to the best counts as the best
 
 
 @dataclass
@@ -212,6 +214,40 @@ def fit_weights(
     return weights, bias, memory
 
 
+def stable_threshold(labels: Sequence[int], scores: Sequence[float]) -> float | None:
+    """The `frustrated` threshold: the middle of the flat top of the F1 curve.
+
+    F1 is computed for thresholds 0.30..0.95 in steps of 0.01 and averaged over
+    +-`SMOOTH_STEPS` neighbours; every threshold whose smoothed F1 is within
+    `PLATEAU_TOLERANCE` of the best is as good as the best, and the median of those
+    is chosen. On USS the curve is flat from about 0.64 to 0.73, so the plain argmax
+    jumped by 0.06 after a text-model refit that moved the turn ROC-AUC by 0.001
+    (and took escalations with it); the middle of the plateau moves only when the
+    curve does.
+    """
+    import numpy as np
+
+    y = np.asarray(labels, dtype=bool)
+    s = np.asarray(scores, dtype=float)
+    if not y.any():
+        return None
+    grid = [step / 100.0 for step in range(30 - SMOOTH_STEPS, 96 + SMOOTH_STEPS)]
+    actual = float(np.sum(y))
+    f1s = []
+    for threshold in grid:
+        chosen = s >= threshold
+        predicted = float(np.sum(chosen))
+        f1s.append(2 * float(np.sum(chosen & y)) / (predicted + actual))
+    width = 2 * SMOOTH_STEPS + 1
+    smoothed = {
+        grid[i]: sum(f1s[i - SMOOTH_STEPS : i + SMOOTH_STEPS + 1]) / width
+        for i in range(SMOOTH_STEPS, len(grid) - SMOOTH_STEPS)
+    }
+    best = max(smoothed.values())
+    plateau = [t for t, value in smoothed.items() if value >= best - PLATEAU_TOLERANCE]
+    return plateau[(len(plateau) - 1) // 2]
+
+
 def _escalations(
     scores: Sequence[Sequence[float]],
     threshold: float,
@@ -374,7 +410,7 @@ def fit_command(path: str, config: str | None = None, write: bool = True, seed: 
     decay, weights, bias, memory = best
     train_scores, _ = _scores(train, weights, bias, memory, decay)
     labels = [l for d in train for l in d.labels]
-    _, frustrated = best_f1(labels, [s for d in train_scores for s in d])
+    frustrated = stable_threshold(labels, [s for d in train_scores for s in d])
     frustrated = round(min(0.95, max(0.3, frustrated or 0.6)), 2)
     annoyed = round(max(0.2, frustrated - 0.2), 2)
     escalate = choose_escalation(

@@ -26,6 +26,9 @@ FAILURES = {
     "utter_backend_down",
     "utter_cannot_cancel_shipped",
     "utter_no_refunds",
+    # The parcel is later than promised and the bot says sorry (c8f69d6): the shop failed
+    # its promise, so the next message may well be the customer's reaction to that.
+    "utter_order_late",
     "utter_handoff_ack_bot_failed",
     "utter_handoff_ack_frustration",
     # Said by the channel screen when a message could not be read or stored.

@@ -62,3 +62,32 @@ def test_save_and_load_round_trip(tmp_path: Path) -> None:
     loaded = EmotionModel.load(tmp_path / "m.npz")
     assert loaded.read("hello").negative == model.read("hello").negative > 0.5
     assert loaded.read("goodbye").negative < 0.5
+
+
+def test_words_after_a_negation_are_marked_negated() -> None:
+    negated = emotion._negated("happy")
+    assert negated in feature_counts("I am not happy with this")
+    assert negated in feature_counts("I wasn't happy")
+    # the scope ends at punctuation and after NEGATION_SCOPE words
+    assert negated not in feature_counts("not now, happy to wait")
+    assert negated not in feature_counts("not one two three happy")
+    assert negated not in feature_counts("I am happy with this")
+
+
+def test_negated_praise_reads_more_negative_than_praise() -> None:
+    model = get_emotion_model()
+    assert (
+        model.read("I am not happy with this").negative
+        > model.read("I am happy with this").negative
+    )
+
+
+def test_a_model_built_with_other_features_is_refused(tmp_path: Path) -> None:
+    np.savez_compressed(
+        tmp_path / "old.npz",
+        weights=np.zeros((2, emotion.HASH_SIZE), dtype=np.float16),
+        intercepts=np.zeros(2),
+        hash_bits=np.asarray([emotion.HASH_BITS]),
+    )  # no feature_version: built before negation scope
+    with pytest.raises(ValueError, match="feature version 1"):
+        EmotionModel.load(tmp_path / "old.npz")
