@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session
 
 from inbox import schemas
 from inbox.auth.deps import require_bot
-from inbox.broker import QUEUE_TOPIC
 from inbox.conversation import agent_actions, handoffs
+from inbox.conversation.on_handoff import OnHandoff
 from inbox.db import run_in_session
 from inbox.followup import mail
 from inbox.queue import store as queue_store
@@ -55,10 +55,11 @@ async def create_handoff(
 
     key, state, created, position, figures = await run_in_session(svc.factory, unit)
     if created:
-        svc.broker.publish(QUEUE_TOPIC, "queue", {"reason": "created", "handoff_key": key})
+        on = OnHandoff(key, svc)
+        on.publish_queue("created")
         svc.forwarder.wake()
-        if state != "waiting" and svc.deliverer is not None:  # the joined line, in the background
-            svc.deliverer.wake()
+        if state != "waiting":  # routed to an earlier agent: the joined line, in the background
+            on.wake_delivery()
     else:
         response.status_code = status.HTTP_200_OK
     return schemas.HandoffCreated(
