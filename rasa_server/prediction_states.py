@@ -50,6 +50,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 _ORIGINAL = DialogueStateTracker.past_states
 _KEPT = "_northwind_past_states"
 _REPLAYS = "_northwind_state_replays"
+_UNKNOWN = object()
 
 
 def _copy(states: list[State]) -> list[State]:
@@ -61,7 +62,7 @@ def _copy(states: list[State]) -> list[State]:
 class _Replay:
     """Rasa's replay of one tracker for one set of arguments, stopped after the events seen."""
 
-    owners: tuple[Any, ...]  # the domain and rule data: kept so their ids stay theirs
+    owners: tuple[Any, ...]  # the domain: kept so its id stays its own
     loop_names: frozenset[str]
     seen: int = 0  # tracker.events consumed into ``applied``
     last_seen: Event | None = None  # tracker.events[seen - 1], to know the events are the same
@@ -71,6 +72,16 @@ class _Replay:
     states: list[State] = field(default_factory=list)
     turn_was_hidden: bool = False
     last_ml_action: SubState | None = None
+
+
+def _rule_key(rule_only_data: dict[str, Any] | None) -> Any:
+    """The rule-only slots and loops as a key: the rule policy builds a new dict on every call."""
+    if rule_only_data is None:
+        return None
+    try:
+        return tuple(sorted((k, tuple(v)) for k, v in rule_only_data.items()))
+    except (AttributeError, TypeError):  # not the lists of names Rasa 3.6 builds
+        return _UNKNOWN
 
 
 def _loop_names(events: Iterable[Event]) -> frozenset[str]:
@@ -147,15 +158,11 @@ def _replayed(
 ) -> list[State]:
     """Rasa's states for ``tracker``, replaying only the events added since the last call."""
     replays: dict[tuple, _Replay] = tracker.__dict__.setdefault(_REPLAYS, {})
-    key = (id(domain), omit_unset_slots, ignore_rule_only_turns, id(rule_only_data))
-    owners = (domain, rule_only_data)
+    key = (id(domain), omit_unset_slots, ignore_rule_only_turns, _rule_key(rule_only_data))
+    owners = (domain,)
     replay = replays.get(key)
     new: list[Event] = []
-    if (
-        replay is not None
-        and all(a is b for a, b in zip(replay.owners, owners))
-        and _continues(tracker, replay)
-    ):
+    if replay is not None and replay.owners[0] is domain and _continues(tracker, replay):
         new = list(islice(tracker.events, replay.seen, None))
         if any(
             e.name not in replay.loop_names for e in new if isinstance(e, ActiveLoop) and e.name
@@ -200,8 +207,9 @@ def past_states(
     rule_only_data: dict[str, Any] | None = None,
 ) -> list[State]:
     """``DialogueStateTracker.past_states``, from the events added since the last call."""
-    if tracker._max_event_history is not None:
-        # A bounded history drops its first events: Rasa's own replay, as before.
+    rule_key = _rule_key(rule_only_data)
+    if tracker._max_event_history is not None or rule_key is _UNKNOWN:
+        # A bounded history drops its first events (and rule data of another shape): Rasa's own.
         return _ORIGINAL(
             tracker,
             domain,
@@ -216,11 +224,11 @@ def past_states(
         id(domain),
         omit_unset_slots,
         ignore_rule_only_turns,
-        id(rule_only_data),
+        rule_key,
     )
     kept: dict[tuple, tuple[tuple, list[State]]] = tracker.__dict__.setdefault(_KEPT, {})
     # The objects themselves are kept with the states, so their ids cannot be reused meanwhile.
-    owners = (last_event, domain, rule_only_data)
+    owners = (last_event, domain)
     found = kept.get(key)
     if found is not None and all(a is b for a, b in zip(found[0], owners)):
         return _copy(found[1])

@@ -97,6 +97,35 @@ def test_a_second_call_replays_nothing_and_a_new_event_replays_only_itself(monke
     assert states == rasa_states(tracker)
 
 
+def test_the_rule_policy_s_new_dict_of_the_same_rule_data_continues_the_replay(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # RulePolicy builds its rule-only data afresh on every call.
+    tracker = DialogueStateTracker("dana", DOMAIN.slots)
+    for events in turns():
+        for event in [ActionExecuted("action_listen"), *events]:
+            tracker.update(event)
+    arguments = {"ignore_rule_only_turns": True}
+    prediction_states.past_states(tracker, DOMAIN, rule_only_data=dict(RULE_ONLY), **arguments)  # type: ignore[arg-type]
+    tracker.update(ActionExecuted("action_listen"))
+    computed: list[int] = []
+    original = Domain.get_active_state
+
+    def counted(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        computed.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Domain, "get_active_state", counted)
+    states = prediction_states.past_states(
+        tracker, DOMAIN, rule_only_data=dict(RULE_ONLY), **arguments
+    )  # type: ignore[arg-type]
+    assert len(computed) <= 2  # the new step and the current state
+    monkeypatch.setattr(Domain, "get_active_state", original)
+    assert states == rasa_states(tracker, rule_only_data=RULE_ONLY, **arguments)
+    other = {"slots": ["escalate", "pending_confirmation"], "loops": []}
+    assert prediction_states.past_states(tracker, DOMAIN, rule_only_data=other, **arguments) == (  # type: ignore[arg-type]
+        rasa_states(tracker, rule_only_data=other, **arguments)
+    )
+
+
 # Events of every kind Rasa's replay treats differently: forms running (their repeated
 # execution undoes the previous one), rejected, deactivated; reverted actions and
 # utterances; restarts and new sessions; hidden rule turns; follow-up actions.
