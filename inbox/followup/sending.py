@@ -16,8 +16,7 @@ A retry that finds ``sent`` sends nothing (only the outbox's record was lost). A
 that finds ``committing`` (the inbox stopped, or the answer never came) cannot know
 whether the server has the mail: it sends nothing and ends the delivery as
 ``unconfirmed``, which the agent sees on the message; sending it again is then their
-call, and a copy carries the same ``Message-ID``, so mail systems and the customer can
-tell it is the same mail.
+call (a new email reply, with the same reference in the subject).
 """
 
 from __future__ import annotations
