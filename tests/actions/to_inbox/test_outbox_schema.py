@@ -3,7 +3,6 @@ PostgreSQL; actions/to_inbox/outbox_schema.py)."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,15 +19,13 @@ from sqlalchemy import (
     create_engine,
     inspect,
     select,
-    text,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
 
 from actions.to_inbox.inbox_outbox import KIND_HANDOFF, KIND_MESSAGE, InboxOutbox
 from actions.to_inbox.outbox_schema import SCHEMA_VERSION, OutboxItem, OutboxSchema, upgrade
+from tests.inbox.conftest import throwaway_pg_database
 
-POSTGRES_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/"
 T0 = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
 
 
@@ -38,20 +35,8 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'outbox.db'}"
         return
-    admin = create_engine(POSTGRES_SERVER_URL + "postgres", isolation_level="AUTOCOMMIT")
-    name = f"outbox_test_{uuid.uuid4().hex[:12]}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except OperationalError as error:
-        admin.dispose()
-        pytest.fail(f"no PostgreSQL at {POSTGRES_SERVER_URL} ({error}); .ci/run starts it")
-    try:
-        yield POSTGRES_SERVER_URL + name
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_pg_database("outbox_test") as url:
+        yield url
 
 
 @pytest.fixture
