@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import APIRouter, Depends, HTTPException
 from sqlalchemy.orm import Session
 
@@ -90,21 +92,30 @@ async def reply(
     return await on.read(lambda _h, session: views.message_out(session.get(Message, message_id)))
 
 
+async def _close(
+    on: AgentOnHandoff,
+    close: Callable[..., object],
+    note: str,
+    customer_message: str,
+    tell_desks: Callable[..., None],
+) -> schemas.ConversationOut:
+    """Hand back or resolve (``close``, with the internal note and what the customer is
+    told), and queue the desks' event in the same transaction."""
+
+    def action(h: Handoff, me: Agent, session: Session) -> None:
+        close(h, me, note, session=session, customer_message=customer_message)
+        tell_desks(h, me.display_name, session=session)
+
+    return await on.act_and_show(action, status_reason="closed")
+
+
 @router.post("/handoffs/{handoff_key}/handback", response_model=schemas.ConversationOut)
 async def hand_back(
     body: schemas.HandbackIn, on: AgentOnHandoff = Depends(agent_on_handoff)
 ) -> schemas.ConversationOut:
     """Give the conversation back to the bot with what was settled."""
-
-    def action(h: Handoff, me: Agent, session: Session) -> None:
-        agent_actions.hand_back(
-            h, me, body.resolution, session=session, customer_message=body.customer_message
-        )
-        on.svc.forwarder.enqueue_handed_back(
-            h, me.display_name, session=session
-        )  # same transaction
-
-    return await on.act_and_show(action, status_reason="closed")
+    desks = on.svc.forwarder.enqueue_handed_back
+    return await _close(on, agent_actions.hand_back, body.resolution, body.customer_message, desks)
 
 
 @router.post("/handoffs/{handoff_key}/resolve", response_model=schemas.ConversationOut)
@@ -112,11 +123,5 @@ async def resolve(
     body: schemas.ResolveIn, on: AgentOnHandoff = Depends(agent_on_handoff)
 ) -> schemas.ConversationOut:
     """Close with a short note (the bot is resumed unless the customer already left)."""
-
-    def action(h: Handoff, me: Agent, session: Session) -> None:
-        agent_actions.resolve(
-            h, me, body.note, session=session, customer_message=body.customer_message
-        )
-        on.svc.forwarder.enqueue_resolved(h, me.display_name, session=session)
-
-    return await on.act_and_show(action, status_reason="closed")
+    desks = on.svc.forwarder.enqueue_resolved
+    return await _close(on, agent_actions.resolve, body.note, body.customer_message, desks)
