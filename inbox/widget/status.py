@@ -54,12 +54,15 @@ def widget_status(
         return WidgetStatus(state="closed", handoff_key=handoff.key, closed_as="customer_ended")
     if handoff.status == "waiting":
         position = queue_position(handoff, session=session)
+        available = agents_available(session=session)
         return WidgetStatus(
             state="waiting",
             handoff_key=handoff.key,
             queue_position=position,
-            estimated_wait_seconds=estimate_wait(
-                position, agents_available(session=session), avg_handle_seconds
+            # Nobody available: no wait can be promised (the bot said so; the header must not
+            # say "about 4 min"); 0 is "unknown" to the widget.
+            estimated_wait_seconds=(
+                estimate_wait(position, available, avg_handle_seconds) if available else 0
             ),
         )
     if handoff.status == "claimed":

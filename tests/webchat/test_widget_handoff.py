@@ -123,7 +123,11 @@ def test_header_follows_the_inbox_through_queue_reload_claim_and_resolve(
     page: Page, inbox: RunningInbox, fake: FakeRasa, screenshots: Path
 ) -> None:
     key = start_handoff(page, inbox, fake, priority="normal")
-    # avg handle 120 s, no agent available (counted as one): first in line, about 2 min.
+    # Nobody available: the place in line, and no wait the team could not keep.
+    expect(subtitle(page)).to_have_text(f"{WAITING} · 1st in line")
+    with closing(agent(inbox)) as sam:
+        sam.post("/api/v1/me/availability", json={"available": True}).raise_for_status()
+    # avg handle 120 s, one agent available: first in line, about 2 min.
     expect(subtitle(page)).to_have_text(f"{WAITING} · 1st in line · about 2 min")
 
     # Someone more urgent arrives: the position and the wait update while waiting.

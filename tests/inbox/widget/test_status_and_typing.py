@@ -25,12 +25,15 @@ def test_status_through_waiting_claimed_and_resolved(inbox) -> None:  # type: ig
     key, conv = body["handoff_key"], body["conversation_id"]
     create_handoff(inbox.bot(), priority="urgent")  # ahead in the queue
     waiting = status(inbox, conv)
+    # Nobody is available yet: the position, but no wait the widget could promise.
     assert (waiting["state"], waiting["queue_position"], waiting["estimated_wait_seconds"]) == (
         "waiting",
         2,
-        240,
+        0,
     )
     sam = inbox.agent("sam")
+    sam.post("/api/v1/me/availability", json={"available": True}).raise_for_status()
+    assert status(inbox, conv)["estimated_wait_seconds"] == 240  # 2nd x 2 min / 1 agent
     sam.post(f"/api/v1/handoffs/{key}/claim").raise_for_status()
     claimed = status(inbox, conv)
     assert (claimed["state"], claimed["agent"], claimed["queue_position"]) == (
