@@ -41,7 +41,7 @@ from actions.frustration.detector import Detector
 from actions.frustration.schema import TurnInput
 from actions.frustration.state import coerce_state
 from tools.frustration.metrics import best_f1, prf, roc_auc
-from tools.frustration.replay import FALLBACK_INTENTS, ReplayInputError, parse_conversation
+from tools.frustration.replay import FALLBACK_INTENTS, parse_lines
 
 NEGATIVE_ONLY = frozenset(CALMING_SIGNALS)
 CALM_INDEX = SIGNAL_NAMES.index("emotion_calm")
@@ -65,14 +65,7 @@ def extract(detector: Detector, path: str) -> list[Dialogue]:
     """Signal values per user turn, computed with the detector's state machinery."""
     dialogues: list[Dialogue] = []
     with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                conversation = parse_conversation(line)
-            except ReplayInputError as error:
-                sys.stderr.write(f"line {number}: {error}\n")
-                continue
+        for number, conversation in parse_lines(handle, sys.stderr):
             state = coerce_state(None)
             previous_bot: str | None = None
             rows: list[list[float]] = []

@@ -152,10 +152,9 @@ def replay_conversation(
     )
 
 
-def replay_lines(
-    detector: Detector, lines: Iterable[str], errors: TextIO, nlu: NluParser | None = None
-) -> Iterator[ReplayedConversation]:
-    """Replay a stream of JSON lines; report bad ones on `errors` and go on."""
+def parse_lines(lines: Iterable[str], errors: TextIO) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The conversations of a stream of JSON lines, each with its line number; blank lines
+    are skipped, bad ones reported on `errors` and left out."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -164,6 +163,14 @@ def replay_lines(
         except ReplayInputError as error:
             errors.write(f"line {number}: {error}\n")
             continue
+        yield number, conversation
+
+
+def replay_lines(
+    detector: Detector, lines: Iterable[str], errors: TextIO, nlu: NluParser | None = None
+) -> Iterator[ReplayedConversation]:
+    """Replay a stream of JSON lines; report bad ones on `errors` and go on."""
+    for _number, conversation in parse_lines(lines, errors):
         yield replay_conversation(detector, conversation, nlu)
 
 
