@@ -71,6 +71,26 @@ def _stem(word: str) -> str:
     return word
 
 
+def _without_praise_taken_for_sarcasm(matches: Matches, emotion: EmotionReading) -> Matches:
+    """Drop a sarcasm hit that is really praise: "oh great, thank you so much, that helps".
+
+    "oh great" opens sarcasm ("oh great, another delay") and thanks alike. It is
+    read as sincere when the message also thanks or approves in words of its own
+    (not inside the sarcastic phrase, so "thanks for nothing" stays sarcastic), nothing
+    turns it round ("thanks, but ..."), and the text model hears more calm than upset.
+    """
+    sarcastic = matches.hits.get("sarcasm")
+    if not sarcastic or matches.count("contrast") or emotion.calm <= emotion.negative:
+        return matches
+    inside = " | ".join(hit.lower() for hit in sarcastic)
+    sincere = [hit for hit in matches.hits.get("resolution", ()) if hit.lower() not in inside]
+    if not sincere:
+        return matches
+    return Matches(
+        {category: hits for category, hits in matches.hits.items() if category != "sarcasm"}
+    )
+
+
 class Analyzer:
     """Turns raw text into a `TextAnalysis` using the config's lexicon."""
 
@@ -116,6 +136,7 @@ class Analyzer:
         if clean.text:
             compound = float(self.vader.polarity_scores(clean.text)["compound"])
             emotion = self.emotion.read(clean.text)
+        matches = _without_praise_taken_for_sarcasm(matches, emotion)
         letters = sum(map(str.isalpha, clean.text))
         caps_words = len(_CAPS_WORD.findall(clean.text))
         return TextAnalysis(

@@ -60,6 +60,9 @@ def test_a_thumbs_up_calms(detector: Detector) -> None:
         "phew, what a relief, it just arrived",
         "that works, much appreciated",
         "danke, hat geklappt",
+        # "oh great" also opens sarcasm; with thanks of its own it is sincere
+        "oh great, thank you so much, that really helps",
+        "oh perfect, thanks a million",
     ],
 )
 def test_gratitude_relief_and_approval_calm_an_angry_customer(
@@ -78,6 +81,9 @@ def test_gratitude_relief_and_approval_calm_an_angry_customer(
         "great, just great, another delay",
         "thanks, but it still hasn't arrived",
         "thank you but this is useless",
+        "oh great, another delay",
+        "oh great, thanks for nothing",
+        "oh perfect, thanks, it still hasn't come",
     ],
 )
 def test_sarcasm_and_thanks_with_a_complaint_do_not_calm(detector: Detector, text: str) -> None:
