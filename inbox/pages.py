@@ -20,6 +20,7 @@ from inbox.broker import QUEUE_TOPIC
 from inbox.conversation import handoffs, views
 from inbox.conversation.chart import frustration_chart
 from inbox.db import run_in_session
+from inbox.followup import mail
 from inbox.forwarding import status as forward_status
 from inbox.models import Agent
 from inbox.queue import answer as queue_answer
@@ -174,7 +175,18 @@ async def conversation_page(
     context = await run_in_session(svc.factory, unit)
     if context is None:
         return _render(request, "not_found.html", {"me": agent, "csrf": request.state.csrf}, 404)
-    summary = context["conv"].summary
+    conv = context["conv"]
+    summary = conv.summary
+    # The reply-by-email path (inbox.followup) only when its route would take it: an
+    # address the customer left, and a mail server configured (else a 409).
+    address = conv.contact_detail or ""
+    email_to = (
+        address
+        if conv.contact_preference == "email"
+        and mail.valid_email(address)
+        and mail.SmtpSettings.from_env() is not None
+        else ""
+    )
     escalation = summary.get("escalation") if isinstance(summary.get("escalation"), dict) else {}
     return _render(
         request,
@@ -183,6 +195,9 @@ async def conversation_page(
             "me": agent,
             "csrf": request.state.csrf,
             **context,
+            "notice": views.closed_notice(conv),
+            "delivery_words": views.DELIVERY_WORDS,
+            "email_to": email_to,
             "s": summary,
             "escalation": escalation,
             "customer": summary.get("customer")

@@ -17,6 +17,23 @@ from inbox.wrapup.draft import Ending, Line, draft_note
 M = TypeVar("M", bound=BaseModel)
 
 
+# How a message's delivery reads on the agent's page: a sign (decoration, hidden from
+# screen readers), the words (what counts), and a longer explanation on hover. The page
+# and conversation.js (live updates) both read this one table.
+DELIVERY_WORDS: dict[str, tuple[str, str, str]] = {
+    "pending": ("…", "sending", "On its way to the customer."),
+    "retrying": ("⟳", "retrying", "Not through yet; the inbox keeps trying."),
+    "delivered": ("✓", "delivered", "The customer's channel took it."),
+    "failed": ("✕", "not delivered", "It could not be delivered; the inbox stopped trying."),
+    "unconfirmed": (
+        "?",
+        "sent, not confirmed by the mail server",
+        "The mail server did not confirm it, so it may or may not have arrived. It is not"
+        " sent again on its own: if it matters, send a new email reply.",
+    ),
+}
+
+
 def waiting_seconds(handoff: Any, now: datetime | None = None) -> int:
     """Seconds from the escalation until claimed (or closed, or now)."""
     end = handoff.claimed_at or handoff.closed_at or now or utcnow()
@@ -133,3 +150,45 @@ def status_event(handoff: Handoff) -> dict[str, object]:
         "claimed_by_id": handoff.claimed_by_id,
         "resolution": handoff.resolution,
     }
+
+
+class ClosedNotice(BaseModel):
+    """The banner at the top of a closed conversation: what happened, and when."""
+
+    headline: str
+    at: datetime | None
+    when: str  # "25 Nov 10:02 UTC, 4 min after Sam joined"
+
+
+def _minutes(seconds: float) -> str:
+    return f"{int(seconds)} s" if seconds < 60 else f"{round(seconds / 60)} min"
+
+
+def closed_notice(conv: schemas.ConversationOut) -> ClosedNotice | None:
+    """Why the agent can no longer chat in ``conv`` (None while it is open): who closed
+    it and when, from its last transition (``closed_at`` when there is none)."""
+    status = conv.status
+    last = next((t for t in reversed(conv.transitions) if t.to_status == status), None)
+    at = last.at if last is not None else conv.closed_at
+    who = (last.actor_name if last is not None else None) or "an agent"
+    agent = conv.claimed_by.display_name if conv.claimed_by else "the agent"
+    after = ""
+    if status == lifecycle.ABANDONED:
+        if last is not None and last.event == "silent_timeout":
+            headline = "The customer went quiet in the queue and the inbox closed the chat; nobody had joined."
+        elif conv.left_after:
+            headline = f"The customer {conv.left_after} in the queue; nobody had joined."
+        else:
+            headline = "The customer left the queue; nobody had joined."
+    elif status == lifecycle.CUSTOMER_ENDED:
+        headline = "The customer ended the chat."
+        if at is not None and conv.claimed_at is not None:
+            after = f", {_minutes(max(0.0, (at - conv.claimed_at).total_seconds()))} after {agent} joined"
+    elif status == lifecycle.RESOLVED:
+        headline = f"Resolved by {who}."
+    elif status == lifecycle.HANDED_BACK:
+        headline = f"Handed back to the bot by {who}."
+    else:
+        return None
+    when = f"{at:%d %b %H:%M} UTC{after}" if at is not None else ""
+    return ClosedNotice(headline=headline, at=at, when=when)

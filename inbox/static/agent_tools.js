@@ -186,6 +186,10 @@
     return root.dataset.status === "claimed" && (root.dataset.owner === root.dataset.me || root.dataset.role === "admin");
   }
   function syncTransfer() {
+    // A closed conversation has nobody to hand over: no Transfer at all (the server refuses it).
+    const closed = ["resolved", "handed_back", "abandoned", "customer_ended"].includes(root.dataset.status);
+    transferOpen.hidden = closed;
+    if (closed) transferForm.hidden = true;
     transferOpen.disabled = !transferAllowed();
     transferOpen.title = transferOpen.disabled ? "Only the agent handling a live conversation can transfer it" : "";
   }

@@ -14,6 +14,10 @@
   const scroller = document.getElementById("convo-scroll");
   const announcer = document.getElementById("announce");
   const customerName = document.getElementById("conv-title").textContent.trim();
+  const CLOSED = ["resolved", "handed_back", "abandoned", "customer_ended"];
+  const isClosed = () => CLOSED.includes(root.dataset.status);
+  // The page's table of delivery words (inbox/conversation/views.py DELIVERY_WORDS).
+  const DELIVERY = JSON.parse(document.getElementById("delivery-words").textContent);
 
   function nearBottom() {
     return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 120;
@@ -48,13 +52,22 @@
     button.textContent = reveal ? "Hide" : "Show";
   });
 
+  // A sign for the eye (hidden from screen readers) and the words, never colour alone.
+  function fillDelivery(tag, status) {
+    const [sign, words, why] = DELIVERY[status] || ["", status, ""];
+    tag.className = `delivery delivery-${status}`;
+    tag.title = why;
+    tag.replaceChildren(el("span", {class: "sign", "aria-hidden": "true"}, sign), ` ${words}`);
+    return tag;
+  }
+
   function addMessage(m, {announce = true} = {}) {
     if (list.querySelector(`li[data-id="${Number(m.id)}"]`)) return;
     const follow = nearBottom();
     const item = el("li", {class: `msg from-${m.sender}`, dataset: {id: String(m.id)}},
       el("span", {class: "who"}, m.agent_name || m.sender),
       ...messageText(m.text, m.sender === "customer" && m.abusive === true, `m-${Number(m.id)}`),
-      m.delivery_status ? el("span", {class: `delivery delivery-${m.delivery_status}`}, m.delivery_status) : null);
+      m.delivery_status ? fillDelivery(el("span", {}), m.delivery_status) : null);
     list.append(item);
     if (follow || m.sender === "agent") toBottom();
     if (announce && m.sender === "customer") {
@@ -69,8 +82,7 @@
     if (!item) return;
     let tag = item.querySelector(".delivery");
     if (!tag) { tag = el("span", {}); item.append(tag); }
-    tag.className = `delivery delivery-${status}`;
-    tag.textContent = status;
+    fillDelivery(tag, status);
   }
 
   const ARROWS = {rising: "↑", falling: "↓", steady: "→"};
@@ -149,7 +161,32 @@
     }
   });
 
-  function render(state) {
+  // The closed banner is written by the page (conversation.html); when the conversation
+  // closes while open, read it (and the status) from a fresh copy of the page.
+  const banner = document.getElementById("closed-banner");
+  async function refreshFromPage() {
+    try {
+      const response = await fetch(location.pathname, {credentials: "same-origin"});
+      if (!response.ok) return;
+      const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+      const freshBanner = fresh.getElementById("closed-banner");
+      const freshRoot = fresh.getElementById("conversation");
+      if (!freshBanner || !freshRoot) return;
+      banner.className = freshBanner.className;
+      banner.replaceChildren(...[...freshBanner.childNodes].map((node) => document.importNode(node, true)));
+      root.dataset.emailTo = freshRoot.dataset.emailTo || "";
+      if (freshRoot.dataset.status !== root.dataset.status) {
+        const owner = fresh.querySelector("#owner strong");
+        render({status: freshRoot.dataset.status, claimed_by: owner ? owner.textContent : null,
+                claimed_by_id: freshRoot.dataset.owner ? Number(freshRoot.dataset.owner) : null}, {refresh: false});
+      }
+    } catch (e) {
+      // the next load of the page shows it
+    }
+  }
+
+  function render(state, {refresh = true} = {}) {
+    const wasClosed = isClosed();
     root.dataset.status = state.status;
     root.dataset.owner = state.claimed_by_id ? String(state.claimed_by_id) : "";
     const badge = document.getElementById("status-badge");
@@ -158,6 +195,7 @@
     const owner = document.getElementById("owner");
     owner.replaceChildren(...(state.claimed_by ? ["Handled by ", el("strong", {}, state.claimed_by)] : ["Not claimed yet"]));
     buttons();
+    if (refresh && isClosed() && !wasClosed) refreshFromPage();
   }
 
   // "Waiting: 12s" counts up while nobody has claimed the conversation.
@@ -175,11 +213,27 @@
     const claimButton = document.getElementById("claim");
     claimButton.disabled = status !== "waiting";
     claimButton.hidden = status !== "waiting";  // nothing to claim: keep the header short
-    for (const id of ["send", "handback", "resolve", "reply", "resolution", "customer-message"]) document.getElementById(id).disabled = !mine;
-    const opening = document.getElementById("use-opening");
-    if (opening) opening.disabled = !mine;
-    const closed = ["resolved", "handed_back", "abandoned", "customer_ended"].includes(status);
+    for (const id of ["send", "handback", "resolve", "resolution", "customer-message"]) document.getElementById(id).disabled = !mine;
+    const closed = isClosed();
     const wasMine = root.dataset.owner === root.dataset.me || root.dataset.role === "admin";
+    // Closed: no control the server would refuse (chat reply, hand back, resolve). Reply
+    // by email stays when it applies: for whoever had the conversation (anyone when nobody
+    // had joined), as the reply box's text with "Send by email".
+    const emailTo = root.dataset.emailTo || "";
+    const emailOk = Boolean(emailTo) && (closed ? wasMine || !root.dataset.owner : mine);
+    reply.disabled = !(mine || emailOk);
+    const sendEmail = document.getElementById("send-email");
+    if (sendEmail) sendEmail.disabled = !emailOk;
+    document.getElementById("send").hidden = closed;
+    document.getElementById("close-actions").hidden = closed;
+    document.getElementById("reply-form").hidden = closed && !emailTo;
+    document.getElementById("composer-closed").hidden = !closed || Boolean(emailTo);
+    if (closed && emailTo) {
+      reply.placeholder = `Email to ${emailTo} (the chat is closed)`;
+      document.getElementById("reply-help").textContent = "Email only: Enter is a new line";
+    }
+    const opening = document.getElementById("use-opening");
+    if (opening) { opening.disabled = !mine; opening.hidden = closed; }
     wrapOpen.disabled = !(closed && wasMine);
     if (closed) wrapUp.classList.remove("hidden");
     const assignButton = document.getElementById("assign");
@@ -227,7 +281,7 @@
   });
   // Enter sends, Shift+Enter starts a new line (and an IME composition is left alone).
   reply.addEventListener("keydown", (event) => {
-    if (event.key !== "Enter" || event.shiftKey || event.isComposing) return;
+    if (event.key !== "Enter" || event.shiftKey || event.isComposing || isClosed()) return;
     event.preventDefault();
     document.getElementById("reply-form").requestSubmit();
   });
@@ -252,7 +306,7 @@
   document.getElementById("reply-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const text = reply.value.trim();
-    if (!text) return;
+    if (!text || isClosed()) return;
     const message = await act("replies", {text});
     if (message) { addMessage(message); reply.value = ""; reply.focus(); }
   });
@@ -300,10 +354,14 @@
     status: render,
     coaching: renderCoaching,
     wrap_up: showSavedNote,
-    customer_ended: () => document.getElementById("ended-note").classList.remove("hidden"),
+    customer_ended: refreshFromPage,
     customer_typing: showCustomerTyping,
   }, async () => {
     const data = await api("GET", base);  // catch up on anything sent while the page loaded
+    if (data.status !== root.dataset.status) {
+      render({status: data.status, claimed_by: data.claimed_by && data.claimed_by.display_name,
+              claimed_by_id: data.claimed_by && data.claimed_by.id});
+    }
     data.messages.forEach((m) => addMessage(m, {announce: false}));
     renderCoaching(data.coaching);
   });

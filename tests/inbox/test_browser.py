@@ -141,7 +141,10 @@ def test_agent_takes_a_handoff_from_queue_to_hand_back(page, web_inbox):
         "name": "agent_handback",
         "entities": {"resolution": "Told Dana it arrives Friday"},
     }
-    assert page.get_by_role("button", name="Send").is_disabled()
+    # Nothing the server would refuse is offered any more (issue 16): no Send, no reply box.
+    expect(page.locator("#ended-note")).to_have_text("Handed back to the bot by Sam.")
+    expect(page.get_by_role("button", name="Send", exact=True)).to_have_count(0)
+    expect(page.get_by_label("Reply to the customer")).to_be_hidden()
 
 
 def test_markup_in_customer_text_stays_text_in_the_browser(page, web_inbox):

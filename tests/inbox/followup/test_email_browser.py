@@ -38,7 +38,7 @@ def test_reply_by_email_from_the_page(page, web_inbox, smtp_port):
         )
         page.get_by_role("button", name="Claim").click()
         page.get_by_label("Reply to the customer").fill("Your replacement ships today.")
-        page.get_by_role("button", name="Send the reply box by email").click()
+        page.get_by_role("button", name="Send by email").click()
         expect(page.locator("#messages .from-agent").last).to_contain_text(
             "(by email to dana@example.com) Your replacement ships today."
         )
