@@ -12,6 +12,8 @@ Typing is never stored (inbox.widget.typing).
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
@@ -27,7 +29,12 @@ from inbox.widget.status import WidgetStatus, latest_handoff, widget_status
 from inbox.widget.typing import TypingBoard
 
 router = APIRouter(prefix="/api/v1")
+# The web chat server's calls about one conversation: bearer HANDOFF_SECRET, one id shape.
+bot = APIRouter(
+    prefix="/conversations/{conversation_id}", tags=["bot"], dependencies=[Depends(require_bot)]
+)
 CONVERSATION_ID = r"^[A-Za-z0-9_-]{1,128}$"
+ConversationId = Annotated[str, Path(regex=CONVERSATION_ID)]
 _board = TypingBoard()
 
 
@@ -41,15 +48,10 @@ def widget_topic(conversation_id: str) -> str:
     return f"widget:{conversation_id}"
 
 
-@router.get(
-    "/conversations/{conversation_id}/events",
-    response_class=StreamingResponse,
-    tags=["bot"],
-    dependencies=[Depends(require_bot)],
-)
+@bot.get("/events", response_class=StreamingResponse)
 async def widget_events(
     request: Request,
-    conversation_id: str = Path(..., regex=CONVERSATION_ID),
+    conversation_id: ConversationId,
     svc: Services = Depends(services),
 ) -> StreamingResponse:
     """``agent_typing`` (``{"agent": "Sam"}``) the moment the agent types, for the web chat
@@ -57,14 +59,9 @@ async def widget_events(
     return event_stream(request, svc.broker.subscribe(widget_topic(conversation_id)))
 
 
-@router.get(
-    "/conversations/{conversation_id}/status",
-    response_model=WidgetStatus,
-    tags=["bot"],
-    dependencies=[Depends(require_bot)],
-)
+@bot.get("/status", response_model=WidgetStatus)
 async def read_status(
-    conversation_id: str = Path(..., regex=CONVERSATION_ID),
+    conversation_id: ConversationId,
     svc: Services = Depends(services),
     board: TypingBoard = Depends(typing_board),
 ) -> WidgetStatus:
@@ -81,14 +78,9 @@ async def read_status(
     return status
 
 
-@router.post(
-    "/conversations/{conversation_id}/typing",
-    status_code=202,
-    tags=["bot"],
-    dependencies=[Depends(require_bot)],
-)
+@bot.post("/typing", status_code=202)
 async def customer_typing(
-    conversation_id: str = Path(..., regex=CONVERSATION_ID),
+    conversation_id: ConversationId,
     svc: Services = Depends(services),
     board: TypingBoard = Depends(typing_board),
 ) -> dict[str, bool]:
@@ -131,3 +123,6 @@ async def agent_typing(
             widget_topic(conversation_id), "agent_typing", {"agent": agent.display_name}
         )
     return {"accepted": accepted}
+
+
+router.include_router(bot)  # after its routes: including copies them

@@ -19,6 +19,15 @@ def test_status_needs_the_service_secret(inbox) -> None:  # type: ignore[no-unty
     assert inbox.agent("sam").get(STATUS.format(conv="web-1")).status_code == 401
 
 
+def test_every_bot_call_needs_the_secret_and_a_well_formed_id(inbox) -> None:  # type: ignore[no-untyped-def]
+    """The three calls about one conversation share one guard and one id shape."""
+    sam, bot = inbox.agent("sam"), inbox.bot()
+    calls = [("GET", "status"), ("POST", "typing"), ("GET", "events")]
+    for method, tail in calls:
+        assert sam.request(method, f"/api/v1/conversations/web-1/{tail}").status_code == 401
+        assert bot.request(method, f"/api/v1/conversations/web.1/{tail}").status_code == 422
+
+
 def test_status_through_waiting_claimed_and_resolved(inbox) -> None:  # type: ignore[no-untyped-def]
     assert status(inbox, "web-nobody")["state"] == "none"
     body = create_handoff(inbox.bot(), priority="normal")
