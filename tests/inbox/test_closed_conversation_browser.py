@@ -16,7 +16,11 @@ from playwright.sync_api import expect
 from sqlalchemy import update
 
 from inbox.models import Message
-from tests.inbox.followup.test_email_reply import Sink, smtp_port  # noqa: F401 (fixture)
+from tests.inbox.followup.test_email_reply import (  # noqa: F401 (fixture)
+    Sink,
+    _with_email,
+    smtp_port,
+)
 from tests.inbox.helpers import create_handoff, handoff_payload
 from tests.inbox.test_browser import (  # noqa: F401 (fixtures)
     OUTPUT,
@@ -25,6 +29,7 @@ from tests.inbox.test_browser import (  # noqa: F401 (fixtures)
     login,
     web_inbox,
 )
+from tests.inbox.test_workspace_browser import inbox, open_conversation, page  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -34,29 +39,9 @@ LONG_URL = (
 )
 
 
-@pytest.fixture()
-def inbox(web_inbox):
-    web_inbox.reset()
-    return web_inbox
-
-
-@pytest.fixture()
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-
-
 def shot(page, name: str) -> None:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(OUTPUT / f"closed-{name}.png"))
-
-
-def open_conversation(page, inbox, key: str) -> None:
-    page.goto(f"{inbox.url}/conversations/{key}")
-    page.wait_for_selector("#live.on")
 
 
 def claimed_by_sam(inbox) -> tuple[str, object]:
@@ -64,6 +49,13 @@ def claimed_by_sam(inbox) -> tuple[str, object]:
     sam = inbox.agent("sam")
     sam.post(f"/api/v1/handoffs/{key}/claim").raise_for_status()
     return key, sam
+
+
+def left_with_email(inbox) -> str:
+    """A customer who left an email address, then left the queue before anyone joined."""
+    key = _with_email(inbox)
+    inbox.bot().post(f"/api/v1/handoffs/{key}/customer-ended", json={}).raise_for_status()
+    return key
 
 
 def expect_no_chat_controls(page) -> None:
@@ -137,13 +129,7 @@ def test_left_while_waiting_with_an_email_keeps_reply_by_email(page, inbox, smtp
     controller = Controller(sink, hostname="127.0.0.1", port=smtp_port)
     controller.start()
     try:
-        bot = inbox.bot()
-        key = create_handoff(bot)["handoff_key"]
-        bot.post(
-            f"/api/v1/handoffs/{key}/contact-preference",
-            json={"contact_preference": "email", "contact_detail": "dana@example.com"},
-        ).raise_for_status()
-        bot.post(f"/api/v1/handoffs/{key}/customer-ended", json={}).raise_for_status()
+        key = left_with_email(inbox)
         login(page, inbox)
         open_conversation(page, inbox, key)
 
@@ -172,13 +158,7 @@ def test_left_while_waiting_with_an_email_keeps_reply_by_email(page, inbox, smtp
 
 def test_an_address_without_a_mail_server_offers_no_email(page, inbox, monkeypatch) -> None:
     monkeypatch.delenv("INBOX_SMTP_HOST", raising=False)
-    bot = inbox.bot()
-    key = create_handoff(bot)["handoff_key"]
-    bot.post(
-        f"/api/v1/handoffs/{key}/contact-preference",
-        json={"contact_preference": "email", "contact_detail": "dana@example.com"},
-    ).raise_for_status()
-    bot.post(f"/api/v1/handoffs/{key}/customer-ended", json={}).raise_for_status()
+    key = left_with_email(inbox)
     login(page, inbox)
     open_conversation(page, inbox, key)
     expect(page.get_by_role("button", name="Send by email")).to_have_count(0)
