@@ -86,9 +86,13 @@ def test_resolve_and_hand_back_say_their_own_lines_and_never_the_note(
     resolved_sender, resolved = handed_off(stack, agent)
     agent.claim(resolved)
     agent.resolve(resolved, NOTE, "A replacement pair ships today")
+    # Closing line, resume, then agent_handback: wait for that action's slots, or the checks
+    # that it said no line of its own would pass before it ran.
     wait_for(
-        lambda: stack.tracker(resolved_sender)["paused"] is False, message="resumed after resolve"
+        lambda: stack.tracker(resolved_sender)["slots"]["handoff_active"] is False,
+        message="handoff closed after resolve",
     )
+    assert stack.tracker(resolved_sender)["paused"] is False
     closing = [line for line in bot_lines(stack, resolved_sender) if "closed this chat" in line]
     assert len(closing) == 1 and "A replacement pair ships today." in closing[0]
     assert "ask for a person again" in closing[0]

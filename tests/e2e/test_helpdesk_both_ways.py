@@ -176,9 +176,16 @@ def test_a_handoff_answered_only_in_chatwoot(
 
     chatwoot.set_status(conversation, "resolved")
     expect(page.locator(".nwc-notice", has_text="You're back with the assistant")).to_be_visible()
+    # Resume, then agent_handback: the widget shows the line before Rasa stores the tracker,
+    # and the un-pause comes before the action's slots, so wait for both.
     tracker = wait_for(
-        lambda: (t := helpdesk_stack.tracker(session_id)) and not t["paused"] and t,
-        message="the bot resumed",
+        lambda: (
+            (t := helpdesk_stack.tracker(session_id))
+            and not t["paused"]
+            and t["slots"]["handoff_active"] in (False, None)
+            and t
+        ),
+        message="the bot resumed and the handoff closed",
     )
     assert tracker["slots"]["handoff_active"] in (False, None)
     shot(page, "e2e-helpdesk-chatwoot-resolved.png")

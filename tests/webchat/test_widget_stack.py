@@ -126,7 +126,15 @@ def test_handoff_round_trip_in_the_widget(
     # The reloaded page has rejoined the same Rasa conversation: the bot still answers there.
     say(page, "thanks, bye")
     expect(messages(page)).to_have_count(len(before) + 2)
-    events = [e for e in stack.tracker(session_id)["events"] if e["event"] == "user"]
+    # The socket.io channel sends the answer before Rasa stores the turn: wait for the tracker.
+    events = wait_for(
+        lambda: (
+            (u := [e for e in stack.tracker(session_id)["events"] if e["event"] == "user"])
+            and u[-1]["text"] == "thanks, bye"
+            and u
+        ),
+        message="the reloaded page's message in the same conversation's tracker",
+    )
     assert events[-1]["text"] == "thanks, bye"
 
 
