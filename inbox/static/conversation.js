@@ -18,6 +18,9 @@
   const isClosed = () => CLOSED.includes(root.dataset.status);
   // The page's table of delivery words (inbox/conversation/views.py DELIVERY_WORDS).
   const DELIVERY = JSON.parse(document.getElementById("delivery-words").textContent);
+  const replyHelp = document.getElementById("reply-help");
+  const chatPlaceholder = reply.placeholder;
+  const chatHelp = replyHelp.textContent;
 
   function nearBottom() {
     return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 120;
@@ -228,10 +231,9 @@
     document.getElementById("close-actions").hidden = closed;
     document.getElementById("reply-form").hidden = closed && !emailTo;
     document.getElementById("composer-closed").hidden = !closed || Boolean(emailTo);
-    if (closed && emailTo) {
-      reply.placeholder = `Email to ${emailTo} (the chat is closed)`;
-      document.getElementById("reply-help").textContent = "Email only: Enter is a new line";
-    }
+    const emailOnly = closed && Boolean(emailTo);  // a help desk may reopen it: then back to chat
+    reply.placeholder = emailOnly ? `Email to ${emailTo} (the chat is closed)` : chatPlaceholder;
+    replyHelp.textContent = emailOnly ? "Email only: Enter is a new line" : chatHelp;
     const opening = document.getElementById("use-opening");
     if (opening) { opening.disabled = !mine; opening.hidden = closed; }
     wrapOpen.disabled = !(closed && wasMine);
