@@ -16,6 +16,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -297,3 +298,18 @@ def wait_for(predicate, timeout: float = 20.0, interval: float = 0.25, message: 
             return last
         time.sleep(interval)
     raise AssertionError(f"timed out waiting for {message}; last value: {last!r}")
+
+
+async def hang_up(client: Any) -> None:
+    """Disconnect a socket.io client (``socketio.AsyncClient``) at once.
+
+    ``AsyncClient.disconnect()`` on the polling transport waits for the pending long-poll,
+    which Rasa's server only answers at its next ping: 30 s per client (about 400 s of the
+    suite's time in test_hostile_input.py). The socket.io DISCONNECT and engine.io CLOSE
+    packets are still sent; only that wait is skipped.
+    """
+    from socketio import packet
+
+    for namespace in list(client.namespaces):
+        await client._send_packet(client.packet_class(packet.DISCONNECT, namespace=namespace))
+    await client.eio.disconnect(abort=True)

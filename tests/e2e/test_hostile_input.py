@@ -7,6 +7,7 @@ report of the hardening issue on REST, socket.io and the callback channel.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 import uuid
@@ -19,7 +20,7 @@ import socketio
 from channels.guard import INTERNAL_INTENTS, SAFE_SLASH, reply_text
 from tests.agent_client import AgentClient
 from tests.e2e.test_callback_channel import Receiver, receiver  # noqa: F401 - fixture
-from tests.stack import Stack, texts, wait_for
+from tests.stack import Stack, hang_up, texts, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -87,7 +88,7 @@ async def _socketio_exchange(
                 await asyncio.sleep(0.05)
             await asyncio.sleep(wait)
     finally:
-        await client.disconnect()
+        await hang_up(client)
     return heard
 
 
@@ -293,18 +294,37 @@ def _conversation_or_none(agent: AgentClient, key: str) -> Any:
 
 
 async def _connects_from(rasa_url: str, origin: str) -> bool:
+    """Whether Rasa's socket.io server accepts a connection from a page at ``origin``.
+
+    A refusal arrives as ``connect_error``; the client's own ``connect`` then waits for its
+    pending long-poll (30 s, Rasa answers it at the next ping) before raising, so the
+    refusal is read from the event and the client is dropped without that wait.
+    """
     client = socketio.AsyncClient()
-    try:
-        await client.connect(
+    refused = asyncio.Event()
+    client.on("connect_error", lambda *_data: refused.set())
+    connecting = asyncio.ensure_future(
+        client.connect(
             rasa_url,
             socketio_path="/socket.io",
             transports=["polling"],
             headers={"Origin": origin},
             wait_timeout=10,
         )
+    )
+    refusal = asyncio.ensure_future(refused.wait())
+    await asyncio.wait({connecting, refusal}, return_when=asyncio.FIRST_COMPLETED, timeout=60)
+    refusal.cancel()
+    if refused.is_set():
+        await client.eio.disconnect(abort=True)
+        with contextlib.suppress(socketio.exceptions.ConnectionError, asyncio.TimeoutError):
+            await asyncio.wait_for(connecting, 5)
+        return False
+    try:
+        await connecting
     except socketio.exceptions.ConnectionError:
         return False
-    await client.disconnect()
+    await hang_up(client)
     return True
 
 
