@@ -11,6 +11,7 @@ import contextlib
 import json
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -59,12 +60,20 @@ def assert_typed_as_text(tracker: dict, intent: str) -> None:
 
 # ------------------------------------------------------------- socket.io client
 async def _socketio_exchange(
-    rasa_url: str, session_id: str, messages: list[Any], wait: float
+    rasa_url: str,
+    session_id: str,
+    messages: list[Any],
+    wait: float,
+    user_texts: Callable[[], list[str]] | None = None,
 ) -> list[dict]:
     """Send ``messages`` over socket.io as the widget does; what the bot said back.
 
-    Each message gets at least one answer here (none is sent during a handoff), so
-    the next one goes after the first answer arrives, plus ``wait`` for the rest.
+    The next message goes after the first answer to this one arrives, plus ``wait`` for
+    the rest. During a handoff the bot says nothing: with ``user_texts`` (the user messages
+    in the tracker) a later text message also counts as done once Rasa has stored it,
+    since Rasa stores the turn after sending its answers (without it, a silent turn waited
+    out the whole 60 s). The guard stores ``/intent`` with a look-alike slash, so turns are
+    counted, not compared.
     """
     heard: list[dict] = []
     client = socketio.AsyncClient()
@@ -75,8 +84,11 @@ async def _socketio_exchange(
     try:
         await client.emit("session_request", {"session_id": session_id})
         await asyncio.wait_for(confirmed.wait(), 10)
-        for message in messages:
+        for index, message in enumerate(messages):
             before = len(heard)
+            # Not before the first message: reading a new conversation's tracker starts it.
+            look = bool(user_texts and index and isinstance(message, str))
+            stored = len(await asyncio.to_thread(user_texts)) if user_texts and look else 0
             payload = (
                 message
                 if not isinstance(message, str)
@@ -84,7 +96,15 @@ async def _socketio_exchange(
             )
             await client.emit("user_uttered", payload)
             deadline = time.monotonic() + 60
+            next_look = time.monotonic() + 0.5
             while len(heard) == before and time.monotonic() < deadline:
+                if user_texts and look and time.monotonic() >= next_look:
+                    now = await asyncio.to_thread(user_texts)
+                    # This message stored: one more than before, and (should the previous
+                    # turn have been stored late) one per text message sent so far.
+                    if len(now) > max(stored, index):
+                        break
+                    next_look = time.monotonic() + 0.5
                 await asyncio.sleep(0.05)
             await asyncio.sleep(wait)
     finally:
@@ -95,7 +115,10 @@ async def _socketio_exchange(
 def over_socketio(
     stack: Stack, session_id: str, messages: list[Any], wait: float = 0.5
 ) -> list[dict]:
-    return asyncio.run(_socketio_exchange(stack.rasa_url, session_id, messages, wait))
+    def user_texts() -> list[str]:
+        return [e.get("text") for e in stack.tracker(session_id)["events"] if e["event"] == "user"]
+
+    return asyncio.run(_socketio_exchange(stack.rasa_url, session_id, messages, wait, user_texts))
 
 
 def over_callback(stack: Stack, sender: str, text: str) -> None:
