@@ -9,6 +9,7 @@ pattern takes minutes here, a linear one a few hundred milliseconds at most.
 
 from __future__ import annotations
 
+import gc
 import random
 import time
 
@@ -42,11 +43,28 @@ HOSTILE = {
 }
 
 
+def _cpu_seconds(text: str) -> tuple[float, str]:
+    """CPU time of one redaction, without a garbage collection of the whole test session.
+
+    A full collection in a process that has loaded Rasa and TensorFlow is counted as
+    this thread's CPU time too: in CI one took 1.9 s of a 0.1 s redaction. So the
+    collector is run before and held off during the measurement.
+    """
+    gc.collect()
+    gc.disable()
+    try:
+        started = time.process_time()
+        redacted = redact(text)
+        return time.process_time() - started, redacted
+    finally:
+        gc.enable()
+
+
 @pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
 def test_a_100k_character_message_is_redacted_in_under_a_second(text: str) -> None:
-    started = time.process_time()
-    redacted = redact(text)
-    elapsed = time.process_time() - started
+    elapsed, redacted = _cpu_seconds(text)
+    if elapsed >= 1.0:  # a second look before failing: a quadratic pattern takes minutes
+        elapsed = min(elapsed, _cpu_seconds(text)[0])
     assert elapsed < 1.0, f"{elapsed:.2f} s of CPU for {len(text)} characters"
     assert isinstance(redacted, str) and redacted  # and it finished with a result
 
