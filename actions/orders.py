@@ -30,6 +30,7 @@ from actions.backend.describe import describe_status as describe_status_on
 from actions.backend.describe import format_day, format_money, overdue_since
 from actions.backend.factory import get_backend
 from actions.backend.rules import plan_return  # the same rule the backend enforces
+from actions.negation import says_no
 from actions.repeated_failure import form_failure_limit
 from northwind_common.order_numbers import find_order_number
 from northwind_common.store_clock import Clock, store_today, utc_now
@@ -408,6 +409,16 @@ RETURN_REFUSALS: dict[str, str] = {
 }
 
 
+def _takes_it_back(tracker: Tracker) -> bool:
+    """The "yes" came as the goal's own intent ("don't cancel it" reads as cancel_order), but says no.
+
+    A tapped or typed affirm is a yes; only the re-asked goal is read word by word.
+    """
+    latest = tracker.latest_message or {}
+    intent = (latest.get("intent") or {}).get("name")
+    return intent != "affirm" and says_no(latest.get("text"))
+
+
 class ActionConfirmPending(Action):
     """The customer said yes to a cancellation or a return the bot offered."""
 
@@ -417,6 +428,8 @@ class ActionConfirmPending(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if _takes_it_back(tracker):
+            return await ActionDeclinePending().run(dispatcher, tracker, domain)
         pending = tracker.get_slot(names.SLOT_PENDING_CONFIRMATION)
         number = tracker.get_slot(names.SLOT_ORDER_NUMBER)
         events: list[EventType] = [SlotSet(names.SLOT_PENDING_CONFIRMATION, None)]

@@ -671,3 +671,59 @@ async def test_return_eligibility_follows_the_store_s_midnight(
     except NotAllowed:
         backend_allows = False
     assert backend_allows is allowed
+
+
+def asked_again(text: str, intent: str, number: str, what: str):
+    """The customer answered the bot's "Shall I …?" with words that read as the goal's intent."""
+    return make_tracker(
+        [user(text, intent)],
+        {"order_number": number, "order_verified": True, "pending_confirmation": what},
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "don't cancel it",
+        "no dont cancel",
+        "I don't want to cancel it anymore",
+        "wait, do not cancel my order",
+        "actually keep the order, no cancellation",
+        "never mind, I changed my mind about cancelling",
+        "I don’t want it cancelled",
+    ],
+)
+async def test_a_cancel_said_with_a_no_keeps_the_order(
+    dispatcher: CollectingDispatcher, text: str
+) -> None:
+    # NLU reads "don't cancel it" as cancel_order (0.99): the words, not the intent, decide.
+    events = await ActionConfirmPending().run(
+        dispatcher, asked_again(text, "cancel_order", "10501", names.PENDING_CANCEL), DOMAIN
+    )
+    assert responses(dispatcher) == ["utter_cancel_kept", "utter_anything_else"]
+    assert slot_values(events) == {"pending_confirmation": None}
+    assert (await get_backend().get_order("10501")).status is OrderStatus.PLACED
+
+
+@pytest.mark.parametrize(
+    "text", ["actually no, I changed my mind, dont return it", "nah not returning it after all"]
+)
+async def test_a_return_said_with_a_no_starts_nothing(
+    dispatcher: CollectingDispatcher, text: str
+) -> None:
+    await ActionConfirmPending().run(
+        dispatcher, asked_again(text, "return_item", "10377", names.PENDING_RETURN), DOMAIN
+    )
+    assert responses(dispatcher) == ["utter_ok", "utter_anything_else"]
+    assert not (await get_backend().get_order("10377")).returns
+
+
+@pytest.mark.parametrize("text", ["yes cancel it", "cancel it please", "no problem, cancel it"])
+async def test_a_cancel_asked_for_again_still_cancels(
+    dispatcher: CollectingDispatcher, text: str
+) -> None:
+    await ActionConfirmPending().run(
+        dispatcher, asked_again(text, "cancel_order", "10501", names.PENDING_CANCEL), DOMAIN
+    )
+    assert responses(dispatcher)[0] == "utter_order_cancelled"
+    assert (await get_backend().get_order("10501")).status is OrderStatus.CANCELLED

@@ -80,3 +80,16 @@ def test_conversation_survives_a_rasa_restart(stack: Stack) -> None:
     reply = texts(stack.say(sender, "and where is my order now?"))
     assert "order number" not in reply.lower()
     assert "10482" in reply
+
+
+def test_dont_cancel_it_keeps_the_order(stack: Stack) -> None:
+    # NLU reads "don't cancel it" as cancel_order: at the "Shall I cancel it?" it once cancelled.
+    sender = new_sender()
+    stack.say(sender, "I want to cancel order 10502")
+    # Demo order 10502 (docs/order-api.md): Ciarán Doyle, postcode CF10 3AT, processing.
+    assert "Shall I cancel it?" in texts(stack.say(sender, "CF10 3AT"))
+    kept = texts(stack.say(sender, "no wait, don't cancel it, I still want it"))
+    assert "left order 10502 as it is" in kept
+    assert "is cancelled" not in kept
+    attempts = stack.tracker(sender)["slots"]["bot_attempts"] or []
+    assert not [a for a in attempts if a["what"].startswith("Cancelled")]
