@@ -108,6 +108,8 @@ def create_app(
             svc.broker,
             settings.delivery_retry_seconds,
             settings.delivery_max_attempts,
+            # One call is up to four requests (a check, a line, resume, trigger).
+            lease_seconds=max(60.0, 6 * settings.rasa_timeout_seconds),
         )
         loop_task = asyncio.create_task(svc.deliverer.run())
         svc.deliverer.wake()

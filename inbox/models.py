@@ -227,6 +227,21 @@ class Delivery(Base):
     __table_args__ = (Index("ix_deliveries_pending", "status", "handoff_id", "id"),)
 
 
+class DeliveryLease(Base):
+    """Which inbox replica is sending from a conversation's outbox, and until when.
+
+    Several replicas on one database each run a delivery loop: without the lease two of
+    them read the same pending reply and the customer reads it twice. A replica takes
+    the lease before sending, renews it before each call and deletes it when done; a
+    crashed replica's lease runs out at ``expires_at`` (``inbox.conversation.delivery_lease``).
+    """
+
+    __tablename__ = "delivery_leases"
+    handoff_id = Column(Integer, ForeignKey("handoffs.id", ondelete="CASCADE"), primary_key=True)
+    holder = Column(String(64), nullable=False)
+    expires_at = Column(UtcDateTime, nullable=False)
+
+
 class BotSession(Base):
     """One customer conversation session the bot saw, handed off or not.
 

@@ -6,12 +6,18 @@ first failure, so a hand-back never overtakes a reply. A failed call stays
 it, up to ``INBOX_DELIVERY_MAX_ATTEMPTS`` times; then it is ``failed`` and the
 calls queued after it go out. A mail the SMTP server may have taken without saying so
 (``inbox.followup.sending``) is ``unconfirmed`` at once: never sent again on its own.
+
+Several inbox replicas may share one database: a replica sends from a conversation's
+outbox only while it holds that conversation's lease (``delivery_lease``), so two
+replicas never send the same call, and the order holds across them.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from httpkit.retry import RetryPolicy
 from inbox.broker import Broker, handoff_topic
+from inbox.conversation import delivery_lease
 from inbox.conversation.rasa_client import RasaClient, RasaError
 from inbox.db import run_in_session
 from inbox.followup import sending
@@ -91,8 +98,15 @@ def _handoffs_with_pending(*, session: Session) -> list[int]:
     )
 
 
+# How long a flush started by an agent's action waits for another replica's lease on the
+# same conversation: that replica sends the new call too unless it had already finished.
+LEASE_WAIT_SECONDS = 3.0
+_LEASE_POLL_SECONDS = 0.05
+
+
 class RasaDelivery:
-    """Sends pending deliveries; one lock per conversation keeps them ordered."""
+    """Sends pending deliveries; one lock per conversation keeps them ordered in this
+    process, the conversation's lease across replicas."""
 
     def __init__(
         self,
@@ -101,10 +115,15 @@ class RasaDelivery:
         broker: Broker,
         retry_seconds: float,
         max_attempts: int = 100,
+        lease_seconds: float = 60.0,
     ) -> None:
         self.factory = factory
         self.rasa = rasa
         self.broker = broker
+        # Longer than one call can take (the Rasa client's timeout, a few requests per
+        # call): renewed before each call, so only a crashed replica's lease runs out.
+        self.lease_seconds = lease_seconds
+        self.holder = uuid.uuid4().hex
         # A fixed interval (the loop retries every pending conversation together), a limit.
         self.policy = RetryPolicy(
             base_seconds=retry_seconds,
@@ -148,14 +167,47 @@ class RasaDelivery:
         else:
             raise RasaError(f"unknown delivery kind {job.kind}")
 
-    async def flush(self, handoff_id: int) -> bool:
-        """Deliver what is pending for one conversation; True when nothing is left."""
+    async def _take_lease(self, handoff_id: int, wait: float) -> bool:
+        """The conversation's lease, waiting up to ``wait`` seconds for another replica."""
+        deadline = time.monotonic() + wait
+        while True:
+            if await run_in_session(
+                self.factory, delivery_lease.take, handoff_id, self.holder, self.lease_seconds
+            ):
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            await asyncio.sleep(_LEASE_POLL_SECONDS)
+
+    async def flush(self, handoff_id: int, *, wait: float = LEASE_WAIT_SECONDS) -> bool:
+        """Deliver what is pending for one conversation; True when nothing is left.
+
+        False as well when another replica holds the conversation's lease for longer
+        than ``wait``: it is sending, and what it leaves goes out on the next pass.
+        """
         lock = self._locks.setdefault(handoff_id, asyncio.Lock())
         async with lock:
+            if not await self._take_lease(handoff_id, wait):
+                return False
+            try:
+                return await self._send_pending(handoff_id)
+            finally:
+                await run_in_session(self.factory, delivery_lease.release, handoff_id, self.holder)
+
+    async def _send_pending(self, handoff_id: int) -> bool:
+        """Send until the outbox is empty (calls queued meanwhile too: another replica
+        may have given up waiting for this lease) or a call stays pending."""
+        while True:
             key, conversation_id, channel, jobs = await run_in_session(
                 self.factory, _pending, handoff_id
             )
+            if not jobs:
+                return True
             for job in jobs:
+                if not await run_in_session(
+                    self.factory, delivery_lease.take, handoff_id, self.holder, self.lease_seconds
+                ):
+                    return False  # our lease ran out and another replica took over
                 error: str | None = None
                 final: str | None = None
                 try:
@@ -177,7 +229,6 @@ class RasaDelivery:
                     )
                 if status == "pending":
                     return False
-            return True
 
     async def run(self) -> None:
         """Retry loop: every ``policy.delay`` seconds (or when woken), flush what is pending."""
@@ -189,7 +240,7 @@ class RasaDelivery:
             self._wake.clear()
             try:
                 for handoff_id in await run_in_session(self.factory, _handoffs_with_pending):
-                    await self.flush(handoff_id)
+                    await self.flush(handoff_id, wait=0)  # held elsewhere: the next pass
             except asyncio.CancelledError:
                 raise
             except Exception:
