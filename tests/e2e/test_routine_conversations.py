@@ -93,3 +93,17 @@ def test_dont_cancel_it_keeps_the_order(stack: Stack) -> None:
     assert "is cancelled" not in kept
     attempts = stack.tracker(sender)["slots"]["bot_attempts"] or []
     assert not [a for a in attempts if a["what"].startswith("Cancelled")]
+
+
+def test_switching_to_a_return_in_the_middle_of_the_form(stack: Stack) -> None:
+    # The switch once got "Sorry, I didn't quite get that" and the status instead of a return.
+    sender = new_sender()
+    stack.say(sender, "where is my order")
+    switched = texts(stack.say(sender, "actually I want to return something instead"))
+    assert "didn't quite get that" not in switched
+    assert "order number" in switched
+    stack.say(sender, "10377")
+    # Demo order 10377 (docs/order-api.md): Zoë Harper, delivered ten days ago, returnable.
+    offer = texts(stack.say(sender, "zoe.harper@example.com"))
+    assert "Shall I start a return" in offer
+    assert stack.tracker(sender)["slots"]["goal"] == "return_item"
