@@ -167,7 +167,13 @@
   // The closed banner is written by the page (conversation.html); when the conversation
   // closes while open, read it (and the status) from a fresh copy of the page.
   const banner = document.getElementById("closed-banner");
+  // Bumped by every render. A read that catches up (the page, or the conversation when
+  // the stream opens) may have been answered before an action or a push the page has
+  // already shown: it is applied only when nothing was rendered while it was in flight.
+  let stateVersion = 0;
+
   async function refreshFromPage() {
+    const seen = stateVersion;
     try {
       const response = await fetch(location.pathname, {credentials: "same-origin"});
       if (!response.ok) return;
@@ -178,7 +184,7 @@
       banner.className = freshBanner.className;
       banner.replaceChildren(...[...freshBanner.childNodes].map((node) => document.importNode(node, true)));
       root.dataset.emailTo = freshRoot.dataset.emailTo || "";
-      if (freshRoot.dataset.status !== root.dataset.status) {
+      if (stateVersion === seen && freshRoot.dataset.status !== root.dataset.status) {
         const owner = fresh.querySelector("#owner strong");
         render({status: freshRoot.dataset.status, claimed_by: owner ? owner.textContent : null,
                 claimed_by_id: freshRoot.dataset.owner ? Number(freshRoot.dataset.owner) : null}, {refresh: false});
@@ -189,6 +195,7 @@
   }
 
   function render(state, {refresh = true} = {}) {
+    stateVersion += 1;
     const wasClosed = isClosed();
     root.dataset.status = state.status;
     root.dataset.owner = state.claimed_by_id ? String(state.claimed_by_id) : "";
@@ -359,8 +366,9 @@
     customer_ended: refreshFromPage,
     customer_typing: showCustomerTyping,
   }, async () => {
+    const seen = stateVersion;
     const data = await api("GET", base);  // catch up on anything sent while the page loaded
-    if (data.status !== root.dataset.status) {
+    if (stateVersion === seen && data.status !== root.dataset.status) {
       render({status: data.status, claimed_by: data.claimed_by && data.claimed_by.display_name,
               claimed_by_id: data.claimed_by && data.claimed_by.id});
     }

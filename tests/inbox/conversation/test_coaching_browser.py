@@ -137,6 +137,7 @@ def test_resolve_proposes_a_draft_the_agent_edits_and_saves(page, web_inbox) -> 
     page.locator("#messages .from-agent").wait_for()
 
     page.get_by_label("Internal note (inbox only)").fill("Redelivery on Friday")
+    expect(page.get_by_label("Internal note (inbox only)")).to_have_value("Redelivery on Friday")
     page.get_by_role("button", name="Resolve").click()
     draft = page.get_by_label(
         "Draft from the summary and the transcript — check it, edit it, then save"
