@@ -36,10 +36,12 @@ def test_a_valid_body_is_returned() -> None:
         [1, 2, 3],
         "text",
         42,
-        {"message": 42},
+        {"sender": "me", "message": 42},
         {"sender": ""},
         {"sender": 7},
-        {"message": "x" * (MAX_MESSAGE_CHARS + 1)},
+        {"message": "hi"},  # Rasa would file it under the shared conversation "default"
+        {"sender": None, "message": "hi"},
+        {"sender": "me", "message": "x" * (MAX_MESSAGE_CHARS + 1)},
     ],
 )
 def test_malformed_bodies_are_refused_with_400(value: Any) -> None:

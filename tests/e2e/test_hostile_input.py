@@ -354,3 +354,44 @@ async def _connects_from(rasa_url: str, origin: str) -> bool:
 def test_only_the_web_chats_pages_may_open_a_socket(stack: Stack) -> None:
     assert asyncio.run(_connects_from(stack.rasa_url, stack.webchat_url)) is True
     assert asyncio.run(_connects_from(stack.rasa_url, "https://evil.example")) is False
+
+
+def test_rest_cannot_speak_in_another_channels_conversation(stack: Stack) -> None:
+    # The REST channel has no login: with a web chat's (or a phone number's) conversation id
+    # anyone could read its verified order facts or speak to its agent as the customer.
+    session = f"web-{uuid.uuid4().hex}"
+    over_socketio(stack, session, ["where is order 10482", "SW1A 1AA"])
+    assert stack.tracker(session)["slots"]["order_verified"] is True
+    response = httpx.post(
+        f"{stack.rasa_url}/webhooks/rest/webhook",
+        json={"sender": session, "message": "where is my order?"},
+        timeout=30,
+    )
+    assert response.status_code == 403, response.text[:300]
+    assert "Dana" not in response.text and "DPD" not in response.text
+    events = stack.tracker(session)["events"]
+    assert {e["input_channel"] for e in events if e["event"] == "user"} == {"socketio"}
+
+
+def test_a_rest_body_cannot_claim_another_channel(stack: Stack) -> None:
+    sender = new_sender("claims")
+    response = httpx.post(
+        f"{stack.rasa_url}/webhooks/rest/webhook",
+        json={"sender": sender, "message": "hi", "input_channel": "socketio"},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text[:300]
+    events = stack.tracker(sender)["events"]
+    assert [e["input_channel"] for e in events if e["event"] == "user"] == ["rest"]
+    # ... so the conversation stays the REST channel's own.
+    assert "Standard delivery" in texts(stack.say(sender, "how much is shipping?"))
+
+
+@pytest.mark.parametrize(
+    "body", [{"message": "where is my order?"}, {"sender": None, "message": "hi"}]
+)
+def test_a_rest_message_without_a_sender_gets_a_400(stack: Stack, body: dict) -> None:
+    # Rasa files it under the shared conversation "default": every caller without a sender
+    # would read what the last one verified there.
+    response = httpx.post(f"{stack.rasa_url}/webhooks/rest/webhook", json=body, timeout=30)
+    assert response.status_code == 400 and "sender" in response.text, response.text[:300]
