@@ -132,6 +132,7 @@ async def drive(
     ramp: float | None = None,
     pace: Pace = Pace(),
     on_tick=None,
+    transport: str = "websocket",
 ) -> tuple[list[Conversation], float, float]:
     """Run ``customers`` seats for ``duration`` s; the conversations, the elapsed time and the steady start."""
     asyncio.get_running_loop().set_exception_handler(_quiet_about_unclosed_sessions)
@@ -151,7 +152,13 @@ async def drive(
 
     async def seat(index: int, arrival: float) -> None:
         await asyncio.sleep(arrival)
-        customer = Customer(url, random.Random(seed * 100_003 + index), pace, tag=f"{seed}-{index}")
+        customer = Customer(
+            url,
+            random.Random(seed * 100_003 + index),
+            pace,
+            tag=f"{seed}-{index}",
+            transport=transport,
+        )
         seated.append(customer)
         while time.monotonic() < stop_at:
             try:
@@ -279,6 +286,7 @@ def run_once(
             ramp=args.ramp,
             pace=pace,
             on_tick=killer if kill_at is not None else None,
+            transport=args.transport,
         )
     )
     report = summarise(conversations, customers, elapsed, steady_from)
@@ -350,6 +358,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--ramp", type=float, default=None, help="seconds over which customers arrive (Poisson)"
     )
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--transport",
+        choices=("websocket", "polling"),
+        default="websocket",
+        help="socket.io transport: the widget's WebSocket, or long-polling (its fallback)",
+    )
     parser.add_argument("--runs", type=int, default=1, help="repeat the run; prints the median p95")
     parser.add_argument("--pace-low", type=float, default=1.5)
     parser.add_argument("--pace-high", type=float, default=4.5)

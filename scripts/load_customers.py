@@ -21,7 +21,13 @@ import time
 import uuid
 from dataclasses import dataclass, field
 
+import aiohttp
 import socketio
+
+if not hasattr(aiohttp, "ClientWSTimeout"):
+    # python-engineio's WebSocket client builds aiohttp >= 3.10's ClientWSTimeout; the aiohttp
+    # that Rasa 3.6 pins (3.9) takes the same close timeout as a plain number.
+    aiohttp.ClientWSTimeout = lambda ws_close=10.0, ws_receive=None: ws_close  # type: ignore[attr-defined]
 
 # (text, a reply is expected). After the handoff the bot is silent on purpose:
 # those messages are relayed to the agent, so only their acknowledgement counts.
@@ -147,11 +153,14 @@ ACK_TO_REPLY_GRACE = 1.0
 class Customer:
     """One person in the chat window, holding one socket.io connection per conversation."""
 
-    def __init__(self, url: str, rng: random.Random, pace: Pace, tag: str) -> None:
+    def __init__(
+        self, url: str, rng: random.Random, pace: Pace, tag: str, transport: str = "websocket"
+    ) -> None:
         self.url = url
         self.rng = rng
         self.pace = pace
         self.tag = tag
+        self.transport = transport
         self.closing: list[asyncio.Task] = []
 
     async def converse(self, stop_at: float) -> Conversation:
@@ -160,7 +169,7 @@ class Customer:
         conversation = Conversation(
             session_id=f"load-{self.tag}-{uuid.uuid4().hex[:10]}", kind=kind
         )
-        link = _Link(self.url, conversation)
+        link = _Link(self.url, conversation, self.transport)
         await link.open()
         try:
             next_send = time.monotonic()
@@ -182,8 +191,11 @@ class Customer:
 class _Link:
     """The widget's connection logic for one session: confirm, send, resend until acknowledged."""
 
-    def __init__(self, url: str, conversation: Conversation) -> None:
+    def __init__(self, url: str, conversation: Conversation, transport: str = "websocket") -> None:
         self.conversation = conversation
+        # The widget opens a WebSocket (webchat/client/connection.js, polling only as the
+        # fallback); long-polling costs the server an HTTP request per message and per poll.
+        self.transport = transport
         self.url = f"{url}?session_id={conversation.session_id}"
         self.client = socketio.AsyncClient(
             reconnection=True, reconnection_delay=0.5, reconnection_delay_max=2, handle_sigint=False
@@ -244,7 +256,7 @@ class _Link:
 
     async def open(self) -> None:
         await self.client.connect(
-            self.url, socketio_path="/socket.io", transports=["polling"], wait_timeout=30
+            self.url, socketio_path="/socket.io", transports=[self.transport], wait_timeout=30
         )
         await asyncio.wait_for(self.confirmed.wait(), 30)
 

@@ -53,6 +53,8 @@ def test_killing_a_replica_loses_no_conversation(replicas: System) -> None:
             str(KILL_AT),
             "--ramp",
             "4",
+            "--transport",
+            "polling",  # the widget's fallback; the drill's counts were set on it
         ]
     )
     report: Report = run_once(
