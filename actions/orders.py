@@ -382,8 +382,14 @@ class ActionOrderFollowup(Action):
             dispatcher.utter_message(response="utter_no_refunds", order_number=order.number)
             outcome = "no refund yet"
         else:
+            today = store_today(self._clock)
             text = "; ".join(
-                f"a refund of {format_money(r.amount_pence)} is {'on its way (processed ' + r.processed_at.date().isoformat() + ')' if r.processed_at else 'pending, usually 3–5 working days'}"
+                f"a refund of {format_money(r.amount_pence)} is "
+                + (
+                    f"on its way (processed on {format_day(r.processed_at, today)})"
+                    if r.processed_at
+                    else "pending, usually 3–5 working days"
+                )
                 for r in refunds
             )
             dispatcher.utter_message(
