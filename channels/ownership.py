@@ -1,9 +1,10 @@
 """Which channel a conversation belongs to: the one its first customer message came through.
 
-The REST-shaped channels have no login, so they may only continue conversations
-they started (channels/rest.py): anyone who knows a web chat's session id or a
-customer's WhatsApp number would otherwise read the conversation's verified
-order facts, or speak to its agent as the customer.
+The REST-shaped channels have no login and a socket.io client names its own
+session id, so each may only continue conversations it started (channels/rest.py,
+channels/socketio.py): anyone who knows a web chat's session id or a customer's
+WhatsApp number would otherwise read the conversation's verified order facts, or
+speak to its agent as the customer.
 """
 
 from __future__ import annotations

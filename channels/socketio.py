@@ -35,6 +35,7 @@ from rasa.core.channels.socketio import SocketIOOutput
 from sanic import Blueprint
 
 from channels.guard import GuardedInput, reply_text
+from channels.ownership import first_channel
 from launch_rasa.options import cors_origins
 
 logger = logging.getLogger(__name__)
@@ -97,6 +98,14 @@ class _SessionRoomSocketIOInput(RasaSocketIOInput):
         allowed = cors_origins(os.environ)
         rasa_connect = sio.handlers[self.namespace or "/"]["connect"]
 
+        async def owns(sid: str, session_id: str) -> bool:
+            """A socket may only continue web chat conversations (channels/ownership.py)."""
+            environ = sio.get_environ(sid, namespace=self.namespace) or {}
+            request = environ.get("sanic.request")
+            agent = getattr(getattr(request, "app", None), "ctx", None)
+            store = getattr(getattr(agent, "agent", None), "tracker_store", None)
+            return await first_channel(store, session_id) in (None, self.name())
+
         @sio.on("connect", namespace=self.namespace)
         async def connect(sid: str, environ: dict[str, Any], auth: dict[str, Any] | None) -> bool:
             origin = environ.get("HTTP_ORIGIN")
@@ -111,6 +120,9 @@ class _SessionRoomSocketIOInput(RasaSocketIOInput):
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: str, data: dict[str, Any] | None) -> None:
             session_id = session_id_from(data) or uuid.uuid4().hex
+            if not await owns(sid, session_id):
+                logger.warning("socket %s asked for another channel's conversation", sid)
+                session_id = uuid.uuid4().hex  # never the room of someone else's chat
             if self.session_persistence:
                 await sio.enter_room(sid, session_id, namespace=self.namespace)
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
@@ -127,6 +139,8 @@ class _SessionRoomSocketIOInput(RasaSocketIOInput):
                 if text is not None and not isinstance(text, str):
                     raise ValueError("message must be text")
                 metadata = metadata_from(data, self.metadata_key)
+                if not await owns(sid, sender_id):
+                    raise ValueError("the conversation belongs to another channel")
             except ValueError as error:
                 logger.warning("socket %s sent a malformed message: %s", sid, error)
                 await sio.emit(

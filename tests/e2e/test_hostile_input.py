@@ -395,3 +395,19 @@ def test_a_rest_message_without_a_sender_gets_a_400(stack: Stack, body: dict) ->
     # would read what the last one verified there.
     response = httpx.post(f"{stack.rasa_url}/webhooks/rest/webhook", json=body, timeout=30)
     assert response.status_code == 400 and "sender" in response.text, response.text[:300]
+
+
+def test_socketio_cannot_speak_in_another_channels_conversation(stack: Stack) -> None:
+    # A socket.io client names its own session id: with a REST sender's (or a WhatsApp
+    # number's) it continued that conversation and heard its verified order facts.
+    sender = new_sender("owned")
+    stack.say(sender, "where is order 10482")
+    stack.say(sender, "SW1A 1AA")
+    assert stack.tracker(sender)["slots"]["order_verified"] is True
+    heard = asyncio.run(
+        _socketio_exchange(stack.rasa_url, sender, ["where is my order?"], wait=1.0)
+    )
+    said = " ".join(str(m.get("text")) for m in heard)
+    assert heard and "Dana" not in said and "DPD" not in said, said
+    events = stack.tracker(sender)["events"]
+    assert {e["input_channel"] for e in events if e["event"] == "user"} == {"rest"}
