@@ -27,7 +27,7 @@ from actions.backend.base import (
     OrderStatus,
 )
 from actions.backend.describe import describe_status as describe_status_on
-from actions.backend.describe import format_day, format_money, overdue_since
+from actions.backend.describe import format_day, format_money, overdue_since, status_verb
 from actions.backend.factory import get_backend
 from actions.backend.rules import plan_return  # the same rule the backend enforces
 from actions.negation import says_no
@@ -270,6 +270,7 @@ class ActionOrderFollowup(Action):
             response="utter_order_status",
             customer_name=order.customer.name.split()[0],
             order_number=order.number,
+            status_verb=status_verb(order.status),
             order_status=status,
         )
         today = store_today(self._clock)
@@ -303,7 +304,10 @@ class ActionOrderFollowup(Action):
         status = describe_status(order, self._clock)
         if order.status in (OrderStatus.CANCELLED, OrderStatus.RETURNED, OrderStatus.DELIVERED):
             dispatcher.utter_message(
-                response="utter_cannot_cancel_other", order_number=order.number, order_status=status
+                response="utter_cannot_cancel_other",
+                order_number=order.number,
+                status_verb=status_verb(order.status),
+                order_status=status,
             )
         else:
             dispatcher.utter_message(
@@ -348,7 +352,10 @@ class ActionOrderFollowup(Action):
             ]
         status = describe_status(order, self._clock)
         dispatcher.utter_message(
-            response="utter_address_not_applicable", order_number=order.number, order_status=status
+            response="utter_address_not_applicable",
+            order_number=order.number,
+            status_verb=status_verb(order.status),
+            order_status=status,
         )
         dispatcher.utter_message(response="utter_anything_else")
         return [add_attempt(tracker, attempt, f"nothing to change: it is {status}")]
@@ -481,6 +488,7 @@ class ActionConfirmPending(Action):
                     dispatcher.utter_message(
                         response="utter_cannot_cancel_other",
                         order_number=number,
+                        status_verb="was",  # "already cancelled / delivered / returned"
                         order_status=state,
                     )
             else:

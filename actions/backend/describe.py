@@ -30,6 +30,21 @@ def format_day(day: date | datetime, today: date | None = None) -> str:
     return text
 
 
+#: Statuses whose phrase names a finished event ("delivered by DPD on 3 June"): "was", not "is".
+_FINISHED = (
+    OrderStatus.PLACED,
+    OrderStatus.SHIPPED,
+    OrderStatus.DELIVERED,
+    OrderStatus.CANCELLED,
+    OrderStatus.RETURNED,
+)
+
+
+def status_verb(status: OrderStatus) -> str:
+    """The verb before :func:`describe_status`'s phrase: "was delivered ...", "is in transit ..."."""
+    return "was" if status in _FINISHED else "is"
+
+
 def describe_status(order: Order, today: date | None = None) -> str:
     """Where the order is, e.g. "in transit with DPD since 3 June, expected 6 June".
 

@@ -329,6 +329,17 @@ async def test_a_delivered_order_has_no_tracking_link(dispatcher: CollectingDisp
     assert message_for(dispatcher, "utter_order_status")["order_status"].startswith(
         "delivered by Royal Mail"
     )
+    # A finished event reads in the past: not "Order 10377 is delivered by Royal Mail on ...".
+    assert "Order 10377 was delivered by Royal Mail on " in render(
+        message_for(dispatcher, "utter_order_status")
+    )
+
+
+async def test_a_parcel_on_its_way_reads_in_the_present(dispatcher: CollectingDispatcher) -> None:
+    await followup(dispatcher, verified("10482", "order_status"))
+    assert "Order 10482 is in transit with DPD" in render(
+        message_for(dispatcher, "utter_order_status")
+    )
 
 
 async def test_bot_attempts_are_appended(dispatcher: CollectingDispatcher) -> None:
@@ -371,7 +382,9 @@ async def test_cancel_of_a_delivered_order_says_its_status(
 ) -> None:
     await followup(dispatcher, verified("10377", "cancel_order"))
     assert responses(dispatcher) == ["utter_cannot_cancel_other", "utter_anything_else"]
-    assert "delivered" in render(message_for(dispatcher, "utter_cannot_cancel_other"))
+    assert "it was delivered by Royal Mail on " in render(
+        message_for(dispatcher, "utter_cannot_cancel_other")
+    )
 
 
 async def test_an_address_change_before_shipping_offers_a_person(
@@ -398,7 +411,9 @@ async def test_an_address_change_with_the_carrier_points_to_redirecting(
 async def test_no_address_to_change_on_a_delivered_order(dispatcher: CollectingDispatcher) -> None:
     events = await followup(dispatcher, verified("10377", "change_address"))
     assert responses(dispatcher) == ["utter_address_not_applicable", "utter_anything_else"]
-    assert "delivered" in render(message_for(dispatcher, "utter_address_not_applicable"))
+    assert "Order 10377 was delivered by Royal Mail on " in render(
+        message_for(dispatcher, "utter_address_not_applicable")
+    )
     assert "pending_confirmation" not in slot_values(events)
 
 
