@@ -155,3 +155,23 @@ def test_each_message_shows_its_time(page: Page) -> None:
     )
     assert shown == expected
     assert all(text for _, text in shown)
+
+
+def test_right_to_left_text_reads_right_to_left(page: Page) -> None:
+    # An Arabic or Hebrew message drawn left to right puts its question mark and its
+    # numbers at the wrong end; each text takes the direction of its own first letters.
+    open_chat(page)
+    say(page, "أين طلبي؟ 10482")
+    directions = page.evaluate(
+        """() => {
+            const root = document.getElementById('northwind-chat').shadowRoot;
+            const dir = (node) => getComputedStyle(node).direction;
+            const texts = Array.from(root.querySelectorAll('.nwc-text'));
+            return {
+                user: dir(texts.filter((n) => n.closest('.nwc-msg-user')).pop()),
+                bot: dir(texts.filter((n) => n.closest('.nwc-msg-bot')).pop()),
+                box: root.getElementById('nwc-input').getAttribute('dir'),
+            };
+        }"""
+    )
+    assert directions == {"user": "rtl", "bot": "ltr", "box": "auto"}

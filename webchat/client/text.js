@@ -49,6 +49,8 @@ function splitLinks(text) {
 /** A paragraph of message text with its safe links as <a> elements. */
 function textWithLinks(className, text) {
   const paragraph = el("p", className);
+  // Arabic or Hebrew reads right to left: each text takes its own first letters' direction.
+  paragraph.setAttribute("dir", "auto");
   splitLinks(text).forEach((part) => {
     if (!part.href) {
       paragraph.appendChild(document.createTextNode(part.text));

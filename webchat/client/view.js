@@ -240,7 +240,7 @@ class ChatView {
     const label = attrs(el("label", "nwc-sr", "Your message"), { for: "nwc-input" });
     this.input = attrs(el("textarea", "nwc-input"), {
       id: "nwc-input", rows: "1", maxlength: String(MAX_LENGTH), placeholder: "Type your message…",
-      "aria-describedby": "nwc-counter", autocomplete: "off",
+      "aria-describedby": "nwc-counter", autocomplete: "off", dir: "auto",
     });
     this.counter = attrs(el("span", "nwc-counter", "0/" + MAX_LENGTH), { id: "nwc-counter" });
     this.counterHint = el("span", "nwc-sr", " characters used");
