@@ -166,7 +166,8 @@ class ValidateOrderForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         number = tracker.get_slot(names.SLOT_ORDER_NUMBER)
-        if not number:
+        if not number or not any(char.isalnum() for char in str(value or "")):
+            # A smiley or a "?" is no attempt at an email or postcode: ask again, count nothing.
             return {names.SLOT_ORDER_VERIFIER: None}
         backend = get_backend()
         try:

@@ -242,6 +242,19 @@ async def test_a_wrong_verifier_is_a_mismatch(dispatcher: CollectingDispatcher) 
     assert responses(dispatcher) == ["utter_verifier_mismatch"]
 
 
+@pytest.mark.parametrize("value", ["😀", "🤷‍♀️", "?!", "..."])
+async def test_an_answer_without_letters_or_digits_is_no_attempt(
+    dispatcher: CollectingDispatcher, value: str
+) -> None:
+    # A smiley is not a wrong email: "doesn't match what we have" misleads, and three
+    # of them would hand the customer to a person for failing verification.
+    tracker = form_tracker("order_verifier", value, {"order_number": "10482"})
+    slots = await validate(dispatcher, tracker)
+    assert slots["order_verifier"] is None
+    assert "form_failure_streak" not in slots and "failed_form_attempts" not in slots
+    assert dispatcher.messages == []  # nothing but the form's own question again
+
+
 async def test_another_orders_verifier_does_not_match(dispatcher: CollectingDispatcher) -> None:
     tracker = form_tracker(
         "order_verifier", "siobhan.gallagher@example.com", {"order_number": "10482"}
