@@ -15,9 +15,10 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"launch_rasa: {exc}")
     from rasa.__main__ import main as rasa_main  # late: TensorFlow loads with it
 
-    from rasa_server import speedups
+    from rasa_server import idempotent_append, speedups
 
     speedups.install()  # work Rasa repeats per message, done once (issue 17)
+    idempotent_append.install()  # an agent's line retried by the inbox shows once
 
     sys.argv = ["rasa", *args]  # Rasa parses sys.argv; /proc/<pid>/cmdline keeps the original
     sys.exit(rasa_main())

@@ -167,12 +167,18 @@ class RasaClient:
         )
 
     async def resolve(
-        self, conversation_id: str, closing_line: str, agent_name: str, channel: str = ""
+        self,
+        conversation_id: str,
+        closing_line: str,
+        agent_name: str,
+        channel: str = "",
+        delivery_id: int | None = None,
     ) -> None:
         """The agent's closing line, then resume and ``agent_handback`` marked ``closing:
-        resolved`` so the bot clears the handoff without a hand-back line of its own."""
+        resolved`` so the bot clears the handoff without a hand-back line of its own.
+        A repeated call shows the line once (``delivery_id``, rasa_server.idempotent_append)."""
         await self.send_agent_line(
-            "agent_message", conversation_id, closing_line, agent_name, channel
+            "agent_message", conversation_id, closing_line, agent_name, channel, delivery_id
         )
         await self._resume_and_trigger(conversation_id, "agent_handback", {"closing": "resolved"})
 

@@ -154,7 +154,7 @@ class RasaDelivery:
             await self.rasa.hand_back(conversation_id, job.payload.get("resolution", ""))
         elif job.kind == "resolve":  # the closing line, then the bot back without a line
             await self.rasa.resolve(
-                conversation_id, job.payload["text"], job.payload["agent"], channel
+                conversation_id, job.payload["text"], job.payload["agent"], channel, job.id
             )
         elif job.kind == "end_handoff":  # the customer left: the bot answers again
             await self.rasa.end_handoff(conversation_id)
