@@ -29,6 +29,14 @@ from actions.frustration.signals import conversation
 from actions.frustration.signals.base import SILENT, SignalHit
 from actions.frustration.signals.calming import calming
 from actions.frustration.signals.lexical import lexical_signals
+from actions.frustration.signals.memory import (
+    STILL_UPSET,
+    is_real_calming,
+    level_floor,
+    next_upset,
+    release,
+    upset_now,
+)
 from actions.frustration.signals.sentiment import sentiment_signals
 from actions.frustration.signals.style import style_signals
 from actions.frustration.state import BOT_PRINTS_KEPT, SCORES_KEPT, coerce_state
@@ -197,6 +205,13 @@ class Detector:
         negs = (st["negs"] + [-analysis.compound])[-SCORES_KEPT:]
         trend = round(trend_of(scores, config.trend_window), 4)
         level = self._level(score)
+        phrase = bool(analysis.matches.count("resolution")) or any(
+            e in analysis.clean.text for e in config.calm_emoji
+        )
+        let_go = release(hits["emotion_calm"].value, is_real_calming(phrase, analysis.emotion.calm))
+        still_upset = level == "calm" and level_floor(st["upset"], let_go)
+        if still_upset:
+            level = "annoyed"  # upset in earlier turns; only real calming lets go
 
         bot_print = updates.pop("bot_print")
         counters = dict(st["counters"])
@@ -204,6 +219,8 @@ class Detector:
         counters["elevated"] = counters["elevated"] + 1 if score >= model.thresholds.annoyed else 0
 
         reasons = reasons_for(hits, contributions)
+        if still_upset:
+            reasons.append(STILL_UPSET)
         if memory_part >= 0.5:
             reasons.append("frustration carried over from earlier turns")
         trend_note = self._trend_note(scores, negs)
@@ -232,6 +249,7 @@ class Detector:
 
         carry = model.decay * st["carry"] * kept + evidence
         st["carry"] = round(max(CARRY_LIMITS[0], min(CARRY_LIMITS[1], carry)), 4)
+        st["upset"] = next_upset(st["upset"], upset_now(hits), let_go)
         st["turns"] = user_turn
         st["scores"] = scores
         st["negs"] = [round(v, 4) for v in negs]
@@ -253,8 +271,8 @@ class Detector:
 
         Keeps the turn count and the form-failure total
         (it is conversation-wide, so keeping it stops old failures counting as new);
-        clears the scores, the carried evidence, the trend, the other counters and the
-        remembered requests.
+        clears the scores, the carried evidence, the remembered upset, the trend, the
+        other counters and the remembered requests.
         """
         st = coerce_state(state)
         fresh = coerce_state(None)

@@ -28,6 +28,7 @@ def new_state() -> dict[str, Any]:
         "scores": [],
         "negs": [],
         "carry": 0.0,
+        "upset": 0.0,
         "fingerprints": [],
         "intents": [],
         "bot_prints": [],
@@ -57,6 +58,7 @@ def coerce_state(state: Any) -> dict[str, Any]:
     try:
         fresh["turns"] = max(0, int(state.get("turns", 0)))
         fresh["carry"] = float(state.get("carry", 0.0))
+        fresh["upset"] = min(1.0, max(0.0, float(state.get("upset", 0.0))))
         fresh["handbacks"] = max(0, int(state.get("handbacks", 0)))
     except (TypeError, ValueError):
         return new_state()
