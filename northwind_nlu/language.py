@@ -14,6 +14,9 @@ guesses never took English for another language. The models take about 200 MB
 and a second to load (each language's n-gram tables on first use), so they are built lazily, once per process, on the first
 message: rasa_sdk imports every module of actions/ at start-up.
 
+A message mostly in a script none of ``SUPPORTED`` is written in (Arabic,
+Chinese, Cyrillic, ...) is judged by its script alone (``script_language``).
+
 Pure Python, no Rasa import: the action server and tests use it directly.
 """
 
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -43,6 +47,26 @@ SUPPORTED: tuple[str, ...] = tuple(LANGUAGE_NAMES)
 # are understood as thanks and greetings by the NLU, and two words are too
 # little evidence against English ("ok", "Bella Donna").
 MIN_WORDS = 3
+# Letters of a script none of SUPPORTED is written in say "not English" on their own
+# (the detector knows only SUPPORTED and took "أين طلبي؟" for a greeting): the code is
+# the commonest language written in that script (the handoff contract takes ISO 639-1),
+# and agents read the script where it stands for several languages. Checked in order:
+# kana before Han, so Japanese with kanji is Japanese.
+_SCRIPTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("ja", "Japanese", ("HIRAGANA", "KATAKANA")),
+    ("zh", "Chinese", ("CJK UNIFIED",)),
+    ("ko", "Korean", ("HANGUL",)),
+    ("ar", "Arabic script", ("ARABIC",)),
+    ("he", "Hebrew", ("HEBREW",)),
+    ("el", "Greek", ("GREEK",)),
+    ("ru", "Cyrillic script", ("CYRILLIC",)),
+    ("th", "Thai", ("THAI",)),
+    ("hi", "Devanagari script", ("DEVANAGARI",)),
+)
+SCRIPT_NAMES: dict[str, str] = {code: name for code, name, _ in _SCRIPTS}
+# At least this many letters of such a script, and more of them than of any other.
+MIN_SCRIPT_LETTERS = 2
+
 # A message is in another language when that language's confidence (lingua's
 # values over SUPPORTED sum to 1) reaches MIN_CONFIDENCE, or when English is all
 # but ruled out (at most ENGLISH_RULED_OUT) and the doubt is between two others
@@ -133,6 +157,26 @@ def longest_clause(text: str) -> str:
     return max(_CLAUSE_BREAK.split(text or ""), key=count_words, default="")
 
 
+def script_language(text: str) -> str | None:
+    """The code for a message written mostly in a script of ``_SCRIPTS`` (None otherwise)."""
+    counts: dict[str, int] = {}
+    letters = 0
+    for char in text or "":
+        if not char.isalpha():
+            continue
+        letters += 1
+        name = unicodedata.name(char, "")
+        for code, _, prefixes in _SCRIPTS:
+            if name.startswith(prefixes):
+                counts[code] = counts.get(code, 0) + 1
+                break
+    for code, _, _ in _SCRIPTS:
+        found = counts.get(code, 0)
+        if found >= MIN_SCRIPT_LETTERS and sum(counts.values()) * 2 > letters:
+            return code
+    return None
+
+
 def judged_language(text: str) -> str | None:
     """The language ``text`` is written in when there is enough evidence to say, else None.
 
@@ -141,6 +185,9 @@ def judged_language(text: str) -> str | None:
     Another language needs confidence (``LanguageGuess.is_other_language``), on
     the whole message or on its longest clause. Short messages return None.
     """
+    script = script_language(text)
+    if script is not None:
+        return script
     guess = guess_language(text)
     if guess.words < MIN_WORDS or guess.language is None:
         return None
@@ -162,4 +209,4 @@ def other_language(text: str) -> str | None:
 
 def language_name(code: str | None) -> str:
     """The English name of a language code, for agents ("de" -> "German")."""
-    return LANGUAGE_NAMES.get(code or ENGLISH, code or "English")
+    return LANGUAGE_NAMES.get(code or ENGLISH) or SCRIPT_NAMES.get(code or "", code or "English")

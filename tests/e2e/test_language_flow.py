@@ -65,3 +65,13 @@ def test_english_with_a_german_place_name_gets_the_english_answer(stack: Stack) 
     reply = texts(stack.say(sender, "my order from München hasn't arrived yet"))
     assert GERMAN_LINE not in reply and "only chat in English" not in reply
     assert stack.tracker(sender)["slots"]["writes_other_language"] is False
+
+
+def test_a_customer_writing_arabic_hears_that_the_bot_chats_in_english(stack: Stack) -> None:
+    # "Where is my order?" in Arabic was answered "Hi! I'm the Northwind Store assistant ...".
+    sender = f"e2e-ar-{uuid.uuid4().hex[:8]}"
+    replies = stack.say(sender, "أين طلبي؟")
+    assert len(replies) == 1, replies
+    assert replies[0]["text"].startswith("I can only chat in English")
+    assert [b["payload"] for b in replies[0]["buttons"]] == ["/request_human"]
+    assert stack.tracker(sender)["slots"]["customer_language"] == "ar"

@@ -153,3 +153,31 @@ def test_agents_read_the_name_of_the_language() -> None:
     assert language_name("de") == "German"
     assert language_name("pt") == "Portuguese"
     assert language_name(None) == "English"
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("أين طلبي؟", "ar"),
+        ("איפה ההזמנה שלי?", "he"),
+        ("我的订单在哪里？", "zh"),
+        ("注文はどこですか", "ja"),
+        ("제 주문은 어디에 있나요?", "ko"),
+        ("Где мой заказ? 10482", "ru"),
+        ("Πού είναι η παραγγελία μου;", "el"),
+    ],
+)
+def test_a_script_no_supported_language_uses_is_another_language(text: str, code: str) -> None:
+    # Once greeted in English ("Hi! I'm the Northwind Store assistant") as if nothing was said.
+    assert judged_language(text) == code
+    assert other_language(text) == code
+
+
+def test_english_with_a_few_letters_of_another_script_stays_english() -> None:
+    assert other_language("Привет! where is my order, I ordered it last week") is None
+    assert other_language("my order for Łódź hasn't arrived yet") is None
+
+
+def test_agents_read_the_script_when_the_language_is_only_guessed_from_it() -> None:
+    assert language_name("ar") == "Arabic script"
+    assert language_name("ja") == "Japanese"
