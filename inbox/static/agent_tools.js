@@ -152,8 +152,15 @@
       if (forMe) callout.replaceChildren(el("strong", {}, `Note from ${handover.agent_name}: `), handover.text);
     }
   }
+  // Only the newest read is drawn: the page's first read (or the 15 s one), answered after
+  // the read that follows a new note, drew "No notes yet." over the note just added.
+  let notesAsked = 0;
   async function refreshNotes() {
-    try { drawNotes(await api("GET", `${base}/notes`)); } catch (e) { /* shown on the next action */ }
+    const asked = ++notesAsked;
+    try {
+      const notes = await api("GET", `${base}/notes`);
+      if (asked === notesAsked) drawNotes(notes);
+    } catch (e) { /* shown on the next action */ }
   }
   noteForm.addEventListener("submit", async (event) => {
     event.preventDefault();

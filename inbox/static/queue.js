@@ -65,13 +65,16 @@ const Queue = (() => {
     return `${item.customer_name || "Unknown customer"} · ${channelName(item.channel, item.conversation_id)} · ${item.priority} priority`;
   }
 
+  let asked = 0;  // reads can overlap (a push during a slow read): only the newest is drawn
   async function refresh() {
     // The routing plan with the queue, so a new handoff's alert goes out as its row appears.
     const available = toggle.dataset.available === "true";
+    const mine = ++asked;
     const [data, plan] = await Promise.all([
       api("GET", "/api/v1/queue"),
       available ? api("GET", "/api/v1/routing").catch(() => null) : Promise.resolve(null),
     ]);
+    if (mine !== asked) return;
     const waiting = data.items.filter((i) => i.status === "waiting");
     const claimed = data.items.filter((i) => i.status === "claimed");
     const fresh = waiting.filter((i) => seen !== null && !seen.has(i.handoff_key));
