@@ -19,6 +19,9 @@ both at once, so each pair of figures shares the machine's load of the moment
     python scripts/load_bare_rasa.py [--customers 20] [--duration 30] [--concurrency 50]
     make load LOAD_ARGS=--compare-bare                       # the same
     python scripts/load_bare_rasa.py --workdir /tmp/bare-rasa   # reuse a trained bare bot
+    python scripts/load_bare_rasa.py --also-without applied_events,tracker_copy
+        # a third target: this assistant without those speed-ups (rasa_server/speedups.py),
+        # measured in turns with the others: a change's before and after in one run
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import argparse
 import asyncio
 import itertools
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -191,7 +195,7 @@ async def long_conversation(url: str, sender: str, messages: int) -> list[tuple[
     return costs
 
 
-def growth(url: str, messages: int, conversations: int, tag: str) -> dict[str, float]:
+def growth(costs: list[list[tuple[float, bool]]]) -> dict[str, float]:
     """Median cost of messages 3-7 and 48-52 over a few long conversations, and their ratio.
 
     ``answered`` is the share of those messages the bot answered: below 1.0 the
@@ -201,12 +205,10 @@ def growth(url: str, messages: int, conversations: int, tag: str) -> dict[str, f
     early: list[float] = []
     late: list[float] = []
     answered: list[bool] = []
-    for index in range(conversations):
-        sender = f"long-{tag}-{index}".replace(" ", "-")  # the REST channel refuses spaces
-        costs = asyncio.run(long_conversation(url, sender, messages))
-        early += [ms for ms, _ in costs[2:7]]
-        late += [ms for ms, _ in costs[47:52]]
-        answered += [replied for _, replied in costs[2:7] + costs[47:52]]
+    for conversation in costs:
+        early += [ms for ms, _ in conversation[2:7]]
+        late += [ms for ms, _ in conversation[47:52]]
+        answered += [replied for _, replied in conversation[2:7] + conversation[47:52]]
     fifth, fiftieth = statistics.median(early), statistics.median(late)
     return {
         "5th": round(fifth, 1),
@@ -238,8 +240,16 @@ def compare(targets: dict[str, str], args: argparse.Namespace) -> dict[str, dict
             results[name]["saturated"].append(round(rate, 1))  # type: ignore[union-attr]
             print(f"round {round_number + 1}: {name} {rate:.1f} msg/s", flush=True)
     if args.long_messages >= 52:
-        for name, url in targets.items():
-            results[name]["growth"] = growth(url, args.long_messages, args.long_conversations, name)
+        costs: dict[str, list] = {name: [] for name in targets}
+        for index in range(args.long_conversations):
+            order = list(targets.items())
+            if index % 2:
+                order.reverse()  # conversations in turns too, neither always first
+            for name, url in order:
+                sender = re.sub(r"[^A-Za-z0-9-]+", "-", f"long-{name}-{index}")  # REST: no spaces
+                costs[name].append(asyncio.run(long_conversation(url, sender, args.long_messages)))
+        for name in targets:
+            results[name]["growth"] = growth(costs[name])
             print(f"{name}: long conversation {results[name]['growth']}", flush=True)
     if args.customers:
         for name, url in targets.items():
@@ -275,6 +285,26 @@ def report(results: dict[str, dict[str, object]], pids: dict[str, dict[str, int]
         )
     if ours.get("p95") and bare.get("p95"):
         print(f"human-pace p95: {ours['p95'] / bare['p95']:.2f}x the bare bot's")  # type: ignore[operator]
+    for name, other in results.items():
+        if name in ("bare rasa init", "this assistant"):
+            continue
+        pairs = zip(ours["saturated"], other["saturated"])  # type: ignore[call-overload]
+        print(
+            f"this assistant / {name}, saturated: "
+            f"{statistics.median(o / w for o, w in pairs):.2f}x (median of rounds); "
+            f"{name}: the 50th message costs {(other.get('growth') or {}).get('ratio')}x the 5th"
+        )
+
+
+def _system_without(workdir: Path, speedups: str) -> System:
+    """This assistant, its Rasa started without ``speedups`` (the stack passes the environment on)."""
+    from rasa_server.speedups import SKIP_VARIABLE
+
+    os.environ[SKIP_VARIABLE] = speedups
+    try:
+        return System(workdir).start()
+    finally:
+        del os.environ[SKIP_VARIABLE]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -292,30 +322,40 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--workdir", type=Path, default=None, help="keep (and reuse) the rasa init bot here"
     )
+    parser.add_argument(
+        "--also-without",
+        default="",
+        help="comma-separated speed-ups (rasa_server/speedups.py) a third target runs without",
+    )
     args = parser.parse_args(argv)
+    if args.also_without:
+        from rasa_server.speedups import SKIP_VARIABLE, skipped
+
+        skipped({SKIP_VARIABLE: args.also_without})  # fail on a misspelt name before starting
 
     with tempfile.TemporaryDirectory(prefix="northwind-bare-") as scratch:
         bare_dir = bare_bot(args.workdir or Path(scratch) / "bare")
         port = free_port()
         process = start_bare(bare_dir, port)  # both start at once; measured in turns
-        system: System | None = None
+        systems: dict[str, System] = {}
         try:
-            system = System(Path(scratch) / "northwind").start()
+            systems["this assistant"] = System(Path(scratch) / "northwind").start()
+            if args.also_without:
+                systems[f"without {args.also_without}"] = _system_without(
+                    Path(scratch) / "without", args.also_without
+                )
             wait_for_bare(process, bare_dir, port)
-            targets = {
-                "bare rasa init": f"http://127.0.0.1:{port}",
-                "this assistant": system.url,
-            }
-            pids = {
-                "bare rasa init": {"rasa": process.pid},
-                "this assistant": {n: p.pid for n, p in system.stack.processes.items()},  # type: ignore[union-attr]
-            }
+            targets = {"bare rasa init": f"http://127.0.0.1:{port}"}
+            pids = {"bare rasa init": {"rasa": process.pid}}
+            for name, system in systems.items():
+                targets[name] = system.url
+                pids[name] = {n: p.pid for n, p in system.stack.processes.items()}  # type: ignore[union-attr]
             results = compare(targets, args)
             report(results, pids, args)
         finally:
             os.killpg(process.pid, 15)
             process.wait(timeout=30)
-            if system is not None:
+            for system in systems.values():
                 system.stop()
     return 0
 
