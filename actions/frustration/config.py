@@ -53,6 +53,7 @@ LEXICON_CATEGORIES: tuple[str, ...] = (
     "negation",
     "bot_failure",
     "closing_question",
+    "permission_question",
     "churn",
     "time_pressure",
     "request_human",

@@ -135,8 +135,13 @@ class Detector:
             # Nothing from the bot to reject yet: "my parcel hasn't arrived" describes the problem.
             hits["correction"] = hits["negation"] = SILENT
         hits["emotion_negative"] = emotion_negative(analysis)
-        if bot is not None and bot.count("closing_question") and _plain_answer(analysis, hits):
-            # "No" to "anything else I can help with?" answers the question; it rejects nothing.
+        if (
+            bot is not None
+            and (bot.count("closing_question") or bot.count("permission_question"))
+            and _plain_answer(analysis, hits)
+        ):
+            # "No" to "anything else I can help with?" answers the question, and "no, don't" to
+            # "Shall I cancel it?" changes the customer's mind: neither rejects anything.
             hits["correction"] = hits["negation"] = SILENT
             if analysis.compound > PLAIN_ANSWER_MIN_COMPOUND:
                 # (the text model, trained on comments, hears a bare "no" as disapproval)

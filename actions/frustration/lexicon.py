@@ -23,7 +23,7 @@ _NLP_LOCK = threading.Lock()
 _NLP: Language | None = None
 NLP_LOAD_COUNT = 0  # how many times the pipeline was built in this process (tests check it is 1)
 BOT_CATEGORIES = frozenset(
-    {"bot_failure", "closing_question"}
+    {"bot_failure", "closing_question", "permission_question"}
 )  # word lists matched in the bot's messages, not the customer's
 
 

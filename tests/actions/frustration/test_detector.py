@@ -273,6 +273,47 @@ def test_no_still_counts_when_it_rejects_something(detector, answer, bot_text):
     assert result.signals.get("negation", 0) > 0
 
 
+SHALL_I_CANCEL = (
+    "Order 10482 hasn't shipped yet, so I can cancel it. You'd get a full refund of £89.00 to "
+    "your original payment method. Shall I cancel it?"
+)
+SHALL_I_RETURN = "Order 10482 is within our 30-day return window. Shall I start a return for it?"
+
+
+@pytest.mark.parametrize(
+    "answer, bot_text",
+    [
+        ("hmm, no dont", SHALL_I_CANCEL),
+        ("no, leave it", SHALL_I_CANCEL),
+        ("actually cancel it instead", SHALL_I_RETURN),
+        ("wait no, not yet", SHALL_I_RETURN),
+    ],
+)
+def test_changing_your_mind_when_the_bot_asks_leave_to_act_is_calm(detector, answer, bot_text):
+    """Tried as a customer: "hmm, no dont" to "Shall I cancel it?" scored 0.85 frustrated and
+    the bot answered "That sounds really frustrating". Declining to go ahead with one's own
+    request rejects nothing the bot did."""
+    _, state = detector.score_turn(TurnInput(text="I'd like to cancel order 10482"), None)
+    result, _ = detector.score_turn(TurnInput(text=answer, previous_bot_text=bot_text), state)
+    assert result.level == "calm"
+    assert not {"negation", "correction", "negative_sentiment", "emotion_negative"} & set(
+        result.signals
+    )
+
+
+def test_an_angry_no_to_a_permission_question_still_counts(detector):
+    _, state = detector.score_turn(TurnInput(text="I'd like to cancel order 10482"), None)
+    result, _ = detector.score_turn(
+        TurnInput(
+            text="NO. I told you twice already, I want a refund, not this nonsense",
+            previous_bot_text=SHALL_I_CANCEL,
+        ),
+        state,
+    )
+    assert result.signals.get("correction", 0) > 0
+    assert result.level == "frustrated"
+
+
 def test_one_wrong_answer_in_a_form_and_its_correction_do_not_escalate(detector):
     # The form asks again after a mismatch: the same question is not "the bot repeating itself".
     ask = "Thanks. To keep your details safe, what's the email address or the delivery postcode on order 10501?"
