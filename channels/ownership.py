@@ -14,7 +14,7 @@ import json
 import logging
 from typing import Any
 
-from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
+from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, TrackerStore
 from rasa.shared.core.events import UserUttered
 
 logger = logging.getLogger(__name__)
@@ -44,9 +44,12 @@ async def first_channel(store: TrackerStore | None, sender: str) -> str | None:
     """
     if store is None:
         return None
+    # The agent's store is Rasa's FailSafeTrackerStore around the SQL store: ask the SQL store
+    # (otherwise every message read and replayed the whole conversation, issue 17).
+    inner = store._tracker_store if isinstance(store, FailSafeTrackerStore) else store
     try:
-        if isinstance(store, SQLTrackerStore):
-            return await asyncio.to_thread(_first_channel_in_sql, store, sender)
+        if isinstance(inner, SQLTrackerStore):
+            return await asyncio.to_thread(_first_channel_in_sql, inner, sender)
         tracker: Any = await store.retrieve_full_tracker(sender)
     except Exception:
         logger.warning("could not read conversation %s to check its channel", sender)
