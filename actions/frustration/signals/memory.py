@@ -20,6 +20,7 @@ set 0.009 best F1 (docs/frustration.md), so the fitted score stays as it was.
 from __future__ import annotations
 
 from actions.frustration.signals.base import SignalHit
+from actions.frustration.signals.calming import UPSET_SIGNALS
 
 DECAY = 0.7  # per customer turn: three turns later a third is left
 REAL_CALM = 0.8  # text-model calm reading that counts as real calming without a phrase
@@ -29,15 +30,7 @@ REAL_CALM = 0.8  # text-model calm reading that counts as real calming without a
 # waiting", "for the third time"): a customer who chased twice is upset, while one such
 # message (0.6, or a fact like "three days ago") stays under LEVEL_FLOOR_FROM.
 FLOOR = 0.6
-TONE_LISTS = (
-    "abuse",
-    "profanity",
-    "bot_complaint",
-    "churn",
-    "time_pressure",
-    "shouting",
-    "angry_emoji",
-)
+TONE_LISTS = UPSET_SIGNALS  # the same signals that cancel calming
 STILL_UPSET = "upset in earlier messages, not calmed down yet"  # the reason the floor gives
 # From this much remembered upset the level is at least "annoyed" (`level_floor`): two upset
 # messages (0.6 + 0.7 * 0.6 > 0.8), or one very upset one, not one ambiguous message
