@@ -8,12 +8,10 @@ or above (and so the handoff priority at high), never the score.
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from actions.frustration.detector import Detector
-from actions.frustration.schema import TurnInput, TurnResult
+from actions.frustration.schema import TurnInput
 from actions.frustration.signals.memory import (
     DECAY,
     STILL_UPSET,
@@ -22,6 +20,7 @@ from actions.frustration.signals.memory import (
     release,
 )
 from actions.handoff.summary import priority_from
+from tests.actions.frustration.helpers import run_conversation
 
 COMPLAINTS = [
     "my order was supposed to come on monday and it's still not here",
@@ -31,18 +30,8 @@ COMPLAINTS = [
 REQUEST = "could I speak to someone please?"
 
 
-def replay(detector: Detector, texts: list[str]) -> tuple[list[TurnResult], dict[str, Any]]:
-    state: dict[str, Any] | None = None
-    results: list[TurnResult] = []
-    for text in texts:
-        result, state = detector.score_turn(TurnInput(text=text), state)
-        results.append(result)
-    assert state is not None
-    return results, state
-
-
 def test_a_polite_request_after_several_complaints_is_not_calm(detector: Detector) -> None:
-    _, state = replay(detector, COMPLAINTS)
+    _, state = run_conversation(detector, COMPLAINTS)
     assert state["upset"] >= 0.8
     request, _ = detector.score_turn(
         TurnInput(text=REQUEST, intent="request_human", confidence=0.95), state
@@ -63,7 +52,7 @@ def test_the_same_request_from_a_calm_customer_stays_calm(detector: Detector) ->
 
 
 def test_real_calming_lets_go_of_earlier_upset(detector: Detector) -> None:
-    _, state = replay(detector, COMPLAINTS + ["thanks, that helps a lot"])
+    _, state = run_conversation(detector, COMPLAINTS + ["thanks, that helps a lot"])
     assert state["upset"] < 0.1
     request, _ = detector.score_turn(
         TurnInput(text=REQUEST, intent="request_human", confidence=0.95), state
@@ -73,7 +62,7 @@ def test_real_calming_lets_go_of_earlier_upset(detector: Detector) -> None:
 
 
 def test_one_time_pressure_fact_does_not_hold_the_level(detector: Detector) -> None:
-    results, _ = replay(
+    results, _ = run_conversation(
         detector,
         [
             "Hello, I placed an order three days ago, can I still change the address?",
@@ -84,14 +73,16 @@ def test_one_time_pressure_fact_does_not_hold_the_level(detector: Detector) -> N
 
 
 def test_the_floor_fades_after_neutral_turns(detector: Detector) -> None:
-    results, _ = replay(detector, [*COMPLAINTS, "it's order 55310", "the blue one, size M"])
+    results, _ = run_conversation(
+        detector, [*COMPLAINTS, "it's order 55310", "the blue one, size M"]
+    )
     assert results[-2].level != "calm"  # right after the complaints: still upset
     assert STILL_UPSET not in results[-1].reasons  # one neutral message later: faded
 
 
 def test_a_plain_ok_keeps_earlier_upset(detector: Detector) -> None:
-    _, upset = replay(detector, COMPLAINTS)
-    _, after_ok = replay(detector, [*COMPLAINTS, "ok"])
+    _, upset = run_conversation(detector, COMPLAINTS)
+    _, after_ok = run_conversation(detector, [*COMPLAINTS, "ok"])
     # only the fade of one turn, nothing let go
     assert after_ok["upset"] == pytest.approx(DECAY * upset["upset"], abs=0.01)
 
@@ -105,5 +96,5 @@ def test_the_memory_fades_and_saturates() -> None:
 
 
 def test_a_hand_back_clears_the_memory(detector: Detector) -> None:
-    _, state = replay(detector, COMPLAINTS)
+    _, state = run_conversation(detector, COMPLAINTS)
     assert detector.reset_state(state)["upset"] == 0.0

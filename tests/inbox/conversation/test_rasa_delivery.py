@@ -7,6 +7,7 @@ import json
 
 import httpx
 from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
 
 from inbox import schemas
 from inbox.auth import agents
@@ -20,8 +21,9 @@ from inbox.models import Delivery, Message
 from tests.inbox.helpers import handoff_payload
 
 
-def _setup(tmp_path):
-    url = f"sqlite:///{tmp_path / 'd.db'}"
+def claimed_with_replies(url: str, replies: list[str]) -> tuple[sessionmaker, int]:
+    """A migrated database with one handoff Sam claimed and answered: its outbox holds the
+    joined line, then ``replies``. Returns the session factory and the handoff's id."""
     upgrade(url)
     factory = make_session_factory(make_engine(url))
     with factory.begin() as session:
@@ -31,8 +33,13 @@ def _setup(tmp_path):
         )
         session.flush()
         agent_actions.claim(handoff, agent, session=session)
-        agent_actions.add_agent_reply(handoff, agent, "Hello from Sam", session=session)
+        for text in replies:
+            agent_actions.add_agent_reply(handoff, agent, text, session=session)
         return factory, handoff.id
+
+
+def _setup(tmp_path):
+    return claimed_with_replies(f"sqlite:///{tmp_path / 'd.db'}", ["Hello from Sam"])
 
 
 def test_a_call_that_keeps_failing_is_given_up_and_the_next_one_goes_out(tmp_path):

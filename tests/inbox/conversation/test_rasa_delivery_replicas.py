@@ -17,17 +17,13 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from inbox import schemas
-from inbox.auth import agents
 from inbox.broker import Broker
-from inbox.conversation import agent_actions, handoffs
 from inbox.conversation.rasa_client import RasaClient
 from inbox.conversation.rasa_delivery import RasaDelivery
 from inbox.db import make_engine, make_session_factory
-from inbox.migrate import upgrade
 from inbox.models import Delivery
 from tests.inbox.conftest import throwaway_pg_database
-from tests.inbox.helpers import handoff_payload
+from tests.inbox.conversation.test_rasa_delivery import claimed_with_replies
 
 REPLIES = [f"Reply {n}" for n in range(6)]
 
@@ -40,21 +36,6 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         return
     with throwaway_pg_database("inbox_replicas") as url:
         yield url
-
-
-def _queue_replies(url: str) -> int:
-    upgrade(url)
-    factory = make_session_factory(make_engine(url))
-    with factory.begin() as session:
-        agent = agents.create_agent("sam", "x" * 12, session=session, display_name="Sam")
-        handoff, _ = handoffs.create_handoff(
-            schemas.HandoffIn(**handoff_payload()), session=session
-        )
-        session.flush()
-        agent_actions.claim(handoff, agent, session=session)
-        for text in REPLIES:
-            agent_actions.add_agent_reply(handoff, agent, text, session=session)
-        return handoff.id
 
 
 class SlowRasa:
@@ -73,7 +54,7 @@ class SlowRasa:
 
 
 def test_two_replicas_flushing_one_conversation_send_each_line_once_in_order(database_url):
-    handoff_id = _queue_replies(database_url)
+    _, handoff_id = claimed_with_replies(database_url, REPLIES)
     rasa = SlowRasa()
 
     async def run() -> None:
